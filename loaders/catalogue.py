@@ -1,0 +1,227 @@
+"""The indicator catalogue (data/indicators.toml): loaded, validated eagerly, and looked up by name.
+
+Every error names the entry, the field and the fix, and all errors are reported at once.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from loaders.cells import norm
+from loaders.settings import DATA_DIR
+
+MEASURES = ("cum_level", "cum_yoy", "ratio")
+VALUE_TYPES = {
+    "level_growth": ("cum_level", "cum_yoy"),
+    "growth": ("cum_yoy",),
+    "level": ("cum_level",),
+    "ratio": ("ratio",),
+    "derived": (),
+}
+FREQUENCIES = ("monthly", "quarterly")
+DIRECTIONS = (1, -1, 0)
+REQUIRED = ("code", "name_zh", "name_en", "unit", "frequency", "first_month", "value_type",
+            "direction", "group", "source", "description")
+OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale")
+CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+
+# Words around an indicator name on a sheet that do not change which indicator it is.
+_QUALIFIERS = re.compile(r"\([^)]*\)|[“”\"'‘’]")
+_TRAILING = re.compile(r"(累计)?(同比)?(增速|增幅|增长率|增长|完成额|完成值|绝对额|总额|总量|金额|完成情况)$")
+
+
+class CatalogueError(ValueError):
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("indicator catalogue is invalid:\n  " + "\n  ".join(messages))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    frequency: str
+    first_month: int
+    value_type: str
+    direction: int
+    group: str
+    source: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    yoy_band: tuple[float, float] | None = None
+    ratio_band: tuple[float, float] | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 1.0
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """Measures a file may carry for this indicator (none for derived indicators)."""
+        return VALUE_TYPES[self.value_type]
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        """Months of the year this indicator reports (YTD up to that month)."""
+        if self.frequency == "quarterly":
+            return (3, 6, 9, 12)
+        return tuple(range(self.first_month, 13))
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[str, Indicator]
+    groups: dict[str, dict[str, str]]
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, code: str) -> Indicator:
+        return self.indicators[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.indicators
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.indicators)
+
+    def resolve(self, text: str) -> str | None:
+        """An indicator code from a code or a name as written on a sheet, or None."""
+        t = norm(text)
+        if t.upper() in self.indicators:
+            return t.upper()
+        return self._names.get(name_key(t))
+
+    def names_hint(self, limit: int = 12) -> str:
+        return "、".join(i.name_zh for i in list(self)[:limit])
+
+
+def name_key(text: str) -> str:
+    """Normalise an indicator name for matching: NFKC, no spaces, no brackets, no measure words."""
+    t = norm(text).replace(" ", "")
+    t = _QUALIFIERS.sub("", t)
+    prev = None
+    while prev != t:
+        prev, t = t, _TRAILING.sub("", t)
+    return t
+
+
+def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
+    """Build a Catalogue from parsed TOML, collecting every problem before raising."""
+    msgs: list[str] = []
+    groups = raw.get("groups") or {}
+    if not isinstance(groups, dict) or not groups:
+        msgs.append(f"{source}: no [groups] table; declare groups such as growth = {{ zh = \"经济增长\", en = \"Growth\" }}")
+        groups = {}
+    for g, names in groups.items():
+        if not isinstance(names, dict) or not {"zh", "en"} <= set(names):
+            msgs.append(f"group '{g}': needs zh and en names, e.g. {g} = {{ zh = \"…\", en = \"…\" }}")
+    entries = raw.get("indicator") or []
+    if not entries:
+        msgs.append(f"{source}: no [[indicator]] entries")
+    out: dict[str, Indicator] = {}
+    for n, e in enumerate(entries, start=1):
+        label = f"indicator '{e.get('code', f'#{n}')}'"
+        entry_msgs = _check_entry(e, label, groups)
+        msgs += entry_msgs
+        if entry_msgs:
+            continue
+        if e["code"] in out:
+            msgs.append(f"{label}: code declared twice; each code must be unique")
+            continue
+        out[e["code"]] = Indicator(
+            **{k: e[k] for k in REQUIRED},
+            aliases=tuple(e.get("aliases", ())),
+            yoy_band=tuple(e["yoy_band"]) if "yoy_band" in e else None,
+            ratio_band=tuple(e["ratio_band"]) if "ratio_band" in e else None,
+            numerator=e.get("numerator"),
+            denominator=e.get("denominator"),
+            scale=float(e.get("scale", 1.0)),
+        )
+    for ind in out.values():
+        if ind.value_type != "derived":
+            continue
+        for part in ("numerator", "denominator"):
+            ref = getattr(ind, part)
+            if ref not in out:
+                msgs.append(f"indicator '{ind.code}': {part} '{ref}' is not in the catalogue; "
+                            f"use one of {', '.join(c for c, i in out.items() if i.value_type != 'derived')}")
+            elif out[ref].value_type == "derived":
+                msgs.append(f"indicator '{ind.code}': {part} '{ref}' is itself derived; use an uploaded indicator")
+    names: dict[str, str] = {}
+    for ind in out.values():
+        for alias in (ind.name_zh, ind.code, *ind.aliases):
+            key = name_key(alias)
+            if names.get(key, ind.code) != ind.code:
+                msgs.append(f"indicator '{ind.code}': name or alias '{alias}' is also used by "
+                            f"'{names[key]}'; remove it from one of them")
+            names[key] = ind.code
+    if msgs:
+        raise CatalogueError(msgs)
+    return Catalogue(indicators=out, groups=groups, _names=names)
+
+
+def _check_entry(e: dict, label: str, groups: dict) -> list[str]:
+    msgs = [f"{label}: missing field '{k}'; see the field list at the top of indicators.toml"
+            for k in REQUIRED if k not in e]
+    unknown = sorted(set(e) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        msgs.append(f"{label}: unknown field(s) {', '.join(unknown)}; known fields are "
+                    f"{', '.join(REQUIRED + OPTIONAL)}")
+    if msgs:
+        return msgs
+    if not isinstance(e["code"], str) or not CODE.match(e["code"]):
+        msgs.append(f"{label}: code must be upper-case letters, digits and _ (e.g. 'FAI'), got {e['code']!r}")
+    if e["group"] not in groups:
+        msgs.append(f"{label}: unknown group '{e['group']}'; declared groups are {', '.join(groups)}")
+    if e["value_type"] not in VALUE_TYPES:
+        msgs.append(f"{label}: unknown value_type '{e['value_type']}'; use one of {', '.join(VALUE_TYPES)}")
+    if e["frequency"] not in FREQUENCIES:
+        msgs.append(f"{label}: unknown frequency '{e['frequency']}'; use monthly or quarterly")
+    if e["direction"] not in DIRECTIONS:
+        msgs.append(f"{label}: direction must be 1 (higher is better), -1 (lower is better) or 0 (neutral), "
+                    f"got {e['direction']!r}")
+    fm = e["first_month"]
+    if e["frequency"] == "quarterly" and fm != 3:
+        msgs.append(f"{label}: a quarterly indicator's first_month must be 3, got {fm!r}")
+    elif fm not in (1, 2, 3):
+        msgs.append(f"{label}: first_month must be 1 (January), 2 (1–2月) or 3 (first quarter), got {fm!r}")
+    for band in ("yoy_band", "ratio_band"):
+        if band in e:
+            b = e[band]
+            if not (isinstance(b, list) and len(b) == 2 and all(isinstance(x, int | float) for x in b) and b[0] < b[1]):
+                msgs.append(f"{label}: {band} must be [low, high] with low < high, got {b!r}")
+    derived = e["value_type"] == "derived"
+    has_formula = "numerator" in e and "denominator" in e
+    if derived and not has_formula:
+        msgs.append(f"{label}: a derived indicator needs numerator and denominator codes "
+                    f"(e.g. numerator = \"IND_PROFIT\", denominator = \"IND_REV\", scale = 100.0)")
+    if not derived and ("numerator" in e or "denominator" in e):
+        msgs.append(f"{label}: numerator/denominator are only for value_type = \"derived\"")
+    for k in ("name_zh", "name_en", "unit", "source"):
+        if not isinstance(e[k], str) or not e[k].strip():
+            msgs.append(f"{label}: field '{k}' must be a non-empty text")
+    return msgs
+
+
+def load(path: Path | str | None = None) -> Catalogue:
+    path = Path(path or DATA_DIR / "indicators.toml")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
+    return parse(raw, path.name)
+
+
+@lru_cache(maxsize=4)
+def default() -> Catalogue:
+    """The project's catalogue, loaded once per process."""
+    return load()

@@ -1,0 +1,40 @@
+"""Settings read from the environment, with safe defaults; nothing here touches the disk."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB_PATH = DATA_DIR / "monitor.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path = DATA_DIR
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.data_dir / "indicators.toml"
+
+    @property
+    def regions_path(self) -> Path:
+        return self.data_dir / "regions.csv"
+
+    @property
+    def region_aliases_path(self) -> Path:
+        return self.data_dir / "region_aliases.csv"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "demo"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The store URL: an explicit one, else MONITOR_DATABASE_URL, else the embedded DuckDB file."""
+    return explicit or os.environ.get("MONITOR_DATABASE_URL") or f"duckdb:///{DEFAULT_DB_PATH}"
+
+
+def get_settings(url: str | None = None) -> Settings:
+    return Settings(database_url=database_url(url))

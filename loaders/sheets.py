@@ -1,0 +1,99 @@
+"""Read an uploaded file into sheets of text cells: CSV (UTF-8, UTF-8 BOM, GBK, GB18030) or .xlsx.
+
+Cells come out NFKC-normalised (rule 2); numbers from Excel come out as their shortest text,
+dates as YYYY-MM (Excel turns a typed "2024-06" into a date).
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+
+from loaders.cells import CellError, clean_float, decode, norm
+
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_COLUMNS = 400  # a 月报 sheet has a few dozen; more means a broken export
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[str]]
+
+
+class FileFormatError(ValueError):
+    """The bytes are not a file we can read; the message says what to upload instead."""
+
+
+def is_xlsx(data: bytes) -> bool:
+    return data.startswith(XLSX_MAGIC)
+
+
+def read(name: str, data: bytes) -> tuple[list[Sheet], str]:
+    """(sheets, encoding) for a file's bytes; the kind is decided by content, not by extension."""
+    if is_xlsx(data):
+        return read_xlsx(data), "xlsx"
+    lower = name.lower()
+    if lower.endswith((".xls", ".et")) or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileFormatError("这是旧版 Excel 97-2003 (.xls) 文件，无法读取；请在 Excel 中另存为 .xlsx 或 CSV 后上传")
+    if b"\x00" in data[:4096]:
+        raise FileFormatError("文件含有二进制内容，不是 CSV 文本或 .xlsx 表格；请上传 CSV 或 .xlsx")
+    try:
+        text, encoding = decode(data)
+    except CellError as exc:
+        raise FileFormatError(str(exc)) from exc
+    return [Sheet(name=name, rows=read_csv_text(text))], encoding
+
+
+def read_csv_text(text: str) -> list[list[str]]:
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = [[norm(c) for c in row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return _trim(rows)
+
+
+def read_xlsx(data: bytes) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileFormatError(f"文件看起来是 .xlsx 但无法打开（{exc.__class__.__name__}）；请用 Excel 打开后重新另存为 .xlsx") from exc
+    sheets = []
+    try:
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            rows = [[_xlsx_cell(v) for v in row[:MAX_COLUMNS]] for row in ws.iter_rows(values_only=True)]
+            sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
+    finally:
+        wb.close()
+    return [s for s in sheets if s.rows]
+
+
+def _xlsx_cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        v = clean_float(v)
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime | dt.date):
+        return f"{v.year:04d}-{v.month:02d}"
+    return norm(v)
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing empty cells and trailing empty rows; keep inner empty rows (row numbers matter)."""
+    out = []
+    for row in rows:
+        while row and row[-1] == "":
+            row = row[:-1]
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out

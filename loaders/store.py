@@ -1,0 +1,218 @@
+"""The store: named queries over the tables in loaders/tables.py, on DuckDB or PostgreSQL.
+
+Every query that the app, the CLI or the indicator engine needs lives here and returns a
+DataFrame; values are always bound as parameters. Writes of observations go through
+loaders/ingest.py, which uses the bulk fast path in loaders/bulk.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from loaders import regions as regions_mod
+from loaders import tables as t
+from loaders.settings import database_url
+
+OBS_KEY = ("region_code", "period", "indicator", "measure")
+TARGET_KEY = ("region_code", "period", "indicator", "kind")
+COMMITTED = "committed"
+ROLLED_BACK = "rolled_back"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def make_engine(url: str) -> sa.Engine:
+    if url.startswith("duckdb:///") and not url.startswith("duckdb:///:memory:"):
+        Path(url.removeprefix("duckdb:///").split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(url)
+
+
+class Store:
+    """A handle on one database. Cheap to create; connections open lazily, per use."""
+
+    def __init__(self, url: str | None = None, engine: sa.Engine | None = None):
+        self.url = url or database_url()
+        self.engine = engine or make_engine(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name  # 'duckdb' or 'postgresql'
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ schema
+
+    def create_schema(self) -> None:
+        """Create missing tables and load the region list; safe to call on every start."""
+        with self.engine.begin() as conn:
+            t.metadata.create_all(conn)
+            if self.dialect == "postgresql":
+                for ix in t.PG_INDEXES:
+                    ix.create(conn, checkfirst=True)
+            if conn.execute(sa.select(sa.func.count()).select_from(t.regions)).scalar() == 0:
+                rows = regions_mod.default().frame().to_dict("records")
+                conn.execute(sa.insert(t.regions), rows)
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(t.uploads)).scalar() == 0
+
+    # ------------------------------------------------------------------ observations
+
+    @staticmethod
+    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=()) -> sa.Subquery:
+        """Latest committed version of every key; `where` filters are applied before the window."""
+        u = t.uploads
+        rn = sa.func.row_number().over(
+            partition_by=[table.c[k] for k in key], order_by=table.c.upload_id.desc()
+        ).label("rn")
+        inner = (
+            sa.select(*table.c, rn)
+            .join(u, u.c.id == table.c.upload_id)
+            .where(u.c.status == COMMITTED, *where)
+            .subquery("versions")
+        )
+        return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery("current")
+
+    def observations(self, *, periods=None, regions=None, indicators=None, measures=None,
+                     years=None) -> pd.DataFrame:
+        """Current values as a long frame: region_code, period, indicator, measure, value, upload_id, src_row."""
+        o = t.observations
+        where = _filters(o, period=periods, region_code=regions, indicator=indicators, measure=measures)
+        if years:
+            where.append(sa.func.substr(o.c.period, 1, 4).in_([str(y) for y in years]))
+        cur = self.current_select(o, OBS_KEY, where)
+        q = sa.select(cur).order_by(cur.c.indicator, cur.c.measure, cur.c.period, cur.c.region_code)
+        return self._frame(q)
+
+    def value_history(self, region: str, indicator: str, period: str | None = None) -> pd.DataFrame:
+        """Every version of a region's values (all uploads, rolled back included), newest first."""
+        o, u = t.observations, t.uploads
+        q = (
+            sa.select(o.c.period, o.c.measure, o.c.value, o.c.upload_id, o.c.src_row, u.c.file_name,
+                      u.c.user_name, u.c.created_at, u.c.status)
+            .join(u, u.c.id == o.c.upload_id)
+            .where(o.c.region_code == region, o.c.indicator == indicator)
+            .order_by(o.c.period, o.c.measure, o.c.upload_id.desc())
+        )
+        if period:
+            q = q.where(o.c.period == period)
+        return self._frame(q)
+
+    def export(self, *, period=None, region=None, indicator=None) -> pd.DataFrame:
+        """Current values in the canonical long layout (region_code, period, indicator, measure, value)."""
+        df = self.observations(periods=_one(period), regions=_one(region), indicators=_one(indicator))
+        cols = ["region_code", "period", "indicator", "measure", "value"]
+        return df[cols].sort_values(cols[:4], kind="stable").reset_index(drop=True)
+
+    # ------------------------------------------------------------------ targets
+
+    def targets(self, *, years=None, regions=None, indicators=None) -> pd.DataFrame:
+        tg = t.targets
+        where = _filters(tg, year=years, region_code=regions, indicator=indicators)
+        cur = self.current_select(tg, TARGET_KEY, where)
+        return self._frame(sa.select(cur).order_by(cur.c.indicator, cur.c.region_code, cur.c.period))
+
+    # ------------------------------------------------------------------ uploads
+
+    def uploads(self, limit: int | None = None) -> pd.DataFrame:
+        q = sa.select(t.uploads).order_by(t.uploads.c.id.desc())
+        if limit:
+            q = q.limit(limit)
+        return self._frame(q)
+
+    def upload(self, upload_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.uploads).where(t.uploads.c.id == upload_id)).mappings().first()
+        return dict(row) if row else None
+
+    def committed_upload_with_sha(self, sha256: str, kind: str) -> dict | None:
+        u = t.uploads
+        q = sa.select(u).where(u.c.sha256 == sha256, u.c.kind == kind, u.c.status == COMMITTED).order_by(u.c.id)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    def upload_problems(self, upload_id: int) -> pd.DataFrame:
+        p = t.upload_problems
+        return self._frame(sa.select(p).where(p.c.upload_id == upload_id).order_by(p.c.row_no))
+
+    def upload_events(self) -> pd.DataFrame:
+        e = t.upload_events
+        return self._frame(sa.select(e).order_by(e.c.event_at, e.c.upload_id))
+
+    def rollback(self, upload_id: int, user: str, note: str = "") -> dict:
+        """Withdraw an upload: its values stop being current, the previous versions come back.
+
+        Nothing is deleted; the upload stays in the history marked rolled_back, and the event is
+        recorded. Raises LookupError / ValueError with a message for the user.
+        """
+        u = t.uploads
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(u).where(u.c.id == upload_id)).mappings().first()
+            if row is None:
+                raise LookupError(f"没有编号为 {upload_id} 的上传记录；用 `python -m loaders history` 查看编号")
+            if row["status"] == ROLLED_BACK:
+                raise ValueError(f"上传 {upload_id}（{row['file_name']}）已于 {row['rolled_back_at']} "
+                                 f"由 {row['rolled_back_by']} 撤销，无需再次撤销")
+            at = now()
+            conn.execute(sa.update(u).where(u.c.id == upload_id)
+                         .values(status=ROLLED_BACK, rolled_back_at=at, rolled_back_by=user))
+            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=ROLLED_BACK,
+                                                           user_name=user, event_at=at, note=note))
+        return dict(row) | {"status": ROLLED_BACK, "rolled_back_at": at, "rolled_back_by": user}
+
+    def data_version(self) -> int:
+        """Changes whenever the current values may change (commit or rollback): for caches."""
+        e = t.upload_events
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(e)).scalar() or 0)
+
+    # ------------------------------------------------------------------ regions, periods
+
+    def regions(self) -> pd.DataFrame:
+        return self._frame(sa.select(t.regions).order_by(t.regions.c.code))
+
+    def closing_dates(self) -> pd.DataFrame:
+        ps = t.period_settings
+        rn = sa.func.row_number().over(partition_by=ps.c.period, order_by=ps.c.set_at.desc()).label("rn")
+        inner = sa.select(*ps.c, rn).subquery()
+        q = sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).order_by(inner.c.period)
+        return self._frame(q)
+
+    def set_closing_date(self, period: str, closing_date: dt.date, user: str, reason: str = "") -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.insert(t.period_settings).values(
+                period=period, closing_date=closing_date, set_by=user, set_at=now(), reason=reason))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _frame(self, query) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def default_closing_date(period: str) -> dt.date:
+    """统计关库 default: the 5th of the month after the period."""
+    y, m = int(period[:4]), int(period[5:7])
+    return dt.date(y + m // 12, m % 12 + 1, 5)
+
+
+def _one(value):
+    return None if value in (None, "") else [value]
+
+
+def _filters(table: sa.Table, **filters) -> list:
+    out = []
+    for col, values in filters.items():
+        if values is not None:
+            out.append(table.c[col].in_(list(values)))
+    return out

@@ -1,0 +1,123 @@
+"""SQLAlchemy Core table definitions: the one home of the schema (DuckDB and PostgreSQL alike).
+
+Observations and targets are append-only: a value is never updated or deleted. The current value
+of a key is the one from the latest committed (not rolled back) upload that carries it.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Sequence,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+upload_id_seq = Sequence("upload_id_seq", metadata=metadata)
+
+regions = Table(
+    "regions", metadata,
+    Column("code", String(6), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("short_name", String(64), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("parent_code", String(6), nullable=False),
+    Column("longitude", Float),
+    Column("latitude", Float),
+)
+
+uploads = Table(
+    "uploads", metadata,
+    Column("id", Integer, upload_id_seq, primary_key=True, server_default=upload_id_seq.next_value()),
+    Column("kind", String(16), nullable=False),  # observations | targets
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("encoding", String(16), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("periods", Text, nullable=False),  # comma-separated YYYY-MM covered by the file
+    Column("rows_read", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("revised", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # committed | rolled_back
+    Column("rolled_back_at", DateTime),
+    Column("rolled_back_by", String(64)),
+    Column("simulated", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+observations = Table(
+    "observations", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM, year to date up to that month
+    Column("indicator", String(32), nullable=False),
+    Column("measure", String(16), nullable=False),  # cum_level | cum_yoy | ratio
+    Column("value", Float, nullable=False),
+    Column("src_row", Integer, nullable=False),  # row in the uploaded file, for tracing
+)
+
+targets = Table(
+    "targets", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-12 for the annual target, else a quarter end
+    Column("indicator", String(32), nullable=False),
+    Column("kind", String(8), nullable=False),  # growth (%) | level (annual amount)
+    Column("value", Float, nullable=False),
+    Column("src_row", Integer, nullable=False),
+)
+
+upload_problems = Table(
+    "upload_problems", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("row_no", Integer),
+    Column("column_name", String(128), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("fix", Text, nullable=False),
+)
+
+upload_events = Table(
+    "upload_events", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("event", String(16), nullable=False),  # committed | rolled_back
+    Column("user_name", String(64), nullable=False),
+    Column("event_at", DateTime, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+period_settings = Table(
+    "period_settings", metadata,
+    Column("period", String(7), nullable=False),
+    Column("closing_date", Date, nullable=False),  # 统计关库
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", DateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+# Only PostgreSQL gets secondary indexes: DuckDB's zone maps serve these scans, and ART indexes
+# would slow its bulk inserts.
+PG_INDEXES = (
+    Index("ix_obs_key", observations.c.indicator, observations.c.period, observations.c.region_code,
+          observations.c.measure, observations.c.upload_id),
+    Index("ix_obs_upload", observations.c.upload_id),
+    Index("ix_targets_key", targets.c.year, targets.c.indicator, targets.c.region_code),
+    Index("ix_uploads_sha", uploads.c.sha256),
+)
