@@ -133,9 +133,10 @@ class Store:
             row = conn.execute(sa.select(t.uploads).where(t.uploads.c.id == upload_id)).mappings().first()
         return dict(row) if row else None
 
-    def committed_upload_with_sha(self, sha256: str, kind: str) -> dict | None:
+    def committed_upload_with_sha(self, sha256: str) -> dict | None:
+        """The committed upload of a byte-identical file, if any (re-uploading it is a no-op)."""
         u = t.uploads
-        q = sa.select(u).where(u.c.sha256 == sha256, u.c.kind == kind, u.c.status == COMMITTED).order_by(u.c.id)
+        q = sa.select(u).where(u.c.sha256 == sha256, u.c.status == COMMITTED).order_by(u.c.id)
         with self.engine.connect() as conn:
             row = conn.execute(q).mappings().first()
         return dict(row) if row else None

@@ -1,0 +1,262 @@
+"""Ingest one file: parse, validate, and write it in one transaction with its audit record.
+
+All rows or none. Nothing is overwritten: every row is appended under a new upload id, and the
+report says which values are new, which revise a current value (old → new) and which are
+unchanged. A file identical to a committed upload (same sha256) is a no-op that says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from loaders import bulk, detect, validate
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+from loaders import tables as t
+from loaders.parsed import Parsed
+from loaders.problems import ERROR, WARNING, Problem
+from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, now
+
+# A revision is a change larger than float noise; published figures have at most 4 decimals.
+REVISION_EPSILON = 1e-6
+# Rows per INSERT … SELECT when moving staged rows into the table: progress is reported per chunk.
+CHUNK_ROWS = 200_000
+MAX_REVISIONS_LISTED = 500
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    file: str
+    sha256: str
+    status: str  # committed | rejected | duplicate | dry_run
+    kind: str = ""
+    format: str = ""
+    encoding: str = ""
+    upload_id: int | None = None
+    duplicate_of: int | None = None
+    rows: int = 0
+    inserted: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    periods: list[str] = field(default_factory=list)
+    period_source: str = ""
+    simulated: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    revisions: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("committed", "duplicate", "dry_run")
+
+    def as_dict(self) -> dict:
+        revisions = [] if self.revisions is None else self.revisions.head(MAX_REVISIONS_LISTED).to_dict("records")
+        return {
+            "file": self.file, "sha256": self.sha256, "status": self.status, "kind": self.kind,
+            "format": self.format, "encoding": self.encoding, "upload_id": self.upload_id,
+            "duplicate_of": self.duplicate_of, "rows": self.rows, "inserted": self.inserted,
+            "revised": self.revised, "unchanged": self.unchanged, "rejected": self.rejected,
+            "periods": self.periods, "period_source": self.period_source, "simulated": self.simulated,
+            "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
+            "revisions": revisions,
+        }
+
+
+def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
+           period: str | None = None, dry_run: bool = False, simulated: bool | None = None,
+           note: str = "", progress: Progress | None = None, today: dt.date | None = None) -> IngestReport:
+    """Load one file into the store. `source` is a path or the file's bytes (then `name` is needed).
+
+    Returns a report; never raises for a bad file. `simulated` marks the upload as demo data
+    (default: what the file says, e.g. a 模拟数据 note on every row).
+    """
+    say = progress or (lambda stage, done, total: None)
+    data = Path(source).read_bytes() if not isinstance(source, bytes) else source
+    name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
+    sha = hashlib.sha256(data).hexdigest()
+    say("read", 0, 1)
+    same = store.committed_upload_with_sha(sha)
+    if same is not None:
+        return IngestReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
+                            format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
+                            unchanged=same["rows_read"])
+    catalogue, regions = catalogue_mod.default(), regions_mod.default()
+    parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
+    say("validate", 0, 1)
+    if parsed.kind == "targets":
+        problems = parsed.problems + validate.targets(parsed, catalogue, file=name)
+    else:
+        problems = parsed.problems + validate.observations(parsed, catalogue, regions, file=name, today=today)
+    frame = parsed.frame
+    report = IngestReport(
+        file=name, sha256=sha, status="rejected", kind=parsed.kind, format=parsed.format, encoding=parsed.encoding,
+        rows=len(frame) + _rows_lost(problems), periods=sorted(frame["period"].unique()) if len(frame) else [],
+        period_source=parsed.period_source, simulated=parsed.simulated if simulated is None else simulated,
+        errors=[p for p in problems if p.severity == ERROR], warnings=[p for p in problems if p.severity == WARNING],
+    )
+    if frame.empty and not report.errors:
+        report.errors.append(Problem(ERROR, "no_values", "文件中没有任何数值", "请检查是否选错了文件或工作表", name))
+    if report.errors:
+        report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
+        return report
+    _write(store, parsed, report, data, user=user, note=note, dry_run=dry_run, say=say)
+    return report
+
+
+def _rows_lost(problems: list[Problem]) -> int:
+    """Rows that never made it into the frame because a cell could not be read."""
+    return len({p.row for p in problems if p.severity == ERROR and p.row is not None})
+
+
+def _staging_table(kind: str) -> sa.Table:
+    md = sa.MetaData()
+    if kind == "targets":
+        cols = [sa.Column("region_code", sa.String(6)), sa.Column("year", sa.Integer),
+                sa.Column("period", sa.String(7)), sa.Column("indicator", sa.String(32)),
+                sa.Column("kind", sa.String(8))]
+    else:
+        cols = [sa.Column("region_code", sa.String(6)), sa.Column("period", sa.String(7)),
+                sa.Column("indicator", sa.String(32)), sa.Column("measure", sa.String(16)),
+                sa.Column("prev_period", sa.String(7))]
+    return sa.Table("staging_rows", md, *cols, sa.Column("value", sa.Float), sa.Column("src_row", sa.Integer),
+                    sa.Column("seq", sa.Integer), prefixes=["TEMPORARY"])
+
+
+def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, *, user: str, note: str,
+           dry_run: bool, say: Progress) -> None:
+    """One transaction: stage, compare with current values, record the upload, append the rows."""
+    kind = parsed.kind
+    target, key = (t.targets, TARGET_KEY) if kind == "targets" else (t.observations, OBS_KEY)
+    frame = parsed.frame.rename(columns={"row": "src_row"}).drop(columns=["column"])
+    if kind == "observations":
+        frame["prev_period"] = validate.previous_periods(frame, catalogue_mod.default())
+    frame["seq"] = range(len(frame))
+    staging = _staging_table(kind)
+    n = len(frame)
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            staging.create(conn)
+            say("stage", 0, n)
+            bulk.load(conn, staging, frame)
+            report.inserted, report.revised, report.unchanged = _compare_counts(conn, staging, target, key, frame)
+            report.revisions = _revisions(conn, staging, target, key, frame)
+            if kind == "observations":
+                report.warnings += _store_level_falls(conn, staging, frame, report.file)
+            if dry_run:
+                report.status = "dry_run"
+                trans.rollback()
+                return
+            upload_id = _insert_upload(conn, report, len(data), user, note)
+            cols = [c.name for c in target.columns if c.name != "upload_id"]
+            for start in range(0, n, CHUNK_ROWS):
+                say("write", start, n)
+                sel = (sa.select(sa.literal(upload_id).label("upload_id"), *[staging.c[c] for c in cols])
+                       .where(staging.c.seq >= start, staging.c.seq < start + CHUNK_ROWS))
+                conn.execute(sa.insert(target).from_select(["upload_id", *cols], sel))
+            say("write", n, n)
+            _insert_problems(conn, upload_id, report.warnings)
+            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
+                                                           event_at=now(), note=note))
+            staging.drop(conn)
+            say("commit", n, n)
+            trans.commit()
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+    report.status = "committed"
+    report.upload_id = upload_id
+
+
+def _current(target: sa.Table, key: tuple[str, ...], frame: pd.DataFrame) -> sa.Subquery:
+    where = [target.c.indicator.in_(sorted(frame["indicator"].unique())),
+             target.c.period.in_(sorted(frame["period"].unique()))]
+    return Store.current_select(target, key, where)
+
+
+def _join(staging: sa.Table, cur: sa.Subquery, key: tuple[str, ...]):
+    return staging.outerjoin(cur, sa.and_(*[staging.c[k] == cur.c[k] for k in key]))
+
+
+def _compare_counts(conn, staging, target, key, frame) -> tuple[int, int, int]:
+    cur = _current(target, key, frame)
+    changed = sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON
+    q = sa.select(
+        sa.func.count().filter(cur.c.value.is_(None)),
+        sa.func.count().filter(cur.c.value.is_not(None) & changed),
+        sa.func.count().filter(cur.c.value.is_not(None) & ~changed),
+    ).select_from(_join(staging, cur, key))
+    inserted, revised, unchanged = conn.execute(q).one()
+    return int(inserted), int(revised), int(unchanged)
+
+
+def _revisions(conn, staging, target, key, frame) -> pd.DataFrame:
+    cur = _current(target, key, frame)
+    q = (sa.select(*[staging.c[k] for k in key], cur.c.value.label("old_value"), staging.c.value.label("new_value"),
+                   cur.c.upload_id.label("old_upload_id"), staging.c.src_row)
+         .select_from(_join(staging, cur, key))
+         .where(cur.c.value.is_not(None), sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON)
+         .order_by(staging.c.seq))
+    result = conn.execute(q)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _store_level_falls(conn, staging, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """YTD level below the stored value of the previous month (when the file does not restate that month)."""
+    lv = frame[(frame["measure"] == "cum_level") & frame["prev_period"].notna()]
+    if lv.empty:
+        return []
+    o = t.observations
+    prev_periods = sorted(lv["prev_period"].unique())
+    cur = Store.current_select(o, OBS_KEY, [o.c.period.in_(prev_periods), o.c.measure == "cum_level",
+                                            o.c.indicator.in_(sorted(lv["indicator"].unique()))])
+    q = (sa.select(staging.c.region_code, staging.c.indicator, staging.c.period, staging.c.prev_period,
+                   staging.c.value, staging.c.src_row, cur.c.value.label("prev_value"))
+         .select_from(staging.join(cur, sa.and_(cur.c.region_code == staging.c.region_code,
+                                                cur.c.indicator == staging.c.indicator,
+                                                cur.c.period == staging.c.prev_period,
+                                                staging.c.measure == "cum_level")))
+         .where(staging.c.value < cur.c.value - validate.LEVEL_EPSILON))
+    falls = pd.DataFrame(conn.execute(q).fetchall(),
+                         columns=["region_code", "indicator", "period", "prev_period", "value", "src_row", "prev_value"])
+    if falls.empty:
+        return []
+    in_file = set(zip(frame["region_code"], frame["indicator"], frame["period"], strict=True))
+    out = []
+    for r in falls.itertuples(index=False):
+        if (r.region_code, r.indicator, r.prev_period) in in_file:
+            continue  # the file restates last month; the in-file check covers it
+        out.append(Problem(WARNING, "level_falls",
+                           f"累计值低于库中上期（{r.prev_period} 为 {r.prev_value:g}），年内累计数一般不会下降",
+                           "请核对本期数据；如系企业更正，请同时上报更正后的上期数据", file, int(r.src_row),
+                           "", f"{r.value:g}"))
+    return out
+
+
+def _insert_upload(conn, report: IngestReport, size: int, user: str, note: str) -> int:
+    u = t.uploads
+    return conn.execute(sa.insert(u).values(
+        kind=report.kind, file_name=report.file[:255], sha256=report.sha256, size_bytes=size, format=report.format,
+        encoding=report.encoding or "", user_name=user, created_at=now(), periods=",".join(report.periods),
+        rows_read=report.rows, inserted=report.inserted, revised=report.revised, unchanged=report.unchanged,
+        rejected=0, warnings=len(report.warnings), status=COMMITTED, simulated=bool(report.simulated), note=note,
+    ).returning(u.c.id)).scalar_one()
+
+
+def _insert_problems(conn, upload_id: int, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    rows = [dict(upload_id=upload_id, severity=p.severity, code=p.code, row_no=p.row, column_name=p.column[:128],
+                 value=p.value, reason=p.reason, fix=p.fix) for p in problems]
+    bulk.load(conn, t.upload_problems, pd.DataFrame(rows))

@@ -1,0 +1,207 @@
+"""Checks on canonical rows before anything is written: every problem at once, errors and warnings.
+
+Errors block the whole file; warnings are reported and stored with the upload. Checks that need
+the store (a level below last month's stored value) run in loaders/ingest.py.
+"""
+
+import datetime as dt
+
+import pandas as pd
+
+from loaders.catalogue import Catalogue
+from loaders.parsed import Parsed
+from loaders.problems import ERROR, WARNING, Problem
+from loaders.regions import Regions
+
+# City totals differ from the sum of their counties by a few percent (city-level units, unified
+# GDP accounting: statistics.md); beyond this the 全市 row or a county is probably mistyped.
+CITY_SUM_TOLERANCE = 0.05
+# Cumulative levels are compared with this slack so rounding to 0.1 万元 never raises a warning.
+LEVEL_EPSILON = 1e-6
+MAX_PER_CODE = 200
+
+
+def previous_periods(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """The previous reported period within the same year for each row ('YYYY-MM'), or None."""
+    pairs = frame[["indicator", "period"]].drop_duplicates()
+    prev = {}
+    for ind, per in pairs.itertuples(index=False):
+        months = catalogue[ind].months
+        m = int(per[5:7])
+        earlier = [x for x in months if x < m]
+        prev[(ind, per)] = f"{per[:4]}-{earlier[-1]:02d}" if earlier else None
+    keys = pd.MultiIndex.from_frame(frame[["indicator", "period"]])
+    return pd.Series(keys.map(prev), index=frame.index, dtype="object")
+
+
+def observations(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file: str,
+                 today: dt.date | None = None) -> list[Problem]:
+    """Semantic checks on parsed observation rows; returns new problems (the parser's are kept apart)."""
+    df = parsed.frame
+    if df.empty:
+        return []
+    today = today or dt.date.today()
+    out = _Collector(file)
+    _check_measures_and_months(df, catalogue, out)
+    _check_future(df, today, out)
+    _check_duplicates(df, ["region_code", "period", "indicator", "measure"], out)
+    _check_bands(df, catalogue, out)
+    _check_level_falls(df, catalogue, out)
+    _check_city_sums(df, catalogue, regions, out)
+    return out.problems
+
+
+def targets(parsed: Parsed, catalogue: Catalogue, *, file: str) -> list[Problem]:
+    df = parsed.frame
+    if df.empty:
+        return []
+    out = _Collector(file)
+    for (ind, kind), rows in df.groupby(["indicator", "kind"], sort=False):
+        info = catalogue[ind]
+        needed = "cum_yoy" if kind == "growth" else "cum_level"
+        if needed not in info.measures:
+            allowed = "增速目标(growth)" if "cum_yoy" in info.measures else "总量目标(level)" if info.measures else "无"
+            out.rows(rows, ERROR, "target_kind_not_allowed",
+                     f"指标“{info.name_zh}”不能设{'增速' if kind == 'growth' else '总量'}目标",
+                     f"该指标可设的目标类型：{allowed}", value_of=lambda r: r.kind)
+    bad_month = ~df["period"].str[5:7].isin(["03", "06", "09", "12"]) | (df["period"].str[:4] != df["year"].astype(str))
+    out.rows(df[bad_month], ERROR, "bad_target_period", "目标期间须为该年度的季末月份（03/06/09/12）",
+             "年度目标请把期间留空，季度目标填 2026-06 这样的季末月份", value_of=lambda r: r.period)
+    _check_duplicates(df, ["region_code", "period", "indicator", "kind"], out)
+    growth = df[df["kind"] == "growth"]
+    for ind, rows in growth.groupby("indicator", sort=False):
+        band = catalogue[ind].yoy_band
+        if band:
+            outside = rows[(rows["value"] < band[0]) | (rows["value"] > band[1])]
+            out.rows(outside, WARNING, "target_out_of_band",
+                     f"增速目标超出常见范围 {band[0]:g}%～{band[1]:g}%", "请核对是否多写或漏写了小数点")
+    level = df[df["kind"] == "level"]
+    out.rows(level[level["value"] < 0], ERROR, "negative_target", "总量目标不能为负数", "请填写全年计划的总量")
+    return out.problems
+
+
+class _Collector:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self._counts: dict[str, int] = {}
+
+    def rows(self, rows: pd.DataFrame, severity: str, code: str, reason: str, fix: str, value_of=None,
+             column: str | None = None) -> None:
+        for r in rows.itertuples(index=False):
+            n = self._counts.get(code, 0)
+            self._counts[code] = n + 1
+            if n == MAX_PER_CODE:
+                self.problems.append(Problem(severity, code, f"{reason}（同类问题过多，其余未逐一列出）", fix, self.file))
+            if n >= MAX_PER_CODE:
+                continue
+            value = value_of(r) if value_of else r.value
+            self.problems.append(Problem(severity, code, reason, fix, self.file, int(r.row),
+                                         column or str(r.column), _fmt(value)))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e7 else f"{value:.1f}"
+    return str(value)
+
+
+def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
+    for (ind, measure), rows in df.groupby(["indicator", "measure"], sort=False):
+        info = catalogue[ind]
+        if info.value_type == "derived":
+            out.rows(rows, ERROR, "derived_upload",
+                     f"“{info.name_zh}”是派生指标，由 {info.numerator} ÷ {info.denominator} 计算，不接受上传",
+                     f"请上传 {catalogue[info.numerator].name_zh} 和 {catalogue[info.denominator].name_zh}")
+            continue
+        if measure not in info.measures:
+            names = {"cum_level": "累计值", "cum_yoy": "累计增速", "ratio": "比率"}
+            allowed = "、".join(f"{m}（{names[m]}）" for m in info.measures)
+            out.rows(rows, ERROR, "measure_not_allowed",
+                     f"指标“{info.name_zh}”没有{names.get(measure, measure)}口径",
+                     f"该指标只接受 {allowed}；例如规上工业增加值只发布增速", value_of=lambda r: r.measure,
+                     column="measure")
+    for ind, rows in df.groupby("indicator", sort=False):
+        info = catalogue[ind]
+        month = rows["period"].str[5:7].astype(int)
+        wrong = rows[~month.isin(info.months)]
+        if wrong.empty:
+            continue
+        if info.frequency == "quarterly":
+            out.rows(wrong, ERROR, "not_quarter_end", f"“{info.name_zh}”是季度指标，只在3、6、9、12月有数",
+                     "请把数据放在季末月份（如一季度填 2026-03）", value_of=lambda r: r.period, column="period")
+        else:
+            out.rows(wrong, ERROR, "no_january", f"“{info.name_zh}”1—2月合并首报，没有1月数据",
+                     "请删除1月数据，或把它作为1—2月（YYYY-02）上报", value_of=lambda r: r.period, column="period")
+
+
+def _check_future(df: pd.DataFrame, today: dt.date, out: _Collector) -> None:
+    current = f"{today.year:04d}-{today.month:02d}"
+    out.rows(df[df["period"] >= current], ERROR, "future_period", f"期间晚于当前月份（{current}），数据尚不可能产生",
+             "请核对年份和月份", value_of=lambda r: r.period, column="period")
+
+
+def _check_duplicates(df: pd.DataFrame, key: list[str], out: _Collector) -> None:
+    dup = df[df.duplicated(key, keep=False)]
+    if dup.empty:
+        return
+    first_row = dup.groupby(key, sort=False)["row"].transform("min")
+    later = dup[dup["row"] != first_row].assign(first=first_row[dup["row"] != first_row])
+    for r in later.itertuples(index=False):
+        out.rows(pd.DataFrame([r._asdict()]), ERROR, "duplicate_key",
+                 f"与第{r.first}行重复（同一地区、期间、指标、口径出现两次）",
+                 "同一文件中每个数只能出现一次；请删除其中一行")
+
+
+def _check_bands(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
+    for (ind, measure), rows in df[df["measure"].isin(["cum_yoy", "ratio"])].groupby(["indicator", "measure"],
+                                                                                      sort=False):
+        info = catalogue[ind]
+        band = info.yoy_band if measure == "cum_yoy" else info.ratio_band
+        if not band:
+            continue
+        outside = rows[(rows["value"] < band[0]) | (rows["value"] > band[1])]
+        what = "增速" if measure == "cum_yoy" else "比率"
+        out.rows(outside, WARNING, "yoy_out_of_band" if measure == "cum_yoy" else "ratio_out_of_band",
+                 f"“{info.name_zh}”{what}超出常见范围 {band[0]:g}%～{band[1]:g}%",
+                 "请核对是否录错（如小数点位置）；确认无误可照常导入")
+
+
+def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
+    """A year-to-date level below the previous month's in the same file is almost always a typo."""
+    lv = df[df["measure"] == "cum_level"]
+    if lv.empty:
+        return
+    lv = lv.assign(prev_period=previous_periods(lv, catalogue))
+    prev = lv[["region_code", "indicator", "period", "value"]].rename(columns={"period": "prev_period",
+                                                                               "value": "prev_value"})
+    m = lv.merge(prev, on=["region_code", "indicator", "prev_period"], how="inner")
+    falls = m[m["value"] < m["prev_value"] - LEVEL_EPSILON]
+    for r in falls.itertuples(index=False):
+        out.rows(pd.DataFrame([r._asdict()]), WARNING, "level_falls",
+                 f"累计值低于上期（{r.prev_period} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降",
+                 "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
+
+
+def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
+    lv = df[df["measure"] == "cum_level"]
+    if lv.empty:
+        return
+    city = lv["region_code"].map(regions.city_of)
+    counties = lv[city.notna() & (city != lv["region_code"])].assign(city=city)
+    cities = lv[city == lv["region_code"]]
+    if cities.empty or counties.empty:
+        return
+    sums = counties.groupby(["city", "period", "indicator"]).agg(total=("value", "sum"), n=("value", "size"))
+    for r in cities.itertuples(index=False):
+        key = (r.region_code, r.period, r.indicator)
+        if key not in sums.index:
+            continue
+        total, n = sums.loc[key]
+        if n < len(regions.counties_of(r.region_code)) or r.value == 0:
+            continue  # only when every county is in the file
+        gap = (r.value - total) / abs(r.value)
+        if abs(gap) > CITY_SUM_TOLERANCE:
+            out.rows(pd.DataFrame([r._asdict()]), WARNING, "city_sum_mismatch",
+                     f"全市数与各县区之和（{_fmt(total)}）相差 {gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
+                     "全市数含市直单位，本就不等于县区之和；差距过大时请核对全市行或各县区数据")
