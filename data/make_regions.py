@@ -38,7 +38,7 @@ def main() -> None:
         out.append(dict(code=code, name=r["name"], level=level, parent_code=parent, longitude=lon, latitude=lat))
     shorts = [_short(r["name"]) for r in out]
     taken = {r["name"] for r in out}
-    for r, s in zip(out, shorts):
+    for r, s in zip(out, shorts, strict=True):
         unique = shorts.count(s) == 1 and (s == r["name"] or s not in taken)
         r["short_name"] = s if unique else r["name"]
     out.sort(key=lambda r: r["code"])

@@ -9,6 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 STAGE_NAME = "_incoming_frame"
+NULL_MARK = r"\N"  # so that an empty text stays an empty text, not NULL
 
 
 def load(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
@@ -27,10 +28,11 @@ def load(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
             raw.unregister(STAGE_NAME)
     elif dialect == "postgresql":
         buf = io.StringIO()
-        frame[cols].to_csv(buf, index=False, header=False, na_rep="")
+        frame[cols].to_csv(buf, index=False, header=False, na_rep=NULL_MARK)
         raw = conn.connection.dbapi_connection
         col_list = ", ".join(f'"{c}"' for c in cols)
-        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({col_list}) FROM STDIN WITH (FORMAT csv)') as cp:
+        sql = f"COPY \"{table.name}\" ({col_list}) FROM STDIN WITH (FORMAT csv, NULL '{NULL_MARK}')"
+        with raw.cursor() as cur, cur.copy(sql) as cp:
             cp.write(buf.getvalue())
     else:  # any other SQLAlchemy backend: executemany, correct if not fast
         conn.execute(sa.insert(table), frame[cols].to_dict("records"))

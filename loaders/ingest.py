@@ -74,11 +74,13 @@ class IngestReport:
 
 def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
            period: str | None = None, dry_run: bool = False, simulated: bool | None = None,
-           note: str = "", progress: Progress | None = None, today: dt.date | None = None) -> IngestReport:
+           note: str = "", progress: Progress | None = None, today: dt.date | None = None,
+           catalogue: catalogue_mod.Catalogue | None = None, regions: regions_mod.Regions | None = None) -> IngestReport:
     """Load one file into the store. `source` is a path or the file's bytes (then `name` is needed).
 
     Returns a report; never raises for a bad file. `simulated` marks the upload as demo data
-    (default: what the file says, e.g. a 模拟数据 note on every row).
+    (default: what the file says, e.g. a 模拟数据 note on every row). `catalogue` and `regions`
+    default to the project's (data/indicators.toml, data/regions.csv).
     """
     say = progress or (lambda stage, done, total: None)
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
@@ -90,7 +92,8 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         return IngestReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
                             format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
                             unchanged=same["rows_read"])
-    catalogue, regions = catalogue_mod.default(), regions_mod.default()
+    catalogue = catalogue or catalogue_mod.default()
+    regions = regions or regions_mod.default()
     parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
@@ -109,7 +112,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
-    _write(store, parsed, report, data, user=user, note=note, dry_run=dry_run, say=say)
+    _write(store, parsed, report, data, catalogue, user=user, note=note, dry_run=dry_run, say=say)
     return report
 
 
@@ -132,14 +135,15 @@ def _staging_table(kind: str) -> sa.Table:
                     sa.Column("seq", sa.Integer), prefixes=["TEMPORARY"])
 
 
-def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, *, user: str, note: str,
+def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, catalogue: catalogue_mod.Catalogue, *,
+           user: str, note: str,
            dry_run: bool, say: Progress) -> None:
     """One transaction: stage, compare with current values, record the upload, append the rows."""
     kind = parsed.kind
     target, key = (t.targets, TARGET_KEY) if kind == "targets" else (t.observations, OBS_KEY)
     frame = parsed.frame.rename(columns={"row": "src_row"}).drop(columns=["column"])
     if kind == "observations":
-        frame["prev_period"] = validate.previous_periods(frame, catalogue_mod.default())
+        frame["prev_period"] = validate.previous_periods(frame, catalogue)
     frame["seq"] = range(len(frame))
     staging = _staging_table(kind)
     n = len(frame)

@@ -8,6 +8,7 @@ Files of a million rows are read column-wise: each rule runs once per distinct t
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -112,14 +113,15 @@ def parse(frame: pd.DataFrame, *, file: str, catalogue: Catalogue, regions: Regi
             _check_period_option(out, period, ctx, h["period"], frame[h["period"]])
         key = "measure"
     else:
-        out["year"] = ctx.map_unique(frame[h["year"]], h["year"], _year, "bad_year", "年度无法识别", "应为四位年份，如 2026")
+        out["year"] = ctx.map_unique(frame[h["year"]], h["year"], _year, "bad_year", "年度无法识别",
+                                     "应为四位年份，如 2026").astype(object)
         out["kind"] = ctx.map_unique(frame[h["kind"]], h["kind"], _word(KIND_WORDS), "bad_kind",
                                      "目标类型无法识别", "应为 growth（增速目标，%）或 level（年度总量目标）")
         if "period" in h:
             per = frame[h["period"]].fillna("")
             parsed = ctx.map_unique(per.where(per.str.strip() != "", None), h["period"], cells.period, "bad_period",
                                     "期间无法识别", "季度目标填 2026-06 这样的季末月份，年度目标留空")
-            out["period"] = parsed
+            out["period"] = parsed.astype(object)
         else:
             out["period"] = None
         ok_year = out["year"].notna()
@@ -168,15 +170,19 @@ class _Context:
             self._overflow[code] = self._overflow.get(code, 0) + extra
 
     def map_unique(self, raw: pd.Series, column: str, fn, code: str, reason: str, fix: str) -> pd.Series:
-        """Apply fn once per distinct text; cells where it gives None are problems (empty cells too)."""
+        """Apply fn once per distinct text; cells where it gives None are problems (empty cells too).
+
+        Returns a categorical Series (a million rows carry a few thousand distinct values).
+        """
         text = raw.astype("string").fillna("")
-        mapping = {}
-        for value in text.unique():
-            v = cells.norm(value)
-            mapping[value] = fn(v) if v else None
-        out = text.map(mapping)
-        self.add_cells(out.isna() & raw.notna(), text, column, code, reason, fix)
-        return out.astype(object).where(out.notna(), None)
+        codes, uniques = pd.factorize(text)
+        mapped = [fn(v) if (v := cells.norm(u)) else None for u in uniques]
+        labels = pd.Index([m for m in dict.fromkeys(mapped) if m is not None])
+        to_label = np.array([labels.get_loc(m) if m is not None else -1 for m in mapped] + [-1], dtype=np.int64)
+        out_codes = to_label[codes]  # factorize gives -1 for NA, which picks the trailing -1
+        out = pd.Series(pd.Categorical.from_codes(out_codes, categories=labels), index=raw.index)
+        self.add_cells(pd.Series(out_codes < 0, index=raw.index) & raw.notna(), text, column, code, reason, fix)
+        return out
 
     def problems(self) -> list[Problem]:
         extra = [Problem(ERROR, code, f"另有 {n} 处同类问题未逐一列出", "修正上面列出的问题后重新上传即可看到其余问题",

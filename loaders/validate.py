@@ -6,6 +6,7 @@ the store (a level below last month's stored value) run in loaders/ingest.py.
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from loaders.catalogue import Catalogue
@@ -22,16 +23,27 @@ MAX_PER_CODE = 200
 
 
 def previous_periods(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
-    """The previous reported period within the same year for each row ('YYYY-MM'), or None."""
-    pairs = frame[["indicator", "period"]].drop_duplicates()
-    prev = {}
-    for ind, per in pairs.itertuples(index=False):
-        months = catalogue[ind].months
-        m = int(per[5:7])
-        earlier = [x for x in months if x < m]
-        prev[(ind, per)] = f"{per[:4]}-{earlier[-1]:02d}" if earlier else None
-    keys = pd.MultiIndex.from_frame(frame[["indicator", "period"]])
-    return pd.Series(keys.map(prev), index=frame.index, dtype="object")
+    """The previous reported period within the same year for each row ('YYYY-MM'), or NaN.
+
+    Computed once per (indicator, period) pair and spread by category codes: fast on a million rows.
+    """
+    ind = frame["indicator"].astype("category")
+    per = frame["period"].astype("category")
+    labels: list[str] = list(per.cat.categories)
+    position = {p: k for k, p in enumerate(labels)}
+    table = np.full((len(ind.cat.categories), len(labels)), -1, dtype=np.int64)
+    for i, code in enumerate(ind.cat.categories):
+        months = catalogue[code].months
+        for j, p in enumerate(per.cat.categories):
+            earlier = [m for m in months if m < int(p[5:7])]
+            if earlier:
+                prev = f"{p[:4]}-{earlier[-1]:02d}"
+                if prev not in position:
+                    position[prev] = len(labels)
+                    labels.append(prev)
+                table[i, j] = position[prev]
+    codes = table[ind.cat.codes.to_numpy(), per.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=frame.index)
 
 
 def observations(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file: str,
@@ -56,7 +68,7 @@ def targets(parsed: Parsed, catalogue: Catalogue, *, file: str) -> list[Problem]
     if df.empty:
         return []
     out = _Collector(file)
-    for (ind, kind), rows in df.groupby(["indicator", "kind"], sort=False):
+    for (ind, kind), rows in df.groupby(["indicator", "kind"], sort=False, observed=True):
         info = catalogue[ind]
         needed = "cum_yoy" if kind == "growth" else "cum_level"
         if needed not in info.measures:
@@ -69,7 +81,7 @@ def targets(parsed: Parsed, catalogue: Catalogue, *, file: str) -> list[Problem]
              "年度目标请把期间留空，季度目标填 2026-06 这样的季末月份", value_of=lambda r: r.period)
     _check_duplicates(df, ["region_code", "period", "indicator", "kind"], out)
     growth = df[df["kind"] == "growth"]
-    for ind, rows in growth.groupby("indicator", sort=False):
+    for ind, rows in growth.groupby("indicator", sort=False, observed=True):
         band = catalogue[ind].yoy_band
         if band:
             outside = rows[(rows["value"] < band[0]) | (rows["value"] > band[1])]
@@ -107,7 +119,7 @@ def _fmt(value) -> str:
 
 
 def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
-    for (ind, measure), rows in df.groupby(["indicator", "measure"], sort=False):
+    for (ind, measure), rows in df.groupby(["indicator", "measure"], sort=False, observed=True):
         info = catalogue[ind]
         if info.value_type == "derived":
             out.rows(rows, ERROR, "derived_upload",
@@ -121,10 +133,10 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
                      f"指标“{info.name_zh}”没有{names.get(measure, measure)}口径",
                      f"该指标只接受 {allowed}；例如规上工业增加值只发布增速", value_of=lambda r: r.measure,
                      column="measure")
-    for ind, rows in df.groupby("indicator", sort=False):
+    for ind, rows in df.groupby("indicator", sort=False, observed=True):
         info = catalogue[ind]
-        month = rows["period"].str[5:7].astype(int)
-        wrong = rows[~month.isin(info.months)]
+        bad_periods = [p for p in pd.unique(rows["period"]) if int(p[5:7]) not in info.months]
+        wrong = rows[rows["period"].isin(bad_periods)]
         if wrong.empty:
             continue
         if info.frequency == "quarterly":
@@ -137,7 +149,8 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
 
 def _check_future(df: pd.DataFrame, today: dt.date, out: _Collector) -> None:
     current = f"{today.year:04d}-{today.month:02d}"
-    out.rows(df[df["period"] >= current], ERROR, "future_period", f"期间晚于当前月份（{current}），数据尚不可能产生",
+    future = [p for p in pd.unique(df["period"]) if p >= current]
+    out.rows(df[df["period"].isin(future)], ERROR, "future_period", f"期间晚于当前月份（{current}），数据尚不可能产生",
              "请核对年份和月份", value_of=lambda r: r.period, column="period")
 
 
@@ -154,8 +167,8 @@ def _check_duplicates(df: pd.DataFrame, key: list[str], out: _Collector) -> None
 
 
 def _check_bands(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
-    for (ind, measure), rows in df[df["measure"].isin(["cum_yoy", "ratio"])].groupby(["indicator", "measure"],
-                                                                                      sort=False):
+    rates = df[df["measure"].isin(["cum_yoy", "ratio"])]
+    for (ind, measure), rows in rates.groupby(["indicator", "measure"], sort=False, observed=True):
         info = catalogue[ind]
         band = info.yoy_band if measure == "cum_yoy" else info.ratio_band
         if not band:
@@ -172,12 +185,19 @@ def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) 
     lv = df[df["measure"] == "cum_level"]
     if lv.empty:
         return
-    lv = lv.assign(prev_period=previous_periods(lv, catalogue))
-    prev = lv[["region_code", "indicator", "period", "value"]].rename(columns={"period": "prev_period",
-                                                                               "value": "prev_value"})
-    m = lv.merge(prev, on=["region_code", "indicator", "prev_period"], how="inner")
-    falls = m[m["value"] < m["prev_value"] - LEVEL_EPSILON]
-    for r in falls.itertuples(index=False):
+    prev = previous_periods(lv, catalogue)
+    periods = prev.cat.categories  # a superset of the file's periods
+    region = lv["region_code"].astype("category").cat.codes.to_numpy(np.int64)
+    ind = lv["indicator"].astype("category").cat.codes.to_numpy(np.int64)
+    this_p = pd.Categorical(lv["period"], categories=periods).codes.astype(np.int64)
+    base = (region * (ind.max() + 1) + ind) * len(periods)
+    here = pd.Series(lv["value"].to_numpy(), index=base + this_p)
+    here = here[~here.index.duplicated()]
+    prev_key = base + prev.cat.codes.to_numpy(np.int64)
+    prev_value = here.reindex(prev_key).to_numpy()
+    falls = (prev.cat.codes.to_numpy() >= 0) & (lv["value"].to_numpy() < prev_value - LEVEL_EPSILON)
+    hit = lv[falls].assign(prev_period=prev[falls].astype(str).to_numpy(), prev_value=prev_value[falls])
+    for r in hit.itertuples(index=False):
         out.rows(pd.DataFrame([r._asdict()]), WARNING, "level_falls",
                  f"累计值低于上期（{r.prev_period} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降",
                  "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
@@ -187,12 +207,17 @@ def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, o
     lv = df[df["measure"] == "cum_level"]
     if lv.empty:
         return
-    city = lv["region_code"].map(regions.city_of)
-    counties = lv[city.notna() & (city != lv["region_code"])].assign(city=city)
-    cities = lv[city == lv["region_code"]]
+    region = lv["region_code"].astype("category")
+    cats = region.cat.categories
+    city_of = np.array([regions.city_of(c) for c in cats] + [None], dtype=object)
+    is_county = np.array([regions.city_of(c) not in (None, c) for c in cats] + [False])
+    is_city = np.array([regions.city_of(c) == c for c in cats] + [False])
+    codes = region.cat.codes.to_numpy()
+    counties = lv[is_county[codes]].assign(city=city_of[codes][is_county[codes]])
+    cities = lv[is_city[codes]]
     if cities.empty or counties.empty:
         return
-    sums = counties.groupby(["city", "period", "indicator"]).agg(total=("value", "sum"), n=("value", "size"))
+    sums = counties.groupby(["city", "period", "indicator"], observed=True).agg(total=("value", "sum"), n=("value", "size"))
     for r in cities.itertuples(index=False):
         key = (r.region_code, r.period, r.indicator)
         if key not in sums.index:

@@ -1,0 +1,211 @@
+"""`python -m loaders`: ingest, export, history, rollback, demo — thin wrappers over the library."""
+
+import argparse
+import json
+import sys
+
+from loaders import demo
+from loaders.cells import period as parse_period
+from loaders.ingest import IngestReport, ingest
+from loaders.settings import database_url
+from loaders.store import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+STAGES = {"read": "读取", "validate": "校验", "stage": "暂存", "write": "写入", "commit": "提交"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        _parser().print_help()
+        return EXIT_FAILED
+    try:
+        return args.func(args)
+    except (LookupError, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _store(args) -> Store:
+    store = Store(database_url(args.db))
+    store.create_schema()
+    return store
+
+
+# ------------------------------------------------------------------ ingest
+
+def cmd_ingest(args) -> int:
+    store = _store(args)
+    period = None
+    if args.period:
+        period = parse_period(args.period)
+        if period is None:
+            print(f"错误：--period “{args.period}” 无法识别，应为 2026-06 或 2026年1-6月", file=sys.stderr)
+            return EXIT_FAILED
+    reports = []
+    for path in args.paths:
+        with _progress(path) as progress:
+            report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, progress=progress)
+        reports.append(report)
+        if not args.json:
+            print(_summary(report))
+    if args.json:
+        out = [_json_summary(r) for r in reports]
+        print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))
+    return EXIT_REJECTED if any(r.status == "rejected" for r in reports) else EXIT_OK
+
+
+def _json_summary(r: IngestReport) -> dict:
+    d = r.as_dict()
+    d["warnings"] = [p.as_dict() for p in r.warnings]
+    d["errors"] = [p.as_dict() for p in r.errors]
+    return d
+
+
+def _summary(r: IngestReport) -> str:
+    head = {"committed": "已导入", "dry_run": "试导入（未写入）", "duplicate": "未重复导入", "rejected": "已拒绝"}[r.status]
+    lines = [f"{r.file}：{head}"]
+    if r.status == "duplicate":
+        lines.append(f"  与第 {r.duplicate_of} 次上传的文件完全相同（sha256 {r.sha256[:12]}…），库中数据不变")
+        return "\n".join(lines)
+    lines.append(f"  格式 {r.format}，编码 {r.encoding or '-'}，期间 {_periods(r.periods)}，读取 {r.rows} 个数值")
+    if r.period_source == "title":
+        lines.append(f"  请确认：期间取自标题 → {_periods(r.periods)}；如有误请用 --period 指定")
+    if r.status == "rejected":
+        lines.append(f"  发现 {len(r.errors)} 个错误，整份文件未写入（库中数据不变）：")
+        lines += [f"  ✗ {p.message()}" for p in r.errors]
+    else:
+        upload = f"上传编号 {r.upload_id}，" if r.upload_id else ""
+        lines.append(f"  {upload}新增 {r.inserted}，修订 {r.revised}，未变 {r.unchanged}")
+        if r.revisions is not None and len(r.revisions):
+            key = "measure" if "measure" in r.revisions else "kind"
+            for row in r.revisions.head(20).itertuples(index=False):
+                lines.append(f"  ↻ {row.region_code} {row.period} {row.indicator} {getattr(row, key)}："
+                             f"{row.old_value:g} → {row.new_value:g}")
+            if len(r.revisions) > 20:
+                lines.append(f"  … 另有 {len(r.revisions) - 20} 处修订（--json 查看全部）")
+    if r.warnings:
+        lines.append(f"  {len(r.warnings)} 条提示（不影响导入）：")
+        lines += [f"  ! {p.message()}" for p in r.warnings[:50]]
+        if len(r.warnings) > 50:
+            lines.append(f"  … 另有 {len(r.warnings) - 50} 条提示（--json 查看全部）")
+    return "\n".join(lines)
+
+
+def _periods(periods: list[str]) -> str:
+    if not periods:
+        return "-"
+    return periods[0] if len(periods) == 1 else f"{periods[0]}～{periods[-1]}（{len(periods)} 期）"
+
+
+class _progress:
+    """A tqdm bar on a terminal; plain stage lines on stderr otherwise (logs, pipes, tests)."""
+
+    def __init__(self, path: str):
+        self.path, self.bar, self.last = path, None, None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if stage == "write" and total >= 50_000:
+                from tqdm import tqdm
+
+                if self.bar is None:
+                    self.bar = tqdm(total=total, desc="写入", unit="行", file=sys.stderr, leave=False)
+                self.bar.update(done - self.bar.n)
+            return
+        line = f"{STAGES.get(stage, stage)} {done}/{total}" if total > 1 else STAGES.get(stage, stage)
+        if line != self.last:
+            print(f"[{self.path}] {line}", file=sys.stderr, flush=True)
+            self.last = line
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+# ------------------------------------------------------------------ export, history, rollback, demo
+
+def cmd_export(args) -> int:
+    store = _store(args)
+    df = store.export(period=args.period and parse_period(args.period), region=args.region, indicator=args.indicator)
+    df.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    store = _store(args)
+    df = store.uploads(limit=args.limit)
+    if args.json:
+        print(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
+        return EXIT_OK
+    if df.empty:
+        print("还没有任何上传记录")
+        return EXIT_OK
+    for r in df.itertuples(index=False):
+        status = "已撤销" if r.status == "rolled_back" else "有效"
+        sim = "，模拟数据" if r.simulated else ""
+        print(f"#{r.id} {r.created_at:%Y-%m-%d %H:%M} {r.user_name} {r.file_name}（{r.format}{sim}）"
+              f" 新增{r.inserted} 修订{r.revised} 未变{r.unchanged} 提示{r.warnings} [{status}]")
+    return EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    store = _store(args)
+    row = store.rollback(args.upload_id, user=args.user, note=args.note or "")
+    print(f"已撤销上传 #{row['id']}（{row['file_name']}）；其数值不再有效，之前的版本已恢复。历史记录保留。")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    store = _store(args)
+    reports = demo.load(store, on_file=lambda p: print(f"导入 {p.name} …", file=sys.stderr, flush=True))
+    for r in reports:
+        print(_summary(r).splitlines()[0] + (f"（上传编号 {r.upload_id}）" if r.upload_id else ""))
+    print("演示数据（模拟数据）已就绪。")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ argument parsing
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m loaders", description="县域经济监测平台：数据导入与管理",
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="例：python -m loaders ingest data/demo/月报_2026年1-10月_陇南市.csv")
+    sub = p.add_subparsers(title="commands")
+
+    def add(name, func, help, example):
+        sp = sub.add_parser(name, help=help, description=help, epilog=f"例：{example}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp.add_argument("--db", help="数据库 URL（默认取 MONITOR_DATABASE_URL，否则为 data/monitor.duckdb）")
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("ingest", cmd_ingest, "校验并导入文件（CSV/GBK/xlsx，长表、月报宽表、分月表、目标表）",
+             "python -m loaders ingest 月报.csv --user 张三 --dry-run")
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("--period", help="文件没有期间时指定，如 2026-10 或 2026年1-10月")
+    sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
+    sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
+    sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+
+    sp = add("export", cmd_export, "把当前有效数值导出为标准长表 CSV（输出到标准输出）",
+             "python -m loaders export --period 2026-09 --indicator FAI > fai.csv")
+    sp.add_argument("--period")
+    sp.add_argument("--region")
+    sp.add_argument("--indicator")
+
+    sp = add("history", cmd_history, "列出上传记录（最新在前）", "python -m loaders history --limit 20")
+    sp.add_argument("--limit", type=int)
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("rollback", cmd_rollback, "撤销一次上传：其数值不再有效，恢复之前的版本（历史保留）",
+             "python -m loaders rollback 12 --user 张三 --note 误传")
+    sp.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    sp.add_argument("--user", default="cli")
+    sp.add_argument("--note", default="")
+
+    add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州", "python -m loaders demo")
+    return p

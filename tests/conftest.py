@@ -1,0 +1,71 @@
+"""Shared fixtures: a fresh store per test on DuckDB, and on PostgreSQL when MONITOR_TEST_PG_URL is set.
+
+CI sets MONITOR_REQUIRE_PG=1: then an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from loaders.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = Path(__file__).resolve().parent / "files"
+PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
+REQUIRE_PG = os.environ.get("MONITOR_REQUIRE_PG") == "1"
+
+
+def _pg_params():
+    if PG_URL:
+        return ["duckdb", pytest.param("postgresql", marks=pytest.mark.pg)]
+    if REQUIRE_PG:
+        raise RuntimeError("MONITOR_REQUIRE_PG=1 but MONITOR_TEST_PG_URL is not set")
+    return ["duckdb"]
+
+
+def make_store(backend: str, tmp_path: Path):
+    """(store, cleanup) for a new empty store with the schema created."""
+    if backend == "duckdb":
+        store = Store(f"duckdb:///{tmp_path / 'test.duckdb'}")
+        store.create_schema()
+        return store, store.dispose
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if REQUIRE_PG:
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    engine = sa.create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    store = Store(PG_URL, engine=engine)
+    store.create_schema()
+
+    def cleanup():
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+    return store, cleanup
+
+
+@pytest.fixture(params=_pg_params())
+def store(request, tmp_path):
+    """An empty store on every configured backend."""
+    s, cleanup = make_store(request.param, tmp_path)
+    yield s
+    cleanup()
+
+
+@pytest.fixture
+def duck(tmp_path):
+    """An empty embedded store (for tests that are about files, not backends)."""
+    s, cleanup = make_store("duckdb", tmp_path)
+    yield s
+    cleanup()
