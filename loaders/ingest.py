@@ -236,11 +236,11 @@ def _store_level_falls(conn, staging, frame: pd.DataFrame, file: str) -> list[Pr
                          columns=["region_code", "indicator", "period", "prev_period", "value", "src_row", "prev_value"])
     if falls.empty:
         return []
-    in_file = set(zip(frame["region_code"], frame["indicator"], frame["period"], strict=True))
+    restated = frame[["region_code", "indicator", "period"]].astype(str).rename(columns={"period": "prev_period"})
+    falls = falls.merge(restated.drop_duplicates(), how="left", indicator="restated")
+    falls = falls[falls["restated"] == "left_only"]  # where the file restates last month, the in-file check covers it
     out = []
-    for r in falls.itertuples(index=False):
-        if (r.region_code, r.indicator, r.prev_period) in in_file:
-            continue  # the file restates last month; the in-file check covers it
+    for r in falls.head(validate.MAX_PER_CODE).itertuples(index=False):
         out.append(Problem(WARNING, "level_falls",
                            f"累计值低于库中上期（{r.prev_period} 为 {r.prev_value:g}），年内累计数一般不会下降",
                            "请核对本期数据；如系企业更正，请同时上报更正后的上期数据", file, int(r.src_row),

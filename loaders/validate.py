@@ -98,17 +98,19 @@ class _Collector:
         self.problems: list[Problem] = []
         self._counts: dict[str, int] = {}
 
-    def rows(self, rows: pd.DataFrame, severity: str, code: str, reason: str, fix: str, value_of=None,
+    def rows(self, rows: pd.DataFrame, severity: str, code: str, reason, fix: str, value_of=None,
              column: str | None = None) -> None:
-        for r in rows.itertuples(index=False):
+        """One problem per row, at most MAX_PER_CODE per code; `reason` may be a function of the row."""
+        for r in rows.head(MAX_PER_CODE + 1).itertuples(index=False):
             n = self._counts.get(code, 0)
             self._counts[code] = n + 1
+            text = reason(r) if callable(reason) else reason
             if n == MAX_PER_CODE:
-                self.problems.append(Problem(severity, code, f"{reason}（同类问题过多，其余未逐一列出）", fix, self.file))
+                self.problems.append(Problem(severity, code, f"{text}（同类问题过多，其余未逐一列出）", fix, self.file))
             if n >= MAX_PER_CODE:
                 continue
             value = value_of(r) if value_of else r.value
-            self.problems.append(Problem(severity, code, reason, fix, self.file, int(r.row),
+            self.problems.append(Problem(severity, code, text, fix, self.file, int(r.row),
                                          column or str(r.column), _fmt(value)))
 
 
@@ -158,12 +160,10 @@ def _check_duplicates(df: pd.DataFrame, key: list[str], out: _Collector) -> None
     dup = df[df.duplicated(key, keep=False)]
     if dup.empty:
         return
-    first_row = dup.groupby(key, sort=False)["row"].transform("min")
+    first_row = dup.groupby(key, sort=False, observed=True)["row"].transform("min")
     later = dup[dup["row"] != first_row].assign(first=first_row[dup["row"] != first_row])
-    for r in later.itertuples(index=False):
-        out.rows(pd.DataFrame([r._asdict()]), ERROR, "duplicate_key",
-                 f"与第{r.first}行重复（同一地区、期间、指标、口径出现两次）",
-                 "同一文件中每个数只能出现一次；请删除其中一行")
+    out.rows(later, ERROR, "duplicate_key", lambda r: f"与第{r.first}行重复（同一地区、期间、指标、口径出现两次）",
+             "同一文件中每个数只能出现一次；请删除其中一行")
 
 
 def _check_bands(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
@@ -197,10 +197,9 @@ def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) 
     prev_value = here.reindex(prev_key).to_numpy()
     falls = (prev.cat.codes.to_numpy() >= 0) & (lv["value"].to_numpy() < prev_value - LEVEL_EPSILON)
     hit = lv[falls].assign(prev_period=prev[falls].astype(str).to_numpy(), prev_value=prev_value[falls])
-    for r in hit.itertuples(index=False):
-        out.rows(pd.DataFrame([r._asdict()]), WARNING, "level_falls",
-                 f"累计值低于上期（{r.prev_period} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降",
-                 "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
+    out.rows(hit, WARNING, "level_falls",
+             lambda r: f"累计值低于上期（{r.prev_period} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降",
+             "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
 
 
 def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
@@ -217,16 +216,15 @@ def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, o
     cities = lv[is_city[codes]]
     if cities.empty or counties.empty:
         return
-    sums = counties.groupby(["city", "period", "indicator"], observed=True).agg(total=("value", "sum"), n=("value", "size"))
-    for r in cities.itertuples(index=False):
-        key = (r.region_code, r.period, r.indicator)
-        if key not in sums.index:
-            continue
-        total, n = sums.loc[key]
-        if n < len(regions.counties_of(r.region_code)) or r.value == 0:
-            continue  # only when every county is in the file
-        gap = (r.value - total) / abs(r.value)
-        if abs(gap) > CITY_SUM_TOLERANCE:
-            out.rows(pd.DataFrame([r._asdict()]), WARNING, "city_sum_mismatch",
-                     f"全市数与各县区之和（{_fmt(total)}）相差 {gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
-                     "全市数含市直单位，本就不等于县区之和；差距过大时请核对全市行或各县区数据")
+    sums = (counties.groupby(["city", "period", "indicator"], observed=True)
+            .agg(total=("value", "sum"), n=("value", "size")).reset_index())
+    sums["needed"] = sums["city"].map(lambda c: len(regions.counties_of(c)))
+    sums = sums[sums["n"] >= sums["needed"]]  # only when every county is in the file
+    m = cities.assign(city=cities["region_code"].astype(str), period=cities["period"].astype(str),
+                      indicator=cities["indicator"].astype(str))
+    m = m.merge(sums.astype({"city": str, "period": str, "indicator": str}), on=["city", "period", "indicator"])
+    m = m[m["value"] != 0]
+    m["gap"] = (m["value"] - m["total"]) / m["value"].abs()
+    out.rows(m[m["gap"].abs() > CITY_SUM_TOLERANCE], WARNING, "city_sum_mismatch",
+             lambda r: f"全市数与各县区之和（{_fmt(r.total)}）相差 {r.gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
+             "全市数含市直单位，本就不等于县区之和；差距过大时请核对全市行或各县区数据")
