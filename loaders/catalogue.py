@@ -24,7 +24,7 @@ FREQUENCIES = ("monthly", "quarterly")
 DIRECTIONS = (1, -1, 0)
 REQUIRED = ("code", "name_zh", "name_en", "unit", "frequency", "first_month", "value_type",
             "direction", "group", "source", "description")
-OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale")
+OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale", "additive")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 # Words around an indicator name on a sheet that do not change which indicator it is.
@@ -57,6 +57,7 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
+    additive: bool = True  # False for per-capita levels: a city's value is not the sum of its counties'
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -145,6 +146,7 @@ def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
             numerator=e.get("numerator"),
             denominator=e.get("denominator"),
             scale=float(e.get("scale", 1.0)),
+            additive=bool(e.get("additive", True)),
         )
     for ind in out.values():
         if ind.value_type != "derived":
@@ -199,6 +201,8 @@ def _check_entry(e: dict, label: str, groups: dict) -> list[str]:
             b = e[band]
             if not (isinstance(b, list) and len(b) == 2 and all(isinstance(x, int | float) for x in b) and b[0] < b[1]):
                 msgs.append(f"{label}: {band} must be [low, high] with low < high, got {b!r}")
+    if "additive" in e and not isinstance(e["additive"], bool):
+        msgs.append(f"{label}: additive must be true or false, got {e['additive']!r}")
     derived = e["value_type"] == "derived"
     has_formula = "numerator" in e and "denominator" in e
     if derived and not has_formula:

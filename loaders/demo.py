@@ -12,9 +12,9 @@ DEMO_USER = "demo"
 
 
 def manifest(demo_dir: Path = DEMO_DIR) -> list[dict]:
-    """The demo files in load order: [{file, kind, description}, …]."""
+    """The demo files in load order: [{path, kind, format, description}, …]."""
     raw = tomllib.loads((demo_dir / "manifest.toml").read_text(encoding="utf-8"))
-    return raw["files"]
+    return raw["file"]
 
 
 def load(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None = None,
@@ -23,7 +23,7 @@ def load(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None = No
     store.create_schema()
     reports = []
     for entry in manifest(demo_dir):
-        path = demo_dir / entry["file"]
+        path = demo_dir / entry["path"]
         if on_file:
             on_file(path)
         report = ingest(path, store, user=DEMO_USER, simulated=True, note="模拟数据（演示）", progress=progress)

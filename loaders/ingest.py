@@ -91,7 +91,8 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     if same is not None:
         return IngestReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
                             format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
-                            unchanged=same["rows_read"])
+                            unchanged=same["rows_read"], periods=[p for p in same["periods"].split(",") if p],
+                            simulated=bool(same["simulated"]))
     catalogue = catalogue or catalogue_mod.default()
     regions = regions or regions_mod.default()
     parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)

@@ -203,7 +203,8 @@ def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) 
 
 
 def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
-    lv = df[df["measure"] == "cum_level"]
+    additive = [i.code for i in catalogue if i.additive]
+    lv = df[(df["measure"] == "cum_level") & df["indicator"].isin(additive)]
     if lv.empty:
         return
     region = lv["region_code"].astype("category")
