@@ -45,6 +45,6 @@ def page(obs: pd.DataFrame, uploads: pd.DataFrame, catalogue: Catalogue, n_count
             rowData=table.to_dict("records"),
             columnDefs=[{"field": c} for c in table.columns],
             columnSize="sizeToFit",
-            style={"height": "640px"},
+            dashGridOptions={"domLayout": "autoHeight"},
         ),
     ], size="lg")

@@ -22,9 +22,10 @@ VALUE_TYPES = {
 }
 FREQUENCIES = ("monthly", "quarterly")
 DIRECTIONS = (1, -1, 0)
+CITY_ROWS = ("sum", "sum_plus_own", "independent")
 REQUIRED = ("code", "name_zh", "name_en", "unit", "frequency", "first_month", "value_type",
             "direction", "group", "source", "description")
-OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale", "additive")
+OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale", "city_row")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 # Words around an indicator name on a sheet that do not change which indicator it is.
@@ -57,7 +58,7 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
-    additive: bool = True  # False for per-capita levels: a city's value is not the sum of its counties'
+    city_row: str = "sum"  # sum | sum_plus_own | independent: how 全市 relates to Σ县区
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -146,7 +147,7 @@ def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
             numerator=e.get("numerator"),
             denominator=e.get("denominator"),
             scale=float(e.get("scale", 1.0)),
-            additive=bool(e.get("additive", True)),
+            city_row=e.get("city_row", "sum"),
         )
     for ind in out.values():
         if ind.value_type != "derived":
@@ -201,8 +202,8 @@ def _check_entry(e: dict, label: str, groups: dict) -> list[str]:
             b = e[band]
             if not (isinstance(b, list) and len(b) == 2 and all(isinstance(x, int | float) for x in b) and b[0] < b[1]):
                 msgs.append(f"{label}: {band} must be [low, high] with low < high, got {b!r}")
-    if "additive" in e and not isinstance(e["additive"], bool):
-        msgs.append(f"{label}: additive must be true or false, got {e['additive']!r}")
+    if e.get("city_row", "sum") not in CITY_ROWS:
+        msgs.append(f"{label}: unknown city_row '{e['city_row']}'; use one of {', '.join(CITY_ROWS)}")
     derived = e["value_type"] == "derived"
     has_formula = "numerator" in e and "denominator" in e
     if derived and not has_formula:

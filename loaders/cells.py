@@ -88,6 +88,11 @@ def is_missing(cell: object) -> bool:
     return norm(cell) in MISSING
 
 
+def show(x: float) -> str:
+    """A value as written in a message: all its digits, no float noise (402000.5, -3.2, 1300)."""
+    return f"{x:.{SIGNIFICANT_DIGITS}g}"
+
+
 def clean_float(x: float) -> float:
     return float(f"{x:.{SIGNIFICANT_DIGITS}g}")
 

@@ -6,6 +6,7 @@ import sys
 
 from loaders import demo
 from loaders.cells import period as parse_period
+from loaders.cells import show
 from loaders.ingest import IngestReport, ingest
 from loaders.settings import database_url
 from loaders.store import Store
@@ -81,7 +82,7 @@ def _summary(r: IngestReport) -> str:
             key = "measure" if "measure" in r.revisions else "kind"
             for row in r.revisions.head(20).itertuples(index=False):
                 lines.append(f"  ↻ {row.region_code} {row.period} {row.indicator} {getattr(row, key)}："
-                             f"{row.old_value:g} → {row.new_value:g}")
+                             f"{show(row.old_value)} → {show(row.new_value)}")
             if len(r.revisions) > 20:
                 lines.append(f"  … 另有 {len(r.revisions) - 20} 处修订（--json 查看全部）")
     if r.warnings:

@@ -20,6 +20,7 @@ from loaders import bulk, detect, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
+from loaders.cells import show
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, now
@@ -132,7 +133,7 @@ def _staging_table(kind: str) -> sa.Table:
         cols = [sa.Column("region_code", sa.String(6)), sa.Column("period", sa.String(7)),
                 sa.Column("indicator", sa.String(32)), sa.Column("measure", sa.String(16)),
                 sa.Column("prev_period", sa.String(7))]
-    return sa.Table("staging_rows", md, *cols, sa.Column("value", sa.Float), sa.Column("src_row", sa.Integer),
+    return sa.Table("staging_rows", md, *cols, sa.Column("value", sa.Double), sa.Column("src_row", sa.Integer),
                     sa.Column("seq", sa.Integer), prefixes=["TEMPORARY"])
 
 
@@ -243,9 +244,9 @@ def _store_level_falls(conn, staging, frame: pd.DataFrame, file: str) -> list[Pr
     out = []
     for r in falls.head(validate.MAX_PER_CODE).itertuples(index=False):
         out.append(Problem(WARNING, "level_falls",
-                           f"累计值低于库中上期（{r.prev_period} 为 {r.prev_value:g}），年内累计数一般不会下降",
+                           f"累计值低于库中上期（{r.prev_period} 为 {show(r.prev_value)}），年内累计数一般不会下降",
                            "请核对本期数据；如系企业更正，请同时上报更正后的上期数据", file, int(r.src_row),
-                           "", f"{r.value:g}"))
+                           "", show(r.value)))
     return out
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -30,8 +30,8 @@ regions = Table(
     Column("short_name", String(64), nullable=False),
     Column("level", String(16), nullable=False),
     Column("parent_code", String(6), nullable=False),
-    Column("longitude", Float),
-    Column("latitude", Float),
+    Column("longitude", Double),
+    Column("latitude", Double),
 )
 
 uploads = Table(
@@ -66,7 +66,7 @@ observations = Table(
     Column("period", String(7), nullable=False),  # YYYY-MM, year to date up to that month
     Column("indicator", String(32), nullable=False),
     Column("measure", String(16), nullable=False),  # cum_level | cum_yoy | ratio
-    Column("value", Float, nullable=False),
+    Column("value", Double, nullable=False),
     Column("src_row", Integer, nullable=False),  # row in the uploaded file, for tracing
 )
 
@@ -78,7 +78,7 @@ targets = Table(
     Column("period", String(7), nullable=False),  # YYYY-12 for the annual target, else a quarter end
     Column("indicator", String(32), nullable=False),
     Column("kind", String(8), nullable=False),  # growth (%) | level (annual amount)
-    Column("value", Float, nullable=False),
+    Column("value", Double, nullable=False),
     Column("src_row", Integer, nullable=False),
 )
 

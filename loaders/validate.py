@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.catalogue import Catalogue
+from loaders.cells import show
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import Regions
@@ -115,9 +116,7 @@ class _Collector:
 
 
 def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e7 else f"{value:.1f}"
-    return str(value)
+    return show(value) if isinstance(value, float) else str(value)
 
 
 def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
@@ -203,8 +202,9 @@ def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) 
 
 
 def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
-    additive = [i.code for i in catalogue if i.additive]
-    lv = df[(df["measure"] == "cum_level") & df["indicator"].isin(additive)]
+    """全市 against Σ县区, when the file has the city row and every one of its counties (warnings only)."""
+    rule = {i.code: i.city_row for i in catalogue if i.city_row != "independent"}
+    lv = df[(df["measure"] == "cum_level") & df["indicator"].isin(list(rule))]
     if lv.empty:
         return
     region = lv["region_code"].astype("category")
@@ -226,6 +226,10 @@ def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, o
     m = m.merge(sums.astype({"city": str, "period": str, "indicator": str}), on=["city", "period", "indicator"])
     m = m[m["value"] != 0]
     m["gap"] = (m["value"] - m["total"]) / m["value"].abs()
-    out.rows(m[m["gap"].abs() > CITY_SUM_TOLERANCE], WARNING, "city_sum_mismatch",
+    own = m["indicator"].map(rule) == "sum_plus_own"
+    out.rows(m[~own & (m["gap"].abs() > CITY_SUM_TOLERANCE)], WARNING, "city_sum_mismatch",
              lambda r: f"全市数与各县区之和（{_fmt(r.total)}）相差 {r.gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
              "全市数含市直单位，本就不等于县区之和；差距过大时请核对全市行或各县区数据")
+    out.rows(m[own & (m["value"] < m["total"] - LEVEL_EPSILON)], WARNING, "city_below_counties",
+             lambda r: f"全市数小于各县区之和（{_fmt(r.total)}）；全市台账应包含各县区和市直部门",
+             "请核对全市行是否漏计了某个县区")

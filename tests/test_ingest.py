@@ -134,6 +134,7 @@ WARN = {
     "yoy_out_of_band.csv": ("yoy_out_of_band", 2, "88"),
     "level_falls.csv": ("level_falls", 2, "38000"),
     "city_sum_mismatch.csv": ("city_sum_mismatch", 2, "100000"),
+    "city_below_counties.csv": ("city_below_counties", 2, "30"),
 }
 
 
@@ -168,3 +169,8 @@ def test_growth_target_for_a_level_only_indicator_is_rejected(store):
     r = load(store, "t.csv", text.encode("utf-8"))
     assert r.status == "rejected"
     assert r.errors[0].code == "target_kind_not_allowed" and r.errors[0].row == 2
+
+
+def test_per_capita_city_row_is_not_compared_with_the_sum_of_counties(store):
+    r = load(store, "per_capita_city_row.csv")
+    assert r.status == "committed" and r.warnings == []
