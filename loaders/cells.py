@@ -131,7 +131,8 @@ def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     if pd.api.types.is_numeric_dtype(values):
         out = values.astype("float64")
-        return out.round(8), pd.Series(False, index=values.index)
+        bad = out.notna() & ~(out.abs() < 1e15)
+        return out.where(~bad).round(8), bad
     text = values.astype("string")
     out = pd.to_numeric(text, errors="coerce").astype("float64")
     slow = out.isna() & text.notna() & (text.str.strip() != "")

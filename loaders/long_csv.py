@@ -84,13 +84,24 @@ def read_frame(data: bytes) -> tuple[pd.DataFrame, str]:
         body = text.encode("utf-8")
         first = body.split(b"\n", 1)[0].decode("utf-8")
     names = next(csv.reader([first.rstrip("\r")]), [])
+    types = {n: pa.string() for n in names}
+    value_col = header_map(names).get("value")
+    if value_col:  # fast path: a clean numeric column parses straight to float64
+        try:
+            return _read(body, types | {value_col: pa.float64()}), encoding
+        except pa.ArrowInvalid:
+            pass  # some cell is "—", "5.1%", "1,234"…: read text and apply the cell rules
+    return _read(body, types), encoding
+
+
+def _read(body: bytes, types: dict) -> pd.DataFrame:
     table = pacsv.read_csv(
         io.BytesIO(body),
         read_options=pacsv.ReadOptions(block_size=1 << 24),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False),
     )
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get), encoding
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
 
 
 def parse(frame: pd.DataFrame, *, file: str, catalogue: Catalogue, regions: Regions,

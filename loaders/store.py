@@ -24,7 +24,8 @@ ROLLED_BACK = "rolled_back"
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    """UTC, naive (both engines store it the same way), to the microsecond so that order is kept."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def make_engine(url: str) -> sa.Engine:

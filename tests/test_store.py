@@ -1,0 +1,42 @@
+"""Store queries on every backend: schema, regions, slices, closing dates (统计关库), data version."""
+
+import datetime as dt
+
+from conftest import FILES
+from loaders.ingest import ingest
+from loaders.store import default_closing_date
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_schema_is_idempotent_and_regions_are_seeded(store):
+    store.create_schema()
+    regions = store.regions()
+    assert len(regions) == 101
+    assert regions.set_index("code").loc["621202", "short_name"] == "武都"
+
+
+def test_slices_read_only_what_is_asked(store):
+    ingest(FILES / "good_long.csv", store, today=TODAY)
+    one_period = store.observations(periods=["2026-08"], indicators=["RETAIL"])
+    assert set(one_period.period) == {"2026-08"} and set(one_period.indicator) == {"RETAIL"}
+    one_county = store.observations(regions=["621202"], years=[2026])
+    assert set(one_county.region_code) == {"621202"} and len(one_county) == 6
+    assert {"upload_id", "src_row"} <= set(one_county.columns)  # every value traces to its upload and row
+
+
+def test_closing_dates_default_to_the_5th_and_keep_their_history(store):
+    assert default_closing_date("2026-10") == dt.date(2026, 11, 5)
+    assert default_closing_date("2026-12") == dt.date(2027, 1, 5)
+    store.set_closing_date("2026-10", dt.date(2026, 11, 6), user="admin", reason="省局通知延后一天")
+    store.set_closing_date("2026-10", dt.date(2026, 11, 7), user="admin", reason="再延一天")
+    current = store.closing_dates()
+    assert len(current) == 1 and current.iloc[0].closing_date == dt.date(2026, 11, 7)
+
+
+def test_data_version_changes_on_commit_and_rollback(store):
+    v0 = store.data_version()
+    r = ingest(FILES / "good_long.csv", store, today=TODAY)
+    v1 = store.data_version()
+    store.rollback(r.upload_id, user="admin")
+    assert v0 < v1 < store.data_version()
