@@ -4,6 +4,7 @@ DuckDB: register the frame and INSERT … SELECT. PostgreSQL: COPY … FROM STDI
 """
 
 import io
+from contextlib import contextmanager
 
 import pandas as pd
 import sqlalchemy as sa
@@ -36,3 +37,27 @@ def load(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
             cp.write(buf.getvalue())
     else:  # any other SQLAlchemy backend: executemany, correct if not fast
         conn.execute(sa.insert(table), frame[cols].to_dict("records"))
+
+
+@contextmanager
+def staged(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame):
+    """Make `frame` queryable as `table` for the rest of the block (same transaction).
+
+    DuckDB reads the DataFrame in place (a registered view: no copy); PostgreSQL gets a
+    temporary table filled by COPY.
+    """
+    cols = [c.name for c in table.columns]
+    if conn.dialect.name == "duckdb":
+        raw = conn.connection.dbapi_connection
+        raw.register(table.name, frame[cols])
+        try:
+            yield table
+        finally:
+            raw.unregister(table.name)
+        return
+    table.create(conn)
+    load(conn, table, frame)
+    try:
+        yield table
+    finally:
+        table.drop(conn)

@@ -134,7 +134,7 @@ def _staging_table(kind: str) -> sa.Table:
                 sa.Column("indicator", sa.String(32)), sa.Column("measure", sa.String(16)),
                 sa.Column("prev_period", sa.String(7))]
     return sa.Table("staging_rows", md, *cols, sa.Column("value", sa.Double), sa.Column("src_row", sa.Integer),
-                    sa.Column("seq", sa.Integer), prefixes=["TEMPORARY"])
+                    prefixes=["TEMPORARY"])
 
 
 def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, catalogue: catalogue_mod.Catalogue, *,
@@ -146,35 +146,30 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
     frame = parsed.frame.rename(columns={"row": "src_row"}).drop(columns=["column"])
     if kind == "observations":
         frame["prev_period"] = validate.previous_periods(frame, catalogue)
-    frame["seq"] = range(len(frame))
     staging = _staging_table(kind)
     n = len(frame)
     with store.engine.connect() as conn:
         trans = conn.begin()
         try:
-            staging.create(conn)
             say("stage", 0, n)
-            bulk.load(conn, staging, frame)
-            report.inserted, report.revised, report.unchanged = _compare_counts(conn, staging, target, key, frame)
-            report.revisions = _revisions(conn, staging, target, key, frame)
-            if kind == "observations":
-                report.warnings += _store_level_falls(conn, staging, frame, report.file)
+            with bulk.staged(conn, staging, frame):
+                report.inserted, report.revised, report.unchanged = _compare_counts(conn, staging, target, key, frame)
+                report.revisions = _revisions(conn, staging, target, key, frame)
+                if kind == "observations":
+                    report.warnings += _store_level_falls(conn, staging, frame, report.file)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
                 return
             upload_id = _insert_upload(conn, report, len(data), user, note)
-            cols = [c.name for c in target.columns if c.name != "upload_id"]
+            rows = frame[[c.name for c in target.columns if c.name != "upload_id"]]
             for start in range(0, n, CHUNK_ROWS):
                 say("write", start, n)
-                sel = (sa.select(sa.literal(upload_id).label("upload_id"), *[staging.c[c] for c in cols])
-                       .where(staging.c.seq >= start, staging.c.seq < start + CHUNK_ROWS))
-                conn.execute(sa.insert(target).from_select(["upload_id", *cols], sel))
+                bulk.load(conn, target, rows.iloc[start:start + CHUNK_ROWS].assign(upload_id=upload_id))
             say("write", n, n)
             _insert_problems(conn, upload_id, report.warnings)
             conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
                                                            event_at=now(), note=note))
-            staging.drop(conn)
             say("commit", n, n)
             trans.commit()
         except BaseException:
@@ -213,7 +208,7 @@ def _revisions(conn, staging, target, key, frame) -> pd.DataFrame:
                    cur.c.upload_id.label("old_upload_id"), staging.c.src_row)
          .select_from(_join(staging, cur, key))
          .where(cur.c.value.is_not(None), sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON)
-         .order_by(staging.c.seq))
+         .order_by(staging.c.src_row))
     result = conn.execute(q)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
