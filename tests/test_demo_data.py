@@ -1,4 +1,4 @@
-"""The simulated demo province (loaders/demo_data.py): shape, plausibility, storyline, and the committed files."""
+"""The simulated demo province (loaders/demo_data/): shape, plausibility, storyline, and the committed files."""
 
 import tomllib
 from pathlib import Path

@@ -1,0 +1,34 @@
+"""generate(): the whole simulated province as DataFrames, wiring structure, series, ledgers, missing values,
+revisions and targets together."""
+
+import pandas as pd
+
+from loaders.demo_data.constants import SEED
+from loaders.demo_data.economic import economic_series
+from loaders.demo_data.ledgers import ledger_series
+from loaders.demo_data.missing import drop_missing
+from loaders.demo_data.observations import finish, long_rows
+from loaders.demo_data.randomness import stream
+from loaders.demo_data.revisions import current, make_revisions
+from loaders.demo_data.targets import make_targets
+from loaders.demo_data.world import build_world
+
+
+def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """The simulated province as frames.
+
+    observations: the main long files' rows (all years, before revisions);
+    revisions: the re-stated 2026-08/09 values (loaded after the main files);
+    current: observations with the revisions applied (what the bureau-style sheets show);
+    targets: annual targets for 2025 and 2026.
+    """
+    world = build_world(seed)
+    series = economic_series(seed, world)
+    ledgers = ledger_series(seed, world)
+    series |= ledgers.series
+    frames = [long_rows(world, code, s) for code, s in series.items()]
+    obs = finish(pd.concat(frames, ignore_index=True), world)
+    obs = drop_missing(obs, stream(seed, "missing"), world)
+    revisions = make_revisions(obs, stream(seed, "revisions"), world)
+    return {"observations": obs, "revisions": revisions, "current": current(obs, revisions),
+            "targets": make_targets(obs, ledgers, world)}
