@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 test: setup browser lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: setup
 	$(BIN)/python bench/ingest.py

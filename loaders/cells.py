@@ -16,7 +16,7 @@ ENCODINGS = ("utf-8", "gb18030")
 
 # Rule 3: a cell that is only one of these is missing (never zero). "-3.2" stays a number.
 MISSING = frozenset(
-    ["", "—", "——", "―", "–", "-", "--", "…", "……", "...", "/", "N/A", "NA", "n/a", "#N/A",
+    ["", "—", "——", "―", "――", "–", "-", "--", "…", "……", "...", "/", "N/A", "NA", "n/a", "#N/A",
      "#DIV/0!", "#VALUE!", "#REF!", "*", "x", "X"]
 )
 
@@ -138,15 +138,15 @@ def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     slow = out.isna() & text.notna() & (text.str.strip() != "")
     bad = pd.Series(False, index=values.index)
     if slow.any():
-        parsed = {}
+        parsed, unreadable = {}, set()
         for raw in text[slow].unique():
             try:
                 parsed[raw] = number(raw)
             except CellError:
-                parsed[raw] = "bad"
-        mapped = text[slow].map(parsed)
-        bad.loc[slow] = mapped.eq("bad")
-        out.loc[slow] = pd.to_numeric(mapped.where(~mapped.eq("bad")), errors="coerce")
+                unreadable.add(raw)
+        slow_text = text[slow]
+        bad.loc[slow] = slow_text.isin(list(unreadable)).to_numpy(dtype=bool)
+        out.loc[slow] = pd.to_numeric(slow_text.map(parsed), errors="coerce").astype("float64").to_numpy()
     finite = out.abs() < 1e15
     bad |= out.notna() & ~finite
     out = out.where(finite)

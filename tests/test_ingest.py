@@ -174,3 +174,9 @@ def test_growth_target_for_a_level_only_indicator_is_rejected(store):
 def test_per_capita_city_row_is_not_compared_with_the_sum_of_counties(store):
     r = load(store, "per_capita_city_row.csv")
     assert r.status == "committed" and r.warnings == []
+
+
+def test_long_file_with_percent_signs_and_missing_markers(store):
+    r = load(store, "long_with_markers.csv")
+    assert r.status == "committed" and r.inserted == 1  # "5.2%" read as 5.2; "—" is missing, not 0
+    assert store.export().value.tolist() == [5.2]

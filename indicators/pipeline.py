@@ -1,0 +1,138 @@
+"""The thin layer between the store and the maths: read one quarter's slice, build the matrix the
+scheme asks for, score, rank, compare with the previous quarter and measure robustness.
+
+Results carry the scheme, the method parameters and the data vintage (the latest upload among the
+values used), so any score can be regenerated and traced.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators import composite, derive, progress, robustness
+from indicators.ranking import rank_change
+from indicators.scheme import Scheme, SchemeError, for_year
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+from loaders.store import Store
+
+SCOPE_HELP = "province（全省86个县区）| city:621200（一个市州的县区）| prefectures（14个市州）"
+_QUARTER = re.compile(r"^(\d{4})[-\s]?Q([1-4])$", re.I)
+
+
+class ScopeError(ValueError):
+    pass
+
+
+def quarter_period(quarter: str) -> str:
+    """'2026Q3' -> '2026-09' (year to date up to the quarter end)."""
+    m = _QUARTER.match(quarter.strip())
+    if not m:
+        raise ValueError(f"季度“{quarter}”无法识别，应为 2026Q3 这样的格式")
+    return f"{m.group(1)}-{3 * int(m.group(2)):02d}"
+
+
+def previous_quarter(quarter: str) -> str:
+    y, q = int(quarter[:4]), int(quarter[-1])
+    return f"{y - 1}Q4" if q == 1 else f"{y}Q{q - 1}"
+
+
+def units(scope: str, regions: regions_mod.Regions | None = None) -> list[str]:
+    """Region codes of a comparison set."""
+    regions = regions or regions_mod.default()
+    if scope == "province":
+        return sorted(r.code for r in regions.of_level("county"))
+    if scope == "prefectures":
+        return sorted(r.code for r in regions.of_level("prefecture"))
+    if scope.startswith("city:"):
+        city = scope.removeprefix("city:")
+        counties = regions.counties_of(city)
+        if not counties:
+            raise ScopeError(f"“{city}”不是有下辖县区的市州代码；范围可选：{SCOPE_HELP}")
+        return sorted(r.code for r in counties)
+    raise ScopeError(f"范围“{scope}”无法识别；可选：{SCOPE_HELP}")
+
+
+def matrix(obs: pd.DataFrame, scheme: Scheme, unit_codes: list[str], period: str) -> pd.DataFrame:
+    """units × scheme indicators: each indicator's value in its scheme measure at `period`."""
+    at = obs[(obs["period"] == period) & obs["region_code"].isin(unit_codes)]
+    cols = {}
+    for ind in scheme.indicators:
+        rows = at[(at["indicator"] == ind.code) & (at["measure"] == ind.measure)]
+        cols[ind.code] = rows.set_index("region_code")["value"]
+    return pd.DataFrame(cols).reindex(unit_codes).astype(float)
+
+
+def target_matrix(store: Store, obs: pd.DataFrame, scheme: Scheme, unit_codes: list[str], period: str,
+                  cat) -> pd.DataFrame | None:
+    """Targets for the scheme's target/achievement indicators, as of `period` (quarterly share of
+    the annual level target by seasonal history, or the growth target)."""
+    wanted = [i for i in scheme.indicators if i.scoring in ("target", "achievement")]
+    if not wanted:
+        return None
+    year = int(period[:4])
+    tg = store.targets(years=[year], regions=unit_codes, indicators=[i.code for i in wanted])
+    out = {}
+    for ind in wanted:
+        mine = tg[(tg["indicator"] == ind.code) & (tg["kind"] == ind.target_kind)]
+        if ind.target_kind == "level":
+            out[ind.code] = progress.period_targets(mine, obs, cat, period).reindex(unit_codes)
+        else:
+            out[ind.code] = mine[mine["period"] == f"{year}-12"].set_index("region_code")["value"].reindex(unit_codes)
+    return pd.DataFrame(out).reindex(unit_codes)
+
+
+@dataclass
+class Scorecard:
+    quarter: str
+    period: str
+    scope: str
+    scheme: Scheme
+    matrix: pd.DataFrame
+    targets: pd.DataFrame | None
+    result: composite.CompositeResult
+    table: pd.DataFrame
+    robustness: robustness.RobustnessResult | None = None
+    data_version: int = 0
+    params: dict = field(default_factory=dict)
+
+
+def read_slice(store: Store, period: str, unit_codes: list[str], cat) -> pd.DataFrame:
+    """Current values for one period (plus what derived ratios and seasonal targets need)."""
+    year = int(period[:4])
+    obs = store.observations(regions=unit_codes, years=list(range(year - 3, year + 1)))
+    return pd.concat([obs, derive.derived(obs[obs["period"] == period], cat)], ignore_index=True)
+
+
+def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Scheme | None = None,
+              draws: int = robustness.DRAWS, with_previous: bool = True) -> Scorecard:
+    """Composite score and rank of every unit in the comparison set for one quarter."""
+    cat = catalogue_mod.default()
+    regions = regions_mod.default()
+    period = quarter_period(quarter)
+    scheme = scheme or for_year(int(period[:4]), cat)
+    unit_codes = units(scope, regions)
+    obs = read_slice(store, period, unit_codes, cat)
+    m = matrix(obs, scheme, unit_codes, period)
+    targets = target_matrix(store, obs, scheme, unit_codes, period, cat)
+    result = composite.score(m, scheme, targets=targets)
+    table = result.table.copy()
+    table.insert(0, "region_name", [regions[c].name for c in table.index])
+    table["rank_change"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    if with_previous:
+        prev_q = previous_quarter(quarter)
+        try:
+            prev = scorecard(store, prev_q, scope, draws=0, with_previous=False)
+            table["rank_change"] = rank_change(table["rank"], prev.table["rank"].reindex(table.index))
+        except SchemeError:  # no scheme for the previous year: no rank change to show
+            pass
+    rob = None
+    if draws:
+        rob = robustness.run(m, scheme, nominal_rank=table["rank"], targets=targets, draws=draws)
+        table = table.join(rob.table[["rank_median", "rank_p05", "rank_p95", "not_distinct_from"]])
+    used = obs[(obs["period"] == period) & obs["indicator"].isin(scheme.codes)]
+    version = int(used["upload_id"].max()) if used["upload_id"].notna().any() else 0
+    params = result.params | {"quarter": quarter, "period": period, "scope": scope, "data_version": version,
+                              "robustness": rob.params if rob else None}
+    return Scorecard(quarter, period, scope, scheme, m, targets, result, table, rob, version, params)
