@@ -1,4 +1,4 @@
-"""`python -m indicators`: evaluate a matrix on a scheme — a thin wrapper over indicators.composite.score."""
+"""`python -m indicators`: evaluate a matrix on a scheme (here); score and gaps from the store (cli_store.py)."""
 
 import argparse
 import io
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import composite, scheme
+from indicators import cli_store, composite, scheme
 from indicators.scheme import SchemeError
 from indicators.weights import DATA_DRIVEN, WEIGHTINGS
 from loaders.cells import MISSING, CellError, decode, numbers
@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="same layout as MATRIX.csv: target values for target / achievement indicators")
     ev.add_argument("--format", choices=("csv", "json"), default="csv")
     ev.set_defaults(func=cmd_evaluate)
+    cli_store.add_commands(sub)
     return parser
 
 

@@ -22,10 +22,10 @@ from indicators.robustness import composite, pillar_matrix, ranks_of
 from indicators.scheme import Scheme
 
 BISECTION_STEPS = 48
-# How far past the current range an indicator may be pushed before we call it "not reachable by
-# this indicator alone": ten times the comparison set's span shrinks everyone else's min-max score
-# on it to a tenth, which is as far as any leader's question goes.
-REACH_SPANS = 10.0
+# How far an indicator may be pushed before we call it "not reachable by this indicator alone": up
+# to the best value in the comparison set plus half its span. Further than that is not a plan a
+# county can act on (it would have to beat the province's best by a wide margin).
+REACH_BEYOND_BEST = 0.5
 COMBINED_STEP_SD = 0.1  # the combined path moves in steps of 0.1 standard deviation
 COMBINED_MAX_STEPS = 400
 UNIT_DECIMALS = {"家": 0, "件": 0, "元": 0}  # everything else is published to 0.1
@@ -158,8 +158,11 @@ def _smallest_delta(eng: Engine, pos: int, j: int, direction: int, x: float, k: 
     code = eng.scheme.indicators[j].code
     col = eng.matrix[code]
     span = float(col.max() - col.min()) or max(abs(x), 1.0)
+    best = col.max() if direction > 0 else col.min()
     target = eng.targets[code].iloc[pos] if eng.targets is not None and code in eng.targets else np.nan
-    hi = REACH_SPANS * span + (abs(target - x) * 2 if not math.isnan(target) else 0.0)
+    hi = max(direction * (best - x), 0.0) + REACH_BEYOND_BEST * span
+    if not math.isnan(target):
+        hi = max(hi, direction * (target - x))
     if eng.rank_of(pos, eng.with_value(pos, j, x + direction * hi), ranked) > k:
         return None
     lo = 0.0
@@ -211,17 +214,15 @@ def _combined(matrix, scheme, targets, eng: Engine, unit, pos, k, ranked, units_
         scores = best_scores
     else:
         return row | {"reachable": False, "note": "各指标同时提高也无法达到"}
-    changes = {}
-    parts = []
+    changes, deltas = {}, {}
     for j, ind in enumerate(scheme.indicators):
         if steps[j]:
             decimals = UNIT_DECIMALS.get((units_of or {}).get(ind.code, ""), DEFAULT_DECIMALS)
-            delta = _round_up(steps[j] * COMBINED_STEP_SD * sd[j], decimals)
-            changes[ind.code] = matrix[ind.code].iloc[pos] + ind.direction * delta
-            parts.append(f"{ind.code}+{delta:g}" if ind.direction > 0 else f"{ind.code}−{delta:g}")
+            deltas[ind.code] = _round_up(steps[j] * COMBINED_STEP_SD * sd[j], decimals)
+            changes[ind.code] = matrix[ind.code].iloc[pos] + ind.direction * deltas[ind.code]
     verified = _verified_rank(matrix, scheme, targets, unit, changes)
     return row | {"reachable": verified <= k, "improvement": float(steps.sum() * COMBINED_STEP_SD),
-                  "verified_rank": verified, "note": "；".join(parts), "changes": changes}
+                  "verified_rank": verified, "note": "", "changes": deltas}
 
 
 def _with_values(eng: Engine, scores: np.ndarray, pos: int, j: int, value: float) -> np.ndarray:

@@ -93,7 +93,7 @@ class Scorecard:
     targets: pd.DataFrame | None
     result: composite.CompositeResult
     table: pd.DataFrame
-    robustness: robustness.RobustnessResult | None = None
+    intervals: robustness.RobustnessResult | None = None
     data_version: int = 0
     params: dict = field(default_factory=dict)
 

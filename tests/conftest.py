@@ -69,3 +69,14 @@ def duck(tmp_path):
     s, cleanup = make_store("duckdb", tmp_path)
     yield s
     cleanup()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """The demo province loaded once per test session (read-only for the tests that use it)."""
+    from loaders import demo
+
+    s = Store(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'demo.duckdb'}")
+    demo.load(s)
+    yield s
+    s.dispose()
