@@ -5,28 +5,25 @@ ingest path the bureau uses.
 """
 
 import argparse
+from pathlib import Path
 
-import dash_mantine_components as dmc
-from dash import Dash, html
+from dash import Dash
 
-from layouts import status
-from loaders import catalogue, demo
-from loaders import regions as regions_mod
+from layouts import data, shell
+from loaders import demo
 from loaders.settings import get_settings
 from loaders.store import Store
+
+ROOT = Path(__file__).resolve().parent
 
 
 def create_app(store: Store | None = None) -> Dash:
     store = store or Store(get_settings().database_url)
-    app = Dash(__name__, title="县域经济高质量发展监测平台", serve_locally=True)
-    cat = catalogue.default()
-    n_counties = len(regions_mod.default().of_level("county"))
-
-    def layout():
-        obs = store.observations()
-        return dmc.MantineProvider(html.Div(status.page(obs, store.uploads(), cat, n_counties)))
-
-    app.layout = layout
+    data.use_store(store)
+    app = Dash(__name__, title="县域经济高质量发展监测平台", use_pages=True,
+               pages_folder=str(ROOT / "layouts" / "pages"), assets_folder=str(ROOT / "assets"),
+               serve_locally=True, suppress_callback_exceptions=True)
+    app.layout = shell.frame
     app.server.config["MONITOR_STORE"] = store
     return app
 

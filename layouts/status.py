@@ -27,19 +27,15 @@ def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.Dat
 
 
 def page(obs: pd.DataFrame, uploads: pd.DataFrame, catalogue: Catalogue, n_counties: int):
-    simulated = bool(len(uploads)) and bool(uploads.loc[uploads["status"] == "committed", "simulated"].any())
     latest = uploads.iloc[0] if len(uploads) else None
     vintage = (f"数据版本：第 {latest['id']} 次上传（{latest['file_name']}，{latest['created_at']:%Y-%m-%d %H:%M}）"
                if latest is not None else "库中还没有数据")
     table = coverage(obs, catalogue, n_counties)
-    return dmc.Container([
-        dmc.Group([
-            dmc.Title("县域经济高质量发展监测平台", order=2),
-            dmc.Badge("模拟数据", color="orange", variant="filled", size="lg") if simulated else None,
-        ], justify="space-between", mt="md"),
+    return dmc.Stack([
+        dmc.Title("数据报送情况", order=4),
         dmc.Text(vintage, c="dimmed", size="sm"),
-        dmc.Text(f"库中现有 {len(obs):,} 个有效数值、{len(uploads)} 次上传。各页面将在看板版本中提供。", mt="sm"),
-        dmc.Title("各指标最新数据报送情况", order=4, mt="lg", mb="xs"),
+        dmc.Text(f"库中现有 {len(obs):,} 个有效数值、{len(uploads)} 次上传。", mt="sm"),
+        dmc.Title("各指标最新数据报送情况", order=5, mt="lg", mb="xs"),
         dag.AgGrid(
             id="status-grid",
             rowData=table.to_dict("records"),
@@ -47,4 +43,4 @@ def page(obs: pd.DataFrame, uploads: pd.DataFrame, catalogue: Catalogue, n_count
             columnSize="sizeToFit",
             dashGridOptions={"domLayout": "autoHeight"},
         ),
-    ], size="lg")
+    ])

@@ -93,6 +93,14 @@ class Store:
         q = sa.select(cur).order_by(cur.c.indicator, cur.c.measure, cur.c.period, cur.c.region_code)
         return self._frame(q)
 
+    def periods(self) -> list[str]:
+        """Periods that hold at least one committed value, newest first."""
+        o, u = t.observations, t.uploads
+        q = (sa.select(o.c.period).distinct().join(u, u.c.id == o.c.upload_id).where(u.c.status == COMMITTED)
+             .order_by(o.c.period.desc()))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
     def value_history(self, region: str, indicator: str, period: str | None = None) -> pd.DataFrame:
         """Every version of a region's values (all uploads, rolled back included), newest first."""
         o, u = t.observations, t.uploads

@@ -1,0 +1,93 @@
+"""What pages read: the store the app was built with, and indicator results cached by data version.
+
+Every result is keyed by the store's data version (it changes on each commit or rollback), so a
+page never shows stale numbers and never recomputes unchanged ones.
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+from indicators import pipeline
+from loaders.store import Store, default_closing_date
+
+_STORE: Store | None = None
+HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
+
+
+def use_store(store: Store) -> None:
+    global _STORE
+    _STORE = store
+    _scorecard.cache_clear()
+
+
+def store() -> Store:
+    if _STORE is None:
+        raise RuntimeError("create_app() has not set a store")
+    return _STORE
+
+
+def version() -> int:
+    return store().data_version()
+
+
+def quarters(today: dt.date | None = None) -> list[str]:
+    """Quarters with data whose closing date (统计关库) has passed, newest first."""
+    today = today or dt.date.today()
+    periods = _periods(version())
+    closing = _closing(version())
+    out = []
+    for p in periods:
+        if int(p[5:7]) % 3 == 0 and closing.get(p, default_closing_date(p)) <= today:
+            out.append(f"{p[:4]}Q{int(p[5:7]) // 3}")
+    return out
+
+
+def default_quarter() -> str | None:
+    q = quarters()
+    return q[0] if q else None
+
+
+@lru_cache(maxsize=4)
+def _periods(_version: int) -> list[str]:
+    return store().periods()
+
+
+@lru_cache(maxsize=4)
+def _closing(_version: int) -> dict:
+    cd = store().closing_dates()
+    return dict(zip(cd["period"], cd["closing_date"], strict=True)) if len(cd) else {}
+
+
+def scorecard(quarter: str, scope: str) -> pipeline.Scorecard:
+    return _scorecard(quarter, scope, version())
+
+
+@lru_cache(maxsize=64)
+def _scorecard(quarter: str, scope: str, _version: int) -> pipeline.Scorecard:
+    return pipeline.scorecard(store(), quarter, scope)
+
+
+def history(quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:
+    """The last n quarters' scorecards (without rank intervals), oldest first, skipping years without data."""
+    out = {}
+    q = quarter
+    for _ in range(n):
+        try:
+            out[q] = _history_card(q, scope, version())
+        except ValueError:  # a year without a scheme (SchemeError) ends the history
+            break
+        q = pipeline.previous_quarter(q)
+    return dict(reversed(list(out.items())))
+
+
+@lru_cache(maxsize=128)
+def _history_card(quarter: str, scope: str, _version: int) -> pipeline.Scorecard:
+    return pipeline.scorecard(store(), quarter, scope, draws=0, with_previous=False)
+
+
+def uploads_summary() -> dict:
+    up = store().uploads(limit=1)
+    committed = store().uploads()
+    simulated = bool(len(committed)) and bool(committed.loc[committed["status"] == "committed", "simulated"].any())
+    latest = up.iloc[0].to_dict() if len(up) else None
+    return {"latest": latest, "simulated": simulated, "version": version()}

@@ -1,0 +1,105 @@
+"""The frame around every page: header (title, period, scope, language, data version, 模拟数据) and
+navigation. The URL's query string is the single source of state; the header controls and the URL
+are kept in step by one callback, and Dash Pages re-renders the page from the URL."""
+
+from urllib.parse import parse_qs, urlencode
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from layouts import data, ids
+from layouts.i18n import DEFAULT_LANG, lang_of, period_label, t
+from loaders import regions as regions_mod
+
+NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_data", "/data"))
+STATE_KEYS = ("period", "scope", "lang")
+
+
+def state_from_search(search: str | None) -> dict:
+    q = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
+    return {k: q.get(k) for k in STATE_KEYS}
+
+
+def search_from_state(state: dict) -> str:
+    kept = {k: v for k, v in state.items() if v}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def scope_options(lang: str) -> list[dict]:
+    regions = regions_mod.default()
+    opts = [{"value": "province", "label": t("scope_province", lang)},
+            {"value": "prefectures", "label": t("scope_prefectures", lang)}]
+    for r in sorted(regions.of_level("prefecture"), key=lambda r: r.code):
+        if regions.counties_of(r.code):
+            opts.append({"value": f"city:{r.code}", "label": r.name})
+    return opts
+
+
+def period_options(lang: str) -> list[dict]:
+    return [{"value": q, "label": period_label(q, lang)} for q in data.quarters()]
+
+
+def header() -> html.Header:
+    summary = data.uploads_summary()
+    return html.Header(className="app-header", children=[
+        dmc.Group(justify="space-between", wrap="wrap", gap="xs", children=[
+            dmc.Group(gap="sm", children=[
+                dmc.Title(t("app_title", DEFAULT_LANG), order=3, id=ids.TITLE),
+                dmc.Badge(t("simulated", DEFAULT_LANG), color="orange", variant="filled", id="hdr-simulated",
+                          style={} if summary["simulated"] else {"display": "none"}),
+            ]),
+            dmc.Group(gap="xs", className="no-print", children=[
+                dmc.Select(id=ids.PERIOD, data=period_options(DEFAULT_LANG), value=data.default_quarter(),
+                           allowDeselect=False, w=150, size="sm", label=None),
+                dmc.Select(id=ids.SCOPE, data=scope_options(DEFAULT_LANG), value="province", allowDeselect=False,
+                           w=170, size="sm", searchable=True),
+                dmc.SegmentedControl(id=ids.LANG, value=DEFAULT_LANG, size="sm",
+                                     data=[{"value": "zh", "label": "中文"}, {"value": "en", "label": "EN"}]),
+            ]),
+        ]),
+        dmc.Group(justify="space-between", wrap="wrap", children=[
+            html.Nav(id=ids.NAV, className="app-nav no-print"),
+            dmc.Text(id=ids.VINTAGE, size="xs", c="dimmed"),
+        ]),
+    ])
+
+
+def frame() -> dmc.MantineProvider:
+    return dmc.MantineProvider(html.Div(className="app", children=[header(), html.Main(dash.page_container)]))
+
+
+@callback(
+    Output(ids.LOCATION, "search"), Output(ids.PERIOD, "value"), Output(ids.SCOPE, "value"), Output(ids.LANG, "value"),
+    Input(ids.LOCATION, "search"), Input(ids.PERIOD, "value"), Input(ids.SCOPE, "value"), Input(ids.LANG, "value"),
+)
+def sync_url(search, period, scope, lang):
+    """URL → controls on load (a copied link opens the same view); controls → URL on change."""
+    if ctx.triggered_id in (None, ids.LOCATION):
+        st = state_from_search(search)
+        return (dash.no_update, st["period"] or period or data.default_quarter(), st["scope"] or scope or "province",
+                lang_of(st["lang"] or lang))
+    st = state_from_search(search) | {"period": period, "scope": scope, "lang": lang}
+    new = search_from_state(st)
+    return (new if new != (search or "") else dash.no_update), dash.no_update, dash.no_update, dash.no_update
+
+
+@callback(
+    Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
+    Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
+    Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
+)
+def relabel(search, pathname):
+    """Texts of the frame in the URL's language; navigation links keep the query string."""
+    st = state_from_search(search)
+    lang = lang_of(st["lang"])
+    qs = search_from_state(st)
+    nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if path == pathname else "")
+           for key, path in NAV]
+    latest = data.uploads_summary()["latest"]
+    vintage = ""
+    if latest:
+        when = f"{latest['created_at']:%Y-%m-%d %H:%M}"
+        vintage = (f"{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
+                   else f"{t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
+    return nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang)
