@@ -111,7 +111,7 @@ def _indicator_scores(raw: pd.DataFrame, scheme: Scheme, targets: pd.DataFrame |
         elif ind.scoring in RELATIVE_SCORINGS and is_constant(x):
             warnings.append(f"指标“{name}”在比较范围内各单位取值相同（{x.dropna().iloc[0]:g}），该项各单位得分相同，"
                             "不区分高低")
-        if ind.scoring in TARGET_SCORINGS and t is None:
+        if ind.scoring in TARGET_SCORINGS and (t is None or t.isna().all()):
             warnings.append(f"指标“{name}”按目标评分，但没有提供目标值，该项按缺失处理")
     if geometric:
         out = np.maximum(out, GEOMETRIC_FLOOR)  # NaN (missing) stays NaN

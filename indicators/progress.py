@@ -281,6 +281,8 @@ def period_target_frame(targets: pd.DataFrame, obs: pd.DataFrame, catalogue: Cat
     seasonal share of the year reached by that month (own history, province median, then linear);
     for a growth target the annual growth target. Columns: TARGET_COLUMNS."""
     year, month = parse_period(period)
+    if targets.empty:  # no targets uploaded for that year: nothing to compare with
+        return pd.DataFrame(columns=TARGET_COLUMNS)
     return _targets_at(targets, obs, catalogue, year, [month], k)
 
 

@@ -1,17 +1,21 @@
-"""The app builds without side effects and shows what the store holds; one real-browser smoke test."""
+"""The app frame and pages as plain functions, then the flows a person clicks in real chromium."""
 
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from app import create_app
 from conftest import FILES
-from layouts import status
+from layouts import data, figures, ids, shell, status
+from layouts import ranking_table as rankings
+from layouts.i18n import fmt_change, period_label
 from loaders import catalogue
 from loaders.ingest import ingest
 
 OUTPUT = Path(__file__).resolve().parent / "output"
+LONGNAN = "city:621200"
 
 
 def _text(component) -> str:
@@ -35,21 +39,53 @@ def test_coverage_counts_counties_reporting_the_latest_period(duck):
 
 
 @pytest.mark.parametrize("simulated", [True, False])
-def test_page_marks_simulated_data(duck, simulated):
+def test_header_marks_simulated_data_only_when_it_is(duck, simulated):
     ingest(FILES / "good_long.csv", duck, simulated=simulated, today=dt.date(2026, 11, 23))
-    app = create_app(duck)
-    text = _text(app.layout())
-    assert ("模拟数据" in text) is simulated
-    assert "第 1 次上传（good_long.csv" in text
+    data.use_store(duck)
+    badge = next(c for c in shell.header().children[0].children[0].children if getattr(c, "id", "") == "hdr-simulated")
+    assert (badge.style == {}) is simulated
+
+
+def test_url_state_round_trips():
+    st = {"period": "2026Q3", "scope": LONGNAN, "lang": "en"}
+    assert shell.state_from_search(shell.search_from_state(st)) == st
+    assert shell.state_from_search("") == {"period": None, "scope": None, "lang": None}
+
+
+def test_labels():
+    assert fmt_change(3) == "↑3" and fmt_change(-2) == "↓2" and fmt_change(0) == "—"
+    assert period_label("2026Q3") == "2026年三季度" and period_label("2026-10") == "2026年1-10月"
+    assert period_label("2026-10", "en") == "Jan–Oct 2026"
+
+
+def test_ranking_rows_and_chart(demo_store):
+    data.use_store(demo_store)
+    card = data.scorecard("2026Q3", LONGNAN)
+    got = rankings.rows(card.table, data.history("2026Q3", LONGNAN), "?scope=city%3A621200", "zh")
+    assert [r["rank"] for r in got] == list(range(1, 10))
+    assert got[0]["region"].startswith("[") and "/county/" in got[0]["region"]
+    assert len(got[0]["trend"]) == 8  # 2024Q4 … 2026Q3 (schemes 2024–2026)
+    fig = figures.rank_intervals(card.table)
+    assert list(fig.data[1].y) == list(card.table.sort_values("rank")["region_name"])
 
 
 @pytest.mark.browser
-def test_status_page_in_chromium(dash_duo, duck):
-    ingest(FILES / "good_long.csv", duck, simulated=True, today=dt.date(2026, 11, 23))
-    dash_duo.start_server(create_app(duck))
-    dash_duo.wait_for_text_to_equal("h2", "县域经济高质量发展监测平台", timeout=20)
-    dash_duo.wait_for_contains_text("body", "模拟数据", timeout=10)
-    dash_duo.wait_for_contains_text("#status-grid", "社会消费品零售总额", timeout=20)
+def test_rankings_flow_in_chromium(dash_duo, demo_store):
+    """Open the ranking for Longnan, switch to English, and open a copied URL."""
+    app = create_app(demo_store)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/rankings?scope={LONGNAN}", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "两当县", timeout=30)
+    assert "模拟数据" in dash_duo.find_element("header").text
     OUTPUT.mkdir(exist_ok=True)
-    dash_duo.driver.save_screenshot(str(OUTPUT / "status_page.png"))
-    assert dash_duo.get_logs() in ([], None)
+    dash_duo.driver.save_screenshot(str(OUTPUT / "rankings_longnan_zh.png"))
+    dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.LANG}']//label[normalize-space()='EN']").click()
+    dash_duo.wait_for_contains_text(f"#{ids.TITLE}", "County Economic Monitoring Dashboard", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Composite score", timeout=20)
+    url = dash_duo.driver.current_url
+    assert "lang=en" in url and "scope=city" in url
+    dash_duo.driver.save_screenshot(str(OUTPUT / "rankings_longnan_en.png"))
+    dash_duo.driver.get(url)  # a copied link opens the same view
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Composite score", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "两当县", timeout=30)
+    assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []

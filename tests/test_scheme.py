@@ -9,7 +9,7 @@ from indicators.scheme import SchemeError
 from loaders import catalogue
 
 
-@pytest.mark.parametrize("year", [2025, 2026])
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_demo_schemes_load_and_weights_sum_to_100(year):
     s = scheme.for_year(year, catalogue.default())
     assert s.year == year and sum(i.weight for i in s.indicators) == 100
