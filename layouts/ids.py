@@ -11,4 +11,5 @@ LOCATION = "_pages_location"  # Dash Pages' own location: its search string carr
 RANK_GRID = "rank-grid"
 RANK_CHART = "rank-chart"
 RANK_EXPORT_XLSX = "rank-export-xlsx"
+RANK_EXPORT_CSV = "rank-export-csv"
 RANK_DOWNLOAD = "rank-download"

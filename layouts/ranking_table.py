@@ -46,3 +46,24 @@ def column_defs(table, pillars: dict, lang: str, n: int) -> list[dict]:
             names = pillars.get(key, {})
             cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110})
     return cols
+
+
+def export_table(table, pillars: dict, lang: str):
+    """(frame, columns) for the .xlsx / .csv export of the ranking, as the grid shows it."""
+    from layouts.export import Column
+
+    ranked = table.sort_values(["rank", "region_name"], na_position="last").reset_index()
+    ranked["change"] = ranked["rank_change"].map(fmt_change) if "rank_change" in ranked else "—"
+    cols = [Column("rank", t("rank", lang), "", "0", 8), Column("region_name", t("region", lang), "", "General", 18),
+            Column("score", t("score", lang), "", "0.00"), Column("change", t("change", lang), "", "General", 10)]
+    if "rank_p05" in ranked:
+        cols += [Column("rank_p05", t("interval", lang) + " 5%", "", "0"),
+                 Column("rank_p95", t("interval", lang) + " 95%", "", "0")]
+    for col in table.columns:
+        if col.startswith("pillar_"):
+            names = pillars.get(col.removeprefix("pillar_"), {})
+            cols.append(Column(col, names.get(lang, names.get("zh", col)), "", "0.00"))
+    for c in ("rank", "rank_p05", "rank_p95"):
+        if c in ranked:
+            ranked[c] = ranked[c].astype("float")
+    return ranked, cols

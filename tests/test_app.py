@@ -89,3 +89,19 @@ def test_rankings_flow_in_chromium(dash_duo, demo_store):
     dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Composite score", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "两当县", timeout=30)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
+
+
+def test_ranking_export_matches_the_grid(demo_store):
+    import io
+
+    import openpyxl
+
+    from layouts.export import to_xlsx
+
+    data.use_store(demo_store)
+    card = data.scorecard("2026Q3", LONGNAN)
+    frame, cols = rankings.export_table(card.table, card.scheme.pillars, "zh")
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, cols, title="t"))).active
+    assert [c.value for c in ws[2]][:4] == ["名次", "地区", "综合得分", "较上季"]
+    names = [ws.cell(row=r, column=2).value for r in range(3, 12)]
+    assert names == list(card.table.sort_values("rank")["region_name"])

@@ -3,12 +3,14 @@
 import dash
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
-from dash import dcc, html
+from dash import Input, Output, State, callback, ctx, dcc
 
 from layouts import data, figures, ids
+from layouts.export import to_csv, to_xlsx
 from layouts.i18n import lang_of, period_label, t
-from layouts.ranking_table import column_defs, rows
-from layouts.shell import scope_options, search_from_state
+from layouts.plotly_locale import graph_config
+from layouts.ranking_table import column_defs, export_table, rows
+from layouts.shell import scope_options, search_from_state, state_from_search
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1)
 
@@ -36,8 +38,28 @@ def layout(period=None, scope=None, lang=None, **_):
                              "animateRows": False},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
+        dmc.Group(className="no-print", gap="xs", children=[
+            dmc.Button(t("export_xlsx", lang), id=ids.RANK_EXPORT_XLSX, size="xs", variant="light"),
+            dmc.Button(t("export_csv", lang), id=ids.RANK_EXPORT_CSV, size="xs", variant="light"),
+            dcc.Download(id=ids.RANK_DOWNLOAD),
+        ]),
         dcc.Graph(id=ids.RANK_CHART, figure=figures.rank_intervals(card.table, lang),
-                  config={"displaylogo": False, "locale": "zh-CN" if lang == "zh" else "en",
-                          "toImageButtonOptions": {"filename": f"ranking_{quarter}"}}),
-        html.Div(className="print-only"),
+                  config=graph_config(lang, f"ranking_{quarter}")),
     ])
+
+
+@callback(Output(ids.RANK_DOWNLOAD, "data"), Input(ids.RANK_EXPORT_XLSX, "n_clicks"),
+          Input(ids.RANK_EXPORT_CSV, "n_clicks"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+def export(_xlsx, _csv, search):
+    """The ranking as displayed, for the view in the URL (recomputed on the server, never sent by the browser)."""
+    st = state_from_search(search)
+    lang = lang_of(st["lang"])
+    quarter = st["period"] if st["period"] in data.quarters() else data.default_quarter()
+    scope = st["scope"] or "province"
+    card = data.scorecard(quarter, scope)
+    frame, cols = export_table(card.table, card.scheme.pillars, lang)
+    name = f"ranking_{quarter}_{scope.replace(':', '_')}"
+    if ctx.triggered_id == ids.RANK_EXPORT_CSV:
+        return dcc.send_bytes(to_csv(frame, cols), f"{name}.csv")
+    title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}）"
+    return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{name}.xlsx")
