@@ -31,6 +31,7 @@ test: setup browser lint
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/score.py
 
 clean-db:
 	rm -f data/monitor.duckdb data/monitor.duckdb.wal
