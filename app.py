@@ -24,6 +24,7 @@ def create_app(store: Store | None = None) -> Dash:
                pages_folder=str(ROOT / "layouts" / "pages"), assets_folder=str(ROOT / "assets"),
                serve_locally=True, suppress_callback_exceptions=True)
     app.layout = shell.frame
+    shell.register(app)
     app.server.config["MONITOR_STORE"] = store
     return app
 

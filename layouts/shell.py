@@ -6,13 +6,14 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from layouts import data, ids
 from layouts.i18n import DEFAULT_LANG, lang_of, period_label, t
 from loaders import regions as regions_mod
 
-NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_data", "/data"))
+NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_indicator", "/indicator"),
+       ("nav_targets", "/targets"), ("nav_method", "/method"), ("nav_data", "/data"))
 STATE_KEYS = ("period", "scope", "lang")
 
 
@@ -69,10 +70,20 @@ def frame() -> dmc.MantineProvider:
     return dmc.MantineProvider(html.Div(className="app", children=[header(), html.Main(dash.page_container)]))
 
 
-@callback(
-    Output(ids.LOCATION, "search"), Output(ids.PERIOD, "value"), Output(ids.SCOPE, "value"), Output(ids.LANG, "value"),
-    Input(ids.LOCATION, "search"), Input(ids.PERIOD, "value"), Input(ids.SCOPE, "value"), Input(ids.LANG, "value"),
-)
+def register(app: dash.Dash) -> None:
+    """Attach the frame's callbacks to one app (not at import: a second app in the process needs them too)."""
+    app.callback(
+        Output(ids.LOCATION, "search"), Output(ids.PERIOD, "value"), Output(ids.SCOPE, "value"),
+        Output(ids.LANG, "value"),
+        Input(ids.LOCATION, "search"), Input(ids.PERIOD, "value"), Input(ids.SCOPE, "value"), Input(ids.LANG, "value"),
+    )(sync_url)
+    app.callback(
+        Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
+        Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
+        Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
+    )(relabel)
+
+
 def sync_url(search, period, scope, lang):
     """URL → controls on load (a copied link opens the same view); controls → URL on change."""
     if ctx.triggered_id in (None, ids.LOCATION):
@@ -84,17 +95,16 @@ def sync_url(search, period, scope, lang):
     return (new if new != (search or "") else dash.no_update), dash.no_update, dash.no_update, dash.no_update
 
 
-@callback(
-    Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
-    Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
-    Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
-)
+def _active(path: str, pathname: str | None) -> bool:
+    return path == pathname or (path != "/" and (pathname or "").startswith(path + "/"))
+
+
 def relabel(search, pathname):
     """Texts of the frame in the URL's language; navigation links keep the query string."""
     st = state_from_search(search)
     lang = lang_of(st["lang"])
     qs = search_from_state(st)
-    nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if path == pathname else "")
+    nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if _active(path, pathname) else "")
            for key, path in NAV]
     latest = data.uploads_summary()["latest"]
     vintage = ""

@@ -1,0 +1,210 @@
+"""总览 builders: what the cockpit reads (cached by data version) and pure builders from its frames
+to components: the home prefecture's score, rank and trend, KPI cards, tile maps, 需要关注."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import dash_mantine_components as dmc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc
+from plotly.subplots import make_subplots
+
+from indicators import pipeline, progress
+from layouts import attention, data, ids, tile_map
+from layouts.i18n import fmt_change, period_label, t
+from layouts.kpi_cards import HEADLINE
+from layouts.plotly_locale import graph_config
+from layouts.shell import search_from_state, state_from_search
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+
+DEFAULT_HOME = "621200"  # 陇南市, the bureau this dashboard is built for
+BOTTOM_THREE = 3  # the rank is shown in red in the bottom three, as on the rankings page
+ATTENTION_CLASSES = {attention.LAST: "last", attention.SECOND_LAST: "second", attention.NEGATIVE: "negative",
+                     attention.BEHIND: "behind"}
+
+
+# ---------------------------------------------------------------- reading (cached by data version)
+
+def home_prefecture(scope: str | None, regions=None) -> str:
+    """The prefecture the cockpit is about: the one in a city:XXXXXX scope, else Longnan."""
+    regions = regions or regions_mod.default()
+    code = (scope or "").removeprefix("city:") if (scope or "").startswith("city:") else ""
+    ok = code in regions and regions[code].level == "prefecture" and regions.counties_of(code)
+    return code if ok else DEFAULT_HOME
+
+
+@dataclass
+class Cockpit:
+    quarter: str
+    period: str
+    home: str
+    prefectures: pipeline.Scorecard
+    history: dict
+    city: pipeline.Scorecard
+    growth: pd.DataFrame  # every county and prefecture × HEADLINE: YTD growth at the period
+    levels: pd.Series  # the home prefecture's YTD levels at the period, by indicator
+    progress: pd.DataFrame  # progress_table of the home prefecture and its counties
+
+
+def collect(quarter: str, home: str) -> Cockpit:
+    return _collect(quarter, home, id(data.store()), data.version())
+
+
+@lru_cache(maxsize=16)
+def _collect(quarter: str, home: str, _store_id: int, _version: int) -> Cockpit:
+    regions, cat, store = regions_mod.default(), catalogue_mod.default(), data.store()
+    period = pipeline.quarter_period(quarter)
+    year = int(period[:4])
+    units = pipeline.units("province", regions) + pipeline.units("prefectures", regions)
+    obs = store.observations(periods=[period], indicators=list(HEADLINE))
+    mine = [home] + pipeline.units(f"city:{home}", regions)
+    hist = store.observations(regions=mine, years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
+    prog = progress.progress_table(hist, store.targets(years=[year], regions=mine), cat, period, regions=mine)
+    lv = obs[(obs["region_code"] == home) & (obs["measure"] == "cum_level")]
+    return Cockpit(quarter, period, home, data.scorecard(quarter, "prefectures"), data.history(quarter, "prefectures"),
+                   data.scorecard(quarter, f"city:{home}"),
+                   attention.growth_matrix(obs, units, list(HEADLINE), period),
+                   lv.set_index("indicator")["value"].astype(float), prog)
+
+
+# ---------------------------------------------------------------- labels, score and trend
+
+def months_label(period: str, lang: str = "zh") -> str:
+    """'2026-09' → '1-9月' / 'Jan–Sep 2026' (the quarter's year-to-date span)."""
+    label = period_label(period, lang)
+    return label.split("年", 1)[1] if lang != "en" else label
+
+
+def when_label(quarter: str, period: str, lang: str = "zh") -> str:
+    """'2026年三季度（1-9月）' / '2026 Q3 (Jan–Sep 2026)'."""
+    q, m = period_label(quarter, lang), months_label(period, lang)
+    return f"{q} ({m})" if lang == "en" else f"{q}（{m}）"
+
+
+def score_summary(table: pd.DataFrame, home: str) -> dict:
+    """The home prefecture's score, rank, change and the number ranked (from a prefectures scorecard)."""
+    r = table.loc[home]
+    n = int(table["rank"].notna().sum())
+    rank = None if pd.isna(r["rank"]) else int(r["rank"])
+    change = r.get("rank_change")
+    return {"name": r["region_name"], "score": None if pd.isna(r["score"]) else float(r["score"]), "rank": rank,
+            "n": n, "change": None if change is None or pd.isna(change) else int(change)}
+
+
+def trend_figure(history: dict, home: str, lang: str = "zh") -> go.Figure:
+    """Rank (top panel, 1 at the top) and score (bottom panel) of the home prefecture, oldest quarter first."""
+    x = [_short_quarter(q, lang) for q in history]
+    ranks = [_int(card.table["rank"].get(home)) for card in history.values()]
+    scores = [_num(card.table["score"].get(home)) for card in history.values()]
+    n = max((int(card.table["rank"].max()) for card in history.values() if card.table["rank"].notna().any()),
+            default=14)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45])
+    fig.add_trace(go.Scatter(x=x, y=ranks, name=t("rank", lang), mode="lines+markers+text", text=ranks,
+                             textposition="top center", textfont={"size": 11}, line={"color": "#1c7ed6", "width": 2},
+                             hovertemplate="%{x}<br>" + t("rank", lang) + " %{y}<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=x, y=scores, name=t("score", lang), mode="lines+markers",
+                             line={"color": "#495057", "width": 1.5},
+                             hovertemplate="%{x}<br>" + t("score", lang) + " %{y:.2f}<extra></extra>"), row=2, col=1)
+    fig.update_layout(template="plotly_white", height=300, margin={"l": 44, "r": 10, "t": 30, "b": 40},
+                      title={"text": t("cockpit_trend", lang), "font": {"size": 13}}, showlegend=False)
+    fig.update_xaxes(tickfont={"size": 10}, fixedrange=True, tickangle=0)
+    fig.update_yaxes(title={"text": t("rank", lang), "font": {"size": 11}}, range=[n + 1.5, -0.5],
+                     tickvals=[1, (n + 1) // 2, n], fixedrange=True, row=1, col=1)
+    fig.update_yaxes(title={"text": t("score", lang), "font": {"size": 11}}, tickformat=".0f", nticks=4,
+                     fixedrange=True, row=2, col=1)
+    return fig
+
+
+def score_panel(s: dict, lang: str = "zh") -> dmc.Paper:
+    """The big number: score, rank among the prefectures (red in the bottom three) and the change."""
+    rank = t("cockpit_rank_of", lang).format(r=s["rank"], n=s["n"]) if s["rank"] else t("cockpit_no_score", lang)
+    red = {"c": "red"} if s["rank"] and s["rank"] > s["n"] - BOTTOM_THREE else {}
+    return dmc.Paper(id=ids.COCKPIT_SCORE, withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap=2, children=[
+        dmc.Text(f"{s['name']} · {t('score', lang)}", size="sm", c="dimmed"),
+        dmc.Group(gap="md", align="baseline", children=[
+            dmc.Text("—" if s["score"] is None else f"{s['score']:.2f}", fw=700, fz=34),
+            dmc.Text(rank, fw=600, size="lg", **red),
+        ]),
+        dmc.Text(f"{t('change', lang)} {fmt_change(s['change'])}", size="sm"),
+    ]))
+
+
+def _short_quarter(quarter: str, lang: str) -> str:
+    """'2026Q3' → '26年<br>三季度' / '26<br>Q3': eight of them fit a phone's width."""
+    y, q = quarter[2:4], int(quarter[-1])
+    return f"{y}<br>Q{q}" if lang == "en" else f"{y}年<br>{'一二三四'[q - 1]}季度"
+
+
+def _int(x):
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def _num(x):
+    return None if x is None or pd.isna(x) else float(x)
+
+
+# ---------------------------------------------------------------- tile maps, attention, clicks
+
+def county_tiles(card: pipeline.Scorecard, home: str, regions=None) -> pd.DataFrame:
+    regions = regions or regions_mod.default()
+    return tile_map.tiles(regions.counties_of(home), card.table, layout_key=home)
+
+
+def prefecture_tiles(card: pipeline.Scorecard, regions=None) -> pd.DataFrame:
+    regions = regions or regions_mod.default()
+    return tile_map.tiles(regions.of_level("prefecture"), card.table)
+
+
+def maps(ck: Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
+    """The county tile map (clicks open a county) beside the 14 prefectures with the home one outlined."""
+    city, when = regions[ck.home].name, period_label(ck.quarter, lang)
+    score = t("score", lang)
+    county = tile_map.tile_figure(county_tiles(ck.city, ck.home, regions), colour_title=score,
+                                  title=f"{t('cockpit_county_map', lang).format(city=city)} · {when}",
+                                  rank_word=t("cockpit_rank_in_city", lang))
+    pref = tile_map.tile_figure(prefecture_tiles(ck.prefectures, regions), colour_title=score,
+                                title=f"{t('cockpit_pref_map', lang)} · {when}", highlight=ck.home,
+                                rank_word=t("cockpit_rank_in_province", lang), tile_px=64, font_size=11)
+    return dmc.SimpleGrid(cols={"base": 1, "md": 2}, spacing="sm", children=[
+        dmc.Stack(gap=2, children=[
+            dcc.Graph(id=ids.COCKPIT_COUNTY_MAP, figure=county, config=graph_config(lang, f"counties_{ck.home}_{ck.quarter}")),
+            dmc.Text(t("cockpit_map_hint", lang), size="xs", c="dimmed", className="no-print")]),
+        dmc.Stack(gap=2, children=[
+            dcc.Graph(id=ids.COCKPIT_PREF_MAP, figure=pref, config=graph_config(lang, f"prefectures_{ck.quarter}")),
+            dmc.Text(t("cockpit_pref_hint", lang), size="xs", c="dimmed", className="no-print")]),
+    ])
+
+
+def needs_attention(ck: Cockpit, regions, cat) -> tuple[list[dict], int]:
+    """The 需要关注 items for the home prefecture's counties, and how many counties the province ranks."""
+    province = [c for c in ck.growth.index if regions[c].level == "county"]
+    counties = [r.code for r in regions.counties_of(ck.home)]
+    found = attention.items(ck.growth.loc[province], ck.progress, counties, {c: regions[c].name for c in counties}, cat)
+    return found, len(province)
+
+
+def attention_list(found: list[dict], qs: str, lang: str = "zh") -> dmc.Stack:
+    """The sentences as links to each county's page, worst first; a calm line when there are none."""
+    if not found:
+        return dmc.Stack([dmc.Text(t("cockpit_attention_none", lang), size="sm", c="dimmed")])
+    return dmc.Stack(gap=4, className="attention-list", children=[
+        dcc.Link(f"{n}. {item['en' if lang == 'en' else 'zh']}", href=f"/county/{item['code']}{qs}",
+                 className=f"attention-item attention-{ATTENTION_CLASSES[item['key'][0]]}")
+        for n, item in enumerate(found, start=1)])
+
+
+def click_href(click: dict | None, search: str | None, kind: str, with_counties: set[str] | None = None) -> str | None:
+    """Where a click on a tile goes: a county tile to /county/<code>, a prefecture tile to the cockpit of
+    that prefecture (scope=city:<code>, only prefectures with counties); the query string is kept."""
+    points = (click or {}).get("points") or []
+    code = points[0].get("customdata") if points else None
+    if not code:
+        return None
+    state = state_from_search(search)
+    if kind == "county":
+        return f"/county/{code}{search_from_state(state)}"
+    if with_counties is not None and code not in with_counties:
+        return None
+    return "/" + search_from_state(state | {"scope": f"city:{code}"})

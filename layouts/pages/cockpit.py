@@ -1,0 +1,67 @@
+"""总览: the home prefecture at a glance — score, provincial rank and trend, headline indicators
+against their targets, tile maps of its counties and of the 14 prefectures, and what needs attention."""
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, callback, dcc
+
+from indicators import pipeline, progress
+from layouts import cockpit_view as view
+from layouts import data, ids, kpi_cards
+from layouts.i18n import lang_of, t
+from layouts.plotly_locale import graph_config
+from layouts.shell import search_from_state
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+
+dash.register_page(__name__, path="/", name="总览", order=0)
+
+
+def layout(period=None, scope=None, lang=None, **_):
+    lang = lang_of(lang)
+    quarter = period if period in data.quarters() else data.default_quarter()
+    if quarter is None:
+        return dmc.Alert("库中还没有季度数据", color="yellow")
+    regions, cat = regions_mod.default(), catalogue_mod.default()
+    home = view.home_prefecture(scope, regions)
+    ck = view.collect(quarter, home)
+    qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
+    city, months = regions[home].name, view.months_label(ck.period, lang)
+    cards = kpi_cards.kpis(ck.growth, ck.levels, ck.progress, home, pipeline.units("prefectures", regions), cat)
+    found, n_counties = view.needs_attention(ck, regions, cat)
+    rule = t("cockpit_attention_rule", lang).format(n=n_counties, t=f"{-progress.THRESHOLDS.level_behind:g}")
+    return dmc.Stack(gap="sm", children=[
+        dcc.Location(id=ids.COCKPIT_NAV, refresh="callback-nav"),
+        dmc.Title(f"{t('nav_cockpit', lang)} · {city} · {view.when_label(quarter, ck.period, lang)}", order=4),
+        dmc.Text(f"{ck.prefectures.scheme.name}；{t('quarter_note', lang)}；{t('vintage', lang)} "
+                 f"#{ck.prefectures.data_version}", size="xs", c="dimmed"),
+        dmc.Grid(gutter="sm", children=[
+            dmc.GridCol(span={"base": 12, "md": 4}, children=dmc.Stack(gap="xs", children=[
+                view.score_panel(view.score_summary(ck.prefectures.table, home), lang),
+                dcc.Graph(id=ids.COCKPIT_TREND, figure=view.trend_figure(ck.history, home, lang),
+                          config=graph_config(lang, f"trend_{home}_{quarter}")),
+            ])),
+            dmc.GridCol(span={"base": 12, "md": 8}, children=dmc.Stack(gap="xs", children=[
+                dmc.Title(f"{t('cockpit_kpis', lang)} · {months}", order=5),
+                dmc.SimpleGrid(id=ids.COCKPIT_KPIS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="xs",
+                               children=[kpi_cards.kpi_card(k, cat, lang) for k in cards]),
+            ])),
+        ]),
+        view.maps(ck, regions, lang),
+        dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
+            dmc.Title(f"{t('cockpit_attention', lang)} · {city} · {months}", order=5),
+            dmc.Text(rule, size="xs", c="dimmed"),
+            dmc.Box(id=ids.COCKPIT_ATTENTION, children=view.attention_list(found, qs, lang)),
+        ])),
+    ])
+
+
+@callback(Output(ids.COCKPIT_NAV, "href"), Input(ids.COCKPIT_COUNTY_MAP, "clickData"),
+          Input(ids.COCKPIT_PREF_MAP, "clickData"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+def follow_tile(county_click, pref_click, search):
+    """A county tile opens that county's page; a prefecture tile makes it the home prefecture."""
+    if dash.ctx.triggered_id == ids.COCKPIT_COUNTY_MAP:
+        return view.click_href(county_click, search, "county") or dash.no_update
+    regions = regions_mod.default()
+    with_counties = {r.code for r in regions.of_level("prefecture") if regions.counties_of(r.code)}
+    return view.click_href(pref_click, search, "prefecture", with_counties) or dash.no_update

@@ -1,0 +1,107 @@
+"""指标 /indicator/<code>: every unit of the comparison set on one indicator at the quarter's end month — ranked bars
+with the province median and target, the distribution, selected counties over two years, and the data table."""
+
+import dash
+import dash_ag_grid as dag
+import dash_mantine_components as dmc
+from dash import Input, Output, State, callback, dcc
+
+from indicators import pipeline
+from layouts import data, ids, slices
+from layouts import indicator_view as view
+from layouts.i18n import lang_of, period_label, t
+from layouts.plotly_locale import graph_config
+from layouts.shell import scope_options, search_from_state
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+
+dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3)
+
+
+def _view(code, period, scope):
+    """(indicator, quarter, month period, units, names) of the view in the URL; unknown codes fall back to FAI."""
+    ind = view.indicator_of(code, catalogue_mod.default())
+    quarter = period if period in data.quarters() else data.default_quarter()
+    regions = regions_mod.default()
+    units = pipeline.units(scope)
+    names = {u: regions[u].name for u in units}
+    return ind, quarter, units, names, regions
+
+
+def _peers(scope: str) -> list[str]:
+    """Units the province median is taken over: the province's prefectures, or its counties."""
+    return pipeline.units("prefectures" if scope == "prefectures" else "province")
+
+
+def layout(code=None, period=None, scope=None, lang=None, **_):
+    lang = lang_of(lang)
+    scope = scope or "province"
+    ind, quarter, units, names, regions = _view(code, period, scope)
+    if quarter is None:
+        return dmc.Alert(t("indicator_no_quarter", lang), color="yellow")
+    month = pipeline.quarter_period(quarter)
+    obs = slices.indicator_obs(ind.code, int(month[:4]))
+    frame = view.values_at(obs, ind, month, units, names)
+    median = view.median_of(obs, ind, month, _peers(scope))
+    target = view.common_target(slices.indicator_targets(ind.code, int(month[:4])), ind, units)
+    selected = view.default_selection(frame)
+    qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
+    scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
+    cat = catalogue_mod.default()
+    city_names = {u: regions[regions[u].parent_code].name for u in units
+                  if regions[u].level == "county" and regions[u].parent_code in regions}
+    n_with = int(frame["value"].notna().sum())
+    return dmc.Stack(gap="sm", children=[
+        dcc.Store(id=ids.IND_STATE, data={"code": ind.code, "quarter": quarter, "scope": scope, "lang": lang}),
+        dmc.Group(justify="space-between", wrap="wrap", children=[
+            dmc.Title(f"{ind.name(lang)} · {scope_label} · {period_label(month, lang)}", order=4, id=ids.IND_TITLE),
+            dmc.Select(id=ids.IND_SELECT, value=ind.code, allowDeselect=False, searchable=True, w=280, size="sm",
+                       className="no-print", data=[{"value": i.code, "label": i.name(lang)} for i in cat]),
+        ]),
+        dmc.Text(t("indicator_note", lang).format(source=ind.source, n=n_with, total=len(units),
+                                                  desc=ind.description if lang == "zh" else ""), size="xs", c="dimmed"),
+        dmc.Grid(gutter="md", overflow="hidden", children=[
+            dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
+                dmc.Text(t("indicator_ranked", lang), fw=600, size="sm"),
+                dcc.Graph(id=ids.IND_BAR, figure=view.ranked_bar(frame, ind, median, target, lang),
+                          config=graph_config(lang, f"{ind.code}_{quarter}_ranked")),
+            ]),
+            dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
+                dmc.Text(t("indicator_distribution", lang), fw=600, size="sm"),
+                dcc.Graph(id=ids.IND_HIST, figure=view.histogram(frame, ind, median, lang),
+                          config=graph_config(lang, f"{ind.code}_{quarter}_distribution")),
+                dmc.Text(t("indicator_series", lang), fw=600, size="sm", mt="sm"),
+                dmc.MultiSelect(id=ids.IND_COUNTIES, value=selected, maxValues=view.MAX_SERIES, searchable=True,
+                                clearable=True, size="sm", className="no-print",
+                                data=[{"value": u, "label": names[u]} for u in units]),
+                dcc.Graph(id=ids.IND_SERIES, figure=view.series_figure(obs, ind, selected, names, month, lang),
+                          config=graph_config(lang, f"{ind.code}_{quarter}_series")),
+            ]),
+        ]),
+        dmc.Title(t("indicator_table", lang), order=5, mt="sm"),
+        dag.AgGrid(id=ids.IND_GRID, rowData=view.grid_rows(frame, city_names, qs),
+                   columnDefs=view.grid_columns(ind, lang, with_city=bool(city_names) and scope == "province"),
+                   defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                   dashGridOptions={"animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
+                   style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
+                   className="ag-theme-alpine"),
+    ])
+
+
+@callback(Output(ids.IND_SERIES, "figure"), Input(ids.IND_COUNTIES, "value"), State(ids.IND_STATE, "data"),
+          prevent_initial_call=True)
+def update_series(selected, state):
+    """Redraw the time series for the counties picked (values read on the server for the view's indicator)."""
+    ind, quarter, units, names, _ = _view(state["code"], state["quarter"], state["scope"])
+    month = pipeline.quarter_period(quarter)
+    picked = [u for u in (selected or []) if u in names][:view.MAX_SERIES]
+    return view.series_figure(slices.indicator_obs(ind.code, int(month[:4])), ind, picked, names, month,
+                              lang_of(state.get("lang")))
+
+
+@callback(Output(ids.LOCATION, "pathname", allow_duplicate=True), Input(ids.IND_SELECT, "value"),
+          State(ids.LOCATION, "pathname"), prevent_initial_call=True)
+def choose_indicator(code, pathname):
+    """Another indicator: the same view under /indicator/<code> (the query string is kept)."""
+    target = f"/indicator/{code}"
+    return dash.no_update if not code or pathname == target else target

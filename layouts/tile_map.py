@@ -1,0 +1,145 @@
+"""Tile grid maps: equal squares placed roughly by geography (no boundary data needs map approval),
+coloured by a value; pure functions from regions and a DataFrame to a plotly Figure."""
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# reference/statistics.md: the bureau's own arrangement of Longnan's counties, row 0 = north.
+FIXED_LAYOUTS = {
+    "621200": {"621223": (0, 0), "621226": (0, 1), "621225": (0, 2), "621228": (0, 3),
+               "621202": (1, 1), "621221": (1, 2), "621227": (1, 3),
+               "621222": (2, 0), "621224": (2, 2)},
+}
+# About 1.6 cells per unit leaves room to keep neighbours near their true places without a sparse grid.
+CELLS_PER_UNIT = 1.6
+COLOURSCALE = "RdYlGn"  # low scores red, high green: the same reading as the status colours
+OUTLINE_COLOUR = "#212529"
+_PREFECTURE_SUFFIX = re.compile(r"(回族自治州|藏族自治州|自治州|市)$")
+
+
+def tile_label(region) -> str:
+    """The name written on a tile: the short name, without 市 / 自治州 for a prefecture (白银, 临夏)."""
+    if region.level == "prefecture":
+        return _PREFECTURE_SUFFIX.sub("", region.short_name) or region.short_name
+    return region.short_name
+
+
+def snap_to_grid(points: dict[str, tuple[float, float]], cells_per_unit: float = CELLS_PER_UNIT) -> dict:
+    """{code: (longitude, latitude)} → {code: (row, col)}, row 0 = north, one unit per cell.
+
+    Coordinates are scaled onto a grid of about cells_per_unit × n cells (longitude shrunk by
+    cos(latitude) so distances are true); each unit takes the free cell nearest its true place,
+    the units closest to a cell centre choosing first; empty rows and columns are dropped."""
+    codes = sorted(points)
+    if not codes:
+        return {}
+    lon = np.array([points[c][0] for c in codes], dtype=float)
+    lat = np.array([points[c][1] for c in codes], dtype=float)
+    x = (lon - lon.min()) * math.cos(math.radians(float(lat.mean())))
+    y = lat.max() - lat
+    span_x, span_y = max(float(x.max()), 1e-9), max(float(y.max()), 1e-9)
+    cells = len(codes) * cells_per_unit
+    cols = max(1, round(math.sqrt(cells * span_x / span_y)))
+    rows = max(1, round(math.sqrt(cells * span_y / span_x)))
+    gx = x / span_x * (cols - 1) if cols > 1 else np.zeros_like(x)
+    gy = y / span_y * (rows - 1) if rows > 1 else np.zeros_like(y)
+    residual = np.abs(gx - np.round(gx)) + np.abs(gy - np.round(gy))
+    cells = [(r, c) for r in range(-1, rows + 1) for c in range(-1, cols + 1)]
+
+    def cost(i, rc):
+        return (rc[0] - gy[i]) ** 2 + (rc[1] - gx[i]) ** 2
+
+    at: dict[tuple, int] = {}
+    for i in sorted(range(len(codes)), key=lambda i: (residual[i], codes[i])):
+        at[min((rc for rc in cells if rc not in at), key=lambda rc: (cost(i, rc), rc))] = i
+    _improve(at, cells, cost)
+    return _compact({codes[i]: rc for rc, i in at.items()})
+
+
+def _improve(at: dict, cells: list, cost) -> None:
+    """Move or swap units while that lowers the total squared displacement (greedy leaves crossings)."""
+    improved = True
+    while improved:
+        improved = False
+        for a in list(at):
+            i = at.get(a)
+            if i is None:
+                continue
+            for b in cells:
+                j = at.get(b)
+                delta = cost(i, b) - cost(i, a) + ((cost(j, a) - cost(j, b)) if j is not None else 0)
+                if delta < -1e-9:
+                    at.pop(a), at.pop(b, None)
+                    at[b] = i
+                    if j is not None:
+                        at[a] = j
+                    improved = True
+                    break
+
+
+def _compact(placed: dict) -> dict:
+    rows = {r: n for n, r in enumerate(sorted({r for r, _ in placed.values()}))}
+    cols = {c: n for n, c in enumerate(sorted({c for _, c in placed.values()}))}
+    return {code: (rows[r], cols[c]) for code, (r, c) in placed.items()}
+
+
+def positions(units: list, layout_key: str | None = None) -> dict:
+    """Grid cells of regions: the fixed layout for layout_key when it covers them all, else snapped."""
+    fixed = FIXED_LAYOUTS.get(layout_key or "", {})
+    if units and all(u.code in fixed for u in units):
+        return {u.code: fixed[u.code] for u in units}
+    return snap_to_grid({u.code: (u.longitude, u.latitude) for u in units})
+
+
+def tiles(units: list, table: pd.DataFrame, layout_key: str | None = None) -> pd.DataFrame:
+    """One row per region: code, row, col, label, name, score, rank (from a scorecard table)."""
+    cells = positions(units, layout_key)
+    out = pd.DataFrame([{"code": u.code, "row": cells[u.code][0], "col": cells[u.code][1],
+                         "label": tile_label(u), "name": u.name} for u in units])
+    if out.empty:
+        return out.assign(score=[], rank=[])
+    out["score"] = out["code"].map(table["score"].astype(float)) if "score" in table else np.nan
+    out["rank"] = out["code"].map(table["rank"]) if "rank" in table else pd.NA
+    return out.sort_values(["row", "col"]).reset_index(drop=True)
+
+
+def tile_figure(t: pd.DataFrame, *, title: str, colour_title: str, rank_word: str, highlight: str | None = None,
+                tile_px: int = 84, font_size: int = 12) -> go.Figure:
+    """The tiles as a heatmap (empty cells blank): name, score and rank written on each tile, a
+    continuous colour scale with its legend, the full name on hover, `highlight` outlined.
+    `rank_word` formats a rank, e.g. "第{}名"; customdata holds the region code for clicks."""
+    rows, cols = int(t["row"].max()) + 1, int(t["col"].max()) + 1
+    z = np.full((rows, cols), np.nan)
+    text = np.full((rows, cols), "", dtype=object)
+    hover = np.full((rows, cols), "", dtype=object)
+    codes = np.full((rows, cols), "", dtype=object)
+    for r in t.itertuples():
+        z[r.row, r.col] = r.score
+        rank = "" if pd.isna(r.rank) else rank_word.format(int(r.rank))
+        score = "—" if pd.isna(r.score) else f"{r.score:.1f}"
+        text[r.row, r.col] = f"<b>{r.label}</b><br>{score}<br>{rank}"
+        hover[r.row, r.col] = f"{r.name}<br>{colour_title} {score}<br>{rank}"
+        codes[r.row, r.col] = r.code
+    scores = t["score"].dropna()
+    lo, hi = (float(scores.min()), float(scores.max())) if len(scores) else (0.0, 1.0)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    fig = go.Figure(go.Heatmap(
+        z=z, text=text, texttemplate="%{text}", textfont={"size": font_size}, hovertext=hover, customdata=codes,
+        hovertemplate="%{hovertext}<extra></extra>", hoverongaps=False, colorscale=COLOURSCALE, zmin=lo, zmax=hi,
+        xgap=4, ygap=4, colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 12, "len": 0.9}))
+    if highlight is not None and (t["code"] == highlight).any():
+        h = t[t["code"] == highlight].iloc[0]
+        fig.add_shape(type="rect", x0=h["col"] - 0.5, x1=h["col"] + 0.5, y0=h["row"] - 0.5, y1=h["row"] + 0.5,
+                      line={"color": OUTLINE_COLOUR, "width": 4}, fillcolor="rgba(0,0,0,0)")
+    axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
+    fig.update_layout(
+        template="plotly_white", title={"text": title, "font": {"size": 14}}, height=tile_px * rows + 70,
+        margin={"l": 4, "r": 4, "t": 36, "b": 4}, dragmode=False,
+        xaxis=axis | {"range": [-0.5, cols - 0.5], "constrain": "domain"},
+        yaxis=axis | {"range": [rows - 0.5, -0.5], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"})
+    return fig
