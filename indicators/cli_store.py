@@ -104,7 +104,7 @@ def cmd_gaps(args) -> int:
     prog = progress.progress_table(obs, tg, cat, card.period, regions=[args.region])
     units = {i.code: ("个百分点" if i.measure != "cum_level" else cat[i.code].unit) for i in card.scheme.indicators}
     gaps = explain.gap_to_rank(card.matrix, card.scheme, args.region, args.target_rank, targets=card.targets,
-                               units_of={c: cat[c].unit for c in card.scheme.codes})
+                               units_of=explain.units_of(card.scheme, cat))
     if args.format == "json":
         doc = {"region": args.region, "period": card.period, "progress": json.loads(prog.to_json(orient="records")),
                "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)), "params": card.params}

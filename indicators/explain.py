@@ -71,6 +71,11 @@ class Engine:
         return ranks_of(totals[:, None])[unit_pos, 0]
 
 
+def units_of(scheme: Scheme, catalogue) -> dict[str, str]:
+    """The unit each scheme indicator's answer is given in: % points for growth and ratios, else the catalogue's."""
+    return {i.code: ("%" if i.measure != "cum_level" else catalogue[i.code].unit) for i in scheme.indicators}
+
+
 def _column(values: pd.Series, ind, targets: pd.DataFrame | None, aggregation: str) -> np.ndarray:
     target = targets[ind.code] if targets is not None and ind.code in targets else None
     return score_indicator(values, ind, target, aggregation)

@@ -17,7 +17,8 @@ HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
 def use_store(store: Store) -> None:
     global _STORE
     _STORE = store
-    _scorecard.cache_clear()
+    for cached in (_scorecard, _history_card, _periods, _closing):
+        cached.cache_clear()
 
 
 def store() -> Store:

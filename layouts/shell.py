@@ -90,8 +90,9 @@ def sync_url(search, period, scope, lang):
         st = state_from_search(search)
         return (dash.no_update, st["period"] or period or data.default_quarter(), st["scope"] or scope or "province",
                 lang_of(st["lang"] or lang))
-    st = state_from_search(search) | {"period": period, "scope": scope, "lang": lang}
-    new = search_from_state(st)
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}  # keeps page keys too
+    query.update({"period": period, "scope": scope, "lang": lang})
+    new = search_from_state(query)
     return (new if new != (search or "") else dash.no_update), dash.no_update, dash.no_update, dash.no_update
 
 

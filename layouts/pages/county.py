@@ -1,0 +1,206 @@
+"""县区: one county at one quarter — every indicator, points won and lost, strongest and weakest,
+what it takes to reach a target rank (kept in the URL as target_rank), and each indicator over the year."""
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, callback, dcc
+
+from indicators import explain, pipeline
+from layouts import county_data, data, ids
+from layouts import county_figures as figs
+from layouts import county_view as view
+from layouts.i18n import lang_of, period_label, t
+from layouts.plotly_locale import graph_config
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+
+dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2)
+
+DEFAULT_TARGET_RANK = 10  # "进入全省前十" is how leaders put the question
+DEFAULT_SERIES = "FAI"
+PROVINCE = county_data.PROVINCE
+# Figures are drawn by their callbacks, which run when the page appears (and restore a persisted choice).
+BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_):
+    lang = lang_of(lang)
+    quarter = period if period in data.quarters() else data.default_quarter()
+    regions = regions_mod.default()
+    if quarter is None:
+        return dmc.Alert(t("county_no_quarter", lang), color="yellow")
+    if code not in regions or regions[code].level != "county":
+        return dmc.Alert(t("county_not_found", lang).format(code=code), color="yellow")
+    cat = catalogue_mod.default()
+    prov = data.scorecard(quarter, PROVINCE)
+    city = data.scorecard(quarter, county_data.city_scope(code))
+    n_prov, n_city = len(prov.table), len(city.table)
+    k = view.parse_rank(target_rank, n_prov, DEFAULT_TARGET_RANK)
+    state = {"code": code, "quarter": quarter, "lang": lang}
+    return dmc.Stack(gap="md", children=[
+        dcc.Store(id=ids.COUNTY_STATE, data=state),
+        _title(code, quarter, prov, city, regions, lang),
+        _section(t("county_indicators", lang), _grid(code, quarter, cat, lang, n_prov, n_city)),
+        dmc.Grid(gutter="md", children=[
+            dmc.GridCol(_section(t("county_points_title", lang), *_points(code, quarter, lang)),
+                        span={"base": 12, "md": 7}),
+            dmc.GridCol(_section(f"{t('county_strongest', lang)} · {t('county_weakest', lang)}",
+                                 _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5}),
+        ]),
+        _section(t("county_gap_title", lang), *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),
+        _section(t("county_series_title", lang), *_series(code, quarter, cat, lang)),
+    ])
+
+
+def _section(title, *children):
+    # minWidth 0 lets a grid cell shrink below its content, so charts fit a 390-px phone
+    return dmc.Paper(withBorder=True, radius="sm", p="sm", style={"minWidth": 0}, children=dmc.Stack(gap="xs", children=[
+        dmc.Title(title, order=5), *children]))
+
+
+def _title(code, quarter, prov, city, regions, lang):
+    period = pipeline.quarter_period(quarter)
+    city_name = regions[regions.city_of(code)].name
+    row = prov.table.loc[code]
+    score = f"{t('score', lang)} {row['score']:.2f}" if row["score"] == row["score"] else t("unranked", lang)
+    ranks = [score, view.rank_text(row, len(prov.table), lang),
+             view.rank_text(city.table.loc[code], len(city.table), lang, city=city_name)]
+    when = f"{period_label(quarter, lang)}（{period_label(period, lang)}）" if lang == "zh" else \
+        f"{period_label(quarter, lang)} ({period_label(period, lang)})"
+    note = t("county_note", lang).format(scheme=prov.scheme.name, version=prov.data_version, m=int(period[5:7]),
+                                         month=figs.MONTHS_EN[int(period[5:7]) - 1])
+    return dmc.Stack(gap=2, id=ids.COUNTY_TITLE, children=[
+        dmc.Group(gap="sm", align="baseline", children=[
+            dmc.Title(regions[code].name, order=2), dmc.Text(f"{city_name} · {when}", c="dimmed")]),
+        dmc.Group(gap=4, children=[dmc.Text(r, fw=600, span=True) for r in ranks], style={"columnGap": "16px"}),
+        dmc.Text(note, size="xs", c="dimmed"),
+    ])
+
+
+def _grid(code, quarter, cat, lang, n_prov, n_city):
+    period = pipeline.quarter_period(quarter)
+    values = county_data.province_values(period)
+    rows = view.indicator_rows(values[values["region_code"] == code], county_data.progress_rows(quarter, code),
+                               county_data.indicator_ranks(period, PROVINCE).loc[code],
+                               county_data.indicator_ranks(period, county_data.city_scope(code)).loc[code], cat, lang)
+    return view.indicator_grid(rows, lang, n_prov, n_city, ids.COUNTY_GRID)
+
+
+# ---------------------------------------------------------------- points and strengths
+
+def _points(code, quarter, lang):
+    control = dmc.SegmentedControl(
+        id=ids.COUNTY_WATERFALL_VS, value="vs_mean", persistence=True, persistence_type="session", size="sm",
+        data=[{"value": "vs_mean", "label": t("county_vs_mean", lang)},
+              {"value": "vs_above", "label": t("county_vs_above", lang)}], className="no-print")
+    height = figs.waterfall_height(len(data.scorecard(quarter, PROVINCE).scheme.indicators))
+    graph = dcc.Graph(id=ids.COUNTY_WATERFALL, figure=BLANK, config=graph_config(lang, f"points_{code}_{quarter}"),
+                      responsive=True, style={"height": f"{height}px"})
+    return control, graph
+
+
+def waterfall(code: str, quarter: str, vs: str, lang: str):
+    card = data.scorecard(quarter, PROVINCE)
+    cat = catalogue_mod.default()
+    pts = county_data.points(quarter)[vs].loc[code]
+    names = {c: cat[c].name(lang) for c in card.scheme.codes}
+    score = card.table.loc[code, "score"]
+    if vs == "vs_mean":
+        ref, ref_score = t("county_ref_mean", lang), score - pts.sum()
+    else:
+        above = view.unit_above(card.table, code)
+        ref = regions_mod.default()[above].name if above else ""
+        ref_score = card.table.loc[above, "score"] if above else float("nan")
+    title = t("county_vs_mean" if vs == "vs_mean" else "county_vs_above", lang)
+    if ref_score == ref_score and score == score:
+        sub = t("county_points_sub", lang).format(name=regions_mod.default()[code].name, score=f"{score:.2f}",
+                                                  ref=ref, ref_score=f"{ref_score:.2f}", diff=f"{score - ref_score:+.2f}")
+        title = f"{title}<br><span style='font-size:12px;color:#495057'>{sub}</span>"
+    return figs.points_waterfall(pts, names, title, lang, empty_note=t("county_first_place", lang))
+
+
+def _strengths(code, quarter, card, cat, lang):
+    vs_mean = county_data.points(quarter)["vs_mean"]
+    if vs_mean.loc[code].dropna().empty:
+        return dmc.Text(t("unranked", lang), id=ids.COUNTY_STRENGTHS)
+    strong, weak = explain.strongest_weakest(vs_mean, code)
+    ranks = view.scheme_ranks(card.matrix, card.scheme).loc[code]
+    row = card.matrix.loc[code]
+
+    def say(codes):
+        return view.strength_sentences(codes, vs_mean.loc[code], row, ranks, card.scheme, cat, lang)
+    return view.strengths_block(say(strong), say(weak), lang, ids.COUNTY_STRENGTHS)
+
+
+@callback(Output(ids.COUNTY_WATERFALL, "figure"), Input(ids.COUNTY_WATERFALL_VS, "value"),
+          State(ids.COUNTY_STATE, "data"))
+def switch_points(vs, state):
+    """Against the province mean or the county one place above (explain.points)."""
+    return waterfall(state["code"], state["quarter"], vs or "vs_mean", state["lang"])
+
+
+# ---------------------------------------------------------------- gap to rank
+
+def _gap_panel(code, quarter, k, n, card, cat, lang):
+    gaps = county_data.gaps(quarter, code, k)
+    rows, combined = view.gap_rows(gaps, card.scheme, cat, lang)
+    reached = not rows or all(r["answer"] == t("county_gap_reached", lang) for r in rows)
+    return (
+        dmc.Group(align="end", gap="md", children=[
+            dmc.NumberInput(id=ids.COUNTY_TARGET_RANK, label=t("county_target_rank", lang), value=k, min=1, max=n,
+                            step=1, allowDecimal=False, allowNegative=False, clampBehavior="strict", debounce=600,
+                            w=150, className="no-print"),
+            dmc.Text(view.gap_head(gaps, k, lang), fw=600, id=ids.COUNTY_GAPS),
+        ]),
+        dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
+                  variant="light"),
+        view.gap_grid(rows, lang, f"{ids.COUNTY_GAPS}-grid"),
+    )
+
+
+@callback(Output(ids.LOCATION, "search", allow_duplicate=True), Input(ids.COUNTY_TARGET_RANK, "value"),
+          State(ids.LOCATION, "search"), prevent_initial_call=True)
+def target_rank_to_url(k, search):
+    """The target rank goes into the URL (a copied link reproduces it); the page re-renders from it."""
+    if k in (None, "") or not str(k).isdigit():
+        return dash.no_update
+    new = view.with_query(search, "target_rank", int(k))
+    return new if new != (search or "") else dash.no_update
+
+
+# ---------------------------------------------------------------- one indicator over the year
+
+def _series(code, quarter, cat, lang):
+    values = county_data.province_values(pipeline.quarter_period(quarter))
+    present = set(values.loc[values["region_code"] == code, "indicator"])
+    options = [{"value": i.code, "label": i.name(lang)} for i in cat if i.code in present]
+    value = DEFAULT_SERIES if DEFAULT_SERIES in present else (options[0]["value"] if options else None)
+    select = dmc.Select(id=ids.COUNTY_SERIES_INDICATOR, data=options, value=value, allowDeselect=False,
+                        searchable=True, persistence=True, persistence_type="session", maw=360, className="no-print")
+    graph = dcc.Graph(id=ids.COUNTY_SERIES, figure=BLANK, config=graph_config(lang, f"series_{code}_{quarter}"),
+                      responsive=True, style={"height": f"{figs.SERIES_HEIGHT}px"})
+    return select, graph
+
+
+def series(code: str, quarter: str, indicator: str, lang: str):
+    cat = catalogue_mod.default()
+    ind = cat[indicator]
+    period = pipeline.quarter_period(quarter)
+    year, month = int(period[:4]), int(period[5:7])
+    tg = county_data.county_targets(code, year)
+    annual = tg[(tg["indicator"] == indicator) & (tg["period"] == f"{year}-12")].set_index("kind")["value"]
+    level_target = float(annual["level"]) if "level" in annual else None
+    growth_target = float(annual["growth"]) if "growth" in annual else None
+    measure = figs.series_measure(ind, level_target is not None)
+    frame = figs.series_frame(county_data.county_obs(code, year), ind, measure, year, month, code, level_target)
+    revised = figs.revisions(county_data.value_history(code, indicator), measure, [year - 1, year])
+    revised = revised[(revised["year"] < year) | (revised["month"] <= month)]
+    return figs.series_figure(frame, ind, measure, year, lang, growth_target, revised)
+
+
+@callback(Output(ids.COUNTY_SERIES, "figure"), Input(ids.COUNTY_SERIES_INDICATOR, "value"),
+          State(ids.COUNTY_STATE, "data"))
+def switch_series(indicator, state):
+    if not indicator:
+        return dash.no_update
+    return series(state["code"], state["quarter"], indicator, state["lang"])
