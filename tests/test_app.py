@@ -18,16 +18,6 @@ OUTPUT = Path(__file__).resolve().parent / "output"
 LONGNAN = "city:621200"
 
 
-def _text(component) -> str:
-    """All text in a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
-
 
 def test_coverage_counts_counties_reporting_the_latest_period(duck):
     ingest(FILES / "good_long.csv", duck, today=dt.date(2026, 11, 23))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
+from ui_helpers import component_text as _text
 
 from app import create_app
 from indicators import pipeline, progress
@@ -26,15 +27,6 @@ CAT = catalogue.default()
 LONGNAN_TILES = {"宕昌县": (0, 0), "礼县": (0, 1), "西和县": (0, 2), "两当县": (0, 3), "武都区": (1, 1),
                  "成县": (1, 2), "徽县": (1, 3), "文县": (2, 0), "康县": (2, 2)}
 
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
 
 
 @pytest.fixture

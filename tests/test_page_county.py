@@ -13,6 +13,7 @@ import pytest
 from dash import _callback
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from ui_helpers import component_text as _text
 
 from app import create_app
 from conftest import ROOT
@@ -46,15 +47,6 @@ def demo(demo_store):
     data.use_store(demo_store)
     return demo_store
 
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
 
 
 # ---------------------------------------------------------------- formats

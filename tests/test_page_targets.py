@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
+from ui_helpers import PHONE_FITS
 
 from app import create_app
 from indicators import pipeline, progress
@@ -15,11 +16,6 @@ from loaders import catalogue
 from loaders import regions as regions_mod
 
 OUTPUT = Path(__file__).resolve().parent / "output"
-# One column on a phone: nothing wider than the window, charts redrawn to fit (plotly resizes a moment after the
-# window; a chart inside a .scroll-x box, the targets heatmap, scrolls sideways by design).
-PHONE_FITS = """return document.documentElement.scrollWidth <= window.innerWidth && Array.from(
-    document.querySelectorAll('.js-plotly-plot .svg-container')).filter(e => !e.closest('.scroll-x'))
-    .every(e => e.getBoundingClientRect().width <= window.innerWidth)"""
 LONGNAN = "city:621200"
 CAT = catalogue.default()
 REGIONS = regions_mod.default()
