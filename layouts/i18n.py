@@ -5,6 +5,8 @@ Indicator and region names come from the catalogue and the region list, not from
 
 import math
 
+import pandas as pd
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -275,7 +277,7 @@ def fmt_number(x, decimals: int = 1, lang: str = DEFAULT_LANG) -> str:
 
 def fmt_change(change) -> str:
     """Rank change with an arrow: ↑3 moved up three places, ↓2 down, — unchanged or unknown."""
-    if change is None or change != change:  # NA
+    if change is None or pd.isna(change):
         return "—"
     change = int(change)
     return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"

@@ -1,31 +1,32 @@
 """Rows and columns of the ranking grid (pure: a scorecard table in, grid data out)."""
 
+import pandas as pd
+
 from layouts.i18n import fmt_change, t
 
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
     """Grid rows: one per unit, best first; the sparkline holds the last quarters' ranks."""
     ranked = table.sort_values(["rank", "region_name"], na_position="last")
+    past = [card.table["rank"].to_dict() for card in history.values()]
+    pillars = [c for c in table.columns if c.startswith("pillar_")]
     out = []
-    for code, r in ranked.iterrows():
+    for code, r in zip(ranked.index, ranked.to_dict("records"), strict=True):
         row = {"region_code": code, "region": f"[{r['region_name']}](/county/{code}{qs})",
                "score": _f(r["score"]), "rank": _i(r["rank"]), "change": fmt_change(r.get("rank_change")),
                "rank_p05": _i(r.get("rank_p05")), "rank_p95": _i(r.get("rank_p95")),
-               "trend": [_i(card.table["rank"].get(code)) for card in history.values()],
-               "reason": r.get("reason", "")}
-        for col in table.columns:
-            if col.startswith("pillar_"):
-                row[col] = _f(r[col])
+               "trend": [_i(p.get(code)) for p in past], "reason": r.get("reason", "")}
+        row.update({c: _f(r[c]) for c in pillars})
         out.append(row)
     return out
 
 
 def _f(x):
-    return None if x is None or x != x else round(float(x), 2)
+    return None if x is None or pd.isna(x) else round(float(x), 2)
 
 
 def _i(x):
-    return None if x is None or x != x else int(x)
+    return None if x is None or pd.isna(x) else int(x)
 
 
 def column_defs(table, pillars: dict, lang: str, n: int) -> list[dict]:

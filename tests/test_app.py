@@ -3,6 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -95,3 +96,13 @@ def test_ranking_export_matches_the_grid(demo_store):
     assert [c.value for c in ws[2]][:4] == ["名次", "地区", "综合得分", "较上季"]
     names = [ws.cell(row=r, column=2).value for r in range(3, 12)]
     assert names == list(card.table.sort_values("rank")["region_name"])
+
+
+def test_ranking_rows_survive_unranked_units(demo_store):
+    """A county without enough data has no rank and no rank change (<NA>): it is listed last, not a crash."""
+    data.use_store(demo_store)
+    card = data.scorecard("2026Q3", LONGNAN)
+    table = card.table.copy()
+    table.loc["621228", ["score", "rank", "rank_change", "rank_p05", "rank_p95"]] = pd.NA
+    got = rankings.rows(table, {}, "", "zh")
+    assert got[-1]["region_code"] == "621228" and got[-1]["rank"] is None and got[-1]["change"] == "—"
