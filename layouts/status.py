@@ -1,11 +1,18 @@
-"""Data status page (数据概况): what the store holds for the latest period. The dashboard pages come later."""
+"""数据 page builders: completeness of the latest period for a scope, the 统计关库 countdown, recent uploads and their
+warnings. Pure functions (frames in, frames or components out) so tests need no running app."""
+
+import datetime as dt
 
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
-from loaders.catalogue import Catalogue
-from loaders.cells import period_label
+from layouts.i18n import period_label, t
+from loaders.catalogue import Catalogue, Indicator
+from loaders.cells import period_label as cell_period_label
+from loaders.store import default_closing_date
+
+OK, MISSING = "✓", "—"
 
 
 def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.DataFrame:
@@ -21,26 +28,157 @@ def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.Dat
             continue
         latest = mine["period"].max()
         n = mine.loc[mine["period"] == latest, "region_code"].nunique()
-        rows.append({"指标": ind.name_zh, "单位": ind.unit, "最新期": period_label(latest), "报送县区": n,
+        rows.append({"指标": ind.name_zh, "单位": ind.unit, "最新期": cell_period_label(latest), "报送县区": n,
                      "应报县区": n_counties})
     return pd.DataFrame(rows)
 
 
-def page(obs: pd.DataFrame, uploads: pd.DataFrame, catalogue: Catalogue, n_counties: int):
-    latest = uploads.iloc[0] if len(uploads) else None
-    vintage = (f"数据版本：第 {latest['id']} 次上传（{latest['file_name']}，{latest['created_at']:%Y-%m-%d %H:%M}）"
-               if latest is not None else "库中还没有数据")
-    table = coverage(obs, catalogue, n_counties)
-    return dmc.Stack([
-        dmc.Title("数据报送情况", order=4),
-        dmc.Text(vintage, c="dimmed", size="sm"),
-        dmc.Text(f"库中现有 {len(obs):,} 个有效数值、{len(uploads)} 次上传。", mt="sm"),
-        dmc.Title("各指标最新数据报送情况", order=5, mt="lg", mb="xs"),
-        dag.AgGrid(
-            id="status-grid",
-            rowData=table.to_dict("records"),
-            columnDefs=[{"field": c} for c in table.columns],
-            columnSize="sizeToFit",
-            dashGridOptions={"domLayout": "autoHeight"},
-        ),
-    ])
+# ------------------------------------------------------------------ completeness grid
+
+def expected_indicators(catalogue: Catalogue, period: str) -> list[Indicator]:
+    """Indicators a unit should have reported for `period` (its month is in the catalogue months; not derived)."""
+    month = int(period[5:7])
+    return [ind for ind in catalogue if ind.value_type != "derived" and month in ind.months]
+
+
+def completeness(obs: pd.DataFrame, indicators: list[Indicator], period: str, units: dict[str, str]) -> pd.DataFrame:
+    """units × indicators at `period`: ✓ when any current value exists, — when missing; plus a per-unit count.
+
+    `units` maps region code → display name (in display order). Columns: code, name, one per indicator code, n_ok.
+    """
+    at = obs[obs["period"] == period]
+    have = set(zip(at["region_code"], at["indicator"], strict=True))
+    rows = []
+    for code, name in units.items():
+        row = {"code": code, "name": name}
+        row |= {ind.code: OK if (code, ind.code) in have else MISSING for ind in indicators}
+        row["n_ok"] = sum(v == OK for k, v in row.items() if k not in ("code", "name"))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["code", "name", *[i.code for i in indicators], "n_ok"])
+
+
+def indicator_counts(table: pd.DataFrame, indicators: list[Indicator]) -> dict[str, int]:
+    """How many units reported each indicator."""
+    return {ind.code: int((table[ind.code] == OK).sum()) for ind in indicators}
+
+
+def completeness_grid(table: pd.DataFrame, indicators: list[Indicator], lang: str, grid_id: str) -> dag.AgGrid:
+    """The grid: missing cells highlighted, a per-unit count column and a pinned bottom row of per-indicator counts."""
+    n_units, n_ind = len(table), len(indicators)
+    cols = [{"field": "name", "headerName": t("data_unit", lang), "pinned": "left", "width": 96}]
+    cols += [{"field": ind.code, "headerName": ind.name(lang), "headerTooltip": ind.name(lang),
+              "width": 116 if lang == "en" else 92,
+              "cellClass": "cell-mark"} for ind in indicators]
+    cols.append({"field": "n_ok", "headerName": t("data_reported", lang), "width": 110, "pinned": "right",
+                 "valueFormatter": {"function": f"params.value + ' / {n_ind}'"},
+                 "cellClassRules": {"cell-missing": f"params.node.rowPinned !== 'bottom' && params.value < {n_ind}"}})
+    counts = indicator_counts(table, indicators)
+    bottom = {"name": t("data_reported", lang), **{k: f"{v}/{n_units}" for k, v in counts.items()},
+              "n_ok": int(table["n_ok"].sum()) if n_units else 0}
+    for c in cols[1:-1]:  # a missing mark, or a bottom count short of all units
+        c["cellClassRules"] = {"cell-missing": f"params.value === '{MISSING}' || (params.node.rowPinned === 'bottom'"
+                                               f" && params.value !== '{n_units}/{n_units}')"}
+    cols[-1]["valueFormatter"] = {"function": f"params.node.rowPinned === 'bottom' ? params.value + ' / "
+                                              f"{n_units * n_ind}' : params.value + ' / {n_ind}'"}
+    return dag.AgGrid(
+        id=grid_id, rowData=table.to_dict("records"), columnDefs=cols,
+        defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True},
+        dashGridOptions={"domLayout": "autoHeight", "pinnedBottomRowData": [bottom], "animateRows": False,
+                         "tooltipShowDelay": 300, "headerHeight": 86},
+        className="ag-theme-alpine completeness-grid", style={"width": "100%"},
+    )
+
+
+# ------------------------------------------------------------------ 统计关库
+
+def next_month(period: str) -> str:
+    y, m = int(period[:4]), int(period[5:7])
+    return f"{y + m // 12}-{m % 12 + 1:02d}"
+
+
+def closing_date(period: str, closing: pd.DataFrame) -> dt.date:
+    """The set closing date of `period`, else the default (5th of the next month)."""
+    mine = closing[closing["period"] == period] if len(closing) else closing
+    if len(mine):
+        value = mine["closing_date"].iloc[-1]
+        return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
+    return default_closing_date(period)
+
+
+def closing_status(latest: str, closing: pd.DataFrame, today: dt.date) -> list[dict]:
+    """The latest data period and, once it is closed, the next period still open: period, date, days left, closed."""
+    out, period = [], latest
+    for _ in range(3):
+        date = closing_date(period, closing)
+        days = (date - today).days
+        out.append({"period": period, "date": date, "days_left": days, "closed": days < 0})
+        if days >= 0:
+            break
+        period = next_month(period)
+    return out[:1] + out[-1:] if len(out) > 1 else out
+
+
+def countdown(statuses: list[dict], lang: str) -> dmc.SimpleGrid:
+    """One card per period: closing date and days left (red within 3 days), or 已关库."""
+    cards = []
+    for s in statuses:
+        if s["closed"]:
+            big, color = t("data_closed", lang), "gray"
+        else:
+            big = t("data_days_left", lang).format(n=s["days_left"])
+            color = "red" if s["days_left"] <= 3 else "blue"
+        cards.append(dmc.Paper(withBorder=True, p="sm", radius="md", children=[
+            dmc.Text(f"{period_label(s['period'], lang)} · {t('data_closing', lang)}", size="sm", c="dimmed"),
+            dmc.Text(big, fw=700, size="xl", c=color, className="closing-countdown"),
+            dmc.Text(f"{t('data_closing_date', lang)}：{s['date']:%Y-%m-%d}", size="xs", c="dimmed"),
+        ]))
+    return dmc.SimpleGrid(cols={"base": 1, "sm": 2}, spacing="sm", children=cards)
+
+
+# ------------------------------------------------------------------ uploads and warnings
+
+def upload_rows(uploads: pd.DataFrame, lang: str) -> list[dict]:
+    """The latest uploads as grid rows (newest first)."""
+    rows = []
+    for u in uploads.itertuples():
+        rows.append({
+            "id": int(u.id), "time": f"{pd.Timestamp(u.created_at):%Y-%m-%d %H:%M}", "user": u.user_name,
+            "file": u.file_name, "format": u.format, "inserted": int(u.inserted), "revised": int(u.revised),
+            "unchanged": int(u.unchanged),
+            "status": t("data_committed" if u.status == "committed" else "data_rolled_back", lang),
+            "simulated": t("data_simulated", lang) if u.simulated else "", "warnings": int(u.warnings),
+        })
+    return rows
+
+
+def uploads_grid(uploads: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid:
+    cols = [("id", 60), ("time", 150), ("user", 80), ("file", 220), ("format", 120), ("inserted", 90),
+            ("revised", 90), ("unchanged", 100), ("status", 90), ("simulated", 110), ("warnings", 100)]
+    defs = [{"field": f, "headerName": t(f"data_col_{f}", lang), "width": w} for f, w in cols]
+    for d in defs:
+        if d["field"] == "status":
+            d["cellClassRules"] = {"cell-missing": "params.data.status_key === 'rolled_back'"}
+        if d["field"] == "warnings":
+            d["cellClassRules"] = {"cell-warn": "params.value > 0"}
+    rows = [r | {"status_key": s} for r, s in zip(upload_rows(uploads, lang), uploads["status"], strict=True)]
+    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=defs,
+                      defaultColDef={"resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
+                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+                      className="ag-theme-alpine", style={"width": "100%"})
+
+
+def latest_with_warnings(uploads: pd.DataFrame) -> int | None:
+    """Id of the newest upload among `uploads` that recorded any warning."""
+    warned = uploads[uploads["warnings"] > 0]
+    return int(warned["id"].iloc[0]) if len(warned) else None
+
+
+def problems_grid(problems: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid:
+    """One row per warning: source row, column, value, reason, how to fix."""
+    fields = [("row_no", "data_col_row", 70), ("column_name", "data_col_column", 100), ("value", "data_col_value", 90),
+              ("reason", "data_col_reason", 380), ("fix", "data_col_fix", 380)]
+    rows = [{f: (None if pd.isna(r[f]) else r[f]) for f, _, _ in fields} for r in problems.to_dict("records")]
+    defs = [{"field": f, "headerName": t(k, lang), "width": w, "tooltipField": f} for f, k, w in fields]
+    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True},
+                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+                      className="ag-theme-alpine", style={"width": "100%"})
