@@ -46,7 +46,8 @@ def cmd_ingest(args) -> int:
     reports = []
     for path in args.paths:
         with _progress(path) as progress:
-            report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, progress=progress)
+            report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, note=args.note,
+                            progress=progress)
         reports.append(report)
         if not args.json:
             print(_summary(report))
@@ -190,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", help="文件没有期间时指定，如 2026-10 或 2026年1-10月")
     sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
     sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
+    sp.add_argument("--note", default="", help="更正原因：更正已统计关库的期间时必填，记入上传记录")
     sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
 
     sp = add("export", cmd_export, "把当前有效数值导出为标准长表 CSV（输出到标准输出）",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +23,7 @@ from loaders import tables as t
 from loaders.cells import show
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, now
+from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, default_closing_date, is_closed, now
 
 # A revision is a change larger than float noise; published figures have at most 4 decimals.
 REVISION_EPSILON = 1e-6
@@ -114,7 +114,8 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
-    _write(store, parsed, report, data, catalogue, user=user, note=note, dry_run=dry_run, say=say)
+    _write(store, parsed, report, data, catalogue, user=user, note=note, dry_run=dry_run, say=say,
+           today=today or dt.date.today())
     return report
 
 
@@ -138,8 +139,7 @@ def _staging_table(kind: str) -> sa.Table:
 
 
 def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, catalogue: catalogue_mod.Catalogue, *,
-           user: str, note: str,
-           dry_run: bool, say: Progress) -> None:
+           user: str, note: str, dry_run: bool, say: Progress, today: dt.date) -> None:
     """One transaction: stage, compare with current values, record the upload, append the rows."""
     kind = parsed.kind
     target, key = (t.targets, TARGET_KEY) if kind == "targets" else (t.observations, OBS_KEY)
@@ -157,11 +157,19 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 report.revisions = _revisions(conn, staging, target, key, frame)
                 if kind == "observations":
                     report.warnings += _store_level_falls(conn, staging, frame, report.file)
+            locked = _closed_revisions(report.revisions, store.closing_map(), today, report.file)
+            if locked and not note.strip():
+                report.errors += locked
+                report.status, report.rejected = "rejected", len(locked)
+                trans.rollback()
+                return
+            report.warnings += [replace(p, severity=WARNING, fix=f"更正原因：{note.strip()}") for p in locked]
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
                 return
             upload_id = _insert_upload(conn, report, len(data), user, note)
+            conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
             rows = frame[[c.name for c in target.columns if c.name != "upload_id"]]
             for start in range(0, n, CHUNK_ROWS):
                 say("write", start, n)
@@ -178,6 +186,23 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
             raise
     report.status = "committed"
     report.upload_id = upload_id
+
+
+def _closed_revisions(revisions: pd.DataFrame, closing: dict, today: dt.date, file: str) -> list[Problem]:
+    """Revisions of periods past their closing date (统计关库): allowed only as a correction with a reason."""
+    if revisions is None or revisions.empty:
+        return []
+    closed = revisions[[is_closed(p, closing, today) for p in revisions["period"]]]
+    out = []
+    for period, rows in closed.groupby("period", sort=True):
+        first = rows.iloc[0]
+        out.append(Problem(ERROR, "period_closed",
+                           f"{period} 已于 {closing.get(period, default_closing_date(period))} 统计关库，"
+                           f"本文件将更正其中 {len(rows)} 个数值（如第{int(first['src_row'])}行 "
+                           f"{show(first['old_value'])} → {show(first['new_value'])}）",
+                           "已关库期间的更正须填写更正原因（网页“更正原因”栏，或命令行 --note），将作为新版本保存",
+                           file, int(first["src_row"]), "period", period))
+    return out
 
 
 def _current(target: sa.Table, key: tuple[str, ...], frame: pd.DataFrame) -> sa.Subquery:

@@ -180,10 +180,17 @@ class Store:
         return dict(row) | {"status": ROLLED_BACK, "rolled_back_at": at, "rolled_back_by": user}
 
     def data_version(self) -> int:
-        """Changes whenever the current values may change (commit or rollback): for caches."""
-        e = t.upload_events
+        """Changes whenever what pages show may change (commit, rollback, a closing date): for caches."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(e)).scalar() or 0)
+            events = conn.execute(sa.select(sa.func.count()).select_from(t.upload_events)).scalar() or 0
+            settings = conn.execute(sa.select(sa.func.count()).select_from(t.period_settings)).scalar() or 0
+        return int(events) + int(settings)
+
+    def original_file(self, upload_id: int) -> bytes | None:
+        """The bytes of the file as it was uploaded (for download from the upload history)."""
+        f = t.upload_files
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(f.c.content).where(f.c.upload_id == upload_id)).scalar()
 
     # ------------------------------------------------------------------ regions, periods
 
@@ -196,6 +203,10 @@ class Store:
         inner = sa.select(*ps.c, rn).subquery()
         q = sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).order_by(inner.c.period)
         return self._frame(q)
+
+    def closing_map(self) -> dict[str, dt.date]:
+        cd = self.closing_dates()
+        return dict(zip(cd["period"], cd["closing_date"], strict=True)) if len(cd) else {}
 
     def set_closing_date(self, period: str, closing_date: dt.date, user: str, reason: str = "") -> None:
         with self.engine.begin() as conn:
@@ -215,6 +226,11 @@ def default_closing_date(period: str) -> dt.date:
     """统计关库 default: the 5th of the month after the period."""
     y, m = int(period[:4]), int(period[5:7])
     return dt.date(y + m // 12, m % 12 + 1, 5)
+
+
+def is_closed(period: str, closing: dict[str, dt.date], today: dt.date) -> bool:
+    """A period is locked once its closing date (统计关库) has passed; corrections then need a reason."""
+    return closing.get(period, default_closing_date(period)) < today
 
 
 def _one(value):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Double,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Sequence,
     String,
@@ -110,6 +111,43 @@ period_settings = Table(
     Column("set_by", String(64), nullable=False),
     Column("set_at", DateTime, nullable=False),
     Column("reason", Text, nullable=False),
+)
+
+# The bytes of every committed file, so the bureau can download exactly what was loaded.
+upload_files = Table(
+    "upload_files", metadata,
+    Column("upload_id", Integer, primary_key=True, autoincrement=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+# Accounts are the one mutable table: a password change or a lock-out updates the row; every
+# change is also written to the append-only audit_log.
+users = Table(
+    "users", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("display_name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | uploader | admin
+    Column("scope", Text, nullable=False),  # comma-separated region codes; empty = the whole province
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+)
+
+audit_id_seq = Sequence("audit_id_seq", metadata=metadata)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, audit_id_seq, primary_key=True, server_default=audit_id_seq.next_value()),
+    Column("logged_at", DateTime, nullable=False),
+    Column("user_name", String(64), nullable=False),  # "" for an anonymous request
+    Column("action", String(32), nullable=False),  # login | logout | upload | rollback | export | refused | …
+    Column("outcome", String(16), nullable=False),  # ok | failed | refused
+    Column("target", Text, nullable=False),  # what it was about: a page, an upload id, a file name
+    Column("detail", Text, nullable=False),
+    Column("ip", String(64), nullable=False),
 )
 
 # Only PostgreSQL gets secondary indexes: DuckDB's zone maps serve these scans, and ART indexes

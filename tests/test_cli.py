@@ -54,9 +54,11 @@ def test_history_and_rollback(db):
     revised = FILES.parent / "output" / "revised_for_cli.csv"
     revised.parent.mkdir(exist_ok=True)
     revised.write_text(text, encoding="utf-8")
-    r = run("ingest", str(revised), db=db)
+    refused = run("ingest", str(revised), db=db)  # 2026-08 is closed: a correction needs its reason
+    assert refused.returncode == 2 and "统计关库" in refused.stdout and "--note" in refused.stdout
+    r = run("ingest", str(revised), "--note", "企业更正", db=db)
     assert "修订 1" in r.stdout and "402000.5 → 402100" in r.stdout
-    again = run("ingest", str(revised), db=db)
+    again = run("ingest", str(revised), "--note", "企业更正", db=db)
     assert again.returncode == 0 and "完全相同" in again.stdout
     h = json.loads(run("history", "--json", db=db).stdout)
     assert [u["id"] for u in h] == [2, 1]
@@ -88,7 +90,7 @@ def test_demo_loads_and_each_example_file_is_accepted(db, tmp_path):
     fresh = f"duckdb:///{tmp_path / 'fresh.duckdb'}"
     for name in ("observations_2026.csv", "月报_2026年1-10月_陇南市.csv", "月报_2026年1-9月_陇南市.xlsx",
                  "分月_2026年_陇南市.xlsx", "targets_2026.csv"):
-        assert run("ingest", str(DEMO / name), db=fresh).returncode == 0, name
+        assert run("ingest", str(DEMO / name), "--note", "演示", db=fresh).returncode == 0, name
 
 
 @pytest.mark.slow

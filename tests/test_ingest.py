@@ -46,7 +46,7 @@ def test_identical_file_is_a_no_op_that_says_so(store):
 def test_revision_adds_a_version_and_reports_old_and_new(store):
     load(store, "good_long.csv")
     text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.0")
-    r = load(store, "revised.csv", text.encode("utf-8"))
+    r = load(store, "revised.csv", text.encode("utf-8"), note="企业更正")
     assert r.status == "committed"
     assert (r.inserted, r.revised, r.unchanged) == (0, 1, 11)
     rev = r.revisions.iloc[0]
@@ -61,7 +61,7 @@ def test_rollback_restores_previous_values_and_keeps_history(store):
     load(store, "good_long.csv")
     before = current(store)
     text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.0")
-    r = load(store, "revised.csv", text.encode("utf-8"))
+    r = load(store, "revised.csv", text.encode("utf-8"), note="企业更正")
     assert current(store) != before
     store.rollback(r.upload_id, user="李四", note="误传")
     assert current(store) == before
@@ -78,10 +78,27 @@ def test_rollback_restores_previous_values_and_keeps_history(store):
 def test_rolling_back_an_older_upload_keeps_what_a_later_one_says(store):
     a = load(store, "good_long.csv")
     text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.0")
-    load(store, "revised.csv", text.encode("utf-8"))
+    load(store, "revised.csv", text.encode("utf-8"), note="企业更正")
     after_b = current(store)
     store.rollback(a.upload_id, user="李四")
     assert current(store) == after_b  # every key is restated by the later upload
+
+
+def test_correcting_a_closed_period_needs_a_reason_and_keeps_it(store):
+    load(store, "good_long.csv")
+    before = current(store)
+    text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.0")
+    refused = load(store, "revised.csv", text.encode("utf-8"))
+    assert refused.status == "rejected" and current(store) == before
+    msg = refused.errors[0].message()
+    assert "2026-08 已于 2026-09-05 统计关库" in msg and "402000.5 → 402100" in msg and "更正原因" in msg
+    open_period = load(store, "revised.csv", text.encode("utf-8"), today=dt.date(2026, 9, 3))  # before 关库
+    assert open_period.status == "committed"
+    store.rollback(open_period.upload_id, user="李四")
+    r = load(store, "revised.csv", text.encode("utf-8"), note="企业更正")
+    assert r.status == "committed" and store.upload(r.upload_id)["note"] == "企业更正"
+    assert any(w.code == "period_closed" and "企业更正" in w.fix for w in r.warnings)
+    assert store.original_file(r.upload_id) == text.encode("utf-8")
 
 
 def test_a_rolled_back_file_can_be_uploaded_again(store):
