@@ -4,7 +4,7 @@ import argparse
 import json
 import sys
 
-from loaders import demo
+from loaders import audit, demo, users
 from loaders.cells import period as parse_period
 from loaders.cells import show
 from loaders.ingest import IngestReport, ingest
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     try:
         return args.func(args)
-    except (LookupError, ValueError) as exc:
+    except (LookupError, ValueError) as exc:  # AccountError is a ValueError
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -49,6 +49,9 @@ def cmd_ingest(args) -> int:
             report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, note=args.note,
                             progress=progress)
         reports.append(report)
+        if report.status in ("committed", "rejected"):
+            audit.record(store, "upload", user=args.user, outcome=audit.OK if report.ok else audit.FAILED,
+                         target=report.upload_id or report.file, detail=f"CLI {report.file} {report.status}")
         if not args.json:
             print(_summary(report))
     if args.json:
@@ -157,6 +160,7 @@ def cmd_history(args) -> int:
 def cmd_rollback(args) -> int:
     store = _store(args)
     row = store.rollback(args.upload_id, user=args.user, note=args.note or "")
+    audit.record(store, "rollback", user=args.user, target=args.upload_id, detail=f"CLI {args.note or ''}")
     print(f"已撤销上传 #{row['id']}（{row['file_name']}）；其数值不再有效，之前的版本已恢复。历史记录保留。")
     return EXIT_OK
 
@@ -168,6 +172,44 @@ def cmd_demo(args) -> int:
         print(_summary(r).splitlines()[0] + (f"（上传编号 {r.upload_id}）" if r.upload_id else ""))
     print("演示数据（模拟数据）已就绪。")
     return EXIT_OK
+
+
+# ------------------------------------------------------------------ users
+
+def cmd_users(args) -> int:
+    store = _store(args)
+    if args.action == "list":
+        df = users.accounts(store)
+        if df.empty:
+            print("还没有用户；添加：python -m loaders users add 张三 --role viewer")
+        for r in df.itertuples(index=False):
+            state = "已停用" if r.disabled else ("已锁定" if r.locked_until else "正常")
+            print(f"{r.name}（{r.display_name}）{users.ROLE_NAMES[r.role]} 范围：{r.scope or '全省'} [{state}]")
+        return EXIT_OK
+    if not args.name:
+        print(f"错误：users {args.action} 需要用户名，例：python -m loaders users {args.action} 张三", file=sys.stderr)
+        return EXIT_FAILED
+    if args.action in ("disable", "enable"):
+        users.set_disabled(store, args.name, args.action == "disable", by=args.by)
+        print(f"用户 {args.name} 已{'停用' if args.action == 'disable' else '启用'}")
+        return EXIT_OK
+    password, generated = _new_password(args)
+    if args.action == "add":
+        scope = tuple(c.strip() for c in (args.scope or "").split(",") if c.strip())
+        users.add(store, args.name, args.role, password, display_name=args.display_name or "", scope=scope, by=args.by)
+        print(f"已添加用户 {args.name}（{users.ROLE_NAMES[args.role]}，范围：{','.join(scope) or '全省'}）")
+    else:
+        users.set_password(store, args.name, password, by=args.by)
+        print(f"用户 {args.name} 的密码已更改，锁定已解除")
+    if generated:
+        print(f"初始密码（只显示这一次，请转交本人）：{password}")
+    return EXIT_OK
+
+
+def _new_password(args) -> tuple[str, bool]:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n"), False
+    return users.random_password(), True
 
 
 # ------------------------------------------------------------------ argument parsing
@@ -209,6 +251,17 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     sp.add_argument("--user", default="cli")
     sp.add_argument("--note", default="")
+
+    sp = add("users", cmd_users, "用户管理：add 添加 | list 列出 | passwd 改密码（并解锁）| disable 停用 | enable 启用",
+             "python -m loaders users add 王局长 --role viewer --scope 621200")
+    sp.add_argument("action", choices=("add", "list", "passwd", "disable", "enable"))
+    sp.add_argument("name", nargs="?")
+    sp.add_argument("--role", choices=users.ROLES, default="viewer",
+                    help="viewer 查看（领导）；uploader 上报（统计局）；admin 管理员")
+    sp.add_argument("--scope", help="可见范围：市州或县区代码，逗号分隔；不填为全省")
+    sp.add_argument("--display-name", help="显示名，如 王局长")
+    sp.add_argument("--password-stdin", action="store_true", help="从标准输入读密码；不加则生成随机密码并显示一次")
+    sp.add_argument("--by", default="cli", help="操作人（记入审计日志）")
 
     add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州", "python -m loaders demo")
     return p

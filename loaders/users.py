@@ -1,0 +1,151 @@
+"""Accounts: hashed passwords, roles, region scope, lock-out after repeated failures.
+
+Passwords are hashed with werkzeug's scrypt; a plain password is never stored or logged. Every
+change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from loaders import audit
+from loaders import regions as regions_mod
+from loaders import tables as t
+from loaders.store import Store, now
+
+ROLES = ("viewer", "uploader", "admin")  # each role can do what the ones before it can
+ROLE_NAMES = {"viewer": "查看（领导）", "uploader": "上报（统计局）", "admin": "管理员"}
+MAX_FAILED_LOGINS = 5  # then the account locks for LOCK_MINUTES (common guidance for internal systems)
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 10
+NAME_RE = re.compile(r"^[\w.\-]{2,32}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    display_name: str
+    role: str
+    scope: tuple[str, ...] = ()  # region codes (counties or prefectures); empty = the whole province
+    disabled: bool = False
+
+    def at_least(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message says why and what to do."""
+
+
+def random_password() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, ~96 bits
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位（现为 {len(password)} 位）；可不填，由系统生成随机密码")
+
+
+def check_scope(scope: tuple[str, ...], regions: regions_mod.Regions | None = None) -> tuple[str, ...]:
+    regions = regions or regions_mod.default()
+    for code in scope:
+        if code not in regions or regions[code].level not in ("county", "prefecture"):
+            raise AccountError(f"范围“{code}”不是本省的市州或县区代码；例：621200（陇南市）或 621221（成县）")
+    return tuple(scope)
+
+
+def add(store: Store, name: str, role: str, password: str, *, display_name: str = "", scope=(),
+        by: str = "cli") -> Account:
+    if not NAME_RE.match(name or ""):
+        raise AccountError(f"用户名“{name}”不合规：2–32 位字母、数字、汉字、下划线、点或横线")
+    if role not in ROLES:
+        raise AccountError(f"角色“{role}”不存在；可选 {', '.join(ROLES)}")
+    check_password(password)
+    scope = check_scope(tuple(scope))
+    if get(store, name) is not None:
+        raise AccountError(f"用户“{name}”已存在；改密码用 `python -m loaders users passwd {name}`")
+    with store.engine.begin() as conn:
+        conn.execute(sa.insert(t.users).values(
+            name=name, display_name=display_name or name, role=role, scope=",".join(scope),
+            password_hash=generate_password_hash(password), disabled=False, failed_logins=0, created_at=now()))
+    audit.record(store, "user_add", user=by, target=name, detail=f"role={role} scope={','.join(scope) or '全省'}")
+    return get(store, name)
+
+
+def get(store: Store, name: str) -> Account | None:
+    row = _row(store, name)
+    return _account(row) if row else None
+
+
+def accounts(store: Store) -> pd.DataFrame:
+    u = t.users
+    cols = [c for c in u.c if c.name != "password_hash"]
+    return store._frame(sa.select(*cols).order_by(u.c.name))
+
+
+def set_password(store: Store, name: str, password: str, *, by: str = "cli") -> None:
+    check_password(password)
+    _update(store, name, password_hash=generate_password_hash(password), failed_logins=0, locked_until=None)
+    audit.record(store, "user_passwd", user=by, target=name)
+
+
+def set_disabled(store: Store, name: str, disabled: bool, *, by: str = "cli") -> None:
+    _update(store, name, disabled=disabled, failed_logins=0, locked_until=None)
+    audit.record(store, "user_disable" if disabled else "user_enable", user=by, target=name)
+
+
+def authenticate(store: Store, name: str, password: str, *, ip: str = "",
+                 at: dt.datetime | None = None) -> tuple[Account | None, str]:
+    """(account, "") on success, else (None, a message for the login page). Audited either way.
+
+    The message does not say whether the user exists (only a locked or disabled account is named as such).
+    """
+    at = at or now()
+    row = _row(store, name)
+    wrong = "用户名或密码错误"
+    if row is None:
+        audit.record(store, "login", user=name[:64], outcome=audit.FAILED, detail="no such user", ip=ip)
+        return None, wrong
+    if row["disabled"]:
+        audit.record(store, "login", user=name, outcome=audit.FAILED, detail="disabled", ip=ip)
+        return None, "该账号已停用，请联系管理员"
+    if row["locked_until"] and row["locked_until"] > at:
+        audit.record(store, "login", user=name, outcome=audit.FAILED, detail="locked", ip=ip)
+        return None, f"连续输错密码，账号已锁定至 {row['locked_until'] + dt.timedelta(hours=8):%H:%M}（北京时间），请稍后再试"
+    if not check_password_hash(row["password_hash"], password or ""):
+        failed = int(row["failed_logins"]) + 1
+        locked = at + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
+        _update(store, name, failed_logins=0 if locked else failed, locked_until=locked)
+        audit.record(store, "login", user=name, outcome=audit.FAILED, ip=ip,
+                     detail=f"wrong password ({failed}/{MAX_FAILED_LOGINS})" + ("; locked" if locked else ""))
+        if locked:
+            return None, f"连续 {MAX_FAILED_LOGINS} 次密码错误，账号锁定 {LOCK_MINUTES} 分钟"
+        return None, f"{wrong}（再错 {MAX_FAILED_LOGINS - failed} 次将锁定 {LOCK_MINUTES} 分钟）"
+    _update(store, name, failed_logins=0, locked_until=None, last_login_at=at)
+    audit.record(store, "login", user=name, ip=ip)
+    return _account(row), ""
+
+
+def _row(store: Store, name: str) -> dict | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t.users).where(t.users.c.name == name)).mappings().first()
+    return dict(row) if row else None
+
+
+def _update(store: Store, name: str, **values) -> None:
+    with store.engine.begin() as conn:
+        n = conn.execute(sa.update(t.users).where(t.users.c.name == name).values(**values)).rowcount
+    if not n:
+        raise AccountError(f"没有用户“{name}”；用 `python -m loaders users list` 查看")
+
+
+def _account(row: dict) -> Account:
+    scope = tuple(c for c in (row["scope"] or "").split(",") if c)
+    return Account(row["name"], row["display_name"], row["role"], scope, bool(row["disabled"]))
