@@ -7,24 +7,34 @@ ingest path the bureau uses.
 import argparse
 from pathlib import Path
 
+import dash
 from dash import Dash
 
-from layouts import data, shell
-from loaders import demo
+from layouts import access, data, instance, login, shell
+from loaders import audit, demo
 from loaders.settings import get_settings
 from loaders.store import Store
 
 ROOT = Path(__file__).resolve().parent
 
 
-def create_app(store: Store | None = None) -> Dash:
+def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
+    """The app over one store; every request needs a login (layouts/login.py), every view is checked
+    against the account's role and scope (layouts/access.py)."""
     store = store or Store(get_settings().database_url)
+    store.create_schema()
     data.use_store(store)
     app = Dash(__name__, title="县域经济高质量发展监测平台", use_pages=True,
                pages_folder=str(ROOT / "layouts" / "pages"), assets_folder=str(ROOT / "assets"),
                serve_locally=True, suppress_callback_exceptions=True)
     app.layout = shell.frame
     shell.register(app)
+    login.install(app, store, secret or instance.secret_key())
+
+    def refused(account, view, reason):
+        audit.record(store, "refused", user=account.name if account else "", outcome=audit.REFUSED,
+                     target=view.path, detail=f"{reason}（scope={view.scope or ''} county={view.county or ''}）")
+    access.guard_pages(dash.page_registry, refused)
     app.server.config["MONITOR_STORE"] = store
     return app
 
@@ -36,6 +46,12 @@ def ensure_demo(store: Store) -> None:
         print("首次启动：正在导入演示用模拟数据（甘肃省 86 个县区）…", flush=True)
         for r in demo.load(store):
             print(f"  {r.file}: 新增 {r.inserted}", flush=True)
+    path = instance.create_demo_accounts(store)
+    if path:
+        print(f"已创建演示账号（随机密码，只显示这一次）；账号和密码保存在 {path}（仅本人可读）：", flush=True)
+        print(path.read_text(encoding="utf-8"), flush=True)
+    elif (instance.instance_dir() / instance.CREDENTIALS_FILE).exists():
+        print(f"演示账号和密码见 {instance.instance_dir() / instance.CREDENTIALS_FILE}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

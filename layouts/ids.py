@@ -6,6 +6,8 @@ LANG = "hdr-lang"
 VINTAGE = "hdr-vintage"
 TITLE = "hdr-title"
 NAV = "hdr-nav"
+USER = "hdr-user"
+LOGOUT = "hdr-logout"
 LOCATION = "_pages_location"  # Dash Pages' own location: its search string carries the state
 
 RANK_GRID = "rank-grid"

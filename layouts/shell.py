@@ -8,12 +8,13 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, dcc, html
 
-from layouts import data, ids
+from layouts import access, data, ids
 from layouts.i18n import DEFAULT_LANG, lang_of, period_label, t
 from loaders import regions as regions_mod
 
 NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_indicator", "/indicator"),
-       ("nav_targets", "/targets"), ("nav_method", "/method"), ("nav_data", "/data"))
+       ("nav_targets", "/targets"), ("nav_method", "/method"), ("nav_data", "/data"),
+       ("nav_upload", "/upload"), ("nav_history", "/history"), ("nav_periods", "/periods"), ("nav_audit", "/audit"))
 STATE_KEYS = ("period", "scope", "lang")
 
 
@@ -28,13 +29,15 @@ def search_from_state(state: dict) -> str:
 
 
 def scope_options(lang: str) -> list[dict]:
+    """The comparison sets the logged-in account may open."""
     regions = regions_mod.default()
     opts = [{"value": "province", "label": t("scope_province", lang)},
             {"value": "prefectures", "label": t("scope_prefectures", lang)}]
     for r in sorted(regions.of_level("prefecture"), key=lambda r: r.code):
         if regions.counties_of(r.code):
             opts.append({"value": f"city:{r.code}", "label": r.name})
-    return opts
+    account = access.current()
+    return [o for o in opts if account is None or access.allowed_scope(account, o["value"], regions)]
 
 
 def period_options(lang: str) -> list[dict]:
@@ -61,7 +64,10 @@ def header() -> html.Header:
         ]),
         dmc.Group(justify="space-between", wrap="wrap", children=[
             html.Nav(id=ids.NAV, className="app-nav no-print"),
-            dmc.Text(id=ids.VINTAGE, size="xs", c="dimmed"),
+            dmc.Group(gap="sm", children=[
+                dmc.Text(id=ids.VINTAGE, size="xs", c="dimmed"),
+                html.Span(id=ids.USER, className="app-user no-print"),
+            ]),
         ]),
     ])
 
@@ -80,10 +86,21 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
         Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
+        Output(ids.USER, "children"),
         Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
     )(relabel)
 
 
+def user_box(account, lang: str) -> list:
+    if account is None:
+        return []
+    role = t(f"role_{account.role}", lang)
+    where = f" · {access.scope_label(account)}" if account.scope else ""
+    return [html.Span(f"{account.display_name}（{role}{where}）", className="app-user-name"),
+            html.A(t("logout", lang), href="/logout", id=ids.LOGOUT)]
+
+
+@access.requires("viewer")
 def sync_url(search, period, scope, lang):
     """URL → controls on load (a copied link opens the same view); controls → URL on change."""
     if ctx.triggered_id in (None, ids.LOCATION):
@@ -100,17 +117,20 @@ def _active(path: str, pathname: str | None) -> bool:
     return path == pathname or (path != "/" and (pathname or "").startswith(path + "/"))
 
 
+@access.requires("viewer")
 def relabel(search, pathname):
     """Texts of the frame in the URL's language; navigation links keep the query string."""
     st = state_from_search(search)
     lang = lang_of(st["lang"])
     qs = search_from_state(st)
+    account = access.current()
     nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if _active(path, pathname) else "")
-           for key, path in NAV]
+           for key, path in NAV if account is not None and account.at_least(access.page_role(path))]
     latest = data.uploads_summary()["latest"]
     vintage = ""
     if latest:
         when = f"{latest['created_at']:%Y-%m-%d %H:%M}"
         vintage = (f"{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
                    else f"{t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
-    return nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang)
+    return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),
+            user_box(account, lang))

@@ -31,6 +31,17 @@ class Settings:
         return self.data_dir / "demo"
 
 
+def instance_dir() -> Path:
+    """Where secrets live, outside the repository: MONITOR_INSTANCE_DIR, else ~/.local/state/county-monitor."""
+    explicit = os.environ.get("MONITOR_INSTANCE_DIR")
+    return Path(explicit) if explicit else Path.home() / ".local" / "state" / "county-monitor"
+
+
+def secure_cookies() -> bool:
+    """Send the session cookie over HTTPS only (set MONITOR_SECURE_COOKIES=1 behind TLS)."""
+    return os.environ.get("MONITOR_SECURE_COOKIES", "") in ("1", "true", "yes")
+
+
 def database_url(explicit: str | None = None) -> str:
     """The store URL: an explicit one, else MONITOR_DATABASE_URL, else the embedded DuckDB file."""
     return explicit or os.environ.get("MONITOR_DATABASE_URL") or f"duckdb:///{DEFAULT_DB_PATH}"

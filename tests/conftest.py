@@ -4,6 +4,7 @@ CI sets MONITOR_REQUIRE_PG=1: then an unreachable PostgreSQL fails the run inste
 """
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("MONITOR_REQUIRE_PG") == "1"
+# Secrets an app creates on first start go to a throw-away directory, never the developer's home.
+os.environ["MONITOR_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="monitor-instance-")
 
 
 def _pg_params():

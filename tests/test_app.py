@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
+from ui_helpers import login_as
 
-from app import create_app
 from conftest import FILES
 from layouts import data, figures, ids, shell, status
 from layouts import ranking_table as rankings
@@ -63,8 +63,7 @@ def test_ranking_rows_and_chart(demo_store):
 @pytest.mark.browser
 def test_rankings_flow_in_chromium(dash_duo, demo_store):
     """Open the ranking for Longnan, switch to English, and open a copied URL."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/rankings?scope={LONGNAN}", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "两当县", timeout=30)
     assert "模拟数据" in dash_duo.find_element("header").text

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
+from ui_helpers import TEST_SECRET, as_user, login_as
 from ui_helpers import component_text as _text
 
 from app import create_app
@@ -221,12 +222,13 @@ def test_tile_clicks_keep_the_query_string():
 
 
 def test_layout_in_both_languages(demo_store):
-    create_app(demo_store)
+    app = create_app(demo_store, secret=TEST_SECRET)
     layout = next(p for p in dash.page_registry.values() if p["path"] == "/")["layout"]
-    zh = _text(layout(period="2026Q3", scope="city:621200"))
+    with as_user(app, demo_store):
+        zh = _text(layout(period="2026Q3", scope="city:621200"))
+        en = _text(layout(period="2026Q3", scope="city:622900", lang="en"))
     assert "总览 · 陇南市 · 2026年三季度（1-9月）" in zh and "需要关注" in zh and "地区生产总值" in zh
     assert "数据版本 #" in zh and "全省14个市州第" in zh
-    en = _text(layout(period="2026Q3", scope="city:622900", lang="en"))
     assert "Overview · 临夏回族自治州 · 2026 Q3 (Jan–Sep 2026)" in en and "Needs attention" in en
     assert "需要关注" not in en and "增速" not in en
 
@@ -236,8 +238,7 @@ def test_layout_in_both_languages(demo_store):
 @pytest.mark.browser
 def test_cockpit_in_chromium(dash_duo, demo_store):
     """Open the cockpit from a URL, see Longnan's KPIs, maps and attention list, on a laptop and a phone."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.driver.set_window_size(1440, 2000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/?period=2026Q3", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.COCKPIT_ATTENTION}", "西和县", timeout=30)

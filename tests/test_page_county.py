@@ -14,6 +14,7 @@ from dash import _callback
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from ui_helpers import component_text as _text
+from ui_helpers import login_as
 
 from app import create_app
 from conftest import ROOT
@@ -287,8 +288,7 @@ def test_page_layout_for_lixian_and_for_an_unknown_code(page):
 @pytest.mark.browser
 def test_county_page_in_chromium(keep_callbacks, dash_duo, demo_store):
     """Open 礼县 from a URL, see the waterfall, set the target rank to 5: the URL and the answers follow."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     driver = dash_duo.driver
     driver.set_window_size(1440, 1000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/county/{LIXIAN}?period={QUARTER}", timeout=30)

@@ -6,9 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
-from ui_helpers import PHONE_FITS
+from ui_helpers import PHONE_FITS, login_as
 
-from app import create_app
 from indicators.pipeline import units
 from layouts import ids, status
 from loaders import catalogue
@@ -94,8 +93,7 @@ def test_uploads_newest_first_with_counts_status_and_warnings(demo_store):
 @pytest.mark.browser
 def test_data_page_in_chromium(dash_duo, demo_store):
     """Open /data for Longnan from a URL: the grid of 9 counties with 两当's gap, uploads, warnings; laptop and phone."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.driver.set_window_size(1440, 2000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data?scope={LONGNAN}", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.DATA_COMPLETE_GRID}", "两当", timeout=30)

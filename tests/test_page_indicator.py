@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from ui_helpers import PHONE_FITS
+from ui_helpers import PHONE_FITS, login_as
 
-from app import create_app
 from indicators import pipeline
 from layouts import data, ids, slices
 from layouts import indicator_view as view
@@ -113,8 +112,7 @@ def test_the_code_in_the_url_picks_the_indicator(code, expected):
 @pytest.mark.browser
 def test_indicator_page_in_chromium(dash_duo, demo_store):
     """Open /indicator/FAI for Longnan from a URL, see the charts and the table, switch to retail sales."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.driver.set_window_size(1440, 2000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/indicator/FAI?period=2026Q3&scope={LONGNAN}", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.IND_TITLE}", "固定资产投资", timeout=30)

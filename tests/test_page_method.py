@@ -6,9 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
-from ui_helpers import PHONE_FITS
+from ui_helpers import PHONE_FITS, login_as
 
-from app import create_app
 from indicators.scheme import SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts import data, ids
@@ -99,8 +98,7 @@ def test_sensitivity_of_the_demo_ranking_agrees_with_the_scorecard(card):
 @pytest.mark.browser
 def test_method_page_in_chromium(dash_duo, demo_store):
     """Open the method page for Longnan from a URL: scheme, weights chart and the sentence, laptop and phone."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.driver.set_window_size(1440, 2200)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/method?period=2026Q3&scope={LONGNAN}", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.METHOD_SENTENCE}", "在 9 个县区中", timeout=30)

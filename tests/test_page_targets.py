@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
-from ui_helpers import PHONE_FITS
+from ui_helpers import PHONE_FITS, login_as
 
-from app import create_app
 from indicators import pipeline, progress
 from layouts import data, ids, slices
 from layouts import targets_view as view
@@ -111,8 +110,7 @@ def test_english_labels(september):
 @pytest.mark.browser
 def test_targets_page_in_chromium(dash_duo, demo_store):
     """Open the 1–6月 targets view for Longnan from a URL: heatmap, lagging bars, 双过半 table; laptop and phone."""
-    app = create_app(demo_store)
-    dash_duo.start_server(app)
+    login_as(dash_duo, demo_store)
     dash_duo.driver.set_window_size(1440, 2000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/targets?period=2026Q2&scope={LONGNAN}", timeout=30)
     dash_duo.wait_for_element(f"#{ids.TARGETS_HEATMAP} .heatmaplayer", timeout=30)

@@ -6,8 +6,8 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import pipeline, progress
+from layouts import access, data, ids, kpi_cards
 from layouts import cockpit_view as view
-from layouts import data, ids, kpi_cards
 from layouts.i18n import lang_of, t
 from layouts.plotly_locale import graph_config
 from layouts.shell import search_from_state
@@ -58,6 +58,7 @@ def layout(period=None, scope=None, lang=None, **_):
 
 @callback(Output(ids.COCKPIT_NAV, "href"), Input(ids.COCKPIT_COUNTY_MAP, "clickData"),
           Input(ids.COCKPIT_PREF_MAP, "clickData"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("viewer")
 def follow_tile(county_click, pref_click, search):
     """A county tile opens that county's page; a prefecture tile makes it the home prefecture."""
     if dash.ctx.triggered_id == ids.COCKPIT_COUNTY_MAP:

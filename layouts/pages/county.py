@@ -6,7 +6,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import explain, pipeline
-from layouts import county_data, data, ids
+from layouts import access, county_data, data, ids
 from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts.i18n import lang_of, period_label, t
@@ -36,7 +36,7 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     city = data.scorecard(quarter, county_data.city_scope(code))
     n_prov, n_city = len(prov.table), len(city.table)
     k = view.parse_rank(target_rank, n_prov, DEFAULT_TARGET_RANK)
-    state = {"code": code, "quarter": quarter, "lang": lang}
+    state = {"county": code, "quarter": quarter, "lang": lang}  # access.py reads "county"
     return dmc.Stack(gap="md", children=[
         dcc.Store(id=ids.COUNTY_STATE, data=state),
         _title(code, quarter, prov, city, regions, lang),
@@ -134,9 +134,10 @@ def _strengths(code, quarter, card, cat, lang):
 
 @callback(Output(ids.COUNTY_WATERFALL, "figure"), Input(ids.COUNTY_WATERFALL_VS, "value"),
           State(ids.COUNTY_STATE, "data"))
+@access.requires("viewer")
 def switch_points(vs, state):
     """Against the province mean or the county one place above (explain.points)."""
-    return waterfall(state["code"], state["quarter"], vs or "vs_mean", state["lang"])
+    return waterfall(state["county"], state["quarter"], vs or "vs_mean", state["lang"])
 
 
 # ---------------------------------------------------------------- gap to rank
@@ -160,6 +161,7 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
 
 @callback(Output(ids.LOCATION, "search", allow_duplicate=True), Input(ids.COUNTY_TARGET_RANK, "value"),
           State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("viewer")
 def target_rank_to_url(k, search):
     """The target rank goes into the URL (a copied link reproduces it); the page re-renders from it."""
     if k in (None, "") or not str(k).isdigit():
@@ -200,7 +202,8 @@ def series(code: str, quarter: str, indicator: str, lang: str):
 
 @callback(Output(ids.COUNTY_SERIES, "figure"), Input(ids.COUNTY_SERIES_INDICATOR, "value"),
           State(ids.COUNTY_STATE, "data"))
+@access.requires("viewer")
 def switch_series(indicator, state):
     if not indicator:
         return dash.no_update
-    return series(state["code"], state["quarter"], indicator, state["lang"])
+    return series(state["county"], state["quarter"], indicator, state["lang"])

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import pipeline
-from layouts import data, ids, slices
+from layouts import access, data, ids, slices
 from layouts import indicator_view as view
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -90,6 +90,7 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
 
 @callback(Output(ids.IND_SERIES, "figure"), Input(ids.IND_COUNTIES, "value"), State(ids.IND_STATE, "data"),
           prevent_initial_call=True)
+@access.requires("viewer")
 def update_series(selected, state):
     """Redraw the time series for the counties picked (values read on the server for the view's indicator)."""
     ind, quarter, units, names, _ = _view(state["code"], state["quarter"], state["scope"])
@@ -101,6 +102,7 @@ def update_series(selected, state):
 
 @callback(Output(ids.LOCATION, "pathname", allow_duplicate=True), Input(ids.IND_SELECT, "value"),
           State(ids.LOCATION, "pathname"), prevent_initial_call=True)
+@access.requires("viewer")
 def choose_indicator(code, pathname):
     """Another indicator: the same view under /indicator/<code> (the query string is kept)."""
     target = f"/indicator/{code}"

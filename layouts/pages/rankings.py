@@ -5,7 +5,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
-from layouts import data, figures, ids
+from layouts import access, data, figures, ids
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -50,6 +50,7 @@ def layout(period=None, scope=None, lang=None, **_):
 
 @callback(Output(ids.RANK_DOWNLOAD, "data"), Input(ids.RANK_EXPORT_XLSX, "n_clicks"),
           Input(ids.RANK_EXPORT_CSV, "n_clicks"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("viewer")
 def export(_xlsx, _csv, search):
     """The ranking as displayed, for the view in the URL (recomputed on the server, never sent by the browser)."""
     st = state_from_search(search)

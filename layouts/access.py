@@ -1,0 +1,183 @@
+"""Who may see and do what: the one place where roles and region scope are decided.
+
+Rules are pure functions of an account and a view (page path, comparison scope, county), so they
+are tested without a server. `guard_pages` wraps every page layout and `check_callback` is called
+by the server for every Dash callback request (layouts/login.py), from the session's account —
+never from a role or scope the browser sends. A callback without a declared role is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import dash_mantine_components as dmc
+from flask_login import current_user
+
+from loaders import regions as regions_mod
+from loaders.users import ROLES, Account
+
+# Pages beyond the viewer's: the path prefix and the least role that may open it.
+PAGE_ROLES = {"/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin"}
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' own callback: renders the page layouts
+LOCATION_ID = "_pages_location"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a request asks to see: the page, the comparison set and a county (any may be absent)."""
+
+    path: str = "/"
+    scope: str | None = None
+    county: str | None = None
+
+
+def requires(role: str) -> Callable:
+    """Declare the least role a callback needs; put it under @callback."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles are {ROLES}")
+
+    def mark(func):
+        func.required_role = role
+        return func
+    return mark
+
+
+def page_role(path: str) -> str:
+    for prefix, role in PAGE_ROLES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return role
+    return "viewer"
+
+
+def _home_prefectures(account: Account, regions: regions_mod.Regions) -> set[str]:
+    return {code if regions[code].level == "prefecture" else regions.city_of(code) for code in account.scope}
+
+
+def allowed_scope(account: Account, scope: str | None, regions: regions_mod.Regions | None = None) -> bool:
+    """A scoped account sees the comparisons that include its regions: the province's counties, the 14
+    prefectures (its prefecture is one of them) and its own prefecture's counties — not another prefecture's."""
+    if not account.scope or scope in (None, "", "province", "prefectures"):
+        return True
+    regions = regions or regions_mod.default()
+    return scope.startswith("city:") and scope.removeprefix("city:") in _home_prefectures(account, regions)
+
+
+def may_see_county(account: Account, code: str, regions: regions_mod.Regions | None = None) -> bool:
+    """A county's own page (its weaknesses, its gap to a rank) only for accounts whose scope holds it."""
+    if not account.scope:
+        return True
+    regions = regions or regions_mod.default()
+    if code not in regions:
+        return False
+    return code in account.scope or regions.city_of(code) in account.scope
+
+
+def refusal(account: Account | None, view: View, regions: regions_mod.Regions | None = None) -> str | None:
+    """None when the account may have the view, else the reason in Chinese."""
+    if account is None:
+        return "请先登录"
+    need = page_role(view.path)
+    if not account.at_least(need):
+        return f"此页面需要“{ROLE_LABELS[need]}”权限，当前账号为“{ROLE_LABELS[account.role]}”"
+    if not allowed_scope(account, view.scope, regions):
+        return f"当前账号的查看范围（{scope_label(account, regions)}）不含比较范围“{view.scope}”"
+    if view.county and not may_see_county(account, view.county, regions):
+        return f"当前账号的查看范围（{scope_label(account, regions)}）不含县区 {view.county}"
+    return None
+
+
+ROLE_LABELS = {"viewer": "查看", "uploader": "上报", "admin": "管理"}
+
+
+def scope_label(account: Account, regions: regions_mod.Regions | None = None) -> str:
+    if not account.scope:
+        return "全省"
+    regions = regions or regions_mod.default()
+    return "、".join(regions[c].name if c in regions else c for c in account.scope)
+
+
+def home_scope(account: Account | None, regions: regions_mod.Regions | None = None) -> str | None:
+    """The comparison a scoped account starts from: its prefecture's counties."""
+    if account is None or not account.scope:
+        return None
+    homes = sorted(_home_prefectures(account, regions or regions_mod.default()))
+    return f"city:{homes[0]}" if homes else None
+
+
+# ---------------------------------------------------------------- requests
+
+def view_of(path: str | None, search: str | None = None, **params) -> View:
+    q = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
+    q.update({k: v for k, v in params.items() if v})
+    path = path or "/"
+    county = q.get("code")
+    if path.startswith("/county/"):
+        county = path.removeprefix("/county/").split("/")[0] or county
+    return View(path=path, scope=q.get("scope"), county=county)
+
+
+def views_in_payload(body: dict) -> list[View]:
+    """Every view a callback request names: the page location, and page-state stores holding a county or scope."""
+    items = [i for group in ("inputs", "state") for i in body.get(group) or [] if isinstance(i, dict)]
+    loc = {i.get("property"): i.get("value") for i in items if i.get("id") == LOCATION_ID}
+    views = [view_of(loc.get("pathname") or "/", loc.get("search"))] if loc else []
+    for i in items:
+        v = i.get("value")
+        if isinstance(v, dict) and ({"county", "scope"} & v.keys()):
+            views.append(View(path=views[0].path if views else "/", scope=v.get("scope"), county=v.get("county")))
+    return views
+
+
+def check_callback(account: Account | None, func: Callable | None, output: str, body: dict) -> str | None:
+    """None when the account may run this callback with this payload, else the reason."""
+    if account is None:
+        return "请先登录"
+    if output == ROUTER_OUTPUT:
+        return None  # page layouts check their own view (guard_pages) to show a readable refusal
+    role = getattr(func, "required_role", None)
+    if role is None:
+        return "未登记权限的请求，已拒绝"
+    if not account.at_least(role):
+        return f"此操作需要“{ROLE_LABELS[role]}”权限，当前账号为“{ROLE_LABELS[account.role]}”"
+    for view in views_in_payload(body):
+        reason = refusal(account, view)
+        if reason:
+            return reason
+    return None
+
+
+# ---------------------------------------------------------------- the session's account
+
+def current() -> Account | None:
+    """The logged-in account of this request (from the server-side session), or None."""
+    try:
+        user = current_user
+        return user.account if user and user.is_authenticated else None
+    except (AttributeError, RuntimeError):  # outside a request
+        return None
+
+
+def guard_pages(registry: dict, on_refused: Callable[[Account | None, View, str], None]) -> None:
+    """Wrap every page's layout: a view the account may not have renders a refusal (and is audited)."""
+    for page in registry.values():
+        layout = page["layout"]
+        if not callable(layout) or getattr(layout, "guarded", False):
+            continue
+        page["layout"] = _guarded(layout, page.get("path_template") or page["path"], on_refused)
+
+
+def _guarded(layout: Callable, template_path: str, on_refused) -> Callable:
+    def guarded(**kwargs):
+        account = current()
+        path = template_path.replace("<code>", str(kwargs.get("code") or ""))
+        county = kwargs.get("code") if template_path.startswith("/county/") else None
+        view = View(path=path, scope=kwargs.get("scope"), county=county)
+        reason = refusal(account, view)
+        if reason:
+            on_refused(account, view, reason)
+            return dmc.Alert(reason, title="无权访问", color="red", id="access-refused")
+        return layout(**kwargs)
+    guarded.guarded = True
+    return guarded

@@ -1,0 +1,174 @@
+"""Login, logout and the server-side gate in front of every request.
+
+Nothing but the login page answers an anonymous request: pages redirect to /login, Dash's data
+endpoints get 401. Each callback request is checked by layouts.access against the session's
+account before Dash runs it; a refusal is answered with 403 and written to the audit log. The
+login form carries a CSRF token; the session cookie is HttpOnly and SameSite=Lax (Secure behind
+TLS), expires after IDLE_MINUTES without a request, and after SESSION_HOURS in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import html
+import secrets
+import time
+import uuid
+from urllib.parse import quote
+
+from dash import Dash
+from flask import Response, jsonify, redirect, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from layouts import access
+from loaders import audit, users
+from loaders.settings import secure_cookies
+from loaders.store import Store
+
+IDLE_MINUTES = 30  # a leader's laptop left open in a meeting room logs itself out
+SESSION_HOURS = 12
+PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico")
+CALLBACK_PATH = "/_dash-update-component"
+
+
+class WebUser(UserMixin):
+    def __init__(self, account: users.Account):
+        self.account = account
+        self.id = account.name
+
+
+def install(app: Dash, store: Store, secret: str) -> None:
+    server = app.server
+    server.config.update(
+        SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies(), SESSION_COOKIE_NAME="monitor_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS), SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    manager = LoginManager()
+    manager.session_protection = "strong"
+    manager.init_app(server)
+
+    @manager.user_loader
+    def load(name: str):
+        acct = users.get(store, name)
+        return WebUser(acct) if acct and not acct.disabled else None
+
+    def ip() -> str:
+        return request.remote_addr or ""
+
+    def refuse(status: int, reason: str, target: str):
+        acct = access.current()
+        audit.record(store, "refused", user=acct.name if acct else "", outcome=audit.REFUSED, target=target,
+                     detail=reason, ip=ip())
+        return jsonify({"error": reason}), status
+
+    def gate():
+        path = request.path
+        if path in PUBLIC_PATHS:
+            return None
+        if current_user.is_authenticated:
+            seen = session.get("seen", 0)
+            if time.time() - seen > IDLE_MINUTES * 60:
+                audit.record(store, "logout", user=current_user.id, detail="idle timeout", ip=ip())
+                logout_user()
+                session.clear()
+                return _to_login(path, "登录已超时，请重新登录")
+            session["seen"] = time.time()
+        else:
+            return _to_login(path, "请先登录")
+        if path == CALLBACK_PATH and request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            output = str(body.get("output", ""))
+            entry = app.callback_map.get(output)
+            reason = access.check_callback(access.current(), entry.get("callback") if entry else None, output, body)
+            if reason:
+                return refuse(403, reason, output)
+        return None
+
+    def _to_login(path: str, reason: str):
+        if request.method == "GET" and not path.startswith("/_dash"):
+            target = path + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
+            return redirect(f"/login?next={quote(target)}")
+        return refuse(401, reason, path)
+
+    server.before_request(gate)
+
+    @server.route("/login", methods=["GET", "POST"])
+    def login():
+        nxt = _safe_next(request.values.get("next"))
+        if request.method == "GET":
+            return _login_page(nxt)
+        if not hmac.compare_digest(str(session.get("csrf", "")), request.form.get("csrf", "")) or not session.get("csrf"):
+            audit.record(store, "login", user=request.form.get("username", "")[:64], outcome=audit.REFUSED,
+                         detail="bad CSRF token", ip=ip())
+            return _login_page(nxt, "页面已过期，请重新输入", status=400)
+        acct, message = users.authenticate(store, request.form.get("username", "").strip(),
+                                           request.form.get("password", ""), ip=ip())
+        if acct is None:
+            return _login_page(nxt, message, status=401)
+        session.clear()  # a fresh session at login: nothing carried over from before
+        login_user(WebUser(acct))
+        session.permanent = True
+        session["seen"] = time.time()
+        return redirect(nxt)
+
+    @server.route("/logout")
+    def logout():
+        if current_user.is_authenticated:
+            audit.record(store, "logout", user=current_user.id, ip=ip())
+        logout_user()
+        session.clear()
+        return redirect("/login")
+
+    @server.errorhandler(500)
+    def server_error(exc):
+        ref = uuid.uuid4().hex[:8]
+        server.logger.error("error %s on %s", ref, request.path, exc_info=getattr(exc, "original_exception", exc))
+        return jsonify({"error": f"服务器内部错误（编号 {ref}），已记录；请稍后重试或联系管理员"}), 500
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_page(nxt: str, message: str = "", status: int = 200) -> Response:
+    token = session.get("csrf") or secrets.token_urlsafe(32)
+    session["csrf"] = token
+    error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
+    page = LOGIN_HTML.format(csrf=html.escape(token), next=html.escape(nxt), error=error)
+    resp = Response(page, status=status, mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Frame-Options"] = "DENY"
+    return resp
+
+
+LOGIN_HTML = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>登录 · 县域经济高质量发展监测平台</title>
+<style>
+body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f1f3f5;margin:0}}
+main{{max-width:360px;margin:12vh auto;background:#fff;padding:28px 28px 20px;border-radius:8px;
+box-shadow:0 1px 4px rgba(0,0,0,.12)}}
+h1{{font-size:20px;margin:0 0 4px}} p.sub{{color:#868e96;font-size:13px;margin:0 0 20px}}
+label{{display:block;font-size:14px;margin:12px 0 4px}}
+input{{width:100%;box-sizing:border-box;padding:9px;font-size:15px;border:1px solid #ced4da;border-radius:4px}}
+button{{margin-top:20px;width:100%;padding:10px;font-size:16px;background:#1c7ed6;color:#fff;border:0;border-radius:4px}}
+.error{{color:#c92a2a;background:#fff5f5;padding:8px;border-radius:4px;font-size:14px}}
+footer{{color:#868e96;font-size:12px;margin-top:18px}}
+</style></head>
+<body><main>
+<h1>县域经济高质量发展监测平台</h1><p class="sub">统计数据发布前保密，请使用本人账号登录</p>
+{error}
+<form method="post" action="/login" autocomplete="off">
+<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
+<label for="username">用户名</label><input id="username" name="username" required autofocus>
+<label for="password">密码</label><input id="password" name="password" type="password" required>
+<button id="login-submit" type="submit">登录</button>
+</form>
+<footer>连续输错 5 次密码将锁定 15 分钟；30 分钟无操作自动退出。</footer>
+</main></body></html>
+"""

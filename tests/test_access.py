@@ -1,0 +1,193 @@
+"""Authorisation: the rules as plain functions, then requests straight to Dash's callback endpoint as an
+anonymous user, a viewer, a county-scoped viewer and an uploader — each gets only what it may have."""
+
+import json
+import re
+
+import dash
+import pytest
+from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, component_text
+
+from app import create_app
+from layouts import access, ids
+from loaders import audit
+from loaders.users import Account
+
+LEADER = Account("leader", "市领导", "viewer")
+BUREAU = Account("bureau", "统计局", "uploader")
+ADMIN = Account("admin", "管理员", "admin")
+LIXIAN = Account("lixian", "礼县", "viewer", ("621226",))
+LONGNAN_STAFF = Account("ln", "陇南市", "viewer", ("621200",))
+
+
+@pytest.mark.parametrize(("account", "view", "allowed"), [
+    (LEADER, access.View("/rankings", "city:620100"), True),
+    (LEADER, access.View("/upload"), False),
+    (BUREAU, access.View("/upload"), True),
+    (BUREAU, access.View("/audit"), False),
+    (ADMIN, access.View("/audit"), True),
+    (LIXIAN, access.View("/rankings", "province"), True),  # the comparison that includes 礼县
+    (LIXIAN, access.View("/", "prefectures"), True),  # its prefecture is one of the 14
+    (LIXIAN, access.View("/rankings", "city:621200"), True),
+    (LIXIAN, access.View("/rankings", "city:620100"), False),  # 兰州's internal comparison does not include it
+    (LIXIAN, access.View("/county/621226", county="621226"), True),
+    (LIXIAN, access.View("/county/621202", county="621202"), False),  # 武都's own page
+    (LONGNAN_STAFF, access.View("/county/621202", county="621202"), True),
+    (LONGNAN_STAFF, access.View("/county/620102", county="620102"), False),
+    (None, access.View("/"), False),
+])
+def test_rules(account, view, allowed):
+    assert (access.refusal(account, view) is None) is allowed
+
+
+def test_refusals_say_why():
+    assert access.refusal(LEADER, access.View("/upload")) == "此页面需要“上报”权限，当前账号为“查看”"
+    assert "礼县" in access.refusal(LIXIAN, access.View("/county/621202", county="621202"))
+    assert access.home_scope(LIXIAN) == "city:621200" and access.home_scope(LEADER) is None
+
+
+def test_views_are_read_from_the_location_and_page_state_stores():
+    body = {"inputs": [{"id": "county-waterfall-vs", "property": "value", "value": "vs_mean"}],
+            "state": [{"id": ids.COUNTY_STATE, "property": "data", "value": {"county": "621202", "quarter": "2026Q3"}},
+                      {"id": ids.LOCATION, "property": "search", "value": "?scope=city%3A620100"}]}
+    views = access.views_in_payload(body)
+    assert {v.scope for v in views} == {"city:620100", None} and {v.county for v in views} == {None, "621202"}
+
+
+# ---------------------------------------------------------------- over HTTP
+
+@pytest.fixture(scope="module")
+def app(demo_store):
+    add_test_accounts(demo_store)
+    return create_app(demo_store, secret=TEST_SECRET)
+
+
+def client(app, name=None, password=TEST_PASSWORD):
+    c = app.server.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    if name:
+        token = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+        r = c.post("/login", data={"csrf": token, "username": name, "password": password, "next": "/rankings"})
+        assert r.status_code == 302 and r.headers["Location"] == "/rankings", r.get_data(as_text=True)
+    return c
+
+
+def post(c, output, inputs, state=(), changed=None):
+    body = {"output": output, "outputs": _outputs(output), "inputs": list(inputs), "state": list(state),
+            "changedPropIds": changed or [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    return c.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def _outputs(output):
+    parts = [p for p in output.strip(".").split("...")] if output.startswith("..") else [output]
+    outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+    return outs if output.startswith("..") else outs[0]
+
+
+def page(c, path, search=""):
+    """What the page router renders for a path (as the browser asks for it)."""
+    r = post(c, access.ROUTER_OUTPUT, [{"id": ids.LOCATION, "property": "pathname", "value": path},
+                                       {"id": ids.LOCATION, "property": "search", "value": search}])
+    return r.status_code, text(r)
+
+
+def text(r):
+    return json.dumps(r.get_json(), ensure_ascii=False)
+
+
+def export(c, search):
+    return post(c, "rank-download.data", [{"id": ids.RANK_EXPORT_XLSX, "property": "n_clicks", "value": 1},
+                                          {"id": ids.RANK_EXPORT_CSV, "property": "n_clicks", "value": None}],
+                [{"id": ids.LOCATION, "property": "search", "value": search}])
+
+
+def waterfall(c, county):
+    return post(c, "county-waterfall.figure", [{"id": ids.COUNTY_WATERFALL_VS, "property": "value", "value": "vs_mean"}],
+                [{"id": ids.COUNTY_STATE, "property": "data",
+                  "value": {"county": county, "quarter": "2026Q3", "lang": "zh"}}])
+
+
+def test_anonymous_gets_nothing_but_a_refusal(app, demo_store):
+    c = client(app)
+    assert c.get("/rankings?scope=city:621200").status_code == 302
+    for r in (export(c, ""), waterfall(c, "621226"), post(c, access.ROUTER_OUTPUT, [
+            {"id": ids.LOCATION, "property": "pathname", "value": "/"},
+            {"id": ids.LOCATION, "property": "search", "value": ""}]), c.get("/_dash-layout"),
+              c.get("/_dash-dependencies")):
+        assert r.status_code == 401 and r.get_json() == {"error": "请先登录"}
+    assert "两当" not in c.get("/_dash-layout").get_data(as_text=True)
+    refused = audit.entries(demo_store, action="refused", user="")
+    assert len(refused) >= 5 and set(refused["detail"]) == {"请先登录"}
+
+
+def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
+    c = client(app, "leader")
+    r = export(c, "?scope=city%3A621200")
+    assert r.status_code == 200 and "ranking_2026Q3_city_621200.xlsx" in r.get_data(as_text=True)
+    status, body = page(c, "/rankings", "?scope=city%3A621200")
+    assert status == 200 and "两当县" in body
+    for path in ("/upload", "/history", "/periods", "/audit"):
+        status, body = page(c, path)
+        assert status == 200 and "无权访问" in body and "需要“" in body and "rank-grid" not in body
+    nav = post(c, "..hdr-nav.children...hdr-title.children...hdr-simulated.children...hdr-vintage.children..."
+                  "hdr-period.data...hdr-scope.data...hdr-user.children..",
+               [{"id": ids.LOCATION, "property": "search", "value": ""}],
+               [{"id": ids.LOCATION, "property": "pathname", "value": "/"}])
+    nav = text(nav)
+    assert "排名" in nav and "/upload" not in nav and "/audit" not in nav and "退出" in nav
+    unknown = post(c, "made-up.children", [{"id": "x", "property": "n_clicks", "value": 1}])
+    assert unknown.status_code == 403 and "未登记权限" in unknown.get_json()["error"]
+    assert audit.entries(demo_store, action="refused", user="leader")["target"].str.contains("/upload").any()
+
+
+def test_county_scoped_viewer_sees_its_county_and_its_comparisons_only(app):
+    c = client(app, "lixian")
+    assert waterfall(c, "621226").status_code == 200
+    other = waterfall(c, "621202")
+    assert other.status_code == 403 and "不含县区 621202" in other.get_json()["error"]
+    assert export(c, "?scope=province").status_code == 200
+    assert export(c, "?scope=city%3A621200").status_code == 200
+    assert export(c, "?scope=city%3A620100").status_code == 403
+    status, body = page(c, "/county/621202")
+    assert status == 200 and "无权访问" in body and "薄弱指标" not in body
+    status, body = page(c, "/county/621226", "?period=2026Q3")
+    assert "礼县" in body and "无权访问" not in body
+    status, body = page(c, "/rankings", "?scope=city%3A620100")
+    assert "无权访问" in body and "城关区" not in body
+
+
+def test_every_server_callback_declares_a_role(app):
+    client(app, "leader").get("/_dash-dependencies")  # the router is registered on the first request
+    for output, entry in app.callback_map.items():
+        if "callback" not in entry or output == access.ROUTER_OUTPUT:
+            continue
+        assert getattr(entry["callback"], "required_role", None) in ("viewer", "uploader", "admin"), output
+
+
+def test_login_needs_the_form_token_and_never_redirects_off_site(app):
+    c = app.server.test_client()
+    c.get("/login")
+    r = c.post("/login", data={"username": "leader", "password": TEST_PASSWORD})
+    assert r.status_code == 400 and "页面已过期" in r.get_data(as_text=True)
+    page_html = c.get("/login?next=//evil.example/x").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page_html)[1]
+    r = c.post("/login", data={"csrf": token, "username": "leader", "password": TEST_PASSWORD,
+                               "next": "//evil.example/x"})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_wrong_password_shows_the_count_in_chinese(app):
+    c = app.server.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
+    r = c.post("/login", data={"csrf": token, "username": "admin", "password": "nope"})
+    assert r.status_code == 401 and "用户名或密码错误" in r.get_data(as_text=True)
+
+
+def test_layouts_called_as_functions_follow_the_same_rules(app, demo_store):
+    layout = next(p for p in dash.page_registry.values() if p["path_template"] == "/county/<code>")["layout"]
+    assert "请先登录" in component_text(layout(code="621226"))
+    with as_user(app, demo_store, "lixian"):
+        assert "无权访问" not in component_text(layout(code="621226", period="2026Q3"))
+        assert "不含县区 621202" in component_text(layout(code="621202", period="2026Q3"))
