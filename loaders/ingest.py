@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, detect, validate
+from loaders import bulk, detect, upload_check, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
@@ -50,6 +50,7 @@ class IngestReport:
     unchanged: int = 0
     rejected: int = 0
     periods: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
     period_source: str = ""
     simulated: bool = False
     errors: list[Problem] = field(default_factory=list)
@@ -67,7 +68,7 @@ class IngestReport:
             "format": self.format, "encoding": self.encoding, "upload_id": self.upload_id,
             "duplicate_of": self.duplicate_of, "rows": self.rows, "inserted": self.inserted,
             "revised": self.revised, "unchanged": self.unchanged, "rejected": self.rejected,
-            "periods": self.periods, "period_source": self.period_source, "simulated": self.simulated,
+            "periods": self.periods, "regions": self.regions, "period_source": self.period_source, "simulated": self.simulated,
             "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
             "revisions": revisions,
         }
@@ -94,6 +95,9 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
                             format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
                             unchanged=same["rows_read"], periods=[p for p in same["periods"].split(",") if p],
                             simulated=bool(same["simulated"]))
+    refused = upload_check.check(name, data, max_bytes=None, accepted=None)
+    if refused:
+        return IngestReport(file=name, sha256=sha, status="rejected", errors=refused, rejected=0)
     catalogue = catalogue or catalogue_mod.default()
     regions = regions or regions_mod.default()
     parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
@@ -106,6 +110,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     report = IngestReport(
         file=name, sha256=sha, status="rejected", kind=parsed.kind, format=parsed.format, encoding=parsed.encoding,
         rows=len(frame) + _rows_lost(problems), periods=sorted(frame["period"].unique()) if len(frame) else [],
+        regions=sorted(frame["region_code"].unique()) if len(frame) else [],
         period_source=parsed.period_source, simulated=parsed.simulated if simulated is None else simulated,
         errors=[p for p in problems if p.severity == ERROR], warnings=[p for p in problems if p.severity == WARNING],
     )

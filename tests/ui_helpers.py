@@ -43,7 +43,8 @@ def login_as(dash_duo, store, user: str = "leader", app=None):
 
     add_test_accounts(store)
     app = app or create_app(store, secret=TEST_SECRET)
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # "/" would redirect to the login form
+    dash_duo._url = dash_duo.server.url  # what start_server would set, without waiting for a Dash page
     login_form(dash_duo, user)
     return app
 
