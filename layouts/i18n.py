@@ -3,6 +3,7 @@
 Indicator and region names come from the catalogue and the region list, not from here.
 """
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -290,6 +291,7 @@ TEXT = {
     "data_col_status": ("状态", "Status"),
     "data_col_simulated": ("模拟数据", "Simulated"),
     "data_col_warnings": ("提示", "Warnings"),
+    "data_col_note": ("说明/更正原因", "Note / reason"),
     "data_warnings_title": ("第 {id} 次上传（{file}）的提示", "Warnings of upload {id} ({file})"),
     "data_no_warnings": ("最近的上传没有提示", "No warnings in the latest uploads"),
     "data_col_row": ("行号", "Row"),
@@ -343,3 +345,11 @@ def period_label(period: str, lang: str = DEFAULT_LANG) -> str:
         months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
         return f"{months[0]} {y}" if m == 1 else f"Jan–{months[m - 1]} {y}"
     return f"{y}年1月" if m == 1 else f"{y}年1-{m}月"
+
+
+BEIJING = dt.timedelta(hours=8)  # the store keeps UTC; people read Beijing time
+
+
+def local_time(ts) -> str:
+    """A stored (naive UTC) timestamp as Beijing time, to the minute."""
+    return f"{ts + BEIJING:%Y-%m-%d %H:%M}"

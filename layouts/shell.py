@@ -9,7 +9,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, dcc, html
 
 from layouts import access, data, ids
-from layouts.i18n import DEFAULT_LANG, lang_of, period_label, t
+from layouts.i18n import DEFAULT_LANG, lang_of, local_time, period_label, t
 from loaders import regions as regions_mod
 
 NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_indicator", "/indicator"),
@@ -129,7 +129,7 @@ def relabel(search, pathname):
     latest = data.uploads_summary()["latest"]
     vintage = ""
     if latest:
-        when = f"{latest['created_at']:%Y-%m-%d %H:%M}"
+        when = local_time(latest["created_at"])
         vintage = (f"{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
                    else f"{t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
     return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),

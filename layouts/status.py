@@ -7,7 +7,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
-from layouts.i18n import period_label, t
+from layouts.i18n import local_time, period_label, t
 from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
 from loaders.store import default_closing_date
@@ -142,18 +142,19 @@ def upload_rows(uploads: pd.DataFrame, lang: str) -> list[dict]:
     rows = []
     for u in uploads.itertuples():
         rows.append({
-            "id": int(u.id), "time": f"{pd.Timestamp(u.created_at):%Y-%m-%d %H:%M}", "user": u.user_name,
+            "id": int(u.id), "time": local_time(pd.Timestamp(u.created_at)), "user": u.user_name,
             "file": u.file_name, "format": u.format, "inserted": int(u.inserted), "revised": int(u.revised),
             "unchanged": int(u.unchanged),
             "status": t("data_committed" if u.status == "committed" else "data_rolled_back", lang),
             "simulated": t("data_simulated", lang) if u.simulated else "", "warnings": int(u.warnings),
+            "note": u.note,
         })
     return rows
 
 
 def uploads_grid(uploads: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid:
     cols = [("id", 60), ("time", 150), ("user", 80), ("file", 220), ("format", 120), ("inserted", 90),
-            ("revised", 90), ("unchanged", 100), ("status", 90), ("simulated", 110), ("warnings", 100)]
+            ("revised", 90), ("unchanged", 100), ("status", 90), ("simulated", 110), ("warnings", 100), ("note", 200)]
     defs = [{"field": f, "headerName": t(f"data_col_{f}", lang), "width": w} for f, w in cols]
     for d in defs:
         if d["field"] == "status":

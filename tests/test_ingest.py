@@ -127,7 +127,7 @@ BAD = {
     "quarterly_off_quarter.csv": ("not_quarter_end", 2, "2026-07", "季末月份"),
     "future_period.csv": ("future_period", 2, "2027-03", "核对年份"),
     "bad_unit.csv": ("bad_unit", 2, "万吨", "亿元"),
-    "old_excel.xls": ("unreadable", None, "", ".xlsx"),
+    "old_excel.xls": ("bad_type", None, "", ".xlsx"),
 }
 
 

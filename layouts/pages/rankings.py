@@ -11,6 +11,7 @@ from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.ranking_table import column_defs, export_table, rows
 from layouts.shell import scope_options, search_from_state, state_from_search
+from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1)
 
@@ -60,6 +61,8 @@ def export(_xlsx, _csv, search):
     card = data.scorecard(quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang)
     name = f"ranking_{quarter}_{scope.replace(':', '_')}"
+    audit.record(data.store(), "export", user=access.current().name, target=name,
+                 detail="csv" if ctx.triggered_id == ids.RANK_EXPORT_CSV else "xlsx")
     if ctx.triggered_id == ids.RANK_EXPORT_CSV:
         return dcc.send_bytes(to_csv(frame, cols), f"{name}.csv")
     title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}）"

@@ -1,0 +1,100 @@
+"""上报记录 (uploaders): every upload with who, when, file, counts and warnings; download the original
+file; roll an upload back (after confirmation), which restores the previous values and is recorded."""
+
+import dash
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from layouts import access, data, ids, status
+from loaders import audit, upload_check
+
+dash.register_page(__name__, path="/history", name="上报记录", order=11)
+
+SHOWN = 500
+
+
+def grid(lang: str = "zh"):
+    table = status.uploads_grid(data.store().uploads(limit=SHOWN), lang, ids.HISTORY_GRID)
+    table.dashGridOptions = {**table.dashGridOptions, "rowSelection": {"mode": "singleRow"}}
+    return table
+
+
+def layout(lang=None, **_):
+    return dmc.Stack(gap="sm", children=[
+        dmc.Title("上报记录", order=4),
+        dmc.Text("最新在前。选中一行后可下载原文件或撤销该次上传；撤销后其数值不再有效，之前的版本恢复，历史保留。",
+                 size="sm", c="dimmed"),
+        html.Div(id=ids.HISTORY_MESSAGE),
+        dmc.Group(gap="xs", className="no-print", children=[
+            dmc.Button("下载原文件", id=ids.HISTORY_DOWNLOAD_BTN, variant="light", size="xs"),
+            dmc.Button("撤销所选上传…", id=ids.HISTORY_ROLLBACK_BTN, color="red", variant="light", size="xs"),
+            dcc.Download(id=ids.HISTORY_DOWNLOAD),
+        ]),
+        html.Div(id="history-grid-box", children=grid()),
+        dmc.Modal(id=ids.HISTORY_CONFIRM, title="确认撤销上传", opened=False, children=dmc.Stack(gap="sm", children=[
+            dmc.Text(id="history-confirm-text"),
+            dmc.TextInput(id=ids.HISTORY_NOTE, label="撤销原因（记入审计日志）", placeholder="如：误传了上月文件"),
+            dmc.Group(justify="flex-end", children=[dmc.Button("确认撤销", id=ids.HISTORY_CONFIRM_OK, color="red")]),
+        ])),
+    ])
+
+
+def _selected(rows) -> int | None:
+    return int(rows[0]["id"]) if rows else None
+
+
+@callback(Output(ids.HISTORY_DOWNLOAD, "data"), Output(ids.HISTORY_MESSAGE, "children", allow_duplicate=True),
+          Input(ids.HISTORY_DOWNLOAD_BTN, "n_clicks"), State(ids.HISTORY_GRID, "selectedRows"),
+          prevent_initial_call=True)
+@access.requires("uploader")
+def download(_n, rows):
+    """The bytes exactly as uploaded, under the upload's (sanitised) name."""
+    upload_id = _selected(rows)
+    if upload_id is None:
+        return dash.no_update, dmc.Alert("请先在表中选中一次上传", color="yellow")
+    store = data.store()
+    row, content = store.upload(upload_id), store.original_file(upload_id)
+    if row is None or content is None:
+        return dash.no_update, dmc.Alert(f"上传 #{upload_id} 没有保存原文件（早于本功能的导入）", color="yellow")
+    audit.record(store, "download", user=access.current().name, target=upload_id, detail=row["file_name"])
+    return dcc.send_bytes(content, f"{upload_id}_{upload_check.safe_name(row['file_name'])}"), None
+
+
+@callback(Output(ids.HISTORY_CONFIRM, "opened"), Output("history-confirm-text", "children"),
+          Output(ids.HISTORY_MESSAGE, "children", allow_duplicate=True),
+          Input(ids.HISTORY_ROLLBACK_BTN, "n_clicks"), State(ids.HISTORY_GRID, "selectedRows"),
+          prevent_initial_call=True)
+@access.requires("uploader")
+def ask(_n, rows):
+    upload_id = _selected(rows)
+    if upload_id is None:
+        return False, "", dmc.Alert("请先在表中选中要撤销的上传", color="yellow")
+    row = data.store().upload(upload_id)
+    if row is None:
+        return False, "", dmc.Alert(f"没有上传 #{upload_id}", color="yellow")
+    when = pd.Timestamp(row["created_at"]) + pd.Timedelta(hours=8)
+    text = (f"撤销上传 #{upload_id}：{row['file_name']}（{row['user_name']}，{when:%Y-%m-%d %H:%M}，"
+            f"新增 {row['inserted']}、修订 {row['revised']}）？其数值将不再有效，之前的版本恢复。")
+    return True, text, None
+
+
+@callback(Output(ids.HISTORY_CONFIRM, "opened", allow_duplicate=True),
+          Output(ids.HISTORY_MESSAGE, "children", allow_duplicate=True), Output("history-grid-box", "children"),
+          Input(ids.HISTORY_CONFIRM_OK, "n_clicks"), State(ids.HISTORY_GRID, "selectedRows"),
+          State(ids.HISTORY_NOTE, "value"), prevent_initial_call=True)
+@access.requires("uploader")
+def rollback(_n, rows, note):
+    upload_id = _selected(rows)
+    if upload_id is None:
+        return False, dmc.Alert("请先在表中选中要撤销的上传", color="yellow"), dash.no_update
+    store, user = data.store(), access.current().name
+    try:
+        row = store.rollback(upload_id, user=user, note=(note or "").strip())
+    except (LookupError, ValueError) as exc:
+        audit.record(store, "rollback", user=user, outcome=audit.FAILED, target=upload_id, detail=str(exc))
+        return False, dmc.Alert(str(exc), color="yellow"), dash.no_update
+    audit.record(store, "rollback", user=user, target=upload_id, detail=f"{row['file_name']} {note or ''}".strip())
+    msg = dmc.Alert(f"已撤销上传 #{upload_id}（{row['file_name']}）；之前的版本已恢复，各页面已按恢复后的数据计算。",
+                    color="green", id="history-done")
+    return False, msg, grid()
