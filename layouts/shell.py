@@ -96,7 +96,7 @@ def user_box(account, lang: str) -> list:
         return []
     role = t(f"role_{account.role}", lang)
     where = f" · {access.scope_label(account)}" if account.scope else ""
-    return [html.Span(f"{account.display_name}（{role}{where}）", className="app-user-name"),
+    return [html.Span(f"{account.display_name} · {role}{where}", className="app-user-name"),
             html.A(t("logout", lang), href="/logout", id=ids.LOGOUT)]
 
 

@@ -180,6 +180,9 @@ def problems_grid(problems: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid
               ("reason", "data_col_reason", 380), ("fix", "data_col_fix", 380)]
     rows = [{f: (None if pd.isna(r[f]) else r[f]) for f, _, _ in fields} for r in problems.to_dict("records")]
     defs = [{"field": f, "headerName": t(k, lang), "width": w, "tooltipField": f} for f, k, w in fields]
+    for d in defs[3:]:  # reasons and fixes are sentences: wrap them rather than cut them
+        d.update(wrapText=True, autoHeight=True, cellStyle={"lineHeight": "1.5", "paddingTop": "4px",
+                                                            "paddingBottom": "4px"})
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True},
                       dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
                       className="ag-theme-alpine", style={"width": "100%"})

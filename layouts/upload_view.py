@@ -94,8 +94,8 @@ def summary_line(report: IngestReport) -> str:
         return "文件未能读取"
     head = f"格式：{FORMATS.get(report.format, report.format)}；编码：{report.encoding or '—'}；" \
            f"期间：{_periods(report.periods)}"
-    if report.period_source:
-        head += f"（{report.period_source}，请核对）"
+    if report.period_source == "title":
+        head += "（取自标题行，请核对；如有误请在“期间”栏填写）"
     return f"{head}；地区：{_regions(report.regions)}；共 {report.rows} 个数值"
 
 

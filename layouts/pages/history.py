@@ -16,7 +16,8 @@ SHOWN = 500
 
 def grid(lang: str = "zh"):
     table = status.uploads_grid(data.store().uploads(limit=SHOWN), lang, ids.HISTORY_GRID)
-    table.dashGridOptions = {**table.dashGridOptions, "rowSelection": {"mode": "singleRow"}}
+    table.dashGridOptions = {**table.dashGridOptions,
+                             "rowSelection": {"mode": "singleRow", "enableClickSelection": True}}
     return table
 
 

@@ -25,7 +25,8 @@ def layout(period=None, scope=None, lang=None, **_):
     card = data.scorecard(quarter, scope)
     history = data.history(quarter, scope)
     qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
-    n = int(card.table["rank"].max() or 1)
+    ranked = card.table["rank"].dropna()
+    n = int(ranked.max()) if len(ranked) else 0  # every unit may lack data (a month not yet uploaded)
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}", order=4),
@@ -35,7 +36,8 @@ def layout(period=None, scope=None, lang=None, **_):
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
             columnDefs=column_defs(card.table, card.scheme.pillars, lang, n),
             defaultColDef={"sortable": True, "resizable": True, "filter": True},
-            dashGridOptions={"domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank > {n - 3}"},
+            dashGridOptions={"domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
+                             if n > 3 else {},
                              "animateRows": False},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
