@@ -57,7 +57,8 @@ def _regions(codes: list[str]) -> str:
     if not codes:
         return "—"
     regions = regions_mod.default()
-    names = [regions[c].short_name if c in regions else c for c in codes]
+    names = [(regions[c].short_name if regions[c].level == "county" else regions[c].name) if c in regions else c
+             for c in codes]
     return "、".join(names) if len(names) <= 10 else f"{'、'.join(names[:8])} 等 {len(names)} 个地区"
 
 
@@ -103,7 +104,8 @@ def counts_line(report: IngestReport) -> str:
     if report.status not in ("dry_run", "committed"):
         return ""
     verb = "将" if report.status == "dry_run" else "已"
-    return f"{verb}新增 {report.inserted} 个、修订 {report.revised} 个（原值 → 新值见下表）、{report.unchanged} 个与库中相同"
+    revised = f"修订 {report.revised} 个（原值 → 新值见下表）" if report.revised else "修订 0 个"
+    return f"{verb}新增 {report.inserted} 个、{revised}、{report.unchanged} 个与库中相同"
 
 
 def preview_card(report: IngestReport, index: int) -> dmc.Paper:

@@ -235,7 +235,7 @@ def _convert_units(out: pd.DataFrame, units: pd.Series, column: str, catalogue: 
     keys = pd.DataFrame({"indicator": out["indicator"], "m": out[key], "unit": units})
     factors = []
     for ind, measure, unit in keys.drop_duplicates().itertuples(index=False):
-        if ind is None or measure is None:
+        if pd.isna(ind) or pd.isna(measure):  # the row already has an error for its indicator or measure
             continue
         target_unit = "%" if measure in PERCENT_MEASURES else catalogue[ind].unit
         factors.append((ind, measure, unit, cells.unit_factor(cells.norm(unit) or None, target_unit), target_unit))

@@ -7,7 +7,6 @@ dates as YYYY-MM (Excel turns a typed "2024-06" into a date).
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 
 from loaders.cells import CellError, clean_float, decode, norm
@@ -43,12 +42,16 @@ def read(name: str, data: bytes) -> tuple[list[Sheet], str]:
         text, encoding = decode(data)
     except CellError as exc:
         raise FileFormatError(str(exc)) from exc
-    return [Sheet(name=name, rows=read_csv_text(text))], encoding
+    try:
+        return [Sheet(name=name, rows=read_csv_text(text))], encoding
+    except csv.Error as exc:
+        raise FileFormatError(f"CSV 结构有误（{exc}）；请用 Excel 打开后重新另存为 CSV") from exc
 
 
 def read_csv_text(text: str) -> list[list[str]]:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR (old Mac line ends, stray bytes) ends a line
     rows = [[norm(c) for c in row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     return _trim(rows)
 
@@ -56,10 +59,12 @@ def read_csv_text(text: str) -> list[list[str]]:
 def read_xlsx(data: bytes) -> list[Sheet]:
     import openpyxl
 
+    # A damaged workbook fails deep inside zipfile, zlib, the XML parser or openpyxl with many exception types;
+    # whichever it is, the answer to the bureau is the same: the file is damaged, save it again.
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileFormatError(f"文件看起来是 .xlsx 但无法打开（{exc.__class__.__name__}）；请用 Excel 打开后重新另存为 .xlsx") from exc
+    except Exception as exc:  # noqa: BLE001
+        raise _damaged(exc) from exc
     sheets = []
     try:
         for ws in wb.worksheets:
@@ -67,9 +72,16 @@ def read_xlsx(data: bytes) -> list[Sheet]:
                 continue
             rows = [[_xlsx_cell(v) for v in row[:MAX_COLUMNS]] for row in ws.iter_rows(values_only=True)]
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
+    except Exception as exc:  # noqa: BLE001
+        raise _damaged(exc) from exc
     finally:
         wb.close()
     return [s for s in sheets if s.rows]
+
+
+def _damaged(exc: Exception) -> FileFormatError:
+    return FileFormatError(f"文件看起来是 .xlsx 但已损坏、无法读取（{exc.__class__.__name__}）；"
+                           "请用 Excel 打开后重新另存为 .xlsx 再上传")
 
 
 def _xlsx_cell(v) -> str:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
+from ui_helpers import login_as, login_form
 
 from layouts import ids
 from loaders import audit, demo
 from loaders.demo_data.monthly_report import WIDE_CODES, report_name, write_report_csv
 from loaders.ingest import ingest
 from loaders.store import Store
-from ui_helpers import login_as, login_form
 
 OUTPUT = Path(__file__).resolve().parent / "output"
 LONGNAN = "621200"
