@@ -6,7 +6,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import explain, pipeline
-from layouts import access, county_data, data, ids
+from layouts import access, county_data, data, grid_export, ids
 from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts.i18n import lang_of, period_label, t
@@ -15,6 +15,10 @@ from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2)
+
+GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
+grid_export.register(ids.COUNTY_GRID, "县区指标")
+grid_export.register(GAP_GRID, "进位所需")
 
 DEFAULT_TARGET_RANK = 10  # "进入全省前十" is how leaders put the question
 DEFAULT_SERIES = "FAI"
@@ -40,7 +44,8 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     return dmc.Stack(gap="md", children=[
         dcc.Store(id=ids.COUNTY_STATE, data=state),
         _title(code, quarter, prov, city, regions, lang),
-        _section(t("county_indicators", lang), _grid(code, quarter, cat, lang, n_prov, n_city)),
+        _section(t("county_indicators", lang), _grid(code, quarter, cat, lang, n_prov, n_city),
+                 grid_export.buttons(ids.COUNTY_GRID, lang)),
         dmc.Grid(gutter="md", children=[
             dmc.GridCol(_section(t("county_points_title", lang), *_points(code, quarter, lang)),
                         span={"base": 12, "md": 7}),
@@ -155,7 +160,8 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
         ]),
         dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
                   variant="light"),
-        view.gap_grid(rows, lang, f"{ids.COUNTY_GAPS}-grid"),
+        view.gap_grid(rows, lang, GAP_GRID),
+        grid_export.buttons(GAP_GRID, lang),
     )
 
 

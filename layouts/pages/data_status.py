@@ -7,12 +7,14 @@ import dash
 import dash_mantine_components as dmc
 
 from indicators.pipeline import ScopeError, units
-from layouts import data, ids, status
+from layouts import data, grid_export, ids, status
 from layouts.i18n import lang_of, period_label, t
 from loaders import catalogue
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/data", name="数据", order=9)
+
+grid_export.register(ids.DATA_COMPLETE_GRID, "报送完整性")
 
 
 def layout(scope=None, lang=None, **_):
@@ -47,6 +49,7 @@ def layout(scope=None, lang=None, **_):
                                                          missing=len(codes) * len(inds) - ok), size="sm"),
         dmc.Text(t("data_complete_note", lang), size="xs", c="dimmed"),
         status.completeness_grid(table, inds, lang, ids.DATA_COMPLETE_GRID),
+        grid_export.buttons(ids.DATA_COMPLETE_GRID, lang),
         dmc.Title(t("data_uploads_title", lang), order=5, mt="md"),
         status.uploads_grid(uploads, lang, ids.DATA_UPLOADS_GRID),
         *warnings,

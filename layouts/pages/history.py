@@ -6,10 +6,12 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from layouts import access, data, ids, status
+from layouts import access, data, grid_export, ids, status
 from loaders import audit, upload_check
 
 dash.register_page(__name__, path="/history", name="上报记录", order=11)
+
+grid_export.register(ids.HISTORY_GRID, "上报记录", role="uploader")
 
 SHOWN = 500
 
@@ -33,6 +35,7 @@ def layout(lang=None, **_):
             dcc.Download(id=ids.HISTORY_DOWNLOAD),
         ]),
         html.Div(id="history-grid-box", children=grid()),
+        grid_export.buttons(ids.HISTORY_GRID, "zh"),
         dmc.Modal(id=ids.HISTORY_CONFIRM, title="确认撤销上传", opened=False, children=dmc.Stack(gap="sm", children=[
             dmc.Text(id="history-confirm-text"),
             dmc.TextInput(id=ids.HISTORY_NOTE, label="撤销原因（记入审计日志）", placeholder="如：误传了上月文件"),

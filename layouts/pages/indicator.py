@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import pipeline
-from layouts import access, data, ids, slices
+from layouts import access, data, grid_export, ids, slices
 from layouts import indicator_view as view
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -16,6 +16,8 @@ from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3)
+
+grid_export.register(ids.IND_GRID, "指标数据")
 
 
 def _view(code, period, scope):
@@ -85,6 +87,7 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
                    dashGridOptions={"animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
                    style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
                    className="ag-theme-alpine"),
+        grid_export.buttons(ids.IND_GRID, lang),
     ])
 
 

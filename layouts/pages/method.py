@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import dcc
 
 from indicators.scheme import SchemeError
-from layouts import data, ids
+from layouts import data, grid_export, ids
 from layouts import method_view as view
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -15,6 +15,8 @@ from layouts.shell import scope_options
 from loaders import catalogue as catalogue_mod
 
 dash.register_page(__name__, path="/method", name="方法", order=6)
+
+grid_export.register(ids.METHOD_SCHEME_GRID, "评价方案")
 
 
 def layout(period=None, scope=None, lang=None, **_):
@@ -41,6 +43,7 @@ def layout(period=None, scope=None, lang=None, **_):
         dag.AgGrid(id=ids.METHOD_SCHEME_GRID, rowData=view.scheme_rows(card.scheme, card.result.weights, cat, lang),
                    columnDefs=view.scheme_columns(lang), defaultColDef={"resizable": True, "sortable": True},
                    dashGridOptions=grid_opts, style={"width": "100%"}, className="ag-theme-alpine"),
+        grid_export.buttons(ids.METHOD_SCHEME_GRID, lang),
         dmc.Title(t("method_weights", lang), order=5, mt="sm"),
         dmc.Text(t("method_weights_note", lang), size="sm", c="dimmed"),
         dcc.Graph(id=ids.METHOD_WEIGHTS_CHART,

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from indicators import pipeline
-from layouts import data, ids, slices
+from layouts import data, grid_export, ids, slices
 from layouts import targets_view as view
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -16,6 +16,8 @@ from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/targets", name="目标", order=5)
+
+grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长")
 
 
 def layout(period=None, scope=None, lang=None, **_):
@@ -75,4 +77,5 @@ def _midyear(prog, units, names, cat, quarter, scope, unit_word, lang):
                    dashGridOptions={"animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {})},
                    style={"width": "100%", **({} if len(rows) <= 20 else {"height": "560px"})},
                    className="ag-theme-alpine"),
+        grid_export.buttons(ids.TARGETS_MIDYEAR_GRID, lang),
     ])

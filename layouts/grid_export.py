@@ -1,0 +1,90 @@
+"""Export any grid as displayed (its filter and sort, its headers, its number formats) to .xlsx and to CSV.
+
+A page puts `buttons(GRID)` under a grid and calls `register(GRID, name)` once at import. The rows are the
+grid's own `virtualRowData` (what the person sees, after filtering and sorting); number formats come from
+the columns' d3 value formatters, so they are declared once, for the screen, and reused for Excel.
+"""
+
+import re
+
+import dash
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc
+
+from layouts import access, data, ids
+from layouts.export import Column, to_csv, to_xlsx
+from layouts.i18n import lang_of, period_label, t
+from layouts.shell import state_from_search
+from loaders import audit
+
+D3_TO_EXCEL = {".0f": "0", ".1f": "0.0", ".2f": "0.00", "+.1f": "+0.0;-0.0;0.0", "+.2f": "+0.00;-0.00;0.00",
+               ",.0f": "#,##0", ",.1f": "#,##0.0", ",.2f": "#,##0.00", ".1%": "0.0%", ".0%": "0%"}
+LINK = re.compile(r"^\[(.*)\]\([^)]*\)$")  # markdown links in cells ([武都区](/county/621202)) export as text
+
+
+def _flat(defs: list[dict]) -> list[dict]:
+    out = []
+    for d in defs or []:
+        out += _flat(d["children"]) if "children" in d else [d]
+    return out
+
+
+def columns_of(defs: list[dict]) -> list[Column]:
+    """Exportable columns: those with a field and no picture renderer (sparklines and interval bars are skipped)."""
+    cols = []
+    for d in _flat(defs):
+        if not d.get("field") or d.get("cellRenderer") or d.get("hide"):
+            continue
+        fmt = "General"
+        formatter = (d.get("valueFormatter") or {}).get("function", "")
+        m = re.search(r"d3\.format\('([^']+)'\)", formatter)
+        if m:
+            fmt = D3_TO_EXCEL.get(m.group(1), "General")
+        header = d.get("headerName") or d["field"]
+        cols.append(Column(d["field"], header, "", fmt, max(8, min(40, int(d.get("width") or 120) // 8))))
+    return cols
+
+
+def _cell(v):
+    if isinstance(v, str):
+        m = LINK.match(v)
+        return m.group(1) if m else v
+    if isinstance(v, (list, dict)):
+        return ""
+    return v
+
+
+def frame_of(rows: list[dict], columns: list[Column]) -> pd.DataFrame:
+    return pd.DataFrame([{c.field: _cell(r.get(c.field)) for c in columns} for r in rows or []],
+                        columns=[c.field for c in columns])
+
+
+def buttons(grid_id: str, lang: str) -> dmc.Group:
+    return dmc.Group(gap="xs", className="no-print", children=[
+        dmc.Button(t("export_xlsx", lang), id=f"{grid_id}-xlsx", size="xs", variant="light"),
+        dmc.Button(t("export_csv", lang), id=f"{grid_id}-csv", size="xs", variant="light"),
+        dcc.Download(id=f"{grid_id}-download"),
+    ])
+
+
+def register(grid_id: str, name: str, role: str = "viewer") -> None:
+    """One export callback for one grid (call at page import)."""
+    def export(_xlsx, _csv, rows, defs, search):
+        st = state_from_search(search)
+        lang = lang_of(st["lang"])
+        cols = columns_of(defs)
+        frame = frame_of(rows, cols)
+        period = st["period"] or ""
+        stem = "_".join(p for p in (name, period, (st["scope"] or "").replace(":", "_")) if p)
+        csv = ctx.triggered_id == f"{grid_id}-csv"
+        audit.record(data.store(), "export", user=access.current().name, target=stem,
+                     detail=f"{'csv' if csv else 'xlsx'} {len(frame)} 行")
+        if csv:
+            return dcc.send_bytes(to_csv(frame, cols), f"{stem}.csv")
+        title = f"{name} {period_label(period, lang) if period else ''}".strip()
+        return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{stem}.xlsx")
+    export.__name__ = f"export_{grid_id.replace('-', '_')}"
+    dash.callback(Output(f"{grid_id}-download", "data"), Input(f"{grid_id}-xlsx", "n_clicks"),
+                  Input(f"{grid_id}-csv", "n_clicks"), State(grid_id, "virtualRowData"), State(grid_id, "columnDefs"),
+                  State(ids.LOCATION, "search"), prevent_initial_call=True)(access.requires(role)(export))
