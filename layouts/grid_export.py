@@ -20,6 +20,7 @@ from loaders import audit
 
 D3_TO_EXCEL = {".0f": "0", ".1f": "0.0", ".2f": "0.00", "+.1f": "+0.0;-0.0;0.0", "+.2f": "+0.00;-0.00;0.00",
                ",.0f": "#,##0", ",.1f": "#,##0.0", ",.2f": "#,##0.00", ".1%": "0.0%", ".0%": "0%"}
+PICTURES = ("RankInterval", "Sparkline")  # cell renderers that draw rather than print a value
 LINK = re.compile(r"^\[(.*)\]\([^)]*\)$")  # markdown links in cells ([武都区](/county/621202)) export as text
 
 
@@ -34,7 +35,7 @@ def columns_of(defs: list[dict]) -> list[Column]:
     """Exportable columns: those with a field and no picture renderer (sparklines and interval bars are skipped)."""
     cols = []
     for d in _flat(defs):
-        if not d.get("field") or d.get("cellRenderer") or d.get("hide"):
+        if not d.get("field") or d.get("cellRenderer") in PICTURES or d.get("hide"):
             continue
         fmt = "General"
         formatter = (d.get("valueFormatter") or {}).get("function", "")

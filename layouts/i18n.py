@@ -30,6 +30,7 @@ TEXT = {
     "role_uploader": ("上报", "uploader"),
     "role_admin": ("管理", "admin"),
     "logout": ("退出", "Log out"),
+    "print": ("打印", "Print"),
     "rank": ("名次", "Rank"),
     "region": ("地区", "Region"),
     "score": ("综合得分", "Composite score"),

@@ -7,6 +7,7 @@ VINTAGE = "hdr-vintage"
 TITLE = "hdr-title"
 NAV = "hdr-nav"
 USER = "hdr-user"
+PRINT = "hdr-print"
 LOGOUT = "hdr-logout"
 LOCATION = "_pages_location"  # Dash Pages' own location: its search string carries the state
 

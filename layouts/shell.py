@@ -60,6 +60,7 @@ def header() -> html.Header:
                            w=170, size="sm", searchable=True),
                 dmc.SegmentedControl(id=ids.LANG, value=DEFAULT_LANG, size="sm",
                                      data=[{"value": "zh", "label": "中文"}, {"value": "en", "label": "EN"}]),
+                dmc.Button(t("print", DEFAULT_LANG), id=ids.PRINT, size="sm", variant="default"),
             ]),
         ]),
         dmc.Group(justify="space-between", wrap="wrap", children=[
@@ -86,9 +87,12 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
         Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
-        Output(ids.USER, "children"),
+        Output(ids.USER, "children"), Output(ids.PRINT, "children"),
         Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
     )(relabel)
+    # in the browser only (assets/print.js): every grid row onto the paper, then the print dialog
+    app.clientside_callback("function(n) { if (n) { window.monitorPrint(); } return ''; }",
+                            Output(ids.PRINT, "title"), Input(ids.PRINT, "n_clicks"), prevent_initial_call=True)
 
 
 def user_box(account, lang: str) -> list:
@@ -133,4 +137,4 @@ def relabel(search, pathname):
         vintage = (f"{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
                    else f"{t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
     return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),
-            user_box(account, lang))
+            user_box(account, lang), t("print", lang))

@@ -130,7 +130,7 @@ def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
         status, body = page(c, path)
         assert status == 200 and "无权访问" in body and "需要“" in body and "rank-grid" not in body
     nav = post(c, "..hdr-nav.children...hdr-title.children...hdr-simulated.children...hdr-vintage.children..."
-                  "hdr-period.data...hdr-scope.data...hdr-user.children..",
+                  "hdr-period.data...hdr-scope.data...hdr-user.children...hdr-print.children..",
                [{"id": ids.LOCATION, "property": "search", "value": ""}],
                [{"id": ids.LOCATION, "property": "pathname", "value": "/"}])
     nav = text(nav)

@@ -139,3 +139,38 @@ def test_indicator_page_in_chromium(dash_duo, demo_store):
     dash_duo.wait_for_contains_text(f"#{ids.IND_TITLE}", "Fixed-asset investment", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.IND_GRID}", "Rank", timeout=20)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
+
+
+ROW_COUNT = "return document.querySelectorAll('#{grid} .ag-center-cols-container .ag-row').length"
+
+
+@pytest.mark.browser
+def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store):
+    """86 counties scroll inside the grid on screen; on paper all 86 rows appear, the controls do not, and the
+    period and data version stay in the header."""
+    import base64
+    import time
+
+    login_as(dash_duo, demo_store)
+    driver = dash_duo.driver
+    driver.set_window_size(1440, 1000)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/indicator/FAI?period=2026Q3", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.IND_GRID}", "所属市州", timeout=30)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) > 5)
+    assert driver.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) < 86  # virtual rows on screen
+    driver.execute_script("window.monitorPreparePrint()")  # what the 打印 button and Ctrl+P run first
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) == 86)
+    time.sleep(0.5)  # flex columns re-laid for the paper width
+    right = "const g = document.getElementById(arguments[0]).getBoundingClientRect(); return Math.max(...Array.from(" \
+            "document.querySelectorAll('#' + arguments[0] + ' .ag-header-cell')).map(c => c.getBoundingClientRect().right))" \
+            " <= g.right + 1"
+    assert driver.execute_script(right, ids.IND_GRID)  # the last column ends inside the grid: nothing cut
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not any(dash_duo.find_element(f"#{i}").is_displayed() for i in (ids.NAV, ids.PERIOD, ids.PRINT))
+    assert "数据版本" in dash_duo.find_element(f"#{ids.VINTAGE}").text
+    assert "2026年1-9月" in dash_duo.find_element(f"#{ids.IND_TITLE}").text
+    OUTPUT.mkdir(exist_ok=True)
+    driver.save_screenshot(str(OUTPUT / "indicator_fai_print_media.png"))
+    pdf = base64.b64decode(driver.print_page())
+    (OUTPUT / "indicator_fai_print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 3
