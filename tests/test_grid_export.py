@@ -7,11 +7,11 @@ import json
 import re
 
 import openpyxl
+from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts
 
 from app import create_app
 from layouts import grid_export, ids
 from loaders import audit
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts
 
 DEFS = [
     {"field": "name", "headerName": "地区", "width": 120},
