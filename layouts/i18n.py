@@ -190,6 +190,8 @@ TEXT = {
     "indicator_note": ("数据来源：{source}；{n}/{total} 个单位有数据。{desc}", "Source: {source}; {n} of {total} units have data. {desc}"),
     "indicator_ranked": ("排序（灰线为全省中位数，绿线为目标）", "Ranked (grey: province median; green: target)"),
     "indicator_distribution": ("分布", "Distribution"),
+    "indicator_tiles": ("方块图（按地理位置排布，绿色为较好）", "Tile map (laid out by location; green is better)"),
+    "indicator_rank_word": ("第{}名", "#{}"),
     "indicator_series": ("走势（上年与本年，可选 5 个县区）", "Trend, last year and this year (up to 5 units)"),
     "indicator_table": ("数据表", "Data table"),
     "indicator_median": ("全省中位数", "Province median"),

@@ -5,8 +5,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.ranking import rank
+from layouts import tile_map
 from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS
 from layouts.i18n import fmt_number, period_label, t
+from loaders import regions as regions_mod
 
 DEFAULT_CODE = "FAI"
 MAX_SERIES = 5
@@ -57,6 +59,20 @@ def values_at(obs: pd.DataFrame, ind, period: str, units: list[str], names: dict
     out["value"] = by[main_measure(ind)].reindex(units)
     out["rank"] = rank(out["value"] * (-1 if ind.direction == -1 else 1))
     return out
+
+
+def tile_map_figure(frame: pd.DataFrame, ind, scope: str, title: str, lang: str = "zh") -> go.Figure:
+    """The comparison set's units as tiles coloured by the indicator (green = better, whatever its direction)."""
+    regions = regions_mod.default()
+    units = [regions[c] for c in frame.index]
+    table = pd.DataFrame({"score": frame["value"], "rank": frame["rank"]}, index=frame.index)
+    tiles = tile_map.tiles(units, table, layout_key=scope.removeprefix("city:") if scope.startswith("city:") else None)
+    small = len(units) > 20
+    measure = main_measure(ind)
+    return tile_map.tile_figure(tiles, title=title, colour_title=unit_of(ind, measure, lang),
+                                rank_word=t("indicator_rank_word", lang), reverse=ind.direction == -1,
+                                detail=not small, tile_px=34 if small else 84, font_size=9 if small else 12,
+                                value_format="{:.1f}" if measure != "cum_level" else "{:,.0f}")
 
 
 def median_of(obs: pd.DataFrame, ind, period: str, peers: list[str]) -> float:

@@ -108,10 +108,12 @@ def tiles(units: list, table: pd.DataFrame, layout_key: str | None = None) -> pd
 
 
 def tile_figure(t: pd.DataFrame, *, title: str, colour_title: str, rank_word: str, highlight: str | None = None,
-                tile_px: int = 84, font_size: int = 12) -> go.Figure:
+                tile_px: int = 84, font_size: int = 12, detail: bool = True, reverse: bool = False,
+                value_format: str = "{:.1f}") -> go.Figure:
     """The tiles as a heatmap (empty cells blank): name, score and rank written on each tile, a
     continuous colour scale with its legend, the full name on hover, `highlight` outlined.
-    `rank_word` formats a rank, e.g. "第{}名"; customdata holds the region code for clicks."""
+    `rank_word` formats a rank, e.g. "第{}名"; customdata holds the region code for clicks. Small tiles
+    (`detail=False`) carry only the name; `reverse` colours low values green (indicators where lower is better)."""
     rows, cols = int(t["row"].max()) + 1, int(t["col"].max()) + 1
     z = np.full((rows, cols), np.nan)
     text = np.full((rows, cols), "", dtype=object)
@@ -120,8 +122,8 @@ def tile_figure(t: pd.DataFrame, *, title: str, colour_title: str, rank_word: st
     for r in t.itertuples():
         z[r.row, r.col] = r.score
         rank = "" if pd.isna(r.rank) else rank_word.format(int(r.rank))
-        score = "—" if pd.isna(r.score) else f"{r.score:.1f}"
-        text[r.row, r.col] = f"<b>{r.label}</b><br>{score}<br>{rank}"
+        score = "—" if pd.isna(r.score) else value_format.format(r.score)
+        text[r.row, r.col] = f"<b>{r.label}</b><br>{score}<br>{rank}" if detail else r.label
         hover[r.row, r.col] = f"{r.name}<br>{colour_title} {score}<br>{rank}"
         codes[r.row, r.col] = r.code
     scores = t["score"].dropna()
@@ -130,7 +132,7 @@ def tile_figure(t: pd.DataFrame, *, title: str, colour_title: str, rank_word: st
         lo, hi = lo - 1, hi + 1
     fig = go.Figure(go.Heatmap(
         z=z, text=text, texttemplate="%{text}", textfont={"size": font_size}, hovertext=hover, customdata=codes,
-        hovertemplate="%{hovertext}<extra></extra>", hoverongaps=False, colorscale=COLOURSCALE, zmin=lo, zmax=hi,
+        hovertemplate="%{hovertext}<extra></extra>", hoverongaps=False, colorscale=COLOURSCALE + ("_r" if reverse else ""), zmin=lo, zmax=hi,
         xgap=4, ygap=4, colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 12, "len": 0.9}))
     if highlight is not None and (t["code"] == highlight).any():
         h = t[t["code"] == highlight].iloc[0]

@@ -1,6 +1,7 @@
 """指标 (indicator page): one indicator across the comparison set as plain functions on the demo province, then the
 page in real chromium: open /indicator/FAI from a URL, switch indicator, laptop and phone width."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,12 @@ def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store
     pdf = base64.b64decode(driver.print_page())
     (OUTPUT / "indicator_fai_print.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 3
+
+
+def test_tile_map_colours_better_green_whatever_the_direction(fai):
+    frame = fai[1]
+    heat = view.tile_map_figure(frame, CAT["FAI"], LONGNAN, "t").data[0]
+    texts = [x for row in heat.text for x in row if x]
+    assert len(texts) == 9 and any("两当" in x and "第1名" in x for x in texts)
+    flipped = view.tile_map_figure(frame, dataclasses.replace(CAT["FAI"], direction=-1), LONGNAN, "t")
+    assert [c for _, c in flipped.data[0].colorscale] == [c for _, c in reversed(heat.colorscale)]

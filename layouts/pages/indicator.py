@@ -69,6 +69,9 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
                           config=graph_config(lang, f"{ind.code}_{quarter}_ranked")),
             ]),
             dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
+                dmc.Text(t("indicator_tiles", lang), fw=600, size="sm"),
+                dcc.Graph(id=ids.IND_TILES, figure=view.tile_map_figure(frame, ind, scope, "", lang),
+                          config=graph_config(lang, f"{ind.code}_{quarter}_tiles")),
                 dmc.Text(t("indicator_distribution", lang), fw=600, size="sm"),
                 dcc.Graph(id=ids.IND_HIST, figure=view.histogram(frame, ind, median, lang),
                           config=graph_config(lang, f"{ind.code}_{quarter}_distribution")),
