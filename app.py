@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     store = Store(get_settings().database_url)
     ensure_demo(store)
     app = create_app(store)
+    data.enable_warming()
     print(f"监测平台已启动：http://{args.host}:{args.port}", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
 

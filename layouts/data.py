@@ -5,6 +5,8 @@ page never shows stale numbers and never recomputes unchanged ones.
 """
 
 import datetime as dt
+import logging
+import threading
 from functools import lru_cache
 
 from indicators import pipeline
@@ -12,6 +14,10 @@ from loaders.store import Store, default_closing_date
 
 _STORE: Store | None = None
 HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
+# What leaders open first: the province's counties (排名), the 14 prefectures and Longnan (总览).
+WARM_SCOPES = ("province", "prefectures", "city:621200")
+_warm = {"enabled": False, "lock": threading.Lock()}
+log = logging.getLogger(__name__)
 
 
 def use_store(store: Store) -> None:
@@ -92,3 +98,36 @@ def uploads_summary() -> dict:
     simulated = bool(len(committed)) and bool(committed.loc[committed["status"] == "committed", "simulated"].any())
     latest = up.iloc[0].to_dict() if len(up) else None
     return {"latest": latest, "simulated": simulated, "version": version()}
+
+
+# ---------------------------------------------------------------- warming the caches
+
+def enable_warming() -> None:
+    """Serve mode: after start and after every change, compute what leaders open first in a background thread."""
+    _warm["enabled"] = True
+    changed()
+
+
+def changed() -> None:
+    """Call after a commit, rollback or closing-date change (the caches are keyed by data version already)."""
+    if not _warm["enabled"] or not _warm["lock"].acquire(blocking=False):
+        return
+
+    def run():
+        try:
+            warm()
+        except Exception:  # a failed warm-up only means the first request computes it
+            log.exception("warming the caches failed")
+        finally:
+            _warm["lock"].release()
+    threading.Thread(target=run, name="warm-caches", daemon=True).start()
+
+
+def warm(quarter: str | None = None, scopes=WARM_SCOPES) -> None:
+    """The default quarter's scorecards and their eight-quarter history for the scopes pages open first."""
+    quarter = quarter or default_quarter()
+    if quarter is None:
+        return
+    for scope in scopes:
+        scorecard(quarter, scope)
+        history(quarter, scope)

@@ -98,6 +98,7 @@ def rollback(_n, rows, note):
     except (LookupError, ValueError) as exc:
         audit.record(store, "rollback", user=user, outcome=audit.FAILED, target=upload_id, detail=str(exc))
         return False, dmc.Alert(str(exc), color="yellow"), dash.no_update
+    data.changed()
     audit.record(store, "rollback", user=user, target=upload_id, detail=f"{row['file_name']} {note or ''}".strip())
     msg = dmc.Alert(f"已撤销上传 #{upload_id}（{row['file_name']}）；之前的版本已恢复，各页面已按恢复后的数据计算。",
                     color="green", id="history-done")

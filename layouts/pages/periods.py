@@ -114,6 +114,7 @@ def save_closing(_n, period_text, date_text, reason):
         return dmc.Alert("请填写原因（记入审计日志）", color="red"), dash.no_update
     store, user = data.store(), access.current().name
     store.set_closing_date(period, date, user=user, reason=reason.strip())
+    data.changed()
     audit.record(store, "closing_date", user=user, target=period, detail=f"{date} {reason.strip()}")
     return dmc.Alert(f"{period_label(period)} 的关库日期已设为 {date}", color="green"), _closing_grid()
 
@@ -180,6 +181,7 @@ def save_targets(_n, rows, year, indicator, reason):
         return dmc.Alert("没有改动", color="yellow"), dash.no_update
     name = f"网页修改目标_{year}_{indicator}.csv"
     report = ingest(content, store, name=name, user=user, note=(reason or "").strip() or "网页修改目标")
+    data.changed()
     audit.record(store, "targets", user=user, outcome=audit.OK if report.ok else audit.FAILED,
                  target=report.upload_id or name, detail=f"{indicator} {year}：{report.inserted + report.revised} 个目标")
     fresh = target_rows(store.targets(years=[year], indicators=[indicator]), year, indicator)

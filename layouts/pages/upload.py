@@ -96,6 +96,7 @@ def commit(n_clicks, contents, names, period_text, reason):
             audit.record(data.store(), "upload", user=account.name, outcome=audit.OK if r.ok else audit.FAILED,
                          target=r.upload_id or r.file,
                          detail=f"{r.file}：新增 {r.inserted} 修订 {r.revised} 未变 {r.unchanged} 错误 {len(r.errors)}")
+    data.changed()
     done = [r for r in reports if r.status == "committed"]
     msg = (f"已写入 {len(done)} 个文件（上传 {'、'.join(f'#{r.upload_id}' for r in done)}）；各页面已按新数据计算。"
            "如有误，可在“上报记录”中撤销。") if done else "没有写入任何文件。"

@@ -1,0 +1,130 @@
+"""The bureau's pages as plain functions and over HTTP: closing dates (admins only, they lock a period), targets
+edited in the grid (a new targets version), the upload preview (writes nothing), the session's idle timeout,
+and a server error that shows no stack trace."""
+
+import datetime as dt
+import importlib
+import json
+import re
+
+import pytest
+from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, component_text
+
+from app import create_app
+from layouts import access, data, ids, login
+from loaders import audit
+from loaders.demo import DEMO_DIR
+from loaders.ingest import ingest
+from loaders.store import is_closed
+
+
+@pytest.fixture
+def app(duck):
+    add_test_accounts(duck)
+    assert ingest(DEMO_DIR / "targets_2026.csv", duck).status == "committed"
+    return create_app(duck, secret=TEST_SECRET)
+
+
+@pytest.fixture
+def periods(app):
+    return importlib.import_module("layouts.pages.periods")  # pages register themselves once an app exists
+
+
+@pytest.fixture
+def upload(app):
+    return importlib.import_module("layouts.pages.upload")
+
+
+def client(app, name):
+    c = app.server.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
+    assert c.post("/login", data={"csrf": token, "username": name, "password": TEST_PASSWORD}).status_code == 302
+    return c
+
+
+def test_admin_sets_a_closing_date_and_the_period_locks_or_opens(app, duck, periods):
+    with as_user(app, duck, "admin"):
+        bad = periods.save_closing(1, "2026年13月", "2026-12-08", "x")[0]
+        assert "无法识别" in component_text(bad)
+        no_reason = periods.save_closing(1, "2026-11", "2026-12-08", "")[0]
+        assert "请填写原因" in component_text(no_reason)
+        ok, grid = periods.save_closing(1, "2026-11", "2026-12-08", "省局通知延后关库")
+    assert "2026年1-11月 的关库日期已设为 2026-12-08" in component_text(ok)
+    assert duck.closing_map()["2026-11"] == dt.date(2026, 12, 8)
+    assert not is_closed("2026-11", duck.closing_map(), dt.date(2026, 12, 7))
+    assert audit.entries(duck, action="closing_date").iloc[0]["target"] == "2026-11"
+    assert "省局通知延后关库" in json.dumps(grid.rowData, ensure_ascii=False)
+
+
+def test_an_uploader_cannot_move_a_closing_date(app, duck):
+    c = client(app, "bureau")
+    output = next(k for k in app.callback_map if k.startswith(f"..{ids.PERIODS_MESSAGE}.children"))
+    body = {"output": output, "outputs": [{"id": ids.PERIODS_MESSAGE, "property": "children"},
+                                          {"id": "periods-grid-box", "property": "children"}],
+            "inputs": [{"id": ids.PERIODS_SAVE, "property": "n_clicks", "value": 1}],
+            "state": [{"id": ids.PERIODS_PERIOD, "property": "value", "value": "2026-09"},
+                      {"id": ids.PERIODS_DATE, "property": "value", "value": "2027-01-01"},
+                      {"id": ids.PERIODS_REASON, "property": "value", "value": "重开"}],
+            "changedPropIds": [f"{ids.PERIODS_SAVE}.n_clicks"]}
+    r = c.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 403 and "需要“管理”权限" in r.get_json()["error"]
+    assert "2026-09" not in duck.closing_map()
+
+
+def test_targets_edited_in_the_grid_become_a_new_version(app, duck, periods):
+    with as_user(app, duck, "bureau"):
+        rows = periods.show_targets("2026", "FAI")
+        lixian = next(r for r in rows if r["code"] == "621226")
+        before = lixian["growth"]
+        assert periods.changed_targets_csv(rows, rows, 2026, "FAI") is None
+        lixian["growth"] = before + 2
+        card, fresh = periods.save_targets(1, rows, "2026", "FAI", "市政府调整年度目标")
+    assert "已写入" in component_text(card) and "修订 1 个" in component_text(card)
+    assert next(r for r in fresh if r["code"] == "621226")["growth"] == before + 2
+    latest = duck.uploads(limit=1).iloc[0]
+    assert (latest["kind"], latest["file_name"], latest["note"]) == ("targets", "网页修改目标_2026_FAI.csv",
+                                                                     "市政府调整年度目标")
+    assert audit.entries(duck, action="targets").iloc[0]["user_name"] == "bureau"
+
+
+def test_preview_writes_nothing_and_shows_what_would_change(app, duck, upload):
+    text = (DEMO_DIR / "targets_2026.csv").read_text(encoding="utf-8").replace("621226,礼县,2026,FAI,growth,",
+                                                                             "621226,礼县,2026,FAI,growth,1")
+    contents = "data:text/csv;base64," + __import__("base64").b64encode(text.encode()).decode()
+    version = duck.data_version()
+    with as_user(app, duck, "bureau"):
+        cards, disabled = upload.preview([contents], None, None, ["..\\targets.csv"])
+    shown = component_text(cards)
+    assert duck.data_version() == version and not disabled
+    assert "可以写入" in shown and "将新增 0 个、修订 1 个" in shown and "targets.csv" in shown and ".." not in shown
+
+
+def test_idle_session_expires_and_is_logged(app, duck, monkeypatch):
+    c = client(app, "leader")
+    assert c.get("/_dash-layout").status_code == 200
+    later = login.time.time() + (login.IDLE_MINUTES + 1) * 60
+    monkeypatch.setattr(login.time, "time", lambda: later)
+    r = c.get("/_dash-layout")
+    assert r.status_code == 401 and r.get_json() == {"error": "登录已超时，请重新登录"}
+    assert audit.entries(duck, action="logout").iloc[0]["detail"] == "idle timeout"
+    assert c.get("/rankings").status_code == 302  # the page sends the person to the login form
+
+
+def test_a_server_error_shows_a_reference_not_a_stack_trace(app, duck):
+    c = client(app, "leader")
+    body = {"output": "rank-download.data", "outputs": {"id": "rank-download", "property": "data"},
+            "inputs": [{"id": ids.RANK_EXPORT_XLSX, "property": "n_clicks", "value": 1},
+                       {"id": ids.RANK_EXPORT_CSV, "property": "n_clicks", "value": None}],
+            "state": [{"id": ids.LOCATION, "property": "search", "value": 12345}],  # not a query string
+            "changedPropIds": [f"{ids.RANK_EXPORT_XLSX}.n_clicks"]}
+    r = c.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 500 and "服务器内部错误（编号" in r.get_json()["error"]
+    assert "Traceback" not in text and ".py" not in text
+
+
+def test_page_roles_cover_every_bureau_page():
+    assert {p: access.page_role(p) for p in ("/", "/upload", "/history", "/periods", "/audit", "/county/621226")} == {
+        "/": "viewer", "/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin",
+        "/county/621226": "viewer"}
+    assert data.WARM_SCOPES[0] == "province"
