@@ -8,9 +8,10 @@ import argparse
 from pathlib import Path
 
 import dash
+import plotly.io as pio
 from dash import Dash
 
-from layouts import access, data, instance, login, shell
+from layouts import access, data, figures, instance, login, shell
 from loaders import audit, demo
 from loaders.settings import get_settings
 from loaders.store import Store
@@ -24,6 +25,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
     store = store or Store(get_settings().database_url)
     store.create_schema()
     data.use_store(store)
+    pio.templates.default = figures.TEMPLATE
     app = Dash(__name__, title="县域经济高质量发展监测平台", use_pages=True,
                pages_folder=str(ROOT / "layouts" / "pages"), assets_folder=str(ROOT / "assets"),
                serve_locally=True, suppress_callback_exceptions=True)

@@ -411,6 +411,9 @@ def profile_page(app, router: dict, url: str, top: int = 15) -> str:
     the project's functions by cumulative time, then every function by own time."""
     path, _, query = url.partition("?")
     client = app.server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"csrf": token, "username": "bench", "password": BENCH_PASSWORD})
     body = router_payload(router, path, "?" + query if query else "")
     prof = cProfile.Profile()
     t0 = time.perf_counter()

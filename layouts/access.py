@@ -74,6 +74,18 @@ def may_see_county(account: Account, code: str, regions: regions_mod.Regions | N
     return code in account.scope or regions.city_of(code) in account.scope
 
 
+def upload_regions(account: Account, regions: regions_mod.Regions | None = None) -> set[str] | None:
+    """Regions a scoped uploader may send figures for (its counties, and a prefecture's 全市 row); None = any."""
+    if not account.scope:
+        return None
+    regions = regions or regions_mod.default()
+    out = set(account.scope)
+    for code in account.scope:
+        if code in regions and regions[code].level == "prefecture":
+            out |= {c.code for c in regions.counties_of(code)}
+    return out
+
+
 def refusal(account: Account | None, view: View, regions: regions_mod.Regions | None = None) -> str | None:
     """None when the account may have the view, else the reason in Chinese."""
     if account is None:

@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from indicators import pipeline, progress
 from layouts import attention, data, ids, tile_map
+from layouts.figures import TEMPLATE
 from layouts.i18n import fmt_change, period_label, t
 from layouts.kpi_cards import HEADLINE
 from layouts.plotly_locale import graph_config
@@ -107,7 +108,7 @@ def trend_figure(history: dict, home: str, lang: str = "zh") -> go.Figure:
     fig.add_trace(go.Scatter(x=x, y=scores, name=t("score", lang), mode="lines+markers",
                              line={"color": "#495057", "width": 1.5},
                              hovertemplate="%{x}<br>" + t("score", lang) + " %{y:.2f}<extra></extra>"), row=2, col=1)
-    fig.update_layout(template="plotly_white", height=300, margin={"l": 44, "r": 10, "t": 30, "b": 40},
+    fig.update_layout(template=TEMPLATE, height=300, margin={"l": 44, "r": 10, "t": 30, "b": 40},
                       title={"text": t("cockpit_trend", lang), "font": {"size": 13}}, showlegend=False)
     fig.update_xaxes(tickfont={"size": 10}, fixedrange=True, tickangle=0)
     fig.update_yaxes(title={"text": t("rank", lang), "font": {"size": 11}}, range=[n + 1.5, -0.5],

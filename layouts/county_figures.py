@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from indicators import progress
 from layouts.county_view import YI
-from layouts.figures import INTERVAL_COLOUR, STATUS_COLOURS
+from layouts.figures import INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import t
 
 MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -34,7 +34,7 @@ def _points_text(v: float) -> str:
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(template="plotly_white", height=height, margin={"l": 10, "r": 20, "t": 70, "b": 30},
+    fig.update_layout(template=TEMPLATE, height=height, margin={"l": 10, "r": 20, "t": 70, "b": 30},
                       title={"text": title, "font": {"size": 14}, "x": 0.01, "xanchor": "left", "y": 0.97,
                              "yanchor": "top"}, separators=".,")
     return fig

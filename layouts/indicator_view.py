@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from indicators.ranking import rank
 from layouts import tile_map
-from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS
+from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, period_label, t
 from loaders import regions as regions_mod
 
@@ -61,8 +61,14 @@ def values_at(obs: pd.DataFrame, ind, period: str, units: list[str], names: dict
     return out
 
 
-def tile_map_figure(frame: pd.DataFrame, ind, scope: str, title: str, lang: str = "zh") -> go.Figure:
-    """The comparison set's units as tiles coloured by the indicator (green = better, whatever its direction)."""
+MAX_TILES = 300  # a province has at most ~120 county-level units; beyond that tiles are too small to read
+
+
+def tile_map_figure(frame: pd.DataFrame, ind, scope: str, title: str, lang: str = "zh") -> go.Figure | None:
+    """The comparison set's units as tiles coloured by the indicator (green = better, whatever its direction);
+    None for a comparison set too large to draw as tiles."""
+    if len(frame) > MAX_TILES:
+        return None
     regions = regions_mod.default()
     units = [regions[c] for c in frame.index]
     table = pd.DataFrame({"score": frame["value"], "rank": frame["rank"]}, index=frame.index)
@@ -136,7 +142,7 @@ def ranked_bar(frame: pd.DataFrame, ind, median: float, target: float | None, la
         _vline(fig, target, TARGET_COLOUR, f"{t('indicator_target', lang)} {fmt_number(target, 1)}", "dot",
                ranked["value"], below=True, shift=18)
     fig.update_layout(
-        template="plotly_white", height=max(320, 17 * len(ranked) + 120), showlegend=False,
+        template=TEMPLATE, height=max(320, 17 * len(ranked) + 120), showlegend=False,
         margin={"l": 10, "r": 10, "t": 60, "b": 56},
         xaxis={"title": {"text": _axis_title(ind, measure, lang), "standoff": 4}, "side": "top", "zeroline": True,
                "zerolinecolor": "#adb5bd"},
@@ -152,7 +158,7 @@ def histogram(frame: pd.DataFrame, ind, median: float, lang: str = "zh") -> go.F
                                  opacity=0.8, hovertemplate="%{x}<br>" + t("indicator_count", lang) + " %{y}<extra></extra>"))
     if median == median:
         _vline(fig, median, MEDIAN_COLOUR, f"{t('indicator_median', lang)} {fmt_number(median, 1)}", "dash", values)
-    fig.update_layout(template="plotly_white", height=300, margin={"l": 10, "r": 10, "t": 30, "b": 40},
+    fig.update_layout(template=TEMPLATE, height=300, margin={"l": 10, "r": 10, "t": 30, "b": 40},
                       bargap=0.05, xaxis={"title": _axis_title(ind, measure, lang)},
                       yaxis={"title": t("indicator_count", lang), "dtick": 1 if len(values) <= 20 else None})
     return fig
@@ -184,7 +190,7 @@ def series_figure(obs: pd.DataFrame, ind, selected: list[str], names: dict[str, 
                                  marker={"size": 5}, connectgaps=False,
                                  hovertemplate="%{fullData.name}<br>%{customdata}<br>%{y:,.1f}<extra></extra>"))
     fig.update_layout(
-        template="plotly_white", height=340, margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        template=TEMPLATE, height=340, margin={"l": 10, "r": 10, "t": 30, "b": 40},
         legend={"orientation": "h", "y": -0.18, "x": 0},
         xaxis={"type": "date", "tickformat": "%Y-%m", "dtick": "M3"},
         yaxis={"title": _axis_title(ind, measure, lang), "zeroline": True, "zerolinecolor": "#adb5bd"})

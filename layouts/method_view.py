@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from indicators.scheme import Scheme, SchemeIndicator
 from indicators.weights import WEIGHTINGS
+from layouts.figures import TEMPLATE
 from layouts.i18n import fmt_number, t
 
 # A rank interval wider than this many places means the rank alone should not be read literally
@@ -99,7 +100,7 @@ def weights_figure(weights: pd.DataFrame, names: dict[str, str], lang: str = "zh
                              marker_color=WEIGHT_COLOURS[col],
                              hovertemplate="%{y}<br>" + t(f"method_weights_{col}", lang) + " %{x:.1f}%<extra></extra>"))
     fig.update_layout(
-        barmode="group", template="plotly_white", height=max(360, 36 * len(labels) + 120),
+        barmode="group", template=TEMPLATE, height=max(360, 36 * len(labels) + 120),
         margin={"l": 10, "r": 10, "t": 20, "b": 80},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         xaxis={"title": t("method_weights_axis", lang), "ticksuffix": "%"},

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import progress
-from layouts.figures import STATUS_COLOURS
+from layouts.figures import STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, t
 from layouts.method_view import wrap_label
 
@@ -90,7 +90,7 @@ def heatmap_figure(prog: pd.DataFrame, units: list[str], names: dict[str, str], 
         colorbar={"title": {"text": t("targets_pp", lang), "side": "right"}, "thickness": 12, "len": 0.5, "y": 1,
                   "yanchor": "top"}))
     fig.update_layout(
-        template="plotly_white", height=rows_height(len(rows)),
+        template=TEMPLATE, height=rows_height(len(rows)),
         margin={"l": 10, "r": 10, "t": HEADER_PX, "b": FOOTER_PX},
         xaxis={"side": "top", "tickangle": 0, "tickfont": {"size": 10}, "automargin": False},
         yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}, "dtick": 1})
@@ -123,7 +123,7 @@ def lagging_figure(counts: pd.DataFrame, names: dict[str, str], lang: str = "zh"
                              marker_color=STATUS_COLOURS[key],
                              hovertemplate="%{y}<br>" + t("targets_status_" + key, lang) + " %{x}<extra></extra>"))
     fig.update_layout(
-        barmode="stack", template="plotly_white", height=rows_height(len(rows)),
+        barmode="stack", template=TEMPLATE, height=rows_height(len(rows)),
         margin={"l": 10, "r": 10, "t": HEADER_PX, "b": FOOTER_PX},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         xaxis={"title": {"text": t("targets_lagging_axis", lang), "standoff": 2}, "side": "top",

@@ -58,7 +58,7 @@ def _regions(codes: list[str]) -> str:
         return "—"
     regions = regions_mod.default()
     names = [(regions[c].short_name if regions[c].level == "county" else regions[c].name) if c in regions else c
-             for c in codes]
+             for c in codes]  # a prefecture by its full name: here it is the 全市 row
     return "、".join(names) if len(names) <= 10 else f"{'、'.join(names[:8])} 等 {len(names)} 个地区"
 
 

@@ -77,12 +77,14 @@ class IngestReport:
 def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
            period: str | None = None, dry_run: bool = False, simulated: bool | None = None,
            note: str = "", progress: Progress | None = None, today: dt.date | None = None,
-           catalogue: catalogue_mod.Catalogue | None = None, regions: regions_mod.Regions | None = None) -> IngestReport:
+           catalogue: catalogue_mod.Catalogue | None = None, regions: regions_mod.Regions | None = None,
+           allowed_regions: set[str] | None = None) -> IngestReport:
     """Load one file into the store. `source` is a path or the file's bytes (then `name` is needed).
 
     Returns a report; never raises for a bad file. `simulated` marks the upload as demo data
     (default: what the file says, e.g. a 模拟数据 note on every row). `catalogue` and `regions`
-    default to the project's (data/indicators.toml, data/regions.csv).
+    default to the project's (data/indicators.toml, data/regions.csv). `allowed_regions` (an uploader
+    scoped to some regions) rejects a file that carries any other region.
     """
     say = progress or (lambda stage, done, total: None)
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
@@ -114,6 +116,12 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         period_source=parsed.period_source, simulated=parsed.simulated if simulated is None else simulated,
         errors=[p for p in problems if p.severity == ERROR], warnings=[p for p in problems if p.severity == WARNING],
     )
+    outside = sorted(set(frame["region_code"]) - allowed_regions) if allowed_regions is not None and len(frame) else []
+    if outside:
+        names = "、".join(regions[c].name if c in regions else c for c in outside[:10])
+        report.errors.append(Problem(ERROR, "region_out_of_scope",
+                                     f"文件含本账号上报范围以外的地区（{len(outside)} 个）：{names}",
+                                     "只上报本账号范围内地区的数据；其他地区请由市统计局上传", name))
     if frame.empty and not report.errors:
         report.errors.append(Problem(ERROR, "no_values", "文件中没有任何数值", "请检查是否选错了文件或工作表", name))
     if report.errors:

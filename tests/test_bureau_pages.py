@@ -128,3 +128,16 @@ def test_page_roles_cover_every_bureau_page():
         "/": "viewer", "/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin",
         "/county/621226": "viewer"}
     assert data.WARM_SCOPES[0] == "province"
+
+
+def test_a_scoped_uploader_may_send_only_its_own_regions(duck):
+    from loaders.users import Account
+
+    longnan = Account("ln", "陇南市统计局", "uploader", ("621200",))
+    allowed = access.upload_regions(longnan)
+    assert "621226" in allowed and "621200" in allowed and "620102" not in allowed
+    r = ingest(DEMO_DIR / "targets_2026.csv", duck, dry_run=True, allowed_regions=allowed)
+    assert r.status == "rejected" and r.errors[0].code == "region_out_of_scope" and "兰州市" in r.errors[0].reason
+    sheet = ingest(DEMO_DIR / "月报_2026年1-10月_陇南市.csv", duck, dry_run=True, allowed_regions=allowed)
+    assert sheet.status == "dry_run"
+    assert access.upload_regions(Account("b", "统计局", "uploader")) is None

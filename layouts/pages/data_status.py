@@ -9,6 +9,7 @@ import dash_mantine_components as dmc
 from indicators.pipeline import ScopeError, units
 from layouts import data, grid_export, ids, status
 from layouts.i18n import lang_of, period_label, t
+from layouts.tile_map import tile_label
 from loaders import catalogue
 from loaders import regions as regions_mod
 
@@ -31,7 +32,7 @@ def layout(scope=None, lang=None, **_):
         return dmc.Alert(str(exc), color="red")
     inds = status.expected_indicators(catalogue.default(), latest)
     table = status.completeness(store.observations(periods=[latest], regions=codes), inds, latest,
-                                {c: regions.by_code[c].short_name for c in codes})
+                                {c: tile_label(regions.by_code[c]) for c in codes})
     ok = int(table["n_ok"].sum())
     uploads = store.uploads(limit=10)
     warned = status.latest_with_warnings(uploads)

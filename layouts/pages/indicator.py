@@ -69,9 +69,7 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
                           config=graph_config(lang, f"{ind.code}_{quarter}_ranked")),
             ]),
             dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
-                dmc.Text(t("indicator_tiles", lang), fw=600, size="sm"),
-                dcc.Graph(id=ids.IND_TILES, figure=view.tile_map_figure(frame, ind, scope, "", lang),
-                          config=graph_config(lang, f"{ind.code}_{quarter}_tiles")),
+                *_tiles(view.tile_map_figure(frame, ind, scope, "", lang), f"{ind.code}_{quarter}_tiles", lang),
                 dmc.Text(t("indicator_distribution", lang), fw=600, size="sm"),
                 dcc.Graph(id=ids.IND_HIST, figure=view.histogram(frame, ind, median, lang),
                           config=graph_config(lang, f"{ind.code}_{quarter}_distribution")),
@@ -92,6 +90,13 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.IND_GRID, lang),
     ])
+
+
+def _tiles(figure, name: str, lang: str) -> list:
+    if figure is None:
+        return []
+    return [dmc.Text(t("indicator_tiles", lang), fw=600, size="sm"),
+            dcc.Graph(id=ids.IND_TILES, figure=figure, config=graph_config(lang, name))]
 
 
 @callback(Output(ids.IND_SERIES, "figure"), Input(ids.IND_COUNTIES, "value"), State(ids.IND_STATE, "data"),

@@ -61,7 +61,8 @@ def _reports(contents, names, period_text, reason, *, commit: bool):
                                                                   "请改正期间栏或清空它", label)]))
             continue
         out.append(ingest(raw, data.store(), name=label, user=account.name, period=period,
-                          note=(reason or "").strip(), dry_run=not commit))
+                          note=(reason or "").strip(), dry_run=not commit,
+                          allowed_regions=access.upload_regions(account)))
     return out
 
 
