@@ -11,7 +11,7 @@ import pandas as pd
 from indicators.explain import DEFAULT_DECIMALS, UNIT_DECIMALS
 from indicators.ranking import rank
 from layouts.figures import STATUS_COLOURS
-from layouts.i18n import t
+from layouts.i18n import grid_text, t
 
 YI = 10_000  # 1 亿元 = 10,000 万元: levels from this size are shown in 亿元 (Chinese convention)
 UNIT_EN = {"万元": "10k yuan", "元": "yuan", "家": "firms", "件": "cases", "万千瓦时": "10k kWh", "%": "%"}
@@ -166,7 +166,7 @@ def indicator_grid(rows: list[dict], lang: str, n_prov: int, n_city: int, grid_i
     return dag.AgGrid(
         id=grid_id, rowData=rows, columnDefs=column_defs(lang, n_prov, n_city),
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
-        dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "tooltipShowDelay": 300},
+        dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False, "tooltipShowDelay": 300},
         style={"width": "100%"}, className="ag-theme-alpine county-grid")
 
 
@@ -297,7 +297,7 @@ def gap_grid(rows: list[dict], lang: str, grid_id: str) -> dag.AgGrid:
             {"field": "verified_rank", "headerName": t("county_col_verified", lang), "width": 116},
         ],
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
-        dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+        dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False},
         style={"width": "100%"}, className="ag-theme-alpine county-grid")
 
 

@@ -4,7 +4,10 @@ Indicator and region names come from the catalogue and the region list, not from
 """
 
 import datetime as dt
+import json
 import math
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -356,3 +359,13 @@ BEIJING = dt.timedelta(hours=8)  # the store keeps UTC; people read Beijing time
 def local_time(ts) -> str:
     """A stored (naive UTC) timestamp as Beijing time, to the minute."""
     return f"{ts + BEIJING:%Y-%m-%d %H:%M}"
+
+
+@lru_cache(maxsize=1)
+def _grid_zh() -> dict:
+    return json.loads((Path(__file__).with_name("ag_grid_zh_cn.json")).read_text(encoding="utf-8"))
+
+
+def grid_text(lang: str) -> dict:
+    """AG Grid's own words (filters, pagination, "no rows") in the page's language: dashGridOptions entries."""
+    return {"localeText": _grid_zh()} if lang == "zh" else {}

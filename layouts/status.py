@@ -7,7 +7,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
-from layouts.i18n import local_time, period_label, t
+from layouts.i18n import grid_text, local_time, period_label, t
 from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
 from loaders.store import default_closing_date
@@ -83,7 +83,7 @@ def completeness_grid(table: pd.DataFrame, indicators: list[Indicator], lang: st
     return dag.AgGrid(
         id=grid_id, rowData=table.to_dict("records"), columnDefs=cols,
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True},
-        dashGridOptions={"domLayout": "autoHeight", "pinnedBottomRowData": [bottom], "animateRows": False,
+        dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "pinnedBottomRowData": [bottom], "animateRows": False,
                          "tooltipShowDelay": 300, "headerHeight": 86},
         className="ag-theme-alpine completeness-grid", style={"width": "100%"},
     )
@@ -164,7 +164,7 @@ def uploads_grid(uploads: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid:
     rows = [r | {"status_key": s} for r, s in zip(upload_rows(uploads, lang), uploads["status"], strict=True)]
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=defs,
                       defaultColDef={"resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
-                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+                      dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False},
                       className="ag-theme-alpine", style={"width": "100%"})
 
 
@@ -184,5 +184,5 @@ def problems_grid(problems: pd.DataFrame, lang: str, grid_id: str) -> dag.AgGrid
         d.update(wrapText=True, autoHeight=True, cellStyle={"lineHeight": "1.5", "paddingTop": "4px",
                                                             "paddingBottom": "4px"})
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True},
-                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+                      dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False},
                       className="ag-theme-alpine", style={"width": "100%"})

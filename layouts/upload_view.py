@@ -10,6 +10,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
+from layouts.i18n import grid_text
 from layouts.status import problems_grid
 from loaders import regions as regions_mod
 from loaders import upload_check
@@ -84,7 +85,7 @@ def revisions_grid(report: IngestReport, grid_id: str) -> dag.AgGrid:
             {"field": "new", "headerName": "新值", "width": 110, "cellClass": "cell-new"},
             {"field": "upload", "headerName": "原值来自上传#", "width": 120}]
     return dag.AgGrid(id=grid_id, rowData=revision_rows(report), columnDefs=defs, defaultColDef={"resizable": True},
-                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "pagination": True,
+                      dashGridOptions={**grid_text("zh"), "domLayout": "autoHeight", "animateRows": False, "pagination": True,
                                        "paginationPageSize": 20}, className="ag-theme-alpine", style={"width": "100%"})
 
 

@@ -105,3 +105,11 @@ def test_ranking_rows_survive_unranked_units(demo_store):
     table.loc["621228", ["score", "rank", "rank_change", "rank_p05", "rank_p95"]] = pd.NA
     got = rankings.rows(table, {}, "", "zh")
     assert got[-1]["region_code"] == "621228" and got[-1]["rank"] is None and got[-1]["change"] == "—"
+
+
+def test_grids_speak_the_page_language():
+    from layouts.i18n import grid_text
+
+    zh = grid_text("zh")["localeText"]
+    assert zh["noRowsToShow"] == "无显示行" or "无" in zh["noRowsToShow"]
+    assert {"page", "of", "contains", "equals", "applyFilter"} <= zh.keys() and grid_text("en") == {}

@@ -9,7 +9,7 @@ from dash import Input, Output, callback, ctx, dcc
 
 from layouts import access, data, ids
 from layouts.export import Column, to_csv, to_xlsx
-from layouts.i18n import local_time
+from layouts.i18n import grid_text, local_time
 from loaders import audit
 
 dash.register_page(__name__, path="/audit", name="审计日志", order=13)
@@ -43,7 +43,7 @@ def layout(**_):
             dcc.Download(id=ids.AUDIT_DOWNLOAD),
         ]),
         dag.AgGrid(id=ids.AUDIT_GRID, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50},
+                   dashGridOptions={**grid_text("zh"), "animateRows": False, "pagination": True, "paginationPageSize": 50},
                    className="ag-theme-alpine", style={"width": "100%", "height": "640px"}),
     ])
 

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc
 from indicators import pipeline
 from layouts import access, data, grid_export, ids, slices
 from layouts import indicator_view as view
-from layouts.i18n import lang_of, period_label, t
+from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.shell import scope_options, search_from_state
 from loaders import catalogue as catalogue_mod
@@ -85,7 +85,7 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
         dag.AgGrid(id=ids.IND_GRID, rowData=view.grid_rows(frame, city_names, qs),
                    columnDefs=view.grid_columns(ind, lang, with_city=bool(city_names) and scope == "province"),
                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                   dashGridOptions={"animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
                    style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.IND_GRID, lang),

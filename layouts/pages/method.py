@@ -9,7 +9,7 @@ from dash import dcc
 from indicators.scheme import SchemeError
 from layouts import data, grid_export, ids
 from layouts import method_view as view
-from layouts.i18n import lang_of, period_label, t
+from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.shell import scope_options
 from loaders import catalogue as catalogue_mod
@@ -34,7 +34,7 @@ def layout(period=None, scope=None, lang=None, **_):
     stats = view.sensitivity(card.table)
     unit_word = t("method_unit_prefectures" if scope == "prefectures" else "method_unit_counties", lang)
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
-    grid_opts = {"domLayout": "autoHeight", "animateRows": False}
+    grid_opts = {"domLayout": "autoHeight", "animateRows": False, **grid_text(lang)}
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('method_title', lang)} · {card.scheme.name} · {scope_label} · {period_label(quarter, lang)}",
                   order=4),

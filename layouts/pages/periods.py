@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, html
 
 from layouts import access, data, ids
 from layouts import upload_view as upload
+from layouts.i18n import grid_text
 from loaders import audit
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
@@ -51,7 +52,7 @@ def _closing_grid():
              "cellClassRules": {"cell-warn": "params.data.locked === false"}},
             {"field": "set_by", "headerName": "设定", "flex": 1, "minWidth": 200}]
     return dag.AgGrid(id=ids.PERIODS_GRID, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True},
-                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
+                      dashGridOptions={**grid_text("zh"), "domLayout": "autoHeight", "animateRows": False},
                       className="ag-theme-alpine", style={"width": "100%"})
 
 
@@ -91,7 +92,7 @@ def layout(**_):
         html.Div(id="targets-message"),
         dag.AgGrid(id="targets-grid", rowData=[], columnDefs=_target_defs(),
                    defaultColDef={"resizable": True}, className="ag-theme-alpine",
-                   dashGridOptions={"animateRows": False, "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
+                   dashGridOptions={**grid_text("zh"), "animateRows": False, "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
                    style={"width": "100%", "height": "520px"}),
     ])
 

@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, ctx, dcc
 
 from layouts import access, data, figures, ids
 from layouts.export import to_csv, to_xlsx
-from layouts.i18n import lang_of, period_label, t
+from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.ranking_table import column_defs, export_table, rows
 from layouts.shell import scope_options, search_from_state, state_from_search
@@ -36,7 +36,7 @@ def layout(period=None, scope=None, lang=None, **_):
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
             columnDefs=column_defs(card.table, card.scheme.pillars, lang, n),
             defaultColDef={"sortable": True, "resizable": True, "filter": True},
-            dashGridOptions={"domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
+            dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
                              "animateRows": False},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",

@@ -9,7 +9,7 @@ from dash import dcc, html
 from indicators import pipeline
 from layouts import data, grid_export, ids, slices
 from layouts import targets_view as view
-from layouts.i18n import lang_of, period_label, t
+from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.shell import scope_options, search_from_state
 from loaders import catalogue as catalogue_mod
@@ -74,7 +74,7 @@ def _midyear(prog, units, names, cat, quarter, scope, unit_word, lang):
         dmc.Text(view.midyear_summary(rows, unit_word, lang), size="sm"),
         dag.AgGrid(id=ids.TARGETS_MIDYEAR_GRID, rowData=rows, columnDefs=view.midyear_columns(lang),
                    defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={"animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {})},
                    style={"width": "100%", **({} if len(rows) <= 20 else {"height": "560px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.TARGETS_MIDYEAR_GRID, lang),
