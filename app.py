@@ -1,7 +1,9 @@
-"""The dashboard app: create_app() builds it without side effects; `python app.py` serves it.
+"""The dashboard app: create_app() builds it; `python app.py` serves the embedded store; gunicorn serves
+server mode through create_server().
 
 On first start of the embedded store the simulated demo province is loaded through the same
-ingest path the bureau uses.
+ingest path the bureau uses, and demo accounts are created. create_app() touches nothing but the
+store's schema and, without an explicit secret, the session key file in the instance directory.
 """
 
 import argparse
@@ -67,6 +69,17 @@ def main(argv: list[str] | None = None) -> None:
     data.enable_warming()
     print(f"监测平台已启动：http://{args.host}:{args.port}", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
+
+
+def create_server():
+    """Server mode (PostgreSQL, several workers): `gunicorn -w 4 -b 0.0.0.0:8050 'app:create_server()'`.
+
+    Every worker must sign sessions with the same key: set MONITOR_SECRET_KEY (or share the instance
+    directory). Accounts come from `python -m loaders users add`; no demo data or demo account is created.
+    """
+    app = create_app(Store(get_settings().database_url))
+    data.enable_warming()
+    return app.server
 
 
 if __name__ == "__main__":

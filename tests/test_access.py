@@ -191,3 +191,14 @@ def test_layouts_called_as_functions_follow_the_same_rules(app, demo_store):
     with as_user(app, demo_store, "lixian"):
         assert "无权访问" not in component_text(layout(code="621226", period="2026Q3"))
         assert "不含县区 621202" in component_text(layout(code="621202", period="2026Q3"))
+
+
+def test_a_prefecture_account_starts_from_its_own_prefecture(app, demo_store):
+    from loaders import users
+
+    if users.get(demo_store, "lanzhou") is None:
+        users.add(demo_store, "lanzhou", "viewer", TEST_PASSWORD, scope=("620100",), by="tests")
+    layout = next(p for p in dash.page_registry.values() if p["path"] == "/")["layout"]
+    with as_user(app, demo_store, "lanzhou"):
+        text = component_text(layout(period="2026Q3"))
+    assert "总览 · 兰州市" in text

@@ -23,7 +23,7 @@ def layout(period=None, scope=None, lang=None, **_):
     if quarter is None:
         return dmc.Alert("库中还没有季度数据", color="yellow")
     regions, cat = regions_mod.default(), catalogue_mod.default()
-    home = view.home_prefecture(scope, regions)
+    home = view.home_prefecture(scope or access.home_scope(access.current(), regions), regions)
     ck = view.collect(quarter, home)
     qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
     city, months = regions[home].name, view.months_label(ck.period, lang)
