@@ -117,21 +117,24 @@ def test_upload_preview_commit_ranking_rollback_restored(dash_duo, month_missing
 
 @pytest.mark.browser
 def test_admin_pages_on_laptop_and_phone(dash_duo, demo_store):
-    """关库与目标 and 审计日志 as the admin: the closing dates, the targets grid, the log with the admin's own login."""
+    """The bureau's pages as the admin (who may do all an uploader may): 关库与目标, 审计日志, 数据上报, 上报记录."""
     from selenium.webdriver.support.ui import WebDriverWait
     from ui_helpers import PHONE_FITS
 
     login_as(dash_duo, demo_store, "admin")
     driver = dash_duo.driver
     OUTPUT.mkdir(exist_ok=True)
-    for path, marker, name in (("/periods", f"#{ids.PERIODS_GRID}", "periods"), ("/audit", f"#{ids.AUDIT_GRID}", "audit")):
+    for path, marker, name in (("/periods", f"#{ids.PERIODS_GRID} .ag-row", "periods"),
+                               ("/audit", f"#{ids.AUDIT_GRID} .ag-row", "audit"),
+                               ("/upload", f"#{ids.UPLOAD_DROP}", "upload"),
+                               ("/history", f"#{ids.HISTORY_GRID} .ag-row", "history")):
         driver.set_window_size(1440, 1400)
         _open(dash_duo, path)
-        dash_duo.wait_for_element(f"{marker} .ag-row", timeout=30)
+        dash_duo.wait_for_element(marker, timeout=30)
         if name == "periods":
             dash_duo.wait_for_contains_text(f"#{ids.PERIODS_GRID}", "已关库", timeout=10)
             dash_duo.wait_for_contains_text("#targets-grid", "七里河区", timeout=30)
-        else:
+        elif name == "audit":
             dash_duo.wait_for_contains_text(f"#{ids.AUDIT_GRID}", "登录", timeout=10)
         driver.save_screenshot(str(OUTPUT / f"{name}_1440.png"))
         driver.set_window_size(390, 2000)

@@ -3,10 +3,10 @@ file; roll an upload back (after confirmation), which restores the previous valu
 
 import dash
 import dash_mantine_components as dmc
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from layouts import access, data, grid_export, ids, status
+from layouts.i18n import local_time
 from loaders import audit, upload_check
 
 dash.register_page(__name__, path="/history", name="上报记录", order=11)
@@ -77,8 +77,7 @@ def ask(_n, rows):
     row = data.store().upload(upload_id)
     if row is None:
         return False, "", dmc.Alert(f"没有上传 #{upload_id}", color="yellow")
-    when = pd.Timestamp(row["created_at"]) + pd.Timedelta(hours=8)
-    text = (f"撤销上传 #{upload_id}：{row['file_name']}（{row['user_name']}，{when:%Y-%m-%d %H:%M}，"
+    text = (f"撤销上传 #{upload_id}：{row['file_name']}（{row['user_name']}，{local_time(row['created_at'])}，"
             f"新增 {row['inserted']}、修订 {row['revised']}）？其数值将不再有效，之前的版本恢复。")
     return True, text, None
 
