@@ -19,7 +19,8 @@ from loaders import regions as regions_mod
 from loaders.users import ROLES, Account
 
 # Pages beyond the viewer's: the path prefix and the least role that may open it.
-PAGE_ROLES = {"/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin"}
+PAGE_ROLES = {"/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin",
+              "/users": "admin"}
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' own callback: renders the page layouts
 LOCATION_ID = "_pages_location"
 

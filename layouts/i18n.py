@@ -29,6 +29,7 @@ TEXT = {
     "nav_history": ("上报记录", "Upload history"),
     "nav_periods": ("关库与目标", "Closing & targets"),
     "nav_audit": ("审计日志", "Audit log"),
+    "nav_users": ("用户管理", "Users"),
     "role_viewer": ("查看", "viewer"),
     "role_uploader": ("上报", "uploader"),
     "role_admin": ("管理", "admin"),

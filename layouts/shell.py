@@ -14,7 +14,8 @@ from loaders import regions as regions_mod
 
 NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_indicator", "/indicator"),
        ("nav_targets", "/targets"), ("nav_method", "/method"), ("nav_data", "/data"),
-       ("nav_upload", "/upload"), ("nav_history", "/history"), ("nav_periods", "/periods"), ("nav_audit", "/audit"))
+       ("nav_upload", "/upload"), ("nav_history", "/history"), ("nav_periods", "/periods"), ("nav_audit", "/audit"),
+       ("nav_users", "/users"))
 STATE_KEYS = ("period", "scope", "lang")
 
 

@@ -126,7 +126,7 @@ def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
     assert r.status_code == 200 and "ranking_2026Q3_city_621200.xlsx" in r.get_data(as_text=True)
     status, body = page(c, "/rankings", "?scope=city%3A621200")
     assert status == 200 and "两当县" in body
-    for path in ("/upload", "/history", "/periods", "/audit"):
+    for path in ("/upload", "/history", "/periods", "/audit", "/users"):
         status, body = page(c, path)
         assert status == 200 and "无权访问" in body and "需要“" in body and "rank-grid" not in body
     nav = post(c, "..hdr-nav.children...hdr-title.children...hdr-simulated.children...hdr-vintage.children..."
@@ -134,7 +134,7 @@ def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
                [{"id": ids.LOCATION, "property": "search", "value": ""}],
                [{"id": ids.LOCATION, "property": "pathname", "value": "/"}])
     nav = text(nav)
-    assert "排名" in nav and "/upload" not in nav and "/audit" not in nav and "退出" in nav
+    assert "排名" in nav and "/upload" not in nav and "/audit" not in nav and "/users" not in nav and "退出" in nav
     unknown = post(c, "made-up.children", [{"id": "x", "property": "n_clicks", "value": 1}])
     assert unknown.status_code == 403 and "未登记权限" in unknown.get_json()["error"]
     assert audit.entries(demo_store, action="refused", user="leader")["target"].str.contains("/upload").any()

@@ -127,7 +127,8 @@ def test_admin_pages_on_laptop_and_phone(dash_duo, demo_store):
     for path, marker, name in (("/periods", f"#{ids.PERIODS_GRID} .ag-row", "periods"),
                                ("/audit", f"#{ids.AUDIT_GRID} .ag-row", "audit"),
                                ("/upload", f"#{ids.UPLOAD_DROP}", "upload"),
-                               ("/history", f"#{ids.HISTORY_GRID} .ag-row", "history")):
+                               ("/history", f"#{ids.HISTORY_GRID} .ag-row", "history"),
+                               ("/users", f"#{ids.USERS_GRID} .ag-row", "users")):
         driver.set_window_size(1440, 1400)
         _open(dash_duo, path)
         dash_duo.wait_for_element(marker, timeout=30)

@@ -141,3 +141,29 @@ def test_a_scoped_uploader_may_send_only_its_own_regions(duck):
     sheet = ingest(DEMO_DIR / "月报_2026年1-10月_陇南市.csv", duck, dry_run=True, allowed_regions=allowed)
     assert sheet.status == "dry_run"
     assert access.upload_regions(Account("b", "统计局", "uploader")) is None
+
+
+@pytest.fixture
+def users_page(app):
+    return importlib.import_module("layouts.pages.users_admin")
+
+
+def test_admin_adds_an_account_resets_its_password_and_disables_it(app, duck, users_page):
+    from loaders import users
+
+    with as_user(app, duck, "admin"):
+        bad, _ = users_page.add(1, "x", "", "viewer", "")
+        assert "用户名“x”不合规" in component_text(bad)
+        shown, grid = users_page.add(1, "wangjz", "王局长", "viewer", "621200，621226")
+        password = component_text(shown).split("密码为 ")[1].split("（")[0]
+        assert users.authenticate(duck, "wangjz", password)[0].scope == ("621200", "621226")
+        row = next(r for r in grid.rowData if r["name"] == "wangjz")
+        assert (row["role"], row["scope"], row["state"]) == ("查看（领导）", "621200,621226", "正常")
+        reset, _ = users_page.apply("reset", "wangjz", "admin")
+        new = component_text(reset).split("密码为 ")[1].split("（")[0]
+        assert new != password and users.authenticate(duck, "wangjz", new)[0] is not None
+        users_page.apply("disable", "wangjz", "admin")
+        own, _ = users_page.apply("disable", "admin", "admin")
+        assert "不能停用或启用自己的账号" in component_text(own)
+    assert users.get(duck, "wangjz").disabled and not users.get(duck, "admin").disabled
+    assert {"user_add", "user_passwd", "user_disable"} <= set(audit.entries(duck, user="admin")["action"])
