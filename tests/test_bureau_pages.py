@@ -158,7 +158,7 @@ def test_admin_adds_an_account_resets_its_password_and_disables_it(app, duck, us
         password = component_text(shown).split("密码为 ")[1].split("（")[0]
         assert users.authenticate(duck, "wangjz", password)[0].scope == ("621200", "621226")
         row = next(r for r in grid.rowData if r["name"] == "wangjz")
-        assert (row["role"], row["scope"], row["state"]) == ("查看（领导）", "621200,621226", "正常")
+        assert (row["role"], row["scope"], row["state"]) == ("查看（领导）", "陇南市、礼县", "正常")
         reset, _ = users_page.apply("reset", "wangjz", "admin")
         new = component_text(reset).split("密码为 ")[1].split("（")[0]
         assert new != password and users.authenticate(duck, "wangjz", new)[0] is not None

@@ -21,7 +21,8 @@ def user_rows(accounts: pd.DataFrame) -> list[dict]:
     for r in accounts.itertuples():
         locked = r.locked_until is not None and not pd.isna(r.locked_until)
         rows.append({"name": r.name, "display_name": r.display_name, "role": users.ROLE_NAMES[r.role],
-                     "scope": r.scope or "全省", "state": "已停用" if r.disabled else ("锁定中" if locked else "正常"),
+                     "scope": access.scope_label(users.Account(r.name, r.display_name, r.role,
+                                                               tuple(c for c in r.scope.split(",") if c))), "state": "已停用" if r.disabled else ("锁定中" if locked else "正常"),
                      "last_login": local_time(pd.Timestamp(r.last_login_at)) if not pd.isna(r.last_login_at) else "—"})
     return rows
 
