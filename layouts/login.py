@@ -22,7 +22,7 @@ from flask import Response, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from layouts import access
-from loaders import audit, users
+from loaders import audit, upload_check, users
 from loaders.settings import secure_cookies
 from loaders.store import Store
 
@@ -30,6 +30,7 @@ IDLE_MINUTES = 30  # a leader's laptop left open in a meeting room logs itself o
 SESSION_HOURS = 12
 PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico")
 CALLBACK_PATH = "/_dash-update-component"
+MAX_REQUEST_BYTES = 4 * upload_check.MAX_UPLOAD_BYTES * 4 // 3 + 1024 * 1024
 
 
 class WebUser(UserMixin):
@@ -44,6 +45,8 @@ def install(app: Dash, store: Store, secret: str) -> None:
         SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies(), SESSION_COOKIE_NAME="monitor_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS), SESSION_REFRESH_EACH_REQUEST=False,
+        # a few files at the upload limit, base64-encoded in Dash's JSON; anything larger is refused with 413
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     manager = LoginManager()
     manager.session_protection = "strong"

@@ -167,3 +167,15 @@ def test_admin_adds_an_account_resets_its_password_and_disables_it(app, duck, us
         assert "不能停用或启用自己的账号" in component_text(own)
     assert users.get(duck, "wangjz").disabled and not users.get(duck, "admin").disabled
     assert {"user_add", "user_passwd", "user_disable"} <= set(audit.entries(duck, user="admin")["action"])
+
+
+def test_an_oversized_file_is_refused_before_parsing(app, duck, upload):
+    import base64
+
+    big = b"region_code,period,indicator,measure,value\n" + b"621226,2026-09,FAI,cum_yoy,1.0\n" * 700_000  # ~21 MB
+    contents = "data:text/csv;base64," + base64.b64encode(big).decode()
+    with as_user(app, duck, "bureau"):
+        result, _, _ = upload.commit(1, [contents], ["big.csv"], None, None)
+    text = component_text(result)
+    assert "超过上限 20 MB" in text and "请按月份或地区拆分" in text and "没有写入任何文件" in text
+    assert duck.uploads().empty and app.server.config["MAX_CONTENT_LENGTH"] == login.MAX_REQUEST_BYTES
