@@ -179,3 +179,17 @@ def test_an_oversized_file_is_refused_before_parsing(app, duck, upload):
     text = component_text(result) + json.dumps(result[1].to_plotly_json(), ensure_ascii=False, default=str)
     assert "超过上限 20 MB" in text and "请按月份或地区拆分" in text and "没有写入任何文件" in text
     assert len(duck.uploads()) == 1 and app.server.config["MAX_CONTENT_LENGTH"] == login.MAX_REQUEST_BYTES
+
+
+def test_history_downloads_the_original_bytes_under_a_safe_name(app, duck):
+    import base64
+
+    history = importlib.import_module("layouts.pages.history")
+    upload_id = int(duck.uploads(limit=1)["id"].iloc[0])
+    with as_user(app, duck, "bureau"):
+        sent, message = history.download(1, [{"id": upload_id}])
+        nothing, hint = history.download(1, [])
+    assert base64.b64decode(sent["content"]) == (DEMO_DIR / "targets_2026.csv").read_bytes()
+    assert sent["filename"] == f"{upload_id}_targets_2026.csv" and message is None
+    assert "请先在表中选中" in component_text(hint)
+    assert audit.entries(duck, action="download").iloc[0]["target"] == str(upload_id)
