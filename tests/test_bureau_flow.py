@@ -142,3 +142,17 @@ def test_admin_pages_on_laptop_and_phone(dash_duo, demo_store):
         WebDriverWait(driver, 10).until(lambda d: d.execute_script(PHONE_FITS))
         driver.save_screenshot(str(OUTPUT / f"{name}_390.png"))
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
+
+
+@pytest.mark.browser
+def test_an_ended_session_sends_the_page_to_the_login_form(dash_duo, demo_store):
+    """The session cookie is gone (timeout, logout in another tab): the next click lands on the login form."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login_as(dash_duo, demo_store, "leader")
+    _open(dash_duo, RANKINGS)
+    _grid_text(dash_duo)
+    dash_duo.driver.delete_all_cookies()
+    dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.LANG}']//label[normalize-space()='EN']").click()
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: "/login?next=" in d.current_url)
+    assert dash_duo.driver.find_element(By.ID, "username").is_displayed()
