@@ -39,7 +39,7 @@ def column_defs(table, pillars: dict, lang: str, n: int) -> list[dict]:
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
          "cellRendererParams": {"n": n}, "minWidth": 180, "sortable": False},
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
-         "width": 110, "sortable": False},
+         "cellDataType": False, "width": 110, "sortable": False},  # a list drawn as a line, not a value to format
     ]
     for col in table.columns:
         if col.startswith("pillar_"):
