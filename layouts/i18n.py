@@ -35,6 +35,34 @@ TEXT = {
     "role_admin": ("管理", "admin"),
     "logout": ("退出", "Log out"),
     "print": ("打印", "Print"),
+    "upload_title": ("数据上报", "Upload statistics"),
+    "upload_hint": ("可上传：统计月报宽表（Excel 导出的 GBK 或 UTF-8 CSV，或 .xlsx，可含合并表头）、长表 CSV、按指标分表的分月表、"
+                    "目标任务表。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"
+                    "以及将新增、修订（原值 → 新值）和不变的数值；确认后整份写入，可在“上报记录”中撤销。",
+                    "Accepted: the 统计月报 wide sheet (GBK or UTF-8 CSV exported from Excel, or .xlsx with merged headers), "
+                    "long CSV, one sheet per indicator with months as columns, and targets sheets. Several files at once; "
+                    "at most {mb} MB each. The preview lists the format, period, regions, every error and warning and the "
+                    "values that would be added, revised (old → new) or unchanged; commit writes each file whole and can "
+                    "be undone under Upload history. Validation messages are in Chinese."),
+    "upload_drop": ("把文件拖到这里，或 ", "Drop files here, or "),
+    "upload_pick": ("点击选择文件", "click to choose"),
+    "upload_period": ("期间（仅当文件中没有期间时填写）", "Period (only if the file has none)"),
+    "upload_period_ph": ("如 2026-10 或 2026年1-10月", "e.g. 2026-10"),
+    "upload_reason": ("更正原因（更正已统计关库的期间时必填）", "Reason (required to correct a closed period)"),
+    "upload_reason_ph": ("如：企业更正 8 月数据", "e.g. enterprise corrected August"),
+    "upload_commit": ("确认写入", "Commit"),
+    "history_title": ("上报记录", "Upload history"),
+    "history_note": ("最新在前。选中一行可查看其提示、下载原文件或撤销该次上传；撤销后其数值不再有效，之前的版本恢复，历史保留。",
+                     "Newest first. Select a row to see its warnings, download the original file or withdraw the upload; "
+                     "withdrawing restores the previous values and keeps the history."),
+    "history_download": ("下载原文件", "Download original"),
+    "history_rollback": ("撤销所选上传…", "Withdraw selected…"),
+    "history_confirm": ("确认撤销上传", "Confirm withdrawal"),
+    "history_reason": ("撤销原因（记入审计日志）", "Reason (kept in the audit log)"),
+    "history_reason_ph": ("如：误传了上月文件", "e.g. last month's file uploaded by mistake"),
+    "history_confirm_ok": ("确认撤销", "Withdraw"),
+    "history_details": ("上传 #{id}（{file}）· 期间 {periods} · 提示 {n} 条", "Upload #{id} ({file}) · periods {periods} · "
+                        "{n} warnings"),
     "rank": ("名次", "Rank"),
     "region": ("地区", "Region"),
     "score": ("综合得分", "Composite score"),

@@ -189,7 +189,9 @@ def test_history_downloads_the_original_bytes_under_a_safe_name(app, duck):
     with as_user(app, duck, "bureau"):
         sent, message = history.download(1, [{"id": upload_id}])
         nothing, hint = history.download(1, [])
+        shown = history.details([{"id": upload_id}], "?lang=en")
     assert base64.b64decode(sent["content"]) == (DEMO_DIR / "targets_2026.csv").read_bytes()
     assert sent["filename"] == f"{upload_id}_targets_2026.csv" and message is None
     assert "请先在表中选中" in component_text(hint)
+    assert f"Upload #{upload_id} (targets_2026.csv) · periods Jan–Dec 2026 · 0 warnings" in component_text(shown)
     assert audit.entries(duck, action="download").iloc[0]["target"] == str(upload_id)

@@ -6,7 +6,8 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html
 
 from layouts import access, data, grid_export, ids, status
-from layouts.i18n import local_time
+from layouts.i18n import lang_of, local_time, period_label, t
+from layouts.shell import state_from_search
 from loaders import audit, upload_check
 
 dash.register_page(__name__, path="/history", name="上报记录", order=11)
@@ -24,24 +25,47 @@ def grid(lang: str = "zh"):
 
 
 def layout(lang=None, **_):
+    lang = lang_of(lang)
     return dmc.Stack(gap="sm", children=[
-        dmc.Title("上报记录", order=4),
-        dmc.Text("最新在前。选中一行后可下载原文件或撤销该次上传；撤销后其数值不再有效，之前的版本恢复，历史保留。",
-                 size="sm", c="dimmed"),
+        dmc.Title(t("history_title", lang), order=4),
+        dmc.Text(t("history_note", lang), size="sm", c="dimmed"),
         html.Div(id=ids.HISTORY_MESSAGE),
         dmc.Group(gap="xs", className="no-print", children=[
-            dmc.Button("下载原文件", id=ids.HISTORY_DOWNLOAD_BTN, variant="light", size="xs"),
-            dmc.Button("撤销所选上传…", id=ids.HISTORY_ROLLBACK_BTN, color="red", variant="light", size="xs"),
+            dmc.Button(t("history_download", lang), id=ids.HISTORY_DOWNLOAD_BTN, variant="light", size="xs"),
+            dmc.Button(t("history_rollback", lang), id=ids.HISTORY_ROLLBACK_BTN, color="red", variant="light", size="xs"),
             dcc.Download(id=ids.HISTORY_DOWNLOAD),
         ]),
-        html.Div(id="history-grid-box", children=grid()),
-        grid_export.buttons(ids.HISTORY_GRID, "zh"),
-        dmc.Modal(id=ids.HISTORY_CONFIRM, title="确认撤销上传", opened=False, children=dmc.Stack(gap="sm", children=[
-            dmc.Text(id="history-confirm-text"),
-            dmc.TextInput(id=ids.HISTORY_NOTE, label="撤销原因（记入审计日志）", placeholder="如：误传了上月文件"),
-            dmc.Group(justify="flex-end", children=[dmc.Button("确认撤销", id=ids.HISTORY_CONFIRM_OK, color="red")]),
-        ])),
+        html.Div(id="history-grid-box", children=grid(lang)),
+        grid_export.buttons(ids.HISTORY_GRID, lang),
+        html.Div(id=ids.HISTORY_DETAILS),
+        dmc.Modal(id=ids.HISTORY_CONFIRM, title=t("history_confirm", lang), opened=False,
+                  children=dmc.Stack(gap="sm", children=[
+                      dmc.Text(id="history-confirm-text"),
+                      dmc.TextInput(id=ids.HISTORY_NOTE, label=t("history_reason", lang),
+                                    placeholder=t("history_reason_ph", lang)),
+                      dmc.Group(justify="flex-end", children=[
+                          dmc.Button(t("history_confirm_ok", lang), id=ids.HISTORY_CONFIRM_OK, color="red")]),
+                  ])),
     ])
+
+
+@callback(Output(ids.HISTORY_DETAILS, "children"), Input(ids.HISTORY_GRID, "selectedRows"),
+          State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("uploader")
+def details(rows, search):
+    """The selected upload's periods and every warning stored with it (row, column, value, reason, fix)."""
+    upload_id = _selected(rows)
+    row = data.store().upload(upload_id) if upload_id is not None else None
+    if row is None:
+        return None
+    lang = lang_of(state_from_search(search)["lang"])
+    problems = data.store().upload_problems(upload_id)
+    periods = [p for p in row["periods"].split(",") if p]
+    span = period_label(periods[0], lang) + (f"～{period_label(periods[-1], lang)}" if len(periods) > 1 else "") \
+        if periods else "—"
+    head = t("history_details", lang).format(id=upload_id, file=row["file_name"], periods=span, n=len(problems))
+    return dmc.Stack(gap=4, children=[dmc.Title(head, order=5, mt="sm"),
+                                      status.problems_grid(problems, lang, ids.HISTORY_PROBLEMS) if len(problems) else None])
 
 
 def _selected(rows) -> int | None:
@@ -85,9 +109,9 @@ def ask(_n, rows):
 @callback(Output(ids.HISTORY_CONFIRM, "opened", allow_duplicate=True),
           Output(ids.HISTORY_MESSAGE, "children", allow_duplicate=True), Output("history-grid-box", "children"),
           Input(ids.HISTORY_CONFIRM_OK, "n_clicks"), State(ids.HISTORY_GRID, "selectedRows"),
-          State(ids.HISTORY_NOTE, "value"), prevent_initial_call=True)
+          State(ids.HISTORY_NOTE, "value"), State(ids.LOCATION, "search"), prevent_initial_call=True)
 @access.requires("uploader")
-def rollback(_n, rows, note):
+def rollback(_n, rows, note, search):
     upload_id = _selected(rows)
     if upload_id is None:
         return False, dmc.Alert("请先在表中选中要撤销的上传", color="yellow"), dash.no_update
@@ -101,4 +125,4 @@ def rollback(_n, rows, note):
     audit.record(store, "rollback", user=user, target=upload_id, detail=f"{row['file_name']} {note or ''}".strip())
     msg = dmc.Alert(f"已撤销上传 #{upload_id}（{row['file_name']}）；之前的版本已恢复，各页面已按恢复后的数据计算。",
                     color="green", id="history-done")
-    return False, msg, grid()
+    return False, msg, grid(lang_of(state_from_search(search)["lang"]))

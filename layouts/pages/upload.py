@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from layouts import access, data, ids
 from layouts import upload_view as view
+from layouts.i18n import lang_of, t
 from loaders import audit, upload_check
 from loaders.cells import period as parse_period
 from loaders.ingest import ingest
@@ -17,25 +18,20 @@ from loaders.problems import ERROR, Problem
 
 dash.register_page(__name__, path="/upload", name="数据上报", order=10)
 
-HINT = ("可上传：统计月报宽表（Excel 导出的 GBK 或 UTF-8 CSV，或 .xlsx，可含合并表头）、长表 CSV、按指标分表的分月表、"
-        f"目标任务表。可一次选多个文件；单个文件不超过 {upload_check.MAX_UPLOAD_BYTES // 1048576} MB。"
-        "先预览：列出文件格式、期间、地区、每一处错误和提示，以及将新增、修订（原值 → 新值）和不变的数值；"
-        "确认后整份写入，可在“上报记录”中撤销。")
-
-
-def layout(**_):
+def layout(lang=None, **_):
+    lang = lang_of(lang)
     return dmc.Stack(gap="sm", children=[
-        dmc.Title("数据上报", order=4),
-        dmc.Text(HINT, size="sm", c="dimmed"),
+        dmc.Title(t("upload_title", lang), order=4),
+        dmc.Text(t("upload_hint", lang).format(mb=upload_check.MAX_UPLOAD_BYTES // 1048576), size="sm", c="dimmed"),
         dcc.Upload(id=ids.UPLOAD_DROP, multiple=True, max_size=upload_check.MAX_UPLOAD_BYTES,
                    accept=".csv,.xlsx", className="upload-drop no-print",
-                   children=html.Div(["把文件拖到这里，或 ", html.A("点击选择文件")])),
+                   children=html.Div([t("upload_drop", lang), html.A(t("upload_pick", lang))])),
         dmc.Group(gap="md", align="end", className="no-print", children=[
-            dmc.TextInput(id=ids.UPLOAD_PERIOD, label="期间（仅当文件中没有期间时填写）", placeholder="如 2026-10 或 2026年1-10月",
+            dmc.TextInput(id=ids.UPLOAD_PERIOD, label=t("upload_period", lang), placeholder=t("upload_period_ph", lang),
                           w=260, debounce=600),
-            dmc.TextInput(id=ids.UPLOAD_REASON, label="更正原因（更正已统计关库的期间时必填）", placeholder="如：企业更正 8 月数据",
+            dmc.TextInput(id=ids.UPLOAD_REASON, label=t("upload_reason", lang), placeholder=t("upload_reason_ph", lang),
                           w=360, debounce=600),
-            dmc.Button("确认写入", id=ids.UPLOAD_COMMIT, disabled=True, color="blue"),
+            dmc.Button(t("upload_commit", lang), id=ids.UPLOAD_COMMIT, disabled=True, color="blue"),
         ]),
         dcc.Loading(html.Div(id=ids.UPLOAD_RESULT), type="dot"),
         dcc.Loading(dmc.Stack(id=ids.UPLOAD_PREVIEW, gap="sm"), type="circle"),
