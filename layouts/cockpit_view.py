@@ -47,19 +47,22 @@ class Cockpit:
     growth: pd.DataFrame  # every county and prefecture × HEADLINE: YTD growth at the period
     levels: pd.Series  # the home prefecture's YTD levels at the period, by indicator
     progress: pd.DataFrame  # progress_table of the home prefecture and its counties
+    as_of: dict  # indicator → the period its value is at (a quarterly series at a month: the last quarter end)
 
 
-def collect(quarter: str, home: str) -> Cockpit:
-    return _collect(quarter, home, id(data.store()), data.version())
+def collect(quarter: str, home: str, month: str | None = None) -> Cockpit:
+    """The score at `quarter`; indicators and targets at `month` (default the quarter's end)."""
+    return _collect(quarter, home, month or pipeline.quarter_period(quarter), id(data.store()), data.version())
 
 
 @lru_cache(maxsize=16)
-def _collect(quarter: str, home: str, _store_id: int, _version: int) -> Cockpit:
+def _collect(quarter: str, home: str, period: str, _store_id: int, _version: int) -> Cockpit:
     regions, cat, store = regions_mod.default(), catalogue_mod.default(), data.store()
-    period = pipeline.quarter_period(quarter)
     year = int(period[:4])
     units = pipeline.units("province", regions) + pipeline.units("prefectures", regions)
-    obs = store.observations(periods=[period], indicators=list(HEADLINE))
+    as_of = {c: data.as_of(cat[c].months, period) for c in HEADLINE}
+    obs = store.observations(periods=sorted(set(as_of.values())), indicators=list(HEADLINE))
+    obs = obs[[as_of[i] == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]].assign(period=period)
     mine = [home] + pipeline.units(f"city:{home}", regions)
     hist = store.observations(regions=mine, years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
     prog = progress.progress_table(hist, store.targets(years=[year], regions=mine), cat, period, regions=mine)
@@ -67,7 +70,7 @@ def _collect(quarter: str, home: str, _store_id: int, _version: int) -> Cockpit:
     return Cockpit(quarter, period, home, data.scorecard(quarter, "prefectures"), data.history(quarter, "prefectures"),
                    data.scorecard(quarter, f"city:{home}"),
                    attention.growth_matrix(obs, units, list(HEADLINE), period),
-                   lv.set_index("indicator")["value"].astype(float), prog)
+                   lv.set_index("indicator")["value"].astype(float), prog, as_of)
 
 
 # ---------------------------------------------------------------- labels, score and trend
@@ -79,8 +82,12 @@ def months_label(period: str, lang: str = "zh") -> str:
 
 
 def when_label(quarter: str, period: str, lang: str = "zh") -> str:
-    """'2026年三季度（1-9月）' / '2026 Q3 (Jan–Sep 2026)'."""
+    """'2026年三季度（1-9月）' / '2026 Q3 (Jan–Sep 2026)'; at a month past the quarter
+    '2026年1-10月（综合得分为2026年三季度）' / 'Jan–Oct 2026 (composite score: 2026 Q3)'."""
     q, m = period_label(quarter, lang), months_label(period, lang)
+    if period != pipeline.quarter_period(quarter):
+        full = period_label(period, lang)
+        return f"{full} (composite score: {q})" if lang == "en" else f"{full}（综合得分为{q}）"
     return f"{q} ({m})" if lang == "en" else f"{q}（{m}）"
 
 

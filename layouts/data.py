@@ -54,6 +54,41 @@ def default_quarter() -> str | None:
     return q[0] if q else None
 
 
+def months(today: dt.date | None = None) -> list[str]:
+    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first."""
+    today = today or dt.date.today()
+    closing = _closing(version())
+    return [p for p in _periods(version()) if closing.get(p, default_closing_date(p)) <= today]
+
+
+def default_period() -> str | None:
+    """The latest closed period: 1–10月 in late November, before 1–9月's quarter."""
+    m, q = months(), quarters()
+    return m[0] if m else (q[0] if q else None)
+
+
+def resolve(period: str | None) -> tuple[str | None, str | None]:
+    """(quarter, month) of a view. The composite score is quarterly and indicators are year to date by month:
+    a quarter gives its end month; a month gives itself and the latest closed quarter ending by then;
+    anything else (a bad or unreleased period in a URL) falls back to the latest closed period."""
+    qs, ms = quarters(), months()
+    if period in qs:
+        return period, pipeline.quarter_period(period)
+    if period not in ms:
+        period = ms[0] if ms else None
+    if period is None:
+        return (qs[0] if qs else None), None
+    return next((q for q in qs if pipeline.quarter_period(q) <= period), None), period
+
+
+def as_of(months_reported, month: str) -> str:
+    """The latest period of `month`'s year at or before it in which an indicator reports (quarterly series
+    are read at the last quarter end): the month a value on screen really is."""
+    y, m = int(month[:4]), int(month[5:7])
+    earlier = [k for k in months_reported if k <= m]
+    return f"{y}-{max(earlier):02d}" if earlier else month
+
+
 @lru_cache(maxsize=4)
 def _periods(_version: int) -> list[str]:
     return store().periods()

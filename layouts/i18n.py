@@ -35,6 +35,10 @@ TEXT = {
     "role_admin": ("管理", "admin"),
     "logout": ("退出", "Log out"),
     "print": ("打印", "Print"),
+    "period_months": ("月度累计（1–N月）", "Year to date (by month)"),
+    "period_quarters": ("季度（综合评价）", "Quarters (composite score)"),
+    "quarter_of_month": ("综合评价按季度计算：所选 {month} 对应最近一个已关库季度 {quarter}",
+                         "The composite score is quarterly: {month} shows the latest closed quarter, {quarter}"),
     "upload_title": ("数据上报", "Upload statistics"),
     "upload_hint": ("可上传：统计月报宽表（Excel 导出的 GBK 或 UTF-8 CSV，或 .xlsx，可含合并表头）、长表 CSV、按指标分表的分月表、"
                     "目标任务表。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"

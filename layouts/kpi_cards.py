@@ -7,7 +7,7 @@ import pandas as pd
 from indicators import progress
 from layouts import attention
 from layouts.figures import STATUS_COLOURS
-from layouts.i18n import t
+from layouts.i18n import period_label, t
 
 HEADLINE = ("GDP", "IVA", "FAI", "RETAIL", "GPBR", "INVEST_IN")  # issue 4: the cockpit's KPI cards
 WAN_PER_YI = 10_000  # 1 亿元 = 10,000 万元: levels from 10,000 万元 up are shown in 亿元
@@ -57,9 +57,10 @@ def pace_text(pace, lang: str = "zh") -> str:
 # ---------------------------------------------------------------- KPI cards
 
 def kpis(growth: pd.DataFrame, levels: pd.Series, prog: pd.DataFrame, home: str, prefectures: list[str],
-         cat) -> list[dict]:
+         cat, as_of: dict | None = None) -> list[dict]:
     """One dict per headline indicator for the home prefecture: level, growth, its rank on growth
-    among the prefectures, the progress rows (level target first) and the worst status key."""
+    among the prefectures, the progress rows (level target first), the worst status key, and `as_of`
+    where the value is from an earlier period than the page's (a quarterly series at a month)."""
     pref = growth.reindex(prefectures)
     ranks = attention.growth_ranks(pref, {c: cat[c].direction for c in pref.columns})
     out = []
@@ -71,7 +72,8 @@ def kpis(growth: pd.DataFrame, levels: pd.Series, prog: pd.DataFrame, home: str,
         out.append({
             "code": code, "unit": cat[code].unit, "level": levels.get(code), "yoy": growth[code].get(home),
             "rank": None if rank is None or pd.isna(rank) else int(rank), "n": int(pref[code].notna().sum()),
-            "targets": rows.to_dict("records"), "status_key": min(keys, key=STATUS_ORDER.index)})
+            "targets": rows.to_dict("records"), "status_key": min(keys, key=STATUS_ORDER.index),
+            "as_of": (as_of or {}).get(code)})
     return out
 
 
@@ -79,7 +81,9 @@ def kpi_card(k: dict, cat, lang: str = "zh") -> dmc.Paper:
     ind = cat[k["code"]]
     has_level = k["level"] is not None and not pd.isna(k["level"])
     big = fmt_amount(k["level"], k["unit"], lang) if has_level else f"{t('cockpit_growth', lang)} {fmt_growth(k['yoy'])}"
-    lines = [dmc.Text(ind.name(lang), fw=600, size="sm"), dmc.Text(big, fw=700, size="xl", className="kpi-value")]
+    # a quarterly series shown at a month is its last quarter's value: say so on the card
+    name = ind.name(lang) + (f"（{period_label(k['as_of'], lang)}）" if k.get("as_of") else "")
+    lines = [dmc.Text(name, fw=600, size="sm"), dmc.Text(big, fw=700, size="xl", className="kpi-value")]
     if has_level:
         lines.append(dmc.Text(f"{t('cockpit_growth', lang)} {fmt_growth(k['yoy'])}", size="sm"))
     for r in k["targets"]:

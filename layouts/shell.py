@@ -42,7 +42,21 @@ def scope_options(lang: str) -> list[dict]:
 
 
 def period_options(lang: str) -> list[dict]:
-    return [{"value": q, "label": period_label(q, lang)} for q in data.quarters()]
+    """Closed year-to-date months (1–N月, what indicators and targets are read at) and closed quarters (the
+    composite score); grouped so both read naturally in the select."""
+    return [{"group": t("period_months", lang), "items": [{"value": m, "label": period_label(m, lang)}
+                                                          for m in data.months()]},
+            {"group": t("period_quarters", lang), "items": [{"value": q, "label": period_label(q, lang)}
+                                                            for q in data.quarters()]}]
+
+
+def quarter_notice(quarter: str | None, month: str | None, lang: str) -> list:
+    """On a quarterly page opened at a month (1–10月): say which quarter is shown, and why."""
+    if not quarter or not month or month == f"{quarter[:4]}-{3 * int(quarter[-1]):02d}":
+        return []
+    return [dmc.Alert(t("quarter_of_month", lang).format(month=period_label(month, lang),
+                                                         quarter=period_label(quarter, lang)),
+                      color="blue", variant="light", id="quarter-notice")]
 
 
 def header() -> html.Header:
@@ -55,7 +69,7 @@ def header() -> html.Header:
                           style={} if summary["simulated"] else {"display": "none"}),
             ]),
             dmc.Group(gap="xs", className="no-print", children=[
-                dmc.Select(id=ids.PERIOD, data=period_options(DEFAULT_LANG), value=data.default_quarter(),
+                dmc.Select(id=ids.PERIOD, data=period_options(DEFAULT_LANG), value=data.default_period(),
                            allowDeselect=False, w=150, size="sm", label=None),
                 dmc.Select(id=ids.SCOPE, data=scope_options(DEFAULT_LANG), value="province", allowDeselect=False,
                            w=170, size="sm", searchable=True),
@@ -110,7 +124,7 @@ def sync_url(search, period, scope, lang):
     """URL → controls on load (a copied link opens the same view); controls → URL on change."""
     if ctx.triggered_id in (None, ids.LOCATION):
         st = state_from_search(search)
-        return (dash.no_update, st["period"] or period or data.default_quarter(), st["scope"] or scope or "province",
+        return (dash.no_update, st["period"] or period or data.default_period(), st["scope"] or scope or "province",
                 lang_of(st["lang"] or lang))
     query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}  # keeps page keys too
     query.update({"period": period, "scope": scope, "lang": lang})

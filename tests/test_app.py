@@ -113,3 +113,28 @@ def test_grids_speak_the_page_language():
     zh = grid_text("zh")["localeText"]
     assert zh["noRowsToShow"] == "无显示行" or "无" in zh["noRowsToShow"]
     assert {"page", "of", "contains", "equals", "applyFilter"} <= zh.keys() and grid_text("en") == {}
+
+
+def test_a_month_selects_its_indicators_and_the_latest_quarter_for_the_score(demo_store):
+    import dash
+    from ui_helpers import TEST_SECRET, as_user, component_text
+
+    from app import create_app
+
+    app = create_app(demo_store, secret=TEST_SECRET)
+    assert data.resolve("2026Q2") == ("2026Q2", "2026-06")
+    assert data.resolve("2026-10") == ("2026Q3", "2026-10")
+    assert data.resolve("2026-08") == ("2026Q2", "2026-08")
+    assert data.resolve("2099-01") == data.resolve(None) == ("2026Q3", data.default_period())
+    assert data.as_of((3, 6, 9, 12), "2026-10") == "2026-09" and data.as_of(range(2, 13), "2026-10") == "2026-10"
+    groups = shell.period_options("zh")
+    assert [g["group"] for g in groups] == ["月度累计（1–N月）", "季度（综合评价）"]
+    assert groups[0]["items"][0] == {"value": "2026-10", "label": "2026年1-10月"}
+    page = {p["path"]: p["layout"] for p in dash.page_registry.values()}
+    with as_user(app, demo_store):
+        ranking = component_text(page["/rankings"](period="2026-10", scope="city:621200"))
+        cockpit = component_text(page["/"](period="2026-10"))
+        gdp = component_text(page["/indicator"](code="GDP", period="2026-10"))
+    assert "2026年三季度" in ranking and "所选 2026年1-10月 对应最近一个已关库季度 2026年三季度" in ranking
+    assert "总览 · 陇南市 · 2026年1-10月（综合得分为2026年三季度）" in cockpit and "地区生产总值（2026年1-9月）" in cockpit
+    assert "地区生产总值 · 全省县区 · 2026年1-9月" in gdp  # a quarterly series at its last quarter end

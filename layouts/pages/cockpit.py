@@ -19,15 +19,17 @@ dash.register_page(__name__, path="/", name="总览", order=0)
 
 def layout(period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
-    quarter = period if period in data.quarters() else data.default_quarter()
+    quarter, month = data.resolve(period)
     if quarter is None:
         return dmc.Alert("库中还没有季度数据", color="yellow")
     regions, cat = regions_mod.default(), catalogue_mod.default()
     home = view.home_prefecture(scope or access.home_scope(access.current(), regions), regions)
-    ck = view.collect(quarter, home)
-    qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
+    ck = view.collect(quarter, home, month)
+    qs = search_from_state({"period": period if period == month else quarter, "scope": scope,
+                            "lang": lang if lang != "zh" else None})
     city, months = regions[home].name, view.months_label(ck.period, lang)
-    cards = kpi_cards.kpis(ck.growth, ck.levels, ck.progress, home, pipeline.units("prefectures", regions), cat)
+    cards = kpi_cards.kpis(ck.growth, ck.levels, ck.progress, home, pipeline.units("prefectures", regions), cat,
+                           as_of={c: p for c, p in ck.as_of.items() if p != ck.period})
     found, n_counties = view.needs_attention(ck, regions, cat)
     rule = t("cockpit_attention_rule", lang).format(n=n_counties, t=f"{-progress.THRESHOLDS.level_behind:g}")
     return dmc.Stack(gap="sm", children=[

@@ -11,6 +11,7 @@ from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
+from layouts.shell import quarter_notice
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
@@ -29,7 +30,7 @@ BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_):
     lang = lang_of(lang)
-    quarter = period if period in data.quarters() else data.default_quarter()
+    quarter, month = data.resolve(period)
     regions = regions_mod.default()
     if quarter is None:
         return dmc.Alert(t("county_no_quarter", lang), color="yellow")
@@ -44,6 +45,7 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     return dmc.Stack(gap="md", children=[
         dcc.Store(id=ids.COUNTY_STATE, data=state),
         _title(code, quarter, prov, city, regions, lang),
+        *quarter_notice(quarter, month, lang),
         _section(t("county_indicators", lang), _grid(code, quarter, cat, lang, n_prov, n_city),
                  grid_export.buttons(ids.COUNTY_GRID, lang)),
         dmc.Grid(gutter="md", children=[

@@ -1,4 +1,4 @@
-"""指标 /indicator/<code>: every unit of the comparison set on one indicator at the quarter's end month — ranked bars
+"""指标 /indicator/<code>: every unit of the comparison set on one indicator at the selected 1–N月 — ranked bars
 with the province median and target, the distribution, selected counties over two years, and the data table."""
 
 import dash
@@ -21,13 +21,14 @@ grid_export.register(ids.IND_GRID, "指标数据")
 
 
 def _view(code, period, scope):
-    """(indicator, quarter, month period, units, names) of the view in the URL; unknown codes fall back to FAI."""
+    """(indicator, month, units, names, regions) of the view in the URL: the month is the selected 1–N月 (a
+    quarter's end month), or for a quarterly series the last quarter end by then; unknown codes fall back to FAI."""
     ind = view.indicator_of(code, catalogue_mod.default())
-    quarter = period if period in data.quarters() else data.default_quarter()
+    _, month = data.resolve(period)
     regions = regions_mod.default()
     units = pipeline.units(scope)
     names = {u: regions[u].name for u in units}
-    return ind, quarter, units, names, regions
+    return ind, (data.as_of(ind.months, month) if month else None), units, names, regions
 
 
 def _peers(scope: str) -> list[str]:
@@ -38,23 +39,22 @@ def _peers(scope: str) -> list[str]:
 def layout(code=None, period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
     scope = scope or "province"
-    ind, quarter, units, names, regions = _view(code, period, scope)
-    if quarter is None:
+    ind, month, units, names, regions = _view(code, period, scope)
+    if month is None:
         return dmc.Alert(t("indicator_no_quarter", lang), color="yellow")
-    month = pipeline.quarter_period(quarter)
     obs = slices.indicator_obs(ind.code, int(month[:4]))
     frame = view.values_at(obs, ind, month, units, names)
     median = view.median_of(obs, ind, month, _peers(scope))
     target = view.common_target(slices.indicator_targets(ind.code, int(month[:4])), ind, units)
     selected = view.default_selection(frame)
-    qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
+    qs = search_from_state({"period": period or month, "scope": scope, "lang": lang if lang != "zh" else None})
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
     cat = catalogue_mod.default()
     city_names = {u: regions[regions[u].parent_code].name for u in units
                   if regions[u].level == "county" and regions[u].parent_code in regions}
     n_with = int(frame["value"].notna().sum())
     return dmc.Stack(gap="sm", children=[
-        dcc.Store(id=ids.IND_STATE, data={"code": ind.code, "quarter": quarter, "scope": scope, "lang": lang}),
+        dcc.Store(id=ids.IND_STATE, data={"code": ind.code, "period": period or month, "scope": scope, "lang": lang}),
         dmc.Group(justify="space-between", wrap="wrap", children=[
             dmc.Title(f"{ind.name(lang)} · {scope_label} · {period_label(month, lang)}", order=4, id=ids.IND_TITLE),
             dmc.Select(id=ids.IND_SELECT, value=ind.code, allowDeselect=False, searchable=True, w=280, size="sm",
@@ -66,19 +66,19 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
             dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
                 dmc.Text(t("indicator_ranked", lang), fw=600, size="sm"),
                 dcc.Graph(id=ids.IND_BAR, figure=view.ranked_bar(frame, ind, median, target, lang),
-                          config=graph_config(lang, f"{ind.code}_{quarter}_ranked")),
+                          config=graph_config(lang, f"{ind.code}_{month}_ranked")),
             ]),
             dmc.GridCol(span={"base": 12, "md": 6}, style={"minWidth": 0}, children=[
-                *_tiles(view.tile_map_figure(frame, ind, scope, "", lang), f"{ind.code}_{quarter}_tiles", lang),
+                *_tiles(view.tile_map_figure(frame, ind, scope, "", lang), f"{ind.code}_{month}_tiles", lang),
                 dmc.Text(t("indicator_distribution", lang), fw=600, size="sm"),
                 dcc.Graph(id=ids.IND_HIST, figure=view.histogram(frame, ind, median, lang),
-                          config=graph_config(lang, f"{ind.code}_{quarter}_distribution")),
+                          config=graph_config(lang, f"{ind.code}_{month}_distribution")),
                 dmc.Text(t("indicator_series", lang), fw=600, size="sm", mt="sm"),
                 dmc.MultiSelect(id=ids.IND_COUNTIES, value=selected, maxValues=view.MAX_SERIES, searchable=True,
                                 clearable=True, size="sm", className="no-print",
                                 data=[{"value": u, "label": names[u]} for u in units]),
                 dcc.Graph(id=ids.IND_SERIES, figure=view.series_figure(obs, ind, selected, names, month, lang),
-                          config=graph_config(lang, f"{ind.code}_{quarter}_series")),
+                          config=graph_config(lang, f"{ind.code}_{month}_series")),
             ]),
         ]),
         dmc.Title(t("indicator_table", lang), order=5, mt="sm"),
@@ -104,8 +104,7 @@ def _tiles(figure, name: str, lang: str) -> list:
 @access.requires("viewer")
 def update_series(selected, state):
     """Redraw the time series for the counties picked (values read on the server for the view's indicator)."""
-    ind, quarter, units, names, _ = _view(state["code"], state["quarter"], state["scope"])
-    month = pipeline.quarter_period(quarter)
+    ind, month, units, names, _ = _view(state["code"], state["period"], state["scope"])
     picked = [u for u in (selected or []) if u in names][:view.MAX_SERIES]
     return view.series_figure(slices.indicator_obs(ind.code, int(month[:4])), ind, picked, names, month,
                               lang_of(state.get("lang")))

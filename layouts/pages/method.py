@@ -11,7 +11,7 @@ from layouts import data, grid_export, ids
 from layouts import method_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
-from layouts.shell import scope_options
+from layouts.shell import quarter_notice, scope_options
 from loaders import catalogue as catalogue_mod
 
 dash.register_page(__name__, path="/method", name="方法", order=6)
@@ -21,7 +21,7 @@ grid_export.register(ids.METHOD_SCHEME_GRID, "评价方案")
 
 def layout(period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
-    quarter = period if period in data.quarters() else data.default_quarter()
+    quarter, month = data.resolve(period)
     scope = scope or "province"
     if quarter is None:
         return dmc.Alert(t("method_no_quarter", lang), color="yellow")
@@ -38,6 +38,7 @@ def layout(period=None, scope=None, lang=None, **_):
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('method_title', lang)} · {card.scheme.name} · {scope_label} · {period_label(quarter, lang)}",
                   order=4),
+        *quarter_notice(quarter, month, lang),
         dmc.List([dmc.ListItem(line) for line in view.method_facts(card.scheme, card.params, lang)], size="sm"),
         dmc.Title(t("method_scheme", lang), order=5, mt="sm"),
         dag.AgGrid(id=ids.METHOD_SCHEME_GRID, rowData=view.scheme_rows(card.scheme, card.result.weights, cat, lang),

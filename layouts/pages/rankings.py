@@ -10,7 +10,7 @@ from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.ranking_table import column_defs, export_table, rows
-from layouts.shell import scope_options, search_from_state, state_from_search
+from layouts.shell import quarter_notice, scope_options, search_from_state, state_from_search
 from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1)
@@ -18,7 +18,7 @@ dash.register_page(__name__, path="/rankings", name="排名", order=1)
 
 def layout(period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
-    quarter = period if period in data.quarters() else data.default_quarter()
+    quarter, month = data.resolve(period)
     scope = scope or "province"
     if quarter is None:
         return dmc.Alert("库中还没有季度数据", color="yellow")
@@ -30,6 +30,7 @@ def layout(period=None, scope=None, lang=None, **_):
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}", order=4),
+        *quarter_notice(quarter, month, lang),
         dmc.Text(f"{card.scheme.name}；{t('quarter_note', lang)}；{t('vintage', lang)} #{card.data_version}",
                  size="xs", c="dimmed"),
         dag.AgGrid(
@@ -58,7 +59,7 @@ def export(_xlsx, _csv, search):
     """The ranking as displayed, for the view in the URL (recomputed on the server, never sent by the browser)."""
     st = state_from_search(search)
     lang = lang_of(st["lang"])
-    quarter = st["period"] if st["period"] in data.quarters() else data.default_quarter()
+    quarter, _ = data.resolve(st["period"])
     scope = st["scope"] or "province"
     card = data.scorecard(quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang)

@@ -1,4 +1,4 @@
-"""目标: how far each county of the comparison set is from its targets at the quarter's end month — heatmap of the
+"""目标: how far each county of the comparison set is from its targets at the selected 1–N月 — heatmap of the
 gap to 序时进度 or to the growth target, lagging indicators per county, and at 1–6月 the 双过半 / 正增长 checks."""
 
 import dash
@@ -22,11 +22,10 @@ grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长")
 
 def layout(period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
-    quarter = period if period in data.quarters() else data.default_quarter()
+    _, month_period = data.resolve(period)
     scope = scope or "province"
-    if quarter is None:
+    if month_period is None:
         return dmc.Alert(t("targets_no_quarter", lang), color="yellow")
-    month_period = pipeline.quarter_period(quarter)
     units = pipeline.units(scope)
     regions = regions_mod.default()
     names = {u: regions[u].name for u in units}
@@ -37,7 +36,7 @@ def layout(period=None, scope=None, lang=None, **_):
     title = f"{t('targets_title', lang)} · {scope_label} · {period_label(month_period, lang)}"
     if prog.empty:
         return dmc.Stack([dmc.Title(title, order=4),
-                          dmc.Alert(t("targets_no_targets", lang).format(year=quarter[:4]), color="yellow")])
+                          dmc.Alert(t("targets_no_targets", lang).format(year=month_period[:4]), color="yellow")])
     counts = view.lagging_counts(prog, units)
     return dmc.Stack(gap="sm", children=[
         dmc.Title(title, order=4),
@@ -47,28 +46,28 @@ def layout(period=None, scope=None, lang=None, **_):
                 dmc.Text(t("targets_heatmap", lang).format(units=unit_word), fw=600, size="sm"),
                 html.Div(className="scroll-x", style={"overflowX": "auto"}, children=dcc.Graph(
                     id=ids.TARGETS_HEATMAP, figure=view.heatmap_figure(prog, list(counts.index), names, cat, lang),
-                    config=graph_config(lang, f"targets_gap_{quarter}"), style={"minWidth": f"{view.MIN_WIDTH_PX}px"})),
+                    config=graph_config(lang, f"targets_gap_{month_period}"), style={"minWidth": f"{view.MIN_WIDTH_PX}px"})),
             ]),
             dmc.GridCol(span={"base": 12, "md": 3}, style={"minWidth": 0}, children=[
                 dmc.Text(t("targets_lagging", lang).format(units=unit_word), fw=600, size="sm"),
                 dcc.Graph(id=ids.TARGETS_LAGGING, figure=view.lagging_figure(counts, names, lang),
-                          config=graph_config(lang, f"targets_lagging_{quarter}")),
+                          config=graph_config(lang, f"targets_lagging_{month_period}")),
             ]),
         ]),
-        _midyear(prog, list(counts.index), names, cat, quarter, scope, unit_word, lang),
+        _midyear(prog, list(counts.index), names, cat, month_period, scope, unit_word, lang),
     ])
 
 
-def _midyear(prog, units, names, cat, quarter, scope, unit_word, lang):
+def _midyear(prog, units, names, cat, month_period, scope, unit_word, lang):
     """The 双过半 / 正增长 table at 1–6月; at other quarters a link to that year's 1–6月 view."""
     rows = view.midyear_rows(prog, units, names, cat, lang)
     if not rows:
-        q2 = f"{quarter[:4]}Q2"
+        q2 = f"{month_period[:4]}Q2"
         if q2 not in data.quarters():
             return dmc.Text(t("targets_midyear_only", lang), size="sm", c="dimmed", id=ids.TARGETS_MIDYEAR)
         qs = search_from_state({"period": q2, "scope": scope, "lang": lang if lang != "zh" else None})
         return dmc.Text(id=ids.TARGETS_MIDYEAR, size="sm", c="dimmed", children=[
-            t("targets_midyear_only", lang) + " ", dcc.Link(period_label(f"{quarter[:4]}-06", lang), href="/targets" + qs)])
+            t("targets_midyear_only", lang) + " ", dcc.Link(period_label(f"{month_period[:4]}-06", lang), href="/targets" + qs)])
     return dmc.Stack(gap="xs", id=ids.TARGETS_MIDYEAR, children=[
         dmc.Title(t("targets_midyear_title", lang), order=5, mt="sm"),
         dmc.Text(view.midyear_summary(rows, unit_word, lang), size="sm"),
