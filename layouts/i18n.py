@@ -55,6 +55,49 @@ TEXT = {
     "upload_reason": ("更正原因（更正已统计关库的期间时必填）", "Reason (required to correct a closed period)"),
     "upload_reason_ph": ("如：企业更正 8 月数据", "e.g. enterprise corrected August"),
     "upload_commit": ("确认写入", "Commit"),
+    "periods_title": ("统计关库日期", "Data closing dates"),
+    "periods_note": ("关库日期之前可以直接更正；之后该期间锁定，更正须在上传时写明原因，作为新版本保存。默认关库日为次月5日。"
+                     "修改关库日期需要管理员权限。",
+                     "Before its closing date a period may be corrected directly; after it the period is locked and a "
+                     "correction needs a reason and is kept as a new version. Default: the 5th of the next month. "
+                     "Only admins change closing dates."),
+    "periods_col_period": ("期间", "Period"),
+    "periods_col_closing": ("关库日期", "Closing date"),
+    "periods_col_state": ("状态", "State"),
+    "periods_col_set_by": ("设定", "Set by"),
+    "periods_reason": ("原因（必填）", "Reason (required)"),
+    "periods_save": ("保存关库日期", "Save closing date"),
+    "targets_edit_title": ("年度目标", "Annual targets"),
+    "targets_edit_note": ("选年份和指标，直接在表中修改目标值（增速目标为 %，总量目标按指标单位），写明原因后保存；"
+                          "保存即作为一次新的目标上传，可在“上报记录”中查看和撤销。也可在“数据上报”页上传目标任务表。",
+                          "Pick a year and an indicator, edit the targets in the grid (growth in %, levels in the "
+                          "indicator's unit), give a reason and save: the change becomes a new targets upload that "
+                          "Upload history can show and withdraw. A targets file can also be uploaded."),
+    "targets_edit_year": ("年份", "Year"),
+    "targets_edit_indicator": ("指标", "Indicator"),
+    "targets_edit_reason": ("修改原因", "Reason"),
+    "targets_edit_save": ("保存目标修改", "Save targets"),
+    "targets_col_region": ("地区", "Region"),
+    "targets_col_code": ("代码", "Code"),
+    "targets_col_growth": ("增速目标（%）", "Growth target (%)"),
+    "targets_col_level": ("总量目标", "Level target"),
+    "audit_title": ("审计日志", "Audit log"),
+    "audit_note": ("最新在前，显示最近 {n} 条；只追加、不可修改。导出为全部记录。",
+                   "Newest first, the latest {n} entries; append-only. Exports hold every entry."),
+    "users_title": ("用户管理", "Users"),
+    "users_note": ("新账号和重置的密码都是随机生成、只在这里显示一次，请当面或经保密渠道转交本人。范围填市州或县区代码"
+                   "（逗号分隔），不填为全省。",
+                   "New and reset passwords are random and shown here once: hand them over in person or through a "
+                   "confidential channel. Scope: prefecture or county codes, comma-separated; empty = the province."),
+    "users_reset": ("重置所选用户密码", "Reset password"),
+    "users_disable": ("停用", "Disable"),
+    "users_enable": ("启用", "Enable"),
+    "users_add_title": ("添加用户", "Add an account"),
+    "users_name": ("用户名", "User name"),
+    "users_display": ("显示名", "Display name"),
+    "users_role": ("角色", "Role"),
+    "users_scope": ("范围（代码）", "Scope (codes)"),
+    "users_add": ("添加", "Add"),
     "history_title": ("上报记录", "Upload history"),
     "history_note": ("最新在前。选中一行可查看其提示、下载原文件或撤销该次上传；撤销后其数值不再有效，之前的版本恢复，历史保留。",
                      "Newest first. Select a row to see its warnings, download the original file or withdraw the upload; "

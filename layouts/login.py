@@ -28,7 +28,7 @@ from loaders.store import Store
 
 IDLE_MINUTES = 30  # a leader's laptop left open in a meeting room logs itself out
 SESSION_HOURS = 12
-PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico")
+PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico", "/favicon.ico")
 CALLBACK_PATH = "/_dash-update-component"
 MAX_REQUEST_BYTES = 4 * upload_check.MAX_UPLOAD_BYTES * 4 // 3 + 1024 * 1024
 
@@ -115,6 +115,12 @@ def install(app: Dash, store: Store, secret: str) -> None:
         session.permanent = True
         session["seen"] = time.time()
         return redirect(nxt)
+
+    @server.route("/favicon.ico")
+    def favicon():
+        # browsers ask for it on their own, in parallel with the login page: answered without touching the
+        # session, so it cannot race the login form's CSRF token
+        return redirect("/_favicon.ico")
 
     @server.route("/logout")
     def logout():

@@ -57,6 +57,8 @@ def login_form(dash_duo, user: str, password: str = TEST_PASSWORD, next_path: st
     driver.find_element(By.ID, "username").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)  # the session cookie is set
 
 
 class as_user:

@@ -9,7 +9,7 @@ from dash import Input, Output, callback, ctx, dcc
 
 from layouts import access, data, ids
 from layouts.export import Column, to_csv, to_xlsx
-from layouts.i18n import grid_text, local_time
+from layouts.i18n import grid_text, lang_of, local_time, t
 from loaders import audit
 
 dash.register_page(__name__, path="/audit", name="审计日志", order=13)
@@ -30,20 +30,21 @@ def audit_rows(log: pd.DataFrame) -> list[dict]:
              "target": r.target, "detail": r.detail, "ip": r.ip} for r in log.itertuples()]
 
 
-def layout(**_):
+def layout(lang=None, **_):
+    lang = lang_of(lang)
     rows = audit_rows(audit.entries(data.store(), limit=SHOWN))
     defs = [{"field": c.field, "headerName": c.header, "width": c.width * 8, "filter": True} for c in COLUMNS]
     defs[4]["cellClassRules"] = {"cell-missing": "params.value !== '成功'"}
     return dmc.Stack(gap="sm", children=[
-        dmc.Title("审计日志", order=4),
-        dmc.Text(f"最新在前，显示最近 {SHOWN} 条；只追加、不可修改。导出为全部记录。", size="sm", c="dimmed"),
+        dmc.Title(t("audit_title", lang), order=4),
+        dmc.Text(t("audit_note", lang).format(n=SHOWN), size="sm", c="dimmed"),
         dmc.Group(gap="xs", className="no-print", children=[
-            dmc.Button("导出 Excel", id=ids.AUDIT_EXPORT_XLSX, size="xs", variant="light"),
-            dmc.Button("导出 CSV", id=ids.AUDIT_EXPORT_CSV, size="xs", variant="light"),
+            dmc.Button(t("export_xlsx", lang), id=ids.AUDIT_EXPORT_XLSX, size="xs", variant="light"),
+            dmc.Button(t("export_csv", lang), id=ids.AUDIT_EXPORT_CSV, size="xs", variant="light"),
             dcc.Download(id=ids.AUDIT_DOWNLOAD),
         ]),
         dag.AgGrid(id=ids.AUDIT_GRID, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={**grid_text("zh"), "animateRows": False, "pagination": True, "paginationPageSize": 50},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, "pagination": True, "paginationPageSize": 50},
                    className="ag-theme-alpine", style={"width": "100%", "height": "640px"}),
     ])
 

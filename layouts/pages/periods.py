@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, html
 
 from layouts import access, data, ids
 from layouts import upload_view as upload
-from layouts.i18n import grid_text
+from layouts.i18n import grid_text, lang_of, t
 from loaders import audit
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
@@ -42,17 +42,18 @@ def closing_rows(periods: list[str], closing: dict, settings: pd.DataFrame, toda
     return rows
 
 
-def _closing_grid():
+def _closing_grid(lang: str = "zh"):
     store, today = data.store(), dt.date.today()
     periods = store.periods()[:PERIODS_SHOWN]
     nxt = _next_period(periods[0]) if periods else f"{today:%Y-%m}"
     rows = closing_rows([nxt, *periods], store.closing_map(), store.closing_dates(), today)
-    defs = [{"field": "label", "headerName": "期间", "width": 130}, {"field": "closing", "headerName": "关库日期", "width": 120},
-            {"field": "state", "headerName": "状态", "width": 190,
+    defs = [{"field": "label", "headerName": t("periods_col_period", lang), "width": 130},
+            {"field": "closing", "headerName": t("periods_col_closing", lang), "width": 120},
+            {"field": "state", "headerName": t("periods_col_state", lang), "width": 190,
              "cellClassRules": {"cell-warn": "params.data.locked === false"}},
-            {"field": "set_by", "headerName": "设定", "flex": 1, "minWidth": 200}]
+            {"field": "set_by", "headerName": t("periods_col_set_by", lang), "flex": 1, "minWidth": 200}]
     return dag.AgGrid(id=ids.PERIODS_GRID, rowData=rows, columnDefs=defs, defaultColDef={"resizable": True},
-                      dashGridOptions={**grid_text("zh"), "domLayout": "autoHeight", "animateRows": False},
+                      dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False},
                       className="ag-theme-alpine", style={"width": "100%"})
 
 
@@ -61,38 +62,37 @@ def _next_period(p: str) -> str:
     return f"{y + m // 12}-{m % 12 + 1:02d}"
 
 
-def layout(**_):
+def layout(lang=None, **_):
+    lang = lang_of(lang)
     account = access.current()
     is_admin = bool(account and account.at_least("admin"))
     cat = catalogue_mod.default()
     years = sorted({int(y) for y in data.store().targets()["year"].unique()} | {dt.date.today().year}, reverse=True)
     return dmc.Stack(gap="md", children=[
-        dmc.Title("统计关库日期", order=4),
-        dmc.Text("关库日期之前可以直接更正；之后该期间锁定，更正须在上传时写明原因，作为新版本保存。默认关库日为次月5日。"
-                 "修改关库日期需要管理员权限。", size="sm", c="dimmed"),
-        html.Div(id="periods-grid-box", children=_closing_grid()),
+        dmc.Title(t("periods_title", lang), order=4),
+        dmc.Text(t("periods_note", lang), size="sm", c="dimmed"),
+        html.Div(id="periods-grid-box", children=_closing_grid(lang)),
         dmc.Group(gap="md", align="end", className="no-print", children=[
-            dmc.TextInput(id=ids.PERIODS_PERIOD, label="期间", placeholder="如 2026-11", w=140),
-            dmc.TextInput(id=ids.PERIODS_DATE, label="关库日期", placeholder="如 2026-12-05", w=150),
-            dmc.TextInput(id=ids.PERIODS_REASON, label="原因（必填）", placeholder="如：省局通知延后关库", w=280),
-            dmc.Button("保存关库日期", id=ids.PERIODS_SAVE, disabled=not is_admin),
+            dmc.TextInput(id=ids.PERIODS_PERIOD, label=t("periods_col_period", lang), placeholder="2026-11", w=140),
+            dmc.TextInput(id=ids.PERIODS_DATE, label=t("periods_col_closing", lang), placeholder="2026-12-05", w=150),
+            dmc.TextInput(id=ids.PERIODS_REASON, label=t("periods_reason", lang), w=280),
+            dmc.Button(t("periods_save", lang), id=ids.PERIODS_SAVE, disabled=not is_admin),
         ]),
         html.Div(id=ids.PERIODS_MESSAGE),
-        dmc.Title("年度目标", order=4, mt="md"),
-        dmc.Text("选年份和指标，直接在表中修改目标值（增速目标为 %，总量目标按指标单位），写明原因后保存；"
-                 "保存即作为一次新的目标上传，可在“上报记录”中查看和撤销。也可在“数据上报”页上传目标任务表。",
-                 size="sm", c="dimmed"),
+        dmc.Title(t("targets_edit_title", lang), order=4, mt="md"),
+        dmc.Text(t("targets_edit_note", lang), size="sm", c="dimmed"),
         dmc.Group(gap="md", align="end", className="no-print", children=[
-            dmc.Select(id="targets-year", label="年份", data=[str(y) for y in years], value=str(years[0]), w=110),
-            dmc.Select(id="targets-indicator", label="指标", searchable=True, w=260, value="FAI",
-                       data=[{"value": i.code, "label": i.name_zh} for i in cat if i.value_type != "derived"]),
-            dmc.TextInput(id="targets-reason", label="修改原因", placeholder="如：市政府调整年度目标", w=260),
-            dmc.Button("保存目标修改", id="targets-save"),
+            dmc.Select(id="targets-year", label=t("targets_edit_year", lang), data=[str(y) for y in years],
+                       value=str(years[0]), w=110),
+            dmc.Select(id="targets-indicator", label=t("targets_edit_indicator", lang), searchable=True, w=260,
+                       value="FAI", data=[{"value": i.code, "label": i.name(lang)} for i in cat if i.value_type != "derived"]),
+            dmc.TextInput(id="targets-reason", label=t("targets_edit_reason", lang), w=260),
+            dmc.Button(t("targets_edit_save", lang), id="targets-save"),
         ]),
         html.Div(id="targets-message"),
-        dag.AgGrid(id="targets-grid", rowData=[], columnDefs=_target_defs(),
+        dag.AgGrid(id="targets-grid", rowData=[], columnDefs=_target_defs(lang),
                    defaultColDef={"resizable": True}, className="ag-theme-alpine",
-                   dashGridOptions={**grid_text("zh"), "animateRows": False, "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
                    style={"width": "100%", "height": "520px"}),
     ])
 
@@ -122,12 +122,13 @@ def save_closing(_n, period_text, date_text, reason):
 
 # ---------------------------------------------------------------- targets
 
-def _target_defs():
-    return [{"field": "name", "headerName": "地区", "width": 140, "pinned": "left"},
-            {"field": "code", "headerName": "代码", "width": 90},
-            {"field": "growth", "headerName": "增速目标（%）", "width": 140, "editable": True,
+def _target_defs(lang: str = "zh"):
+    return [{"field": "name", "headerName": t("targets_col_region", lang), "width": 140, "pinned": "left"},
+            {"field": "code", "headerName": t("targets_col_code", lang), "width": 90},
+            {"field": "growth", "headerName": t("targets_col_growth", lang), "width": 160, "editable": True,
              "cellClass": "cell-editable"},
-            {"field": "level", "headerName": "总量目标", "width": 160, "editable": True, "cellClass": "cell-editable"}]
+            {"field": "level", "headerName": t("targets_col_level", lang), "width": 160, "editable": True,
+             "cellClass": "cell-editable"}]
 
 
 def target_rows(targets: pd.DataFrame, year: int, indicator: str) -> list[dict]:

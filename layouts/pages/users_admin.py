@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, html
 
 from layouts import access, data, ids
-from layouts.i18n import grid_text, local_time
+from layouts.i18n import grid_text, lang_of, local_time, t
 from loaders import users
 
 dash.register_page(__name__, path="/users", name="用户管理", order=14)
@@ -40,25 +40,26 @@ def _grid():
                       className="ag-theme-alpine", style={"width": "100%"})
 
 
-def layout(**_):
+def layout(lang=None, **_):
+    lang = lang_of(lang)
     return dmc.Stack(gap="sm", children=[
-        dmc.Title("用户管理", order=4),
-        dmc.Text("新账号和重置的密码都是随机生成、只在这里显示一次，请当面或经保密渠道转交本人。范围填市州或县区代码"
-                 "（逗号分隔），不填为全省。", size="sm", c="dimmed"),
+        dmc.Title(t("users_title", lang), order=4),
+        dmc.Text(t("users_note", lang), size="sm", c="dimmed"),
         html.Div(id=ids.USERS_MESSAGE),
         html.Div(id="users-grid-box", children=_grid()),
         dmc.Group(gap="xs", className="no-print", children=[
-            dmc.Button("重置所选用户密码", id=ids.USERS_RESET, variant="light", size="xs"),
-            dmc.Button("停用", id=ids.USERS_DISABLE, variant="light", color="red", size="xs"),
-            dmc.Button("启用", id=ids.USERS_ENABLE, variant="light", size="xs"),
+            dmc.Button(t("users_reset", lang), id=ids.USERS_RESET, variant="light", size="xs"),
+            dmc.Button(t("users_disable", lang), id=ids.USERS_DISABLE, variant="light", color="red", size="xs"),
+            dmc.Button(t("users_enable", lang), id=ids.USERS_ENABLE, variant="light", size="xs"),
         ]),
-        dmc.Title("添加用户", order=5, mt="md"),
+        dmc.Title(t("users_add_title", lang), order=5, mt="md"),
         dmc.Group(gap="md", align="end", className="no-print", children=[
-            dmc.TextInput(id=ids.USERS_NAME, label="用户名", placeholder="如 wangjz", w=160),
-            dmc.TextInput(id=ids.USERS_DISPLAY, label="显示名", placeholder="如 王局长", w=160),
-            dmc.Select(id=ids.USERS_ROLE, label="角色", data=ROLE_OPTIONS, value="viewer", allowDeselect=False, w=160),
-            dmc.TextInput(id=ids.USERS_SCOPE, label="范围（代码）", placeholder="如 621200", w=180),
-            dmc.Button("添加", id=ids.USERS_ADD),
+            dmc.TextInput(id=ids.USERS_NAME, label=t("users_name", lang), placeholder="wangjz", w=160),
+            dmc.TextInput(id=ids.USERS_DISPLAY, label=t("users_display", lang), placeholder="王局长", w=160),
+            dmc.Select(id=ids.USERS_ROLE, label=t("users_role", lang), data=ROLE_OPTIONS, value="viewer",
+                       allowDeselect=False, w=160),
+            dmc.TextInput(id=ids.USERS_SCOPE, label=t("users_scope", lang), placeholder="621200", w=180),
+            dmc.Button(t("users_add", lang), id=ids.USERS_ADD),
         ]),
     ])
 
