@@ -368,10 +368,13 @@ def run_scale(scale: str, n_requests: int, county: str) -> dict:
 BENCH_PASSWORD = "bench-password-1"
 
 
+def csrf_token(login_page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', login_page).group(1)
+
+
 def login(session, base: str) -> None:
     """Every request needs a session: log in through the form like a person (CSRF token included)."""
-    page = session.get(f"{base}/login", timeout=60).text
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    token = csrf_token(session.get(f"{base}/login", timeout=60).text)
     r = session.post(f"{base}/login", data={"csrf": token, "username": "bench", "password": BENCH_PASSWORD},
                      allow_redirects=False, timeout=60)
     if r.status_code != 302:
@@ -411,8 +414,7 @@ def profile_page(app, router: dict, url: str, top: int = 15) -> str:
     the project's functions by cumulative time, then every function by own time."""
     path, _, query = url.partition("?")
     client = app.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf": token, "username": "bench", "password": BENCH_PASSWORD})
     body = router_payload(router, path, "?" + query if query else "")
     prof = cProfile.Profile()

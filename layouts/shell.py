@@ -8,6 +8,7 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, dcc, html
 
+from indicators.pipeline import quarter_period
 from layouts import access, data, ids
 from layouts.i18n import DEFAULT_LANG, lang_of, local_time, period_label, t
 from loaders import regions as regions_mod
@@ -52,7 +53,7 @@ def period_options(lang: str) -> list[dict]:
 
 def quarter_notice(quarter: str | None, month: str | None, lang: str) -> list:
     """On a quarterly page opened at a month (1–10月): say which quarter is shown, and why."""
-    if not quarter or not month or month == f"{quarter[:4]}-{3 * int(quarter[-1]):02d}":
+    if not quarter or not month or month == quarter_period(quarter):
         return []
     return [dmc.Alert(t("quarter_of_month", lang).format(month=period_label(month, lang),
                                                          quarter=period_label(quarter, lang)),

@@ -19,7 +19,7 @@ from loaders.ingest import IngestReport
 from loaders.problems import ERROR, Problem
 
 FORMATS = {"long_csv": "长表 CSV", "wide_sheet": "统计月报宽表", "month_columns": "分月表（各月为列）",
-           "long_targets": "目标任务长表", "targets_sheet": "目标任务宽表"}
+           "long_targets": "目标任务长表", "wide_targets": "目标任务宽表"}
 REVISIONS_SHOWN = 200
 STATUS = {  # report status → (badge text, colour)
     "dry_run": ("可以写入", "green"), "rejected": ("有错误，不能写入", "red"),

@@ -2,11 +2,18 @@
 anonymous user, a viewer, a county-scoped viewer and an uploader — each gets only what it may have."""
 
 import json
-import re
 
 import dash
 import pytest
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, component_text
+from ui_helpers import (
+    TEST_PASSWORD,
+    TEST_SECRET,
+    add_test_accounts,
+    as_user,
+    component_text,
+    form_token,
+    logged_in_client,
+)
 
 from app import create_app
 from layouts import access, ids
@@ -62,13 +69,11 @@ def app(demo_store):
     return create_app(demo_store, secret=TEST_SECRET)
 
 
-def client(app, name=None, password=TEST_PASSWORD):
-    c = app.server.test_client()
-    page = c.get("/login").get_data(as_text=True)
+def client(app, name=None):
     if name:
-        token = re.search(r'name="csrf" value="([^"]+)"', page)[1]
-        r = c.post("/login", data={"csrf": token, "username": name, "password": password, "next": "/rankings"})
-        assert r.status_code == 302 and r.headers["Location"] == "/rankings", r.get_data(as_text=True)
+        return logged_in_client(app, name, next_path="/rankings")
+    c = app.server.test_client()
+    c.get("/login")
     return c
 
 
@@ -169,8 +174,7 @@ def test_login_needs_the_form_token_and_never_redirects_off_site(app):
     c.get("/login")
     r = c.post("/login", data={"username": "leader", "password": TEST_PASSWORD})
     assert r.status_code == 400 and "页面已过期" in r.get_data(as_text=True)
-    page_html = c.get("/login?next=//evil.example/x").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page_html)[1]
+    token = form_token(c, "/login?next=//evil.example/x")
     r = c.post("/login", data={"csrf": token, "username": "leader", "password": TEST_PASSWORD,
                                "next": "//evil.example/x"})
     assert r.status_code == 302 and r.headers["Location"] == "/"
@@ -180,8 +184,7 @@ def test_login_needs_the_form_token_and_never_redirects_off_site(app):
 
 def test_wrong_password_shows_the_count_in_chinese(app):
     c = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
-    r = c.post("/login", data={"csrf": token, "username": "admin", "password": "nope"})
+    r = c.post("/login", data={"csrf": form_token(c), "username": "admin", "password": "nope"})
     assert r.status_code == 401 and "用户名或密码错误" in r.get_data(as_text=True)
 
 

@@ -5,10 +5,9 @@ and a server error that shows no stack trace."""
 import datetime as dt
 import importlib
 import json
-import re
 
 import pytest
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, component_text
+from ui_helpers import TEST_SECRET, add_test_accounts, as_user, component_text, logged_in_client
 
 from app import create_app
 from layouts import access, data, ids, login
@@ -36,10 +35,7 @@ def upload(app):
 
 
 def client(app, name):
-    c = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
-    assert c.post("/login", data={"csrf": token, "username": name, "password": TEST_PASSWORD}).status_code == 302
-    return c
+    return logged_in_client(app, name)
 
 
 def test_admin_sets_a_closing_date_and_the_period_locks_or_opens(app, duck, periods):

@@ -4,10 +4,9 @@ screen's d3 formats, links as text, formulas as text; and the export callback is
 import base64
 import io
 import json
-import re
 
 import openpyxl
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts
+from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client
 
 from app import create_app
 from layouts import grid_export, ids
@@ -37,9 +36,7 @@ def test_columns_follow_the_screen():
 def test_export_callback_returns_a_formula_safe_workbook_and_is_audited(demo_store):
     add_test_accounts(demo_store)
     app = create_app(demo_store, secret=TEST_SECRET)
-    c = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
-    c.post("/login", data={"csrf": token, "username": "leader", "password": TEST_PASSWORD})
+    c = logged_in_client(app, "leader")
     grid = ids.COUNTY_GRID
     body = {"output": f"{grid}-download.data", "outputs": {"id": f"{grid}-download", "property": "data"},
             "inputs": [{"id": f"{grid}-xlsx", "property": "n_clicks", "value": 1},

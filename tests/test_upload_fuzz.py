@@ -8,11 +8,10 @@ import hashlib
 import io
 import json
 import random
-import re
 
 import openpyxl
 import pytest
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts
+from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client
 
 from app import create_app
 from layouts import ids
@@ -140,9 +139,7 @@ def uploader(tmp_path):
     store.create_schema()
     add_test_accounts(store)
     app = create_app(store, secret=TEST_SECRET)
-    c = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").get_data(as_text=True))[1]
-    assert c.post("/login", data={"csrf": token, "username": "bureau", "password": TEST_PASSWORD}).status_code == 302
+    c = logged_in_client(app, "bureau")
     output = next(k for k in app.callback_map if k.startswith(f"..{ids.UPLOAD_RESULT}.children"))
     yield store, c, output
     store.dispose()

@@ -1,4 +1,6 @@
-"""Helpers shared by the page tests: text of a component tree, and the phone-width check."""
+"""Helpers shared by the page tests: text of a component tree, the phone-width check, and logging in."""
+
+import re
 
 OUTPUT_NAME = "output"
 
@@ -59,6 +61,20 @@ def login_form(dash_duo, user: str, password: str = TEST_PASSWORD, next_path: st
     driver.find_element(By.ID, "login-submit").click()
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)  # the session cookie is set
+
+
+def form_token(client, path: str = "/login") -> str:
+    """The CSRF token of the login form, as a Flask test client sees it."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def logged_in_client(app, name: str, password: str = TEST_PASSWORD, next_path: str = "/"):
+    """A Flask test client that logged in through the form (what every request needs)."""
+    c = app.server.test_client()
+    r = c.post("/login", data={"csrf": form_token(c), "username": name, "password": password, "next": next_path})
+    assert r.status_code == 302 and r.headers["Location"] == next_path, r.get_data(as_text=True)
+    return c
 
 
 class as_user:
