@@ -10,7 +10,8 @@ import threading
 from functools import lru_cache
 
 from indicators import pipeline
-from loaders.store import Store, default_closing_date
+from loaders import clock
+from loaders.store import Store
 
 _STORE: Store | None = None
 HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
@@ -39,14 +40,7 @@ def version() -> int:
 
 def quarters(today: dt.date | None = None) -> list[str]:
     """Quarters with data whose closing date (统计关库) has passed, newest first."""
-    today = today or dt.date.today()
-    periods = _periods(version())
-    closing = _closing(version())
-    out = []
-    for p in periods:
-        if int(p[5:7]) % 3 == 0 and closing.get(p, default_closing_date(p)) <= today:
-            out.append(f"{p[:4]}Q{int(p[5:7]) // 3}")
-    return out
+    return [f"{p[:4]}Q{int(p[5:7]) // 3}" for p in months(today) if int(p[5:7]) % 3 == 0]
 
 
 def default_quarter() -> str | None:
@@ -56,9 +50,9 @@ def default_quarter() -> str | None:
 
 def months(today: dt.date | None = None) -> list[str]:
     """Year-to-date periods (1–N月) with data whose closing date has passed, newest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     closing = _closing(version())
-    return [p for p in _periods(version()) if closing.get(p, default_closing_date(p)) <= today]
+    return [p for p in _periods(version()) if clock.is_closed(p, closing, today)]
 
 
 def default_period() -> str | None:

@@ -8,9 +8,9 @@ import dash_mantine_components as dmc
 import pandas as pd
 
 from layouts.i18n import grid_text, local_time, period_label, t
+from loaders import clock
 from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
-from loaders.store import default_closing_date
 
 OK, MISSING = "✓", "—"
 
@@ -91,30 +91,16 @@ def completeness_grid(table: pd.DataFrame, indicators: list[Indicator], lang: st
 
 # ------------------------------------------------------------------ 统计关库
 
-def next_month(period: str) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    return f"{y + m // 12}-{m % 12 + 1:02d}"
-
-
-def closing_date(period: str, closing: pd.DataFrame) -> dt.date:
-    """The set closing date of `period`, else the default (5th of the next month)."""
-    mine = closing[closing["period"] == period] if len(closing) else closing
-    if len(mine):
-        value = mine["closing_date"].iloc[-1]
-        return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
-    return default_closing_date(period)
-
-
-def closing_status(latest: str, closing: pd.DataFrame, today: dt.date) -> list[dict]:
+def closing_status(latest: str, closing: dict[str, dt.date], today: dt.date) -> list[dict]:
     """The latest data period and, once it is closed, the next period still open: period, date, days left, closed."""
     out, period = [], latest
     for _ in range(3):
-        date = closing_date(period, closing)
-        days = (date - today).days
-        out.append({"period": period, "date": date, "days_left": days, "closed": days < 0})
-        if days >= 0:
+        closed = clock.is_closed(period, closing, today)
+        out.append({"period": period, "date": clock.closing_date(period, closing),
+                    "days_left": clock.days_left(period, closing, today), "closed": closed})
+        if not closed:
             break
-        period = next_month(period)
+        period = clock.month_after(period)
     return out[:1] + out[-1:] if len(out) > 1 else out
 
 

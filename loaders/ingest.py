@@ -16,14 +16,15 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, detect, upload_check, validate
+from loaders import bulk, clock, detect, upload_check, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders.cells import show
+from loaders.clock import closing_date, is_closed
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, default_closing_date, is_closed, now
+from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, now
 
 # A revision is a change larger than float noise; published figures have at most 4 decimals.
 REVISION_EPSILON = 1e-6
@@ -87,6 +88,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     scoped to some regions) rejects a file that carries any other region.
     """
     say = progress or (lambda stage, done, total: None)
+    today = today or clock.today()
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     sha = hashlib.sha256(data).hexdigest()
@@ -128,7 +130,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
     _write(store, parsed, report, data, catalogue, user=user, note=note, dry_run=dry_run, say=say,
-           today=today or dt.date.today())
+           today=today)
     return report
 
 
@@ -210,7 +212,7 @@ def _closed_revisions(revisions: pd.DataFrame, closing: dict, today: dt.date, fi
     for period, rows in closed.groupby("period", sort=True):
         first = rows.iloc[0]
         out.append(Problem(ERROR, "period_closed",
-                           f"{period} 已于 {closing.get(period, default_closing_date(period))} 统计关库，"
+                           f"{period} 已于 {closing_date(period, closing)} 统计关库，"
                            f"本文件将更正其中 {len(rows)} 个数值（如第{int(first['src_row'])}行 "
                            f"{show(first['old_value'])} → {show(first['new_value'])}）",
                            "已关库期间的更正须填写更正原因（网页“更正原因”栏，或命令行 --note），将作为新版本保存",

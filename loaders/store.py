@@ -222,17 +222,6 @@ class Store:
             return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
 
 
-def default_closing_date(period: str) -> dt.date:
-    """统计关库 default: the 5th of the month after the period."""
-    y, m = int(period[:4]), int(period[5:7])
-    return dt.date(y + m // 12, m % 12 + 1, 5)
-
-
-def is_closed(period: str, closing: dict[str, dt.date], today: dt.date) -> bool:
-    """A period is locked once its closing date (统计关库) has passed; corrections then need a reason."""
-    return closing.get(period, default_closing_date(period)) < today
-
-
 def _one(value):
     return None if value in (None, "") else [value]
 

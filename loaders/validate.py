@@ -9,6 +9,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from loaders import clock
 from loaders.catalogue import Catalogue
 from loaders.cells import show
 from loaders.parsed import Parsed
@@ -53,7 +54,7 @@ def observations(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file
     df = parsed.frame
     if df.empty:
         return []
-    today = today or dt.date.today()
+    today = today or clock.today()
     out = _Collector(file)
     _check_measures_and_months(df, catalogue, out)
     _check_future(df, today, out)
@@ -151,7 +152,8 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
 def _check_future(df: pd.DataFrame, today: dt.date, out: _Collector) -> None:
     current = f"{today.year:04d}-{today.month:02d}"
     future = [p for p in pd.unique(df["period"]) if p >= current]
-    out.rows(df[df["period"].isin(future)], ERROR, "future_period", f"期间晚于当前月份（{current}），数据尚不可能产生",
+    out.rows(df[df["period"].isin(future)], ERROR, "future_period",
+             f"期间尚未结束：今天是 {today:%Y-%m-%d}，{current} 及以后各月的数据还不可能产生",
              "请核对年份和月份", value_of=lambda r: r.period, column="period")
 
 

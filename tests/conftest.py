@@ -19,6 +19,10 @@ PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("MONITOR_REQUIRE_PG") == "1"
 # Secrets an app creates on first start go to a throw-away directory, never the developer's home.
 os.environ["MONITOR_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="monitor-instance-")
+# The clock is an input (loaders/clock.py): the suite runs on a fixed day, whatever the machine's date.
+# 23 November 2026: 1–10月 is closed and released, 1–11月 not yet. Tests of other days set it themselves.
+TODAY = "2026-11-23"
+os.environ["MONITOR_TODAY"] = TODAY
 
 
 def _pg_params():

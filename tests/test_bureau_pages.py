@@ -12,9 +12,9 @@ from ui_helpers import TEST_SECRET, add_test_accounts, as_user, component_text, 
 from app import create_app
 from layouts import access, data, ids, login
 from loaders import audit
+from loaders.clock import is_closed
 from loaders.demo import DEMO_DIR
 from loaders.ingest import ingest
-from loaders.store import is_closed
 
 
 @pytest.fixture

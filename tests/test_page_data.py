@@ -3,7 +3,6 @@
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 from ui_helpers import PHONE_FITS, login_as
@@ -58,16 +57,17 @@ def test_completeness_grid_highlights_missing_and_pins_counts(demo_store):
 
 
 def test_closing_countdown_moves_on_once_the_latest_period_is_closed():
-    none = pd.DataFrame(columns=["period", "closing_date"])
+    none = {}
     # before the default 5 November: 2026-10 still open
     assert status.closing_status("2026-10", none, dt.date(2026, 11, 2)) == [
         {"period": "2026-10", "date": dt.date(2026, 11, 5), "days_left": 3, "closed": False}]
     after = status.closing_status("2026-10", none, dt.date(2026, 11, 23))
     assert [(s["period"], s["closed"], s["days_left"]) for s in after] == [("2026-10", True, -18),
                                                                             ("2026-11", False, 12)]
-    moved = pd.DataFrame({"period": ["2026-10"], "closing_date": [dt.date(2026, 11, 30)]})
+    moved = {"2026-10": dt.date(2026, 11, 30)}
     assert status.closing_status("2026-10", moved, dt.date(2026, 11, 23))[0]["days_left"] == 7
-    assert status.next_month("2026-12") == "2027-01"
+    on_the_day = status.closing_status("2026-10", none, dt.date(2026, 11, 5))
+    assert on_the_day == [{"period": "2026-10", "date": dt.date(2026, 11, 5), "days_left": 0, "closed": False}]
     text = str(status.countdown(after, "zh"))
     assert "已关库" in text and "还剩 12 天" in text and "2026年1-11月" in text
 

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from conftest import FILES
+from loaders.clock import default_closing_date
 from loaders.ingest import ingest
-from loaders.store import default_closing_date
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -1,8 +1,6 @@
 """数据: for the latest period with data and the scope in the URL, which units reported which indicators, the
 统计关库 countdown, and the latest uploads with their warnings."""
 
-import datetime as dt
-
 import dash
 import dash_mantine_components as dmc
 
@@ -10,7 +8,7 @@ from indicators.pipeline import ScopeError, units
 from layouts import data, grid_export, ids, status
 from layouts.i18n import lang_of, period_label, t
 from layouts.tile_map import tile_label
-from loaders import catalogue
+from loaders import catalogue, clock
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/data", name="数据", order=9)
@@ -44,7 +42,7 @@ def layout(scope=None, lang=None, **_):
                     status.problems_grid(store.upload_problems(warned), lang, ids.DATA_PROBLEMS_GRID)]
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('data_title', lang)} · {period_label(latest, lang)}", order=4),
-        status.countdown(status.closing_status(latest, store.closing_dates(), dt.date.today()), lang),
+        status.countdown(status.closing_status(latest, store.closing_map(), clock.today()), lang),
         dmc.Title(t("data_complete_title", lang).format(period=period_label(latest, lang)), order=5, mt="md"),
         dmc.Text(t("data_complete_summary", lang).format(units=len(codes), inds=len(inds), ok=ok,
                                                          missing=len(codes) * len(inds) - ok), size="sm"),

@@ -14,13 +14,12 @@ from dash import Input, Output, State, callback, html
 from layouts import access, data, ids
 from layouts import upload_view as upload
 from layouts.i18n import grid_text, lang_of, t
-from loaders import audit
+from loaders import audit, clock
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.cells import period as parse_period
 from loaders.cells import period_label
 from loaders.ingest import ingest
-from loaders.store import default_closing_date, is_closed
 
 dash.register_page(__name__, path="/periods", name="关库与目标", order=12)
 
@@ -33,19 +32,18 @@ def closing_rows(periods: list[str], closing: dict, settings: pd.DataFrame, toda
     by = {r["period"]: r for r in settings.to_dict("records")} if len(settings) else {}
     rows = []
     for p in periods:
-        date = closing.get(p, default_closing_date(p))
         s = by.get(p)
-        locked = is_closed(p, closing, today)
-        rows.append({"period": p, "label": period_label(p), "closing": f"{date:%Y-%m-%d}",
-                     "state": "已关库（更正须写原因）" if locked else f"未关库（还有 {(date - today).days} 天）",
+        locked = clock.is_closed(p, closing, today)
+        rows.append({"period": p, "label": period_label(p), "closing": f"{clock.closing_date(p, closing):%Y-%m-%d}",
+                     "state": "已关库（更正须写原因）" if locked else f"未关库（还有 {clock.days_left(p, closing, today)} 天）",
                      "set_by": f"{s['set_by']}：{s['reason']}" if s else "默认（次月5日）", "locked": locked})
     return rows
 
 
 def _closing_grid(lang: str = "zh"):
-    store, today = data.store(), dt.date.today()
+    store, today = data.store(), clock.today()
     periods = store.periods()[:PERIODS_SHOWN]
-    nxt = _next_period(periods[0]) if periods else f"{today:%Y-%m}"
+    nxt = clock.month_after(periods[0]) if periods else clock.month_after(clock.latest_closed_month(today))
     rows = closing_rows([nxt, *periods], store.closing_map(), store.closing_dates(), today)
     defs = [{"field": "label", "headerName": t("periods_col_period", lang), "width": 130},
             {"field": "closing", "headerName": t("periods_col_closing", lang), "width": 120},
@@ -57,17 +55,12 @@ def _closing_grid(lang: str = "zh"):
                       className="ag-theme-alpine", style={"width": "100%"})
 
 
-def _next_period(p: str) -> str:
-    y, m = int(p[:4]), int(p[5:7])
-    return f"{y + m // 12}-{m % 12 + 1:02d}"
-
-
 def layout(lang=None, **_):
     lang = lang_of(lang)
     account = access.current()
     is_admin = bool(account and account.at_least("admin"))
     cat = catalogue_mod.default()
-    years = sorted({int(y) for y in data.store().targets()["year"].unique()} | {dt.date.today().year}, reverse=True)
+    years = sorted({int(y) for y in data.store().targets()["year"].unique()} | {clock.today().year}, reverse=True)
     return dmc.Stack(gap="md", children=[
         dmc.Title(t("periods_title", lang), order=4),
         dmc.Text(t("periods_note", lang), size="sm", c="dimmed"),
