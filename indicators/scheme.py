@@ -4,6 +4,7 @@ Validated on load; every error names the entry and the fix, and all are reported
 format serves `python -m indicators evaluate`, where `code` names a column of any matrix.
 """
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,6 +57,8 @@ class Scheme:
     coverage: float = 2 / 3
     pillars: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = ""
+    sha256: str = ""  # of the scheme file's bytes: results record it so they can be regenerated
+    carried_from: int = 0  # a year without its own scheme yet scores with the newest earlier one (labelled)
 
     @property
     def codes(self) -> list[str]:
@@ -173,14 +176,38 @@ def _check_indicator(e: dict, label: str, catalogue: Catalogue | None, columns: 
 def load(path: Path | str, *, catalogue: Catalogue | None = None, columns: list[str] | None = None) -> Scheme:
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError as exc:
         raise SchemeError([f"{path}: no such scheme file; schemes live in {SCHEMES_DIR}"]) from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SchemeError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
-    return parse(raw, source=path.name, catalogue=catalogue, columns=columns)
+    scheme = parse(raw, source=path.name, catalogue=catalogue, columns=columns)
+    return replace(scheme, sha256=hashlib.sha256(data).hexdigest())
 
 
-def for_year(year: int, catalogue: Catalogue) -> Scheme:
-    """The scheme that applies to a year (weights frozen for the year, as provinces publish them)."""
-    return load(SCHEMES_DIR / f"{year}.toml", catalogue=catalogue)
+def scheme_years(folder: Path = SCHEMES_DIR) -> list[int]:
+    """Years with a scheme file of their own, oldest first."""
+    return sorted(int(p.stem) for p in folder.glob("*.toml") if p.stem.isdigit())
+
+
+def for_year(year: int, catalogue: Catalogue, folder: Path = SCHEMES_DIR) -> Scheme:
+    """The scheme that applies to a year (weights frozen for the year, as provinces publish them).
+
+    A year after the newest scheme (the province has not yet published the new one) is scored with the newest,
+    and says so in its name; a year before the oldest has no composite score."""
+    years = scheme_years(folder)
+    if year in years:
+        return load(folder / f"{year}.toml", catalogue=catalogue)
+    if not years or year < years[-1]:
+        raise SchemeError([f"{year}年没有综合评价方案（{folder} 中有 {'、'.join(map(str, years)) or '无'}）；"
+                           f"如需计算，请添加 {year}.toml"])
+    base = load(folder / f"{years[-1]}.toml", catalogue=catalogue)
+    return replace(base, year=year, carried_from=base.year,
+                   name=f"{base.name}（{year}年方案未发布，暂按{base.year}年方案计算）")
+
+
+def has_scheme(year: int, folder: Path = SCHEMES_DIR) -> bool:
+    """Whether for_year gives a scheme: its own, or the newest carried forward."""
+    years = scheme_years(folder)
+    return bool(years) and (year in years or year > years[-1])

@@ -10,6 +10,7 @@ import threading
 from functools import lru_cache
 
 from indicators import pipeline
+from indicators.scheme import has_scheme
 from loaders import clock
 from loaders.store import Store
 
@@ -49,10 +50,11 @@ def default_quarter() -> str | None:
 
 
 def months(today: dt.date | None = None) -> list[str]:
-    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first."""
+    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first; only years that have
+    an assessment scheme (every page shows the composite score of the period's quarter)."""
     today = today or clock.today()
     closing = _closing(version())
-    return [p for p in _periods(version()) if clock.is_closed(p, closing, today)]
+    return [p for p in _periods(version()) if clock.is_closed(p, closing, today) and has_scheme(int(p[:4]))]
 
 
 def default_period() -> str | None:

@@ -2,11 +2,12 @@
 
 import argparse
 import json
+import os
 import sys
 
-from loaders import audit, demo, users
+from loaders import audit, clock, demo, users
 from loaders.cells import period as parse_period
-from loaders.cells import show
+from loaders.cells import period_label, show
 from loaders.ingest import IngestReport, ingest
 from loaders.settings import database_url
 from loaders.store import Store
@@ -21,8 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_FAILED
     try:
+        if getattr(args, "today", None):  # the clock is an input: every clock.today() of this run sees the day
+            os.environ[clock.ENV] = f"{clock.parse_day(args.today, '--today')}"
         return args.func(args)
-    except (LookupError, ValueError) as exc:  # AccountError is a ValueError
+    except (LookupError, ValueError) as exc:  # AccountError and ClockError are ValueErrors
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -167,6 +170,7 @@ def cmd_rollback(args) -> int:
 
 def cmd_demo(args) -> int:
     store = _store(args)
+    print(f"演示数据截至 {period_label(demo.end_month())}（{clock.today()} 已统计关库的最近月份）", file=sys.stderr)
     reports = demo.load(store, on_file=lambda p: print(f"导入 {p.name} …", file=sys.stderr, flush=True))
     for r in reports:
         print(_summary(r).splitlines()[0] + (f"（上传编号 {r.upload_id}）" if r.upload_id else ""))
@@ -235,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
     sp.add_argument("--note", default="", help="更正原因：更正已统计关库的期间时必填，记入上传记录")
     sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+    _today_option(sp)
 
     sp = add("export", cmd_export, "把当前有效数值导出为标准长表 CSV（输出到标准输出）",
              "python -m loaders export --period 2026-09 --indicator FAI > fai.csv")
@@ -263,5 +268,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--password-stdin", action="store_true", help="从标准输入读密码；不加则生成随机密码并显示一次")
     sp.add_argument("--by", default="cli", help="操作人（记入审计日志）")
 
-    add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州", "python -m loaders demo")
+    sp = add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州，截至当天已统计关库的最近月份",
+             "python -m loaders demo --today 2027-06-01")
+    _today_option(sp)
     return p
+
+
+def _today_option(sp) -> None:
+    sp.add_argument("--today", metavar="YYYY-MM-DD",
+                    help="按这一天运行（决定哪些期间已统计关库、哪些尚未结束；默认取 MONITOR_TODAY，否则为北京时间今天）")

@@ -9,13 +9,20 @@ SEED = 20261123
 DEMO_DIR = DATA_DIR / "demo"
 NOTE = "模拟数据"
 
-# Time span. Today is November 2026: October figures are in and 2026Q3 is the last closed quarter.
-FIRST_YEAR, LAST_YEAR, LAST_MONTH = 2021, 2026, 10
+# Time span: from 2021 to an end month, by default the latest month closed (统计关库) today (loaders/clock.py).
+# The committed files in data/demo/ end at EXAMPLE_END (written on 23 November 2026, when 1–10月 was closed).
+FIRST_YEAR = 2021
+EXAMPLE_END = "2026-10"
 BASE_YEAR = FIRST_YEAR - 1  # hidden: the growth of 2021 needs the levels of 2020
-YEARS = np.arange(BASE_YEAR, LAST_YEAR + 1)
+STORY_YEAR = 2026  # Longnan's storyline year (specs.LONGNAN_2026); the hidden series run at least through it
 ANCHOR_YEAR = 2025  # statistics.md's magnitudes are read as the annual values of the last full year
 LEDGER_FIRST_YEAR = 2024  # the key-work ledgers (清欠, 投诉, 四上, 重点项目) start in 2024
-TARGET_YEARS = (2025, 2026)
+
+
+def hidden_years(end: str) -> np.ndarray:
+    """The years the hidden series are drawn for: BASE_YEAR through the end month's year (at least STORY_YEAR).
+    Every end month within those years gives the same values for the months both hold."""
+    return np.arange(BASE_YEAR, max(STORY_YEAR, int(end[:4])) + 1)
 
 PROVINCE = regions_mod.PROVINCE
 LONGNAN = "621200"

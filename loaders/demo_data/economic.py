@@ -4,7 +4,7 @@ anchored on 2025 levels, then profit and the tax share derived from the revenue 
 import numpy as np
 
 from loaders import catalogue as catalogue_mod
-from loaders.demo_data.constants import ANCHOR_YEAR, BASE_YEAR, YEARS
+from loaders.demo_data.constants import ANCHOR_YEAR, BASE_YEAR, STORY_YEAR
 from loaders.demo_data.profit import profit_series
 from loaders.demo_data.randomness import stream
 from loaders.demo_data.series import Series, to_regions, yoy, ytd_from_annual
@@ -27,7 +27,7 @@ from loaders.demo_data.world import World, region_gaps
 def annual_growth(rng: np.random.Generator, world: World, code: str, spec: Spec) -> np.ndarray:
     """(units, years) annual growth in %, column 0 (the base year) unused."""
     units = world.units
-    n, ny = len(units), len(YEARS)
+    n, ny = len(units), len(world.years)
     prefs = sorted(set(units.prefecture))
     tilt = dict(zip(prefs, PREFECTURE_NOISE * rng.standard_normal(len(prefs)), strict=True))
     momentum = units.momentum.to_numpy() + units.prefecture.map(tilt).to_numpy()
@@ -36,12 +36,12 @@ def annual_growth(rng: np.random.Generator, world: World, code: str, spec: Spec)
     noise = spec.year * vol[:, None] * rng.standard_normal((n, ny))
     tails = (rng.random((n, ny)) < spec.tail) * rng.choice([-1.0, 1.0], (n, ny)) \
         * spec.tail_pp * rng.uniform(0.7, 1.5, (n, ny))
-    effects = np.array([YEAR_EFFECTS.get(code, {}).get(int(y), 0.0) for y in YEARS])
+    effects = np.array([YEAR_EFFECTS.get(code, {}).get(int(y), 0.0) for y in world.years])
     growth = spec.mean + effects[None, :] + persistent[:, None] + noise + tails
     if code in LONGNAN_2026_CODES:
         k = LONGNAN_2026_CODES.index(code)
         for unit, values in LONGNAN_2026.items():
-            growth[units.index[units.code == unit][0], -1] = values[k]
+            growth[units.index[units.code == unit][0], STORY_YEAR - BASE_YEAR] = values[k]
     return np.maximum(growth, GROWTH_FLOOR)
 
 
@@ -76,7 +76,7 @@ def economic_series(seed: int, world: World) -> dict[str, Series]:
         unit_ytd[code] = ytd_from_annual(rng, world, unit_annual[code], spec)
         gaps[code] = region_gaps(rng, world)
         levels = to_regions(world, unit_ytd[code], gaps[code], bool(spec.per_capita))
-        growth = yoy(levels, rng, GDP_REAL_MINUS_NOMINAL if code == "GDP" else None)
+        growth = yoy(levels, rng, world.years, GDP_REAL_MINUS_NOMINAL if code == "GDP" else None)
         keep_level = "cum_level" in cat[code].measures
         out[code] = Series(cum_level=levels if keep_level else None, cum_yoy=growth)
     out["IND_PROFIT"] = profit_series(stream(seed, "series", "IND_PROFIT"), world, unit_annual["IND_REV"])

@@ -3,7 +3,7 @@ revisions and targets together."""
 
 import pandas as pd
 
-from loaders.demo_data.constants import SEED
+from loaders.demo_data.constants import EXAMPLE_END, SEED
 from loaders.demo_data.economic import economic_series
 from loaders.demo_data.ledgers import ledger_series
 from loaders.demo_data.missing import drop_missing
@@ -14,15 +14,15 @@ from loaders.demo_data.targets import make_targets
 from loaders.demo_data.world import build_world
 
 
-def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """The simulated province as frames.
+def generate(seed: int = SEED, end: str = EXAMPLE_END) -> dict[str, pd.DataFrame]:
+    """The simulated province through the end month 'YYYY-MM', as frames.
 
     observations: the main long files' rows (all years, before revisions);
-    revisions: the re-stated 2026-08/09 values (loaded after the main files);
+    revisions: the re-stated values of the two months before the end (loaded after the main files);
     current: observations with the revisions applied (what the bureau-style sheets show);
     targets: annual targets for 2025 and 2026.
     """
-    world = build_world(seed)
+    world = build_world(seed, end)
     series = economic_series(seed, world)
     ledgers = ledger_series(seed, world)
     series |= ledgers.series
@@ -31,4 +31,4 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     obs = drop_missing(obs, stream(seed, "missing"), world)
     revisions = make_revisions(obs, stream(seed, "revisions"), world)
     return {"observations": obs, "revisions": revisions, "current": current(obs, revisions),
-            "targets": make_targets(obs, ledgers, world)}
+            "targets": make_targets(obs, ledgers, world), "world": world}

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from loaders.demo_data.constants import LEDGER_FIRST_YEAR, LONGNAN, PROVINCE, YEARS
+from loaders.demo_data.constants import LEDGER_FIRST_YEAR, LONGNAN, PROVINCE
 from loaders.demo_data.randomness import stream
 from loaders.demo_data.series import Series, seasonal_shares
 from loaders.demo_data.world import World
@@ -58,15 +58,16 @@ def ledger_series(seed: int, world: World) -> Ledgers:
     """Every ledger's region-level YTD levels (from LEDGER_FIRST_YEAR) and the annual plans behind the targets."""
     sizes, sums = ledger_units(world)
     relative = sizes / np.median(world.units.gdp)
-    active = (YEARS >= LEDGER_FIRST_YEAR)[None, :, None]
+    years = world.years
+    active = (years >= LEDGER_FIRST_YEAR)[None, :, None]
 
     def regions_of(keeper_ytd: np.ndarray) -> np.ndarray:
         out = np.einsum("rk,kym->rym", sums, keeper_ytd)
         return np.where(active, out, np.nan)
 
-    owed, paid = arrears(stream(seed, "ledger", "arrears"), sizes)
-    received, done = complaints(stream(seed, "ledger", "complaints"), relative)
-    sishang, sishang_plan = new_sishang(stream(seed, "ledger", "sishang"), relative)
+    owed, paid = arrears(stream(seed, "ledger", "arrears"), sizes, years)
+    received, done = complaints(stream(seed, "ledger", "complaints"), relative, years)
+    sishang, sishang_plan = new_sishang(stream(seed, "ledger", "sishang"), relative, years)
     key_proj, key_plan = key_projects(stream(seed, "ledger", "key_proj"), world, sizes)
     series = {
         "ARREARS_OWED": Series(cum_level=regions_of(owed)),
@@ -81,11 +82,11 @@ def ledger_series(seed: int, world: World) -> Ledgers:
     return Ledgers(series=series, plans=plans)
 
 
-def arrears(rng: np.random.Generator, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def arrears(rng: np.random.Generator, sizes: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Owed: most of the year's arrears are on the ledger in January, the rest confirmed later.
     Paid: a rising share of what is owed, so paid ≤ owed and both only rise within a year."""
-    n, ny = len(sizes), len(YEARS)
-    decline = ARREARS_YEARLY_DECLINE ** (YEARS - LEDGER_FIRST_YEAR)
+    n, ny = len(sizes), len(years)
+    decline = ARREARS_YEARLY_DECLINE ** (years - LEDGER_FIRST_YEAR)
     stock = sizes[:, None] * ARREARS_PER_GDP * decline[None, :] * np.exp(ARREARS_SD * rng.standard_normal((n, ny)))
     later = rng.gamma(1.0, size=(n, ny, 12))
     later[:, :, 0] = 0.0
@@ -98,11 +99,11 @@ def arrears(rng: np.random.Generator, sizes: np.ndarray) -> tuple[np.ndarray, np
     return owed, owed * rate
 
 
-def complaints(rng: np.random.Generator, relative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def complaints(rng: np.random.Generator, relative: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Received: Poisson a month. Done: all but the still-open recent ones, never more than received."""
     a, b = COMPLAINTS_PER_MONTH
     lam = a + b * np.sqrt(relative)
-    monthly = rng.poisson(lam[:, None, None] * np.ones((1, len(YEARS), 12)))
+    monthly = rng.poisson(lam[:, None, None] * np.ones((1, len(years), 12)))
     pending_now, pending_last = COMPLAINT_PENDING
     open_now = rng.binomial(monthly, pending_now)
     open_last = rng.binomial(np.concatenate([np.zeros_like(monthly[:, :, :1]), monthly[:, :, :-1]], axis=2),
@@ -112,25 +113,26 @@ def complaints(rng: np.random.Generator, relative: np.ndarray) -> tuple[np.ndarr
     return received.astype(float), done.astype(float)
 
 
-def new_sishang(rng: np.random.Generator, relative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def new_sishang(rng: np.random.Generator, relative: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """New 四上 enterprises: small Poisson counts, more early in the year; plan = expected × uplift."""
     a, b = SISHANG_PER_YEAR
     expected = a + b * relative ** 0.7
-    achievement = rng.uniform(*SISHANG_ACHIEVEMENT, (len(relative), len(YEARS)))
+    achievement = rng.uniform(*SISHANG_ACHIEVEMENT, (len(relative), len(years)))
     lam = expected[:, None, None] * achievement[:, :, None] * np.array(SISHANG_MONTHS)[None, None, :]
     counts = np.cumsum(rng.poisson(lam), axis=2).astype(float)
-    plan = np.repeat(np.maximum(1.0, np.round(expected * SISHANG_TARGET_UPLIFT))[:, None], len(YEARS), axis=1)
+    plan = np.repeat(np.maximum(1.0, np.round(expected * SISHANG_TARGET_UPLIFT))[:, None], len(years), axis=1)
     return counts, plan
 
 
 def key_projects(rng: np.random.Generator, world: World, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Key-project investment: an annual plan completed along the FAI shape (Longnan a little behind)."""
     n = len(sizes)
-    spread = np.exp(KEY_PROJ_SD * rng.standard_normal((n, len(YEARS))))
+    ny = len(world.years)
+    spread = np.exp(KEY_PROJ_SD * rng.standard_normal((n, ny)))
     plan = np.round(sizes[:, None] * KEY_PROJ_PER_GDP * spread, -2)  # plans are round hundreds of 万元
     low, high = KEY_PROJ_COMPLETION
     in_longnan = np.zeros(n, dtype=bool)
     in_longnan[: len(world.units)] = world.units_in(LONGNAN).to_numpy()
-    completion = rng.uniform(low, high, (n, len(YEARS))) - KEY_PROJ_LONGNAN_LAG * in_longnan[:, None]
-    shares = seasonal_shares(rng, "investment", n, np.full(n, KEY_PROJ_MONTH_SD))
+    completion = rng.uniform(low, high, (n, ny)) - KEY_PROJ_LONGNAN_LAG * in_longnan[:, None]
+    shares = seasonal_shares(rng, "investment", n, np.full(n, KEY_PROJ_MONTH_SD), world.years)
     return np.cumsum(shares, axis=2) * (plan * completion)[:, :, None], plan

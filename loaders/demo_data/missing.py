@@ -11,7 +11,7 @@ from loaders.demo_data.specs import SPECS
 from loaders.demo_data.world import World
 
 N_MISSING = 8  # county-months simply absent (statistics.md: missing is missing, never zero)
-SCRIPTED_MISSING = (("621228", "ELEC", "2026-10"),)  # 两当's electricity late: a "—" on the 月报
+SCRIPTED_MISSING = (("621228", "ELEC"),)  # 两当's electricity of the end month is late: a "—" on the 月报
 
 
 def drop_missing(obs: pd.DataFrame, rng: np.random.Generator, world: World) -> pd.DataFrame:
@@ -23,6 +23,6 @@ def drop_missing(obs: pd.DataFrame, rng: np.random.Generator, world: World) -> p
     candidates = obs[obs.region_code.isin(world.counties_outside(LONGNAN)) & obs.indicator.isin(monthly)
                      & ~obs.period.str.endswith("-12")][["region_code", "indicator", "period"]].drop_duplicates()
     picked = sample_rows(rng, candidates, N_MISSING)
-    keys = set(map(tuple, picked.to_numpy())) | set(SCRIPTED_MISSING)
+    keys = set(map(tuple, picked.to_numpy())) | {(region, code, world.end) for region, code in SCRIPTED_MISSING}
     mask = pd.Series(list(zip(obs.region_code, obs.indicator, obs.period, strict=True)), index=obs.index).isin(keys)
     return obs[~mask].reset_index(drop=True)

@@ -16,8 +16,9 @@ from loaders.demo_data.workbook import save_workbook
 MONTH_SHEETS = (("IVA", "cum_yoy"), ("FAI", "cum_yoy"), ("RETAIL", "cum_level"), ("RETAIL", "cum_yoy"))
 
 
-def write_month_columns(cur: pd.DataFrame, year: int, path: Path, city: str = LONGNAN) -> Path:
-    """One sheet per indicator, months as columns (1-2月 … 1-10月), 全市 and the counties as rows."""
+def write_month_columns(cur: pd.DataFrame, year: int, end: str, path: Path, city: str = LONGNAN) -> Path:
+    """One sheet per indicator, months of `year` up to the end month as columns (1-2月 … 1-10月), 全市 and the
+    counties as rows."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -28,7 +29,7 @@ def write_month_columns(cur: pd.DataFrame, year: int, path: Path, city: str = LO
     for code, measure in MONTH_SHEETS:
         ind = cat[code]
         name = ind.name_zh + ("增速" if measure == "cum_yoy" else "")
-        months = [m for y, m in periods_of(code) if y == year]
+        months = [m for y, m in periods_of(code, end) if y == year]
         periods = [f"{year}-{m:02d}" for m in months]
         values = cur[(cur.indicator == code) & (cur.measure == measure)].set_index(["region_code", "period"]).value
         unit = published_unit(ind.unit, measure)

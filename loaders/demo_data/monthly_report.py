@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import catalogue as catalogue_mod
+from loaders import clock
 from loaders import regions as regions_mod
 from loaders.cells import period_label
 from loaders.demo_data.constants import LONGNAN
@@ -24,6 +25,13 @@ FOOTNOTE = "注：本表为模拟数据，仅供演示。位次为全市排位�
 def report_name(period: str, city: str = LONGNAN, ext: str = "csv") -> str:
     """The 月报's file name, e.g. 月报_2026年1-10月_陇南市.csv."""
     return f"月报_{period_label(period)}_{regions_mod.default()[city].name}.{ext}"
+
+
+def report_periods(end: str) -> tuple[str, str]:
+    """The 月报 sheets written: the end month and the month before (as a workbook), skipping January,
+    which has too few indicators for a 月报: ('2026-09', '2026-10') for an end of 2026-10."""
+    months = [p for p in (end, clock.month_before(end), clock.month_before(end, 2)) if not p.endswith("-01")]
+    return months[1], months[0]
 
 
 def ranks(values: list[float]) -> list[int | None]:
@@ -85,12 +93,12 @@ def write_report_csv(cur: pd.DataFrame, period: str, path: Path) -> Path:
     return path
 
 
-def write_report_xlsx(cur: pd.DataFrame, period: str, path: Path) -> Path:
+def write_report_xlsx(cur: pd.DataFrame, period: str, path: Path, codes: tuple[str, ...]) -> Path:
     """The 月报 as a workbook with real merged cells (title, units, indicator names, 县区)."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
-    rows, spans = monthly_report(cur, period, list(WIDE_CODES + WIDE_QUARTERLY))
+    rows, spans = monthly_report(cur, period, list(codes))
     width = len(rows[0])
     wb = openpyxl.Workbook()
     ws = wb.active

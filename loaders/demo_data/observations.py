@@ -5,18 +5,18 @@ import numpy as np
 import pandas as pd
 
 from loaders import catalogue as catalogue_mod
-from loaders.demo_data.constants import BASE_YEAR, FIRST_YEAR, INTEGER_UNITS, LAST_MONTH, LAST_YEAR, NOTE, OBS_COLUMNS
+from loaders.demo_data.constants import BASE_YEAR, FIRST_YEAR, INTEGER_UNITS, NOTE, OBS_COLUMNS
 from loaders.demo_data.series import Series
 from loaders.demo_data.world import World
 
 OBS_ORDER = ["period", "indicator", "measure", "region_code"]  # the sort of every long observations file
 
 
-def periods_of(code: str) -> list[tuple[int, int]]:
-    """(year, month) pairs the catalogue says this indicator reports, within the demo's span."""
+def periods_of(code: str, end: str) -> list[tuple[int, int]]:
+    """(year, month) pairs the catalogue says this indicator reports, from FIRST_YEAR to the end month 'YYYY-MM'."""
     ind = catalogue_mod.default()[code]
-    return [(int(y), m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in ind.months
-            if (y, m) <= (LAST_YEAR, LAST_MONTH)]
+    last = (int(end[:4]), int(end[5:7]))
+    return [(y, m) for y in range(FIRST_YEAR, last[0] + 1) for m in ind.months if (y, m) <= last]
 
 
 def published_unit(unit: str, measure: str) -> str:
@@ -32,7 +32,7 @@ def decimals(unit: str) -> int:
 def long_rows(world: World, code: str, series: Series) -> pd.DataFrame:
     """One indicator's published rows: every region with a value, rounded as published."""
     ind = catalogue_mod.default()[code]
-    pairs = periods_of(code)
+    pairs = periods_of(code, world.end)
     y_idx = np.array([y - BASE_YEAR for y, _ in pairs])
     m_idx = np.array([m - 1 for _, m in pairs])
     labels = np.array([f"{y}-{m:02d}" for y, m in pairs])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from loaders.demo_data.constants import ANCHOR_YEAR, BASE_YEAR, YEARS
+from loaders.demo_data.constants import ANCHOR_YEAR, BASE_YEAR
 from loaders.demo_data.series import Series, to_regions, yoy, ytd_from_annual
 from loaders.demo_data.specs import SPECS
 from loaders.demo_data.world import World, region_gaps
@@ -20,12 +20,12 @@ def profit_series(rng: np.random.Generator, world: World, revenue: np.ndarray) -
     n = len(revenue)
     vol = world.units.vol.to_numpy()
     base = rng.uniform(*MARGIN_RANGE, n) / 100.0
-    deviation = np.zeros((n, len(YEARS)))
-    for y in range(1, len(YEARS)):
+    deviation = np.zeros((n, len(world.years)))
+    for y in range(1, len(world.years)):
         deviation[:, y] = MARGIN_AR * deviation[:, y - 1] + MARGIN_SD * vol * rng.standard_normal(n)
     deviation -= deviation[:, [ANCHOR_YEAR - BASE_YEAR]]  # the 2025 margin is the base margin
     annual = revenue * base[:, None] * np.exp(deviation)
     spec = SPECS["IND_REV"]
     ytd = ytd_from_annual(rng, world, annual, spec, month_sd=PROFIT_MONTH_SD, shock=PROFIT_SHOCK)
     levels = to_regions(world, ytd, region_gaps(rng, world), per_capita=False)
-    return Series(cum_level=levels, cum_yoy=yoy(levels, rng))
+    return Series(cum_level=levels, cum_yoy=yoy(levels, rng, world.years))

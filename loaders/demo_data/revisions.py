@@ -5,27 +5,39 @@ import numpy as np
 import pandas as pd
 
 from loaders import catalogue as catalogue_mod
+from loaders import clock
 from loaders.demo_data.constants import LONGNAN
 from loaders.demo_data.observations import OBS_ORDER, finish, published_unit
 from loaders.demo_data.randomness import sample_rows
 from loaders.demo_data.world import World
 
-REVISION_PERIODS = ("2026-08", "2026-09")
 N_REVISED_LEVELS = 8  # level+growth pairs re-stated by firms' corrections
 N_REVISED_GROWTHS = 4  # growth-only series re-stated
-SCRIPTED_REVISIONS = (("621221", "IND_REV", "2026-09"), ("621227", "IVA", "2026-08"))
+# (county, indicator, which revised month: 1 the later, 0 the earlier) re-stated whatever the draw.
+SCRIPTED_REVISIONS = (("621221", "IND_REV", 1), ("621227", "IVA", 0))
 REVISION_SIZE = (0.003, 0.02)  # relative change of a revised level
 REVISION_PP = (0.2, 1.0)  # change of a revised growth-only value, pp
 
 
+def revision_periods(end: str) -> tuple[str, str]:
+    """The two months before the end month that the monthly series report (none has January alone),
+    earlier first: ('2026-08', '2026-09') for an end of 2026-10."""
+    months = [clock.month_before(end, n) for n in (1, 2, 3)]
+    earlier, later = [p for p in months if not p.endswith("-01")][1::-1]
+    return earlier, later
+
+
 def make_revisions(obs: pd.DataFrame, rng: np.random.Generator, world: World) -> pd.DataFrame:
-    """About 20 values of 2026-08/09 re-stated by firms' corrections, still rising within the year."""
+    """About 20 values of the two months before the end re-stated by firms' corrections, still rising within
+    the year."""
     cat = catalogue_mod.default()
+    periods = revision_periods(world.end)
     monthly = [i.code for i in cat if i.frequency == "monthly" and i.value_type in ("level_growth", "growth")]
-    keys = obs[obs.region_code.isin(world.counties_outside(LONGNAN)) & obs.period.isin(REVISION_PERIODS)
+    keys = obs[obs.region_code.isin(world.counties_outside(LONGNAN)) & obs.period.isin(periods)
                & obs.indicator.isin(monthly)][["region_code", "indicator", "period"]].drop_duplicates()
-    rest = keys[~keys.apply(tuple, axis=1).isin(set(SCRIPTED_REVISIONS))]
-    chosen = list(SCRIPTED_REVISIONS)
+    scripted = [(region, code, periods[which]) for region, code, which in SCRIPTED_REVISIONS]
+    rest = keys[~keys.apply(tuple, axis=1).isin(set(scripted))]
+    chosen = list(scripted)
     for want_level, n in ((True, N_REVISED_LEVELS), (False, N_REVISED_GROWTHS)):
         pool = rest[rest.indicator.map(lambda c: cat[c].value_type == "level_growth") == want_level]
         have = sum(1 for k in chosen if (cat[k[1]].value_type == "level_growth") == want_level)

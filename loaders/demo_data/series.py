@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from loaders.demo_data.constants import BASE_YEAR, YEARS
+from loaders.demo_data.constants import BASE_YEAR
 from loaders.demo_data.specs import COMPARABLE_BASE_SD, EPIDEMIC_DIPS, SHAPES, Spec
 from loaders.demo_data.world import World
 
@@ -19,17 +19,17 @@ class Series:
     ratio: np.ndarray | None = None
 
 
-def seasonal_shares(rng: np.random.Generator, shape: str, n: int, sd: np.ndarray) -> np.ndarray:
+def seasonal_shares(rng: np.random.Generator, shape: str, n: int, sd: np.ndarray, years: np.ndarray) -> np.ndarray:
     """(units, years, 12) single-month shares of each year, noisy around SHAPES[shape], summing to 1."""
     base = np.array(SHAPES[shape]) / 100.0
-    noise = np.exp(sd[:, None, None] * rng.standard_normal((n, len(YEARS), 12)))
+    noise = np.exp(sd[:, None, None] * rng.standard_normal((n, len(years), 12)))
     shares = base[None, None, :] * noise
     return shares / shares.sum(axis=2, keepdims=True)
 
 
-def epidemic_dips(strength: float) -> np.ndarray:
+def epidemic_dips(strength: float, years: np.ndarray) -> np.ndarray:
     """(years, 12) multipliers of single months: 1 except in the epidemic months."""
-    out = np.ones((len(YEARS), 12))
+    out = np.ones((len(years), 12))
     for (year, month), dip in EPIDEMIC_DIPS.items():
         out[year - BASE_YEAR, month - 1] = max(0.3, 1.0 - strength * dip)
     return out
@@ -40,8 +40,8 @@ def ytd_from_annual(rng: np.random.Generator, world: World, annual: np.ndarray, 
     """(units, years, 12) year-to-date levels: annual totals spread over the months, dips applied."""
     vol = world.units.vol.to_numpy() if spec.swings else np.ones(len(annual))
     sd = (spec.month if month_sd is None else month_sd) * vol
-    shares = seasonal_shares(rng, spec.shape, len(annual), sd)
-    single = annual[:, :, None] * shares * epidemic_dips(spec.shock if shock is None else shock)[None]
+    shares = seasonal_shares(rng, spec.shape, len(annual), sd, world.years)
+    single = annual[:, :, None] * shares * epidemic_dips(spec.shock if shock is None else shock, world.years)[None]
     return np.cumsum(single, axis=2)
 
 
@@ -51,11 +51,12 @@ def to_regions(world: World, unit_ytd: np.ndarray, gaps: np.ndarray, per_capita:
     return np.einsum("ru,uym->rym", matrix, unit_ytd) * gaps[:, :, None]
 
 
-def yoy(levels: np.ndarray, rng: np.random.Generator, gap: dict[int, float] | None = None) -> np.ndarray:
+def yoy(levels: np.ndarray, rng: np.random.Generator, years: np.ndarray,
+        gap: dict[int, float] | None = None) -> np.ndarray:
     """Published YTD growth, %: the level ratio plus a small comparable-base difference."""
     out = np.full(levels.shape, np.nan)
     out[:, 1:] = 100.0 * (levels[:, 1:] / levels[:, :-1] - 1.0)
     out += COMPARABLE_BASE_SD * rng.standard_normal(levels.shape)
     if gap:
-        out += np.array([gap.get(int(y), 0.0) for y in YEARS])[None, :, None]
+        out += np.array([gap.get(int(y), 0.0) for y in years])[None, :, None]
     return out

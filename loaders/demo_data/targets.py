@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import catalogue as catalogue_mod
-from loaders.demo_data.constants import BASE_YEAR, NOTE, TARGET_COLUMNS, TARGET_YEARS
+from loaders.demo_data.constants import BASE_YEAR, NOTE, TARGET_COLUMNS
 from loaders.demo_data.ledgers import Ledgers
 from loaders.demo_data.world import World
 
@@ -20,15 +20,20 @@ TARGET_PULL = 0.3  # weight of a region's last result relative to its peers
 TARGET_LEVEL_FROM_GROWTH = ("GPBR", "INVEST_IN")  # level = last year × (1 + growth target)
 
 
+def target_years(world: World) -> tuple[int, int]:
+    """Last year's and the end month's year: the targets the dashboard compares with."""
+    return world.last_year - 1, world.last_year
+
+
 def make_targets(obs: pd.DataFrame, ledgers: Ledgers, world: World) -> pd.DataFrame:
     """Annual targets per county and prefecture: growth (%) and levels (annual amount)."""
     cat = catalogue_mod.default()
     ranked = [c for c, lv in zip(world.codes, world.level, strict=True) if lv != "province"]
     rows = []
-    for year in TARGET_YEARS:
+    for year in target_years(world):
         last = obs[obs.period == f"{year - 1}-12"].set_index(["region_code", "indicator", "measure"]).value
         for code, (c25, c26, spread) in TARGET_GROWTH.items():
-            centre = c25 if year == 2025 else c26
+            centre = c25 if year <= 2025 else c26
             for level in ("county", "prefecture"):
                 codes = world.of_level(level)
                 result = pd.Series([last.get((c, code, "cum_yoy"), np.nan) for c in codes], index=codes)

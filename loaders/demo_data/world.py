@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import regions as regions_mod
-from loaders.demo_data.constants import PROVINCE, YEARS
+from loaders.demo_data.constants import EXAMPLE_END, PROVINCE, hidden_years
 from loaders.demo_data.prefectures import county_sizes
 from loaders.demo_data.randomness import stream
 
@@ -28,6 +28,16 @@ class World:
     sums: np.ndarray  # (regions, units): 1 where a unit belongs to a region
     means: np.ndarray  # (regions, units): population weights, rows summing to 1 (per-capita series)
     level: np.ndarray  # (regions,) province / prefecture / county
+    years: np.ndarray  # the hidden series' years, BASE_YEAR first
+    end: str  # the last published month, 'YYYY-MM'
+
+    @property
+    def last_year(self) -> int:
+        return int(self.end[:4])
+
+    @property
+    def last_month(self) -> int:
+        return int(self.end[5:7])
 
     def index(self, code: str) -> int:
         return self.codes.index(code)
@@ -45,7 +55,7 @@ class World:
         return set(self.of_level("county")) - set(self.units.code[self.units_in(prefecture)])
 
 
-def build_world(seed: int) -> World:
+def build_world(seed: int, end: str = EXAMPLE_END) -> World:
     regs = regions_mod.default()
     rows = list(regs.by_code.values())
     codes = [r.code for r in rows]
@@ -59,19 +69,19 @@ def build_world(seed: int) -> World:
     weighted = sums * units.population.to_numpy()[None, :]
     return World(codes=codes, names={r.code: r.name for r in rows}, units=units, sums=sums,
                  means=weighted / weighted.sum(axis=1, keepdims=True),
-                 level=np.array([r.level for r in rows]))
+                 level=np.array([r.level for r in rows]), years=hidden_years(end), end=end)
 
 
 def region_gaps(rng: np.random.Generator, world: World) -> np.ndarray:
     """(regions, years) factor of a region's own figure over its units' sum or mean: 1 for counties and
     嘉峪关, 1 ± 1–4 % for the other prefectures, 1 ± 0.5–2 % for the province."""
-    gaps = np.zeros((len(world.codes), len(YEARS)))
+    gaps = np.zeros((len(world.codes), len(world.years)))
     units = set(world.units.code)
     for i, code in enumerate(world.codes):
         if code in units:
             continue
         low, high = PROVINCE_GAP if code == PROVINCE else PREFECTURE_GAP
         base = rng.choice([-1.0, 1.0]) * rng.uniform(low, high)
-        drift = GAP_DRIFT * rng.standard_normal(len(YEARS))
+        drift = GAP_DRIFT * rng.standard_normal(len(world.years))
         gaps[i] = np.sign(base) * np.clip(abs(base) + drift, low, high)
     return 1.0 + gaps
