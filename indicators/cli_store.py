@@ -74,7 +74,7 @@ def cmd_score(args) -> int:
     out = table.sort_values(["rank", "region_code"], na_position="last")[SCORE_COLUMNS + pillars]
     for w in card.result.warnings:
         print(f"提示：{w}", file=sys.stderr)
-    print(f"{card.scheme.name}；{card.quarter}（截至 {card.period}）；数据版本 {card.data_version}；"
+    print(f"{card.scheme.name}；{card.quarter}（截至 {card.period}）；数据状态 {card.data_state}；"
           f"范围 {card.scope}，{len(out)} 个单位", file=sys.stderr)
     if args.format == "json":
         doc = {"rows": json.loads(out.to_json(orient="records", force_ascii=False)), "params": card.params}

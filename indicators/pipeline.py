@@ -13,12 +13,16 @@ import pandas as pd
 from indicators import composite, derive, progress, robustness
 from indicators.ranking import rank_change
 from indicators.scheme import Scheme, SchemeError, for_year
+from indicators.scheme import load as load_scheme
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.store import Store
 
 SCOPE_HELP = "province（全省86个县区）| city:621200（一个市州的县区）| prefectures（14个市州）"
 _QUARTER = re.compile(r"^(\d{4})[-\s]?Q([1-4])$", re.I)
+
+
+STATE_TRIES = 3  # reads of one slice while uploads keep landing, before giving up
 
 
 class ScopeError(ValueError):
@@ -94,7 +98,8 @@ class Scorecard:
     result: composite.CompositeResult
     table: pd.DataFrame
     intervals: robustness.RobustnessResult | None = None
-    data_version: int = 0
+    data_state: str = ""  # Store.data_state() the values were read in
+    latest_upload: int = 0  # the newest upload among the values used (for tracing)
     params: dict = field(default_factory=dict)
 
 
@@ -107,13 +112,20 @@ def read_slice(store: Store, period: str, unit_codes: list[str], cat) -> pd.Data
 
 def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Scheme | None = None,
               draws: int = robustness.DRAWS, with_previous: bool = True) -> Scorecard:
-    """Composite score and rank of every unit in the comparison set for one quarter."""
+    """Composite score and rank of every unit in the comparison set for one quarter, with the data state it was
+    computed from (read again after the values: a commit in between means reading them again)."""
     cat = catalogue_mod.default()
     regions = regions_mod.default()
     period = quarter_period(quarter)
     scheme = scheme or for_year(int(period[:4]), cat)
     unit_codes = units(scope, regions)
-    obs = read_slice(store, period, unit_codes, cat)
+    for _ in range(STATE_TRIES):
+        state = store.data_state()
+        obs = read_slice(store, period, unit_codes, cat)
+        if store.data_state() == state:
+            break
+    else:
+        raise RuntimeError("数据在计算期间不断变化，请稍后再试")
     m = matrix(obs, scheme, unit_codes, period)
     targets = target_matrix(store, obs, scheme, unit_codes, period, cat)
     result = composite.score(m, scheme, targets=targets)
@@ -132,7 +144,27 @@ def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Sc
         rob = robustness.run(m, scheme, nominal_rank=table["rank"], targets=targets, draws=draws)
         table = table.join(rob.table[["rank_median", "rank_p05", "rank_p95", "not_distinct_from"]])
     used = obs[(obs["period"] == period) & obs["indicator"].isin(scheme.codes)]
-    version = int(used["upload_id"].max()) if used["upload_id"].notna().any() else 0
-    params = result.params | {"quarter": quarter, "period": period, "scope": scope, "data_version": version,
-                              "robustness": rob.params if rob else None}
-    return Scorecard(quarter, period, scope, scheme, m, targets, result, table, rob, version, params)
+    latest = int(used["upload_id"].max()) if used["upload_id"].notna().any() else 0
+    params = result.params | {"quarter": quarter, "period": period, "scope": scope, "data_state": state,
+                              "scheme_year": scheme.year, "scheme_sha256": scheme.sha256,
+                              "catalogue_sha256": catalogue_mod.sha256(), "latest_upload": latest,
+                              "with_previous": with_previous, "robustness": rob.params if rob else None}
+    return Scorecard(quarter, period, scope, scheme, m, targets, result, table, rob, state, latest, params)
+
+
+def regenerate(store: Store, params: dict, scheme_path: str | None = None) -> Scorecard:
+    """The scorecard that `params` (a result's params) describe, computed again: the same data state, scheme file
+    and catalogue, quarter, scope and robustness draws give exactly the same scores, ranks and intervals.
+    Raises ValueError naming what differs when the store or the files have moved on."""
+    cat = catalogue_mod.default()
+    scheme = (load_scheme(scheme_path, catalogue=cat) if scheme_path
+              else for_year(int(params["period"][:4]), cat))
+    differs = [f"{what}：结果为 {want}，现在为 {now}" for what, want, now in (
+        ("数据状态", params["data_state"], store.data_state()),
+        ("评价方案 sha256", params["scheme_sha256"], scheme.sha256),
+        ("指标目录 sha256", params["catalogue_sha256"], catalogue_mod.sha256())) if want != now]
+    if differs:
+        raise ValueError("无法重现：" + "；".join(differs))
+    rob = params.get("robustness") or {}
+    return scorecard(store, params["quarter"], params["scope"], scheme=scheme, draws=rob.get("draws", 0),
+                     with_previous=params.get("with_previous", True))

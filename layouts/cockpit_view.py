@@ -52,11 +52,11 @@ class Cockpit:
 
 def collect(quarter: str, home: str, month: str | None = None) -> Cockpit:
     """The score at `quarter`; indicators and targets at `month` (default the quarter's end)."""
-    return _collect(quarter, home, month or pipeline.quarter_period(quarter), id(data.store()), data.version())
+    return _collect(quarter, home, month or pipeline.quarter_period(quarter), id(data.store()), data.state())
 
 
 @lru_cache(maxsize=16)
-def _collect(quarter: str, home: str, period: str, _store_id: int, _version: int) -> Cockpit:
+def _collect(quarter: str, home: str, period: str, _store_id: int, _state: str) -> Cockpit:
     regions, cat, store = regions_mod.default(), catalogue_mod.default(), data.store()
     year = int(period[:4])
     units = pipeline.units("province", regions) + pipeline.units("prefectures", regions)

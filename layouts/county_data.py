@@ -15,7 +15,7 @@ PROVINCE = "province"
 
 def _data_key() -> tuple[int, int]:
     """The cache key of the data: which store (tests switch stores) and its data version."""
-    return id(data.store()), data.version()
+    return id(data.store()), data.state()
 
 
 def city_scope(code: str) -> str:

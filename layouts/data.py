@@ -35,8 +35,9 @@ def store() -> Store:
     return _STORE
 
 
-def version() -> int:
-    return store().data_version()
+def state() -> str:
+    """The store's data state (loaders.store.Store.data_state): every cached result is keyed by it."""
+    return store().data_state()
 
 
 def quarters(today: dt.date | None = None) -> list[str]:
@@ -53,8 +54,8 @@ def months(today: dt.date | None = None) -> list[str]:
     """Year-to-date periods (1–N月) with data whose closing date has passed, newest first; only years that have
     an assessment scheme (every page shows the composite score of the period's quarter)."""
     today = today or clock.today()
-    closing = _closing(version())
-    return [p for p in _periods(version()) if clock.is_closed(p, closing, today) and has_scheme(int(p[:4]))]
+    closing = _closing(state())
+    return [p for p in _periods(state()) if clock.is_closed(p, closing, today) and has_scheme(int(p[:4]))]
 
 
 def default_period() -> str | None:
@@ -86,22 +87,22 @@ def as_of(months_reported, month: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _periods(_version: int) -> list[str]:
+def _periods(_state: str) -> list[str]:
     return store().periods()
 
 
 @lru_cache(maxsize=4)
-def _closing(_version: int) -> dict:
+def _closing(_state: str) -> dict:
     cd = store().closing_dates()
     return dict(zip(cd["period"], cd["closing_date"], strict=True)) if len(cd) else {}
 
 
 def scorecard(quarter: str, scope: str) -> pipeline.Scorecard:
-    return _scorecard(quarter, scope, version())
+    return _scorecard(quarter, scope, state())
 
 
 @lru_cache(maxsize=64)
-def _scorecard(quarter: str, scope: str, _version: int) -> pipeline.Scorecard:
+def _scorecard(quarter: str, scope: str, _state: str) -> pipeline.Scorecard:
     return pipeline.scorecard(store(), quarter, scope)
 
 
@@ -111,7 +112,7 @@ def history(quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pi
     q = quarter
     for _ in range(n):
         try:
-            out[q] = _history_card(q, scope, version())
+            out[q] = _history_card(q, scope, state())
         except ValueError:  # a year without a scheme (SchemeError) ends the history
             break
         q = pipeline.previous_quarter(q)
@@ -119,7 +120,7 @@ def history(quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pi
 
 
 @lru_cache(maxsize=128)
-def _history_card(quarter: str, scope: str, _version: int) -> pipeline.Scorecard:
+def _history_card(quarter: str, scope: str, _state: str) -> pipeline.Scorecard:
     return pipeline.scorecard(store(), quarter, scope, draws=0, with_previous=False)
 
 
@@ -128,7 +129,7 @@ def uploads_summary() -> dict:
     committed = store().uploads()
     simulated = bool(len(committed)) and bool(committed.loc[committed["status"] == "committed", "simulated"].any())
     latest = up.iloc[0].to_dict() if len(up) else None
-    return {"latest": latest, "simulated": simulated, "version": version()}
+    return {"latest": latest, "simulated": simulated, "state": state()}
 
 
 # ---------------------------------------------------------------- warming the caches

@@ -138,6 +138,11 @@ def _active(path: str, pathname: str | None) -> bool:
 
 
 @access.requires("viewer")
+def state_text(state: str, lang: str) -> str:
+    """'数据状态 3f9a1c2e4b5d': the data state a page's numbers were computed from (Store.data_state)."""
+    return f"{t('data_state', lang)} {state}"
+
+
 def relabel(search, pathname):
     """Texts of the frame in the URL's language; navigation links keep the query string."""
     st = state_from_search(search)
@@ -146,11 +151,12 @@ def relabel(search, pathname):
     account = access.current()
     nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if _active(path, pathname) else "")
            for key, path in NAV if account is not None and account.at_least(access.page_role(path))]
-    latest = data.uploads_summary()["latest"]
-    vintage = ""
+    summary = data.uploads_summary()
+    latest = summary["latest"]
+    vintage = state_text(summary["state"], lang)
     if latest:
         when = local_time(latest["created_at"])
-        vintage = (f"{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
-                   else f"{t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
+        vintage += (f"；{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
+                    else f"; {t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
     return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),
             user_box(account, lang), t("print", lang))

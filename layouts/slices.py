@@ -12,11 +12,11 @@ from loaders import catalogue as catalogue_mod
 
 def progress_at(period: str, scope: str) -> pd.DataFrame:
     """indicators.progress.progress_table for the comparison set's units at `period` ('2026-06')."""
-    return _progress(period, scope, data.version())
+    return _progress(period, scope, data.state())
 
 
 @lru_cache(maxsize=16)
-def _progress(period: str, scope: str, _version: int) -> pd.DataFrame:
+def _progress(period: str, scope: str, _state: str) -> pd.DataFrame:
     cat = catalogue_mod.default()
     units = pipeline.units(scope)
     year = int(period[:4])
@@ -33,11 +33,11 @@ def _progress(period: str, scope: str, _version: int) -> pd.DataFrame:
 
 def indicator_obs(code: str, year: int) -> pd.DataFrame:
     """Every region's current values of one indicator in `year` − 1 and `year` (derived ratios computed from sums)."""
-    return _indicator_obs(code, year, data.version())
+    return _indicator_obs(code, year, data.state())
 
 
 @lru_cache(maxsize=32)
-def _indicator_obs(code: str, year: int, _version: int) -> pd.DataFrame:
+def _indicator_obs(code: str, year: int, _state: str) -> pd.DataFrame:
     cat = catalogue_mod.default()
     ind = cat[code]
     wanted = [code] if ind.value_type != "derived" else [ind.numerator, ind.denominator]
@@ -50,10 +50,10 @@ def _indicator_obs(code: str, year: int, _version: int) -> pd.DataFrame:
 
 def indicator_targets(code: str, year: int) -> pd.DataFrame:
     """The year's annual targets of one indicator (every region, both kinds)."""
-    return _indicator_targets(code, year, data.version())
+    return _indicator_targets(code, year, data.state())
 
 
 @lru_cache(maxsize=32)
-def _indicator_targets(code: str, year: int, _version: int) -> pd.DataFrame:
+def _indicator_targets(code: str, year: int, _state: str) -> pd.DataFrame:
     tg = data.store().targets(years=[year], indicators=[code])
     return tg[tg["period"] == f"{year}-12"].reset_index(drop=True)

@@ -3,6 +3,7 @@
 Every error names the entry, the field and the fix, and all errors are reported at once.
 """
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -224,6 +225,12 @@ def load(path: Path | str | None = None) -> Catalogue:
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
     return parse(raw, path.name)
+
+
+@lru_cache(maxsize=1)
+def sha256() -> str:
+    """The sha256 of the project's catalogue file: every result records it."""
+    return hashlib.sha256((DATA_DIR / "indicators.toml").read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4)

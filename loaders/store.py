@@ -8,6 +8,7 @@ loaders/ingest.py, which uses the bulk fast path in loaders/bulk.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ OBS_KEY = ("region_code", "period", "indicator", "measure")
 TARGET_KEY = ("region_code", "period", "indicator", "kind")
 COMMITTED = "committed"
 ROLLED_BACK = "rolled_back"
+DATA_STATE_CHARS = 12  # 48 bits of the digest: short enough to read out, never equal by chance in one store
 
 
 def now() -> dt.datetime:
@@ -179,12 +181,18 @@ class Store:
                                                            user_name=user, event_at=at, note=note))
         return dict(row) | {"status": ROLLED_BACK, "rolled_back_at": at, "rolled_back_by": user}
 
-    def data_version(self) -> int:
-        """Changes whenever what pages show may change (commit, rollback, a closing date): for caches."""
+    def data_state(self) -> str:
+        """The named state of the data every result is computed from: it changes with any commit, the rollback
+        of any upload (older ones too), a targets upload or a closing-date change, and with nothing else.
+
+        A digest of which uploads are committed and of the closing-date settings, so equal states hold equal
+        current values, targets and closing dates."""
+        u = t.uploads
         with self.engine.connect() as conn:
-            events = conn.execute(sa.select(sa.func.count()).select_from(t.upload_events)).scalar() or 0
-            settings = conn.execute(sa.select(sa.func.count()).select_from(t.period_settings)).scalar() or 0
-        return int(events) + int(settings)
+            committed = conn.execute(sa.select(u.c.id).where(u.c.status == COMMITTED).order_by(u.c.id)).scalars().all()
+        closing = sorted(self.closing_map().items())
+        text = ",".join(map(str, committed)) + "|" + ";".join(f"{p}={d}" for p, d in closing)
+        return hashlib.sha256(text.encode()).hexdigest()[:DATA_STATE_CHARS]
 
     def original_file(self, upload_id: int) -> bytes | None:
         """The bytes of the file as it was uploaded (for download from the upload history)."""

@@ -67,14 +67,14 @@ def test_upload_preview_commit_ranking_rollback_restored(dash_duo, month_missing
     _open(dash_duo, RANKINGS)
     before = _grid_text(dash_duo)
 
-    version = store.data_version()
+    state = store.data_state()
     _open(dash_duo, "/upload")
     dash_duo.wait_for_element(f"#{ids.UPLOAD_DROP} input[type=file]", timeout=30).send_keys(str(sheet))
     dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_PREVIEW}", "可以写入", timeout=60)
     preview = dash_duo.find_element(f"#{ids.UPLOAD_PREVIEW}").text
     assert "统计月报宽表" in preview and "gb18030" in preview and "2026年1-9月" in preview
     assert "将新增" in preview and "修订 0 个" in preview and "武都" in preview
-    assert store.data_version() == version  # the preview wrote nothing
+    assert store.data_state() == state  # the preview wrote nothing
     dash_duo.driver.save_screenshot(str(OUTPUT / "bureau_upload_preview.png"))
     dash_duo.find_element(f"#{ids.UPLOAD_COMMIT}").click()
     dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_RESULT}", "已写入 1 个文件", timeout=60)

@@ -87,11 +87,11 @@ def test_preview_writes_nothing_and_shows_what_would_change(app, duck, upload):
     text = (DEMO_DIR / "targets_2026.csv").read_text(encoding="utf-8").replace("621226,礼县,2026,FAI,growth,",
                                                                              "621226,礼县,2026,FAI,growth,1")
     contents = "data:text/csv;base64," + __import__("base64").b64encode(text.encode()).decode()
-    version = duck.data_version()
+    state = duck.data_state()
     with as_user(app, duck, "bureau"):
         cards, disabled = upload.preview([contents], None, None, ["..\\targets.csv"])
     shown = component_text(cards)
-    assert duck.data_version() == version and not disabled
+    assert duck.data_state() == state and not disabled
     assert "可以写入" in shown and "将新增 0 个、修订 1 个" in shown and "targets.csv" in shown and ".." not in shown
 
 

@@ -30,14 +30,15 @@ def test_golden_ranking_2026q3(card):
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
 
 
-def test_every_county_is_ranked_with_an_interval_and_a_change(card):
+def test_every_county_is_ranked_with_an_interval_and_a_change(card, demo_store):
     t = card.table
     assert len(t) == 86 and t["rank"].notna().all()
     assert ((t["rank_p05"] <= t["rank_median"]) & (t["rank_median"] <= t["rank_p95"])).all()
     # the nominal method is one point of the method space, usually but not always inside the interval
     assert ((t["rank_p05"] <= t["rank"]) & (t["rank"] <= t["rank_p95"])).mean() > 0.8
     assert t["rank_change"].notna().all()  # 2026Q2 is in the store
-    assert card.params["scheme"] and card.params["data_version"] == card.data_version > 0
+    assert card.params["scheme"] and card.params["data_state"] == card.data_state == demo_store.data_state()
+    assert card.params["scheme_sha256"] == card.scheme.sha256 and len(card.params["catalogue_sha256"]) == 64
 
 
 def test_longnan_counties_sit_in_the_bottom_half_as_in_the_seed_speeches(card):
@@ -86,3 +87,42 @@ def test_gaps_cli_answers_are_verified(demo_store):
             assert g["verified_rank"] <= 10
     text = _cli("gaps", "--region", "621226", "--period", "2026Q3", db=demo_store.url, store=demo_store).stdout
     assert "礼县" in text and "一、目标进度" in text and "进入前 10 名需要什么" in text
+
+
+def test_regenerate_reproduces_the_golden_ranking_exactly(card, demo_store):
+    again = pipeline.regenerate(demo_store, card.params)
+    pd.testing.assert_frame_equal(again.table, card.table)
+    assert again.params == card.params
+
+
+def test_regenerate_refuses_when_the_data_state_moved_on(card, demo_store):
+    with pytest.raises(ValueError, match="数据状态：结果为 0000"):
+        pipeline.regenerate(demo_store, card.params | {"data_state": "0000"})
+
+
+def test_score_json_carries_the_data_state_and_it_follows_rollbacks_of_older_uploads(tmp_path):
+    """Repeating a run without changes gives the same data_state; rolling back an older upload (the 2026 long
+    file, under the later 月报 and revisions) changes data_state and the scores."""
+    from loaders import demo
+    from loaders.store import Store
+
+    db = f"duckdb:///{tmp_path / 'demo.duckdb'}"
+    store = Store(db)
+    reports = demo.load(store)
+    store.dispose()
+
+    def score():
+        r = _cli("score", "--period", "2026Q3", "--scope", "city:621200", "--draws", "0", "--format", "json", db=db)
+        assert r.returncode == 0, r.stderr
+        doc = json.loads(r.stdout)
+        return doc["params"], {row["region_code"]: row["score"] for row in doc["rows"]}
+    first, scores = score()
+    again, same = score()
+    assert first["data_state"] == again["data_state"] and scores == same
+    assert len(first["scheme_sha256"]) == 64
+    older = next(r.upload_id for r in reports if r.file == "observations_2026.csv")
+    store = Store(db)
+    store.rollback(older, user="test", note="撤销较早的上传")
+    store.dispose()
+    after, changed = score()
+    assert after["data_state"] != first["data_state"] and changed != scores

@@ -34,9 +34,17 @@ def test_closing_dates_default_to_the_5th_and_keep_their_history(store):
     assert len(current) == 1 and current.iloc[0].closing_date == dt.date(2026, 11, 7)
 
 
-def test_data_version_changes_on_commit_and_rollback(store):
-    v0 = store.data_version()
-    r = ingest(FILES / "good_long.csv", store, today=TODAY)
-    v1 = store.data_version()
-    store.rollback(r.upload_id, user="admin")
-    assert v0 < v1 < store.data_version()
+def test_data_state_changes_with_values_and_closing_dates_and_with_nothing_else(store):
+    s0 = store.data_state()
+    first = ingest(FILES / "good_long.csv", store, today=TODAY)
+    s1 = store.data_state()
+    assert s1 != s0 and store.data_state() == s1  # reading twice changes nothing
+    assert ingest(FILES / "good_long.csv", store, today=TODAY).status == "duplicate" and store.data_state() == s1
+    text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.5")
+    second = ingest(text.encode(), store, name="revised.csv", today=TODAY, note="更正")
+    s2 = store.data_state()
+    store.rollback(first.upload_id, user="admin")  # an older upload: the current values change again
+    s3 = store.data_state()
+    store.set_closing_date("2026-08", dt.date(2026, 9, 20), user="admin", reason="延后")
+    s4 = store.data_state()
+    assert len({s0, s1, s2, s3, s4}) == 5 and second.status == "committed"

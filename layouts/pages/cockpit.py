@@ -10,7 +10,7 @@ from layouts import access, data, ids, kpi_cards
 from layouts import cockpit_view as view
 from layouts.i18n import lang_of, t
 from layouts.plotly_locale import graph_config
-from layouts.shell import search_from_state
+from layouts.shell import search_from_state, state_text
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
@@ -35,8 +35,8 @@ def layout(period=None, scope=None, lang=None, **_):
     return dmc.Stack(gap="sm", children=[
         dcc.Location(id=ids.COCKPIT_NAV, refresh="callback-nav"),
         dmc.Title(f"{t('nav_cockpit', lang)} · {city} · {view.when_label(quarter, ck.period, lang)}", order=4),
-        dmc.Text(f"{ck.prefectures.scheme.name}；{t('quarter_note', lang)}；{t('vintage', lang)} "
-                 f"#{ck.prefectures.data_version}", size="xs", c="dimmed"),
+        dmc.Text(f"{ck.prefectures.scheme.name}；{t('quarter_note', lang)}；{state_text(ck.prefectures.data_state, lang)}",
+                 size="xs", c="dimmed"),
         dmc.Grid(gutter="sm", children=[
             dmc.GridCol(span={"base": 12, "md": 4}, children=dmc.Stack(gap="xs", children=[
                 view.score_panel(view.score_summary(ck.prefectures.table, home), lang),

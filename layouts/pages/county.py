@@ -74,7 +74,7 @@ def _title(code, quarter, prov, city, regions, lang):
              view.rank_text(city.table.loc[code], len(city.table), lang, city=city_name)]
     when = f"{period_label(quarter, lang)}（{period_label(period, lang)}）" if lang == "zh" else \
         f"{period_label(quarter, lang)} ({period_label(period, lang)})"
-    note = t("county_note", lang).format(scheme=prov.scheme.name, version=prov.data_version, m=int(period[5:7]),
+    note = t("county_note", lang).format(scheme=prov.scheme.name, state=prov.data_state, m=int(period[5:7]),
                                          month=figs.MONTHS_EN[int(period[5:7]) - 1])
     return dmc.Stack(gap=2, id=ids.COUNTY_TITLE, children=[
         dmc.Group(gap="sm", align="baseline", children=[

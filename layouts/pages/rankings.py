@@ -10,7 +10,7 @@ from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.ranking_table import column_defs, export_table, rows
-from layouts.shell import quarter_notice, scope_options, search_from_state, state_from_search
+from layouts.shell import quarter_notice, scope_options, search_from_state, state_from_search, state_text
 from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1)
@@ -31,7 +31,7 @@ def layout(period=None, scope=None, lang=None, **_):
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}", order=4),
         *quarter_notice(quarter, month, lang),
-        dmc.Text(f"{card.scheme.name}；{t('quarter_note', lang)}；{t('vintage', lang)} #{card.data_version}",
+        dmc.Text(f"{card.scheme.name}；{t('quarter_note', lang)}；{state_text(card.data_state, lang)}",
                  size="xs", c="dimmed"),
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
