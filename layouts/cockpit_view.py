@@ -1,4 +1,4 @@
-"""总览 builders: what the cockpit reads (cached by data version) and pure builders from its frames
+"""总览 builders: what the cockpit reads (cached by data state) and pure builders from its frames
 to components: the home prefecture's score, rank and trend, KPI cards, tile maps, 需要关注."""
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from indicators import pipeline, progress
 from layouts import attention, data, ids, tile_map
 from layouts.figures import TEMPLATE
-from layouts.i18n import fmt_change, period_label, t
+from layouts.i18n import fmt_change, period_label, score_label, t
 from layouts.kpi_cards import HEADLINE
 from layouts.plotly_locale import graph_config
 from layouts.shell import search_from_state, state_from_search
@@ -26,7 +26,7 @@ ATTENTION_CLASSES = {attention.LAST: "last", attention.SECOND_LAST: "second", at
                      attention.BEHIND: "behind"}
 
 
-# ---------------------------------------------------------------- reading (cached by data version)
+# ---------------------------------------------------------------- reading (cached by data state)
 
 def home_prefecture(scope: str | None, regions=None) -> str:
     """The prefecture the cockpit is about: the one in a city:XXXXXX scope, else Longnan."""
@@ -130,7 +130,7 @@ def score_panel(s: dict, lang: str = "zh") -> dmc.Paper:
     rank = t("cockpit_rank_of", lang).format(r=s["rank"], n=s["n"]) if s["rank"] else t("cockpit_no_score", lang)
     red = {"c": "red"} if s["rank"] and s["rank"] > s["n"] - BOTTOM_THREE else {}
     return dmc.Paper(id=ids.COCKPIT_SCORE, withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap=2, children=[
-        dmc.Text(f"{s['name']} · {t('score', lang)}", size="sm", c="dimmed"),
+        dmc.Text(f"{s['name']} · {score_label('prefectures', lang)}", size="sm", c="dimmed"),
         dmc.Group(gap="md", align="baseline", children=[
             dmc.Text("—" if s["score"] is None else f"{s['score']:.2f}", fw=700, fz=34),
             dmc.Text(rank, fw=600, size="lg", **red),
@@ -168,11 +168,10 @@ def prefecture_tiles(card: pipeline.Scorecard, regions=None) -> pd.DataFrame:
 def maps(ck: Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
     """The county tile map (clicks open a county) beside the 14 prefectures with the home one outlined."""
     city, when = regions[ck.home].name, period_label(ck.quarter, lang)
-    score = t("score", lang)
-    county = tile_map.tile_figure(county_tiles(ck.city, ck.home, regions), colour_title=score,
+    county = tile_map.tile_figure(county_tiles(ck.city, ck.home, regions), colour_title=score_label("city", lang),
                                   title=f"{t('cockpit_county_map', lang).format(city=city)} · {when}",
                                   rank_word=t("cockpit_rank_in_city", lang))
-    pref = tile_map.tile_figure(prefecture_tiles(ck.prefectures, regions), colour_title=score,
+    pref = tile_map.tile_figure(prefecture_tiles(ck.prefectures, regions), colour_title=score_label("prefectures", lang),
                                 title=f"{t('cockpit_pref_map', lang)} · {when}", highlight=ck.home,
                                 rank_word=t("cockpit_rank_in_province", lang), tile_px=64, font_size=11)
     return dmc.SimpleGrid(cols={"base": 1, "md": 2}, spacing="sm", children=[

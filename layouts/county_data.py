@@ -1,4 +1,4 @@
-"""What the county page reads, cached by data version: the province's values at one period, the
+"""What the county page reads, cached by data state: the province's values at one period, the
 county's recent years and targets, points and gap-to-rank answers (the engine does every sum)."""
 
 from functools import lru_cache
@@ -14,7 +14,7 @@ PROVINCE = "province"
 
 
 def _data_key() -> tuple[int, int]:
-    """The cache key of the data: which store (tests switch stores) and its data version."""
+    """The cache key of the data: which store (tests switch stores) and its data state."""
     return id(data.store()), data.state()
 
 
@@ -31,6 +31,21 @@ def province_values(period: str) -> pd.DataFrame:
 def _province_values(period: str, _key: tuple) -> pd.DataFrame:
     obs = data.store().observations(periods=[period], regions=pipeline.units(PROVINCE))
     return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
+
+
+def values_at(month: str) -> pd.DataFrame:
+    """Every county's current values as of a month ('2026-10'): each indicator at the latest period of that year
+    it reports by then (quarterly series at the last quarter end), with that period in `period`."""
+    return _values_at(month, _data_key())
+
+
+@lru_cache(maxsize=8)
+def _values_at(month: str, _key: tuple) -> pd.DataFrame:
+    cat = catalogue_mod.default()
+    as_of = {i.code: data.as_of(i.months, month) for i in cat}
+    frames = [province_values(p) for p in sorted(set(as_of.values()))]
+    obs = pd.concat(frames, ignore_index=True)
+    return obs[obs["period"] == obs["indicator"].map(as_of)].reset_index(drop=True)
 
 
 def county_obs(code: str, year: int) -> pd.DataFrame:
@@ -54,14 +69,13 @@ def _county_targets(code: str, year: int, _key: tuple) -> pd.DataFrame:
     return data.store().targets(years=[year], regions=[code])
 
 
-def progress_rows(quarter: str, code: str) -> pd.DataFrame:
-    """progress.progress_table for one county, as `python -m indicators gaps` computes it."""
-    return _progress_rows(quarter, code, _data_key())
+def progress_rows(period: str, code: str) -> pd.DataFrame:
+    """progress.progress_table for one county at a month, as `python -m indicators gaps` computes it."""
+    return _progress_rows(period, code, _data_key())
 
 
 @lru_cache(maxsize=32)
-def _progress_rows(quarter: str, code: str, _key: tuple) -> pd.DataFrame:
-    period = pipeline.quarter_period(quarter)
+def _progress_rows(period: str, code: str, _key: tuple) -> pd.DataFrame:
     year = int(period[:4])
     return progress.progress_table(county_obs(code, year), county_targets(code, year), catalogue_mod.default(),
                                    period, regions=[code])
@@ -100,13 +114,13 @@ def _value_history(code: str, indicator: str, _key: tuple) -> pd.DataFrame:
     return data.store().value_history(code, indicator)
 
 
-def indicator_ranks(period: str, scope: str) -> pd.DataFrame:
-    """county_view.indicator_ranks over a comparison set's counties at one period."""
-    return _indicator_ranks(period, scope, _data_key())
+def indicator_ranks(month: str, scope: str) -> pd.DataFrame:
+    """county_view.indicator_ranks over a comparison set's counties as of a month (values_at)."""
+    return _indicator_ranks(month, scope, _data_key())
 
 
 @lru_cache(maxsize=32)
-def _indicator_ranks(period: str, scope: str, _key: tuple) -> pd.DataFrame:
+def _indicator_ranks(month: str, scope: str, _key: tuple) -> pd.DataFrame:
     from layouts.county_view import indicator_ranks
 
-    return indicator_ranks(province_values(period), catalogue_mod.default(), pipeline.units(scope))
+    return indicator_ranks(values_at(month), catalogue_mod.default(), pipeline.units(scope))

@@ -11,7 +11,7 @@ import pandas as pd
 from indicators.explain import DEFAULT_DECIMALS, UNIT_DECIMALS
 from indicators.ranking import rank
 from layouts.figures import STATUS_COLOURS
-from layouts.i18n import grid_text, t
+from layouts.i18n import grid_text, period_label, score_label, t
 
 YI = 10_000  # 1 亿元 = 10,000 万元: levels from this size are shown in 亿元 (Chinese convention)
 UNIT_EN = {"万元": "10k yuan", "元": "yuan", "家": "firms", "件": "cases", "万千瓦时": "10k kWh", "%": "%"}
@@ -85,10 +85,13 @@ def _r(x, d):
 
 
 def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Series, city_rank: pd.Series,
-                   catalogue, lang: str = "zh") -> list[dict]:
+                   catalogue, lang: str = "zh", month: str | None = None) -> list[dict]:
     """One grid row per catalogue indicator with data for the county at the period (and per target kind
-    when an indicator has both a growth and a level target), in catalogue order."""
+    when an indicator has both a growth and a level target), in catalogue order. A value from before `month`
+    (a quarterly series between quarter ends) names its own period: 地区生产总值（1-9月）."""
     value = {(i, m): float(v) for i, m, v in zip(values["indicator"], values["measure"], values["value"], strict=True)}
+    earlier = {} if month is None or "period" not in values else \
+        {i: p for i, p in zip(values["indicator"], values["period"], strict=True) if p != month}
     present = {i for i, _ in value}
     targets = {}
     for r in prog.itertuples():
@@ -98,7 +101,8 @@ def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Serie
         if ind.code not in present:
             continue
         level_measure = "cum_level" if ind.value_type in ("level", "level_growth") else "ratio"
-        base = {"indicator": ind.code, "name": ind.name(lang),
+        name = ind.name(lang) + (f"（{period_label(earlier[ind.code], lang)}）" if ind.code in earlier else "")
+        base = {"indicator": ind.code, "name": name,
                 "value": fmt_level(value.get((ind.code, level_measure)), ind.unit, lang),
                 "growth": _r(value.get((ind.code, "cum_yoy")), 1),
                 "rank_prov": _int(prov_rank.get(ind.code)), "rank_city": _int(city_rank.get(ind.code))}
@@ -171,6 +175,13 @@ def indicator_grid(rows: list[dict], lang: str, n_prov: int, n_city: int, grid_i
 
 
 # ---------------------------------------------------------------- the rank line under the title
+
+def score_line(row: pd.Series, scope: str, n: int, lang: str, city: str | None = None) -> str:
+    """'全省得分 76.49 · 全省第54名（共86个，5–95%区间 第48–60名）' — the score with its comparison set."""
+    if _missing(row.get("score")):
+        return f"{score_label(scope, lang)} — · {rank_text(row, n, lang, city)}"
+    return f"{score_label(scope, lang)} {float(row['score']):.2f} · {rank_text(row, n, lang, city)}"
+
 
 def rank_text(row: pd.Series, n: int, lang: str, city: str | None = None) -> str:
     """全省第54名（共86个，5–95%区间 第48–60名）; the reason when the county is not ranked."""

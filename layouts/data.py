@@ -1,6 +1,6 @@
-"""What pages read: the store the app was built with, and indicator results cached by data version.
+"""What pages read: the store the app was built with, and indicator results cached by data state.
 
-Every result is keyed by the store's data version (it changes on each commit or rollback), so a
+Every result is keyed by the store's data state (it changes on each commit, rollback or closing-date change), so a
 page never shows stale numbers and never recomputes unchanged ones.
 """
 
@@ -141,7 +141,7 @@ def enable_warming() -> None:
 
 
 def changed() -> None:
-    """Call after a commit, rollback or closing-date change (the caches are keyed by data version already)."""
+    """Call after a commit, rollback or closing-date change (the caches are keyed by data state already)."""
     if not _warm["enabled"] or not _warm["lock"].acquire(blocking=False):
         return
 

@@ -114,6 +114,11 @@ TEXT = {
     "rank": ("名次", "Rank"),
     "region": ("地区", "Region"),
     "score": ("综合得分", "Composite score"),
+    # A composite score depends on its comparison set: every score on screen says which.
+    "score_province": ("全省得分", "Score among the province's counties"),
+    "score_city": ("市内得分", "Score within the city"),
+    "score_prefectures": ("市州间得分", "Score among the prefectures"),
+    "col_prefecture": ("所属市州", "Prefecture"),
     "change": ("较上季", "vs last quarter"),
     "interval": ("名次区间(5–95%)", "Rank interval (5–95%)"),
     "median_rank": ("名次中位数", "Median rank"),
@@ -385,6 +390,16 @@ TEXT = {
     "data_empty": ("库中还没有数据", "The store holds no data yet"),
 }
 PILLAR_PREFIX = "pillar_"
+
+
+def scope_kind(scope: str) -> str:
+    """'province' | 'city' | 'prefectures': which comparison set a scope is (city:621200 → city)."""
+    return "city" if scope.startswith("city:") else scope
+
+
+def score_label(scope: str, lang: str = "zh") -> str:
+    """全省得分 / 市内得分 / 市州间得分: the score's comparison set in its name."""
+    return t(f"score_{scope_kind(scope)}", lang)
 
 
 def t(key: str, lang: str = DEFAULT_LANG) -> str:

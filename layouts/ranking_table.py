@@ -2,11 +2,14 @@
 
 import pandas as pd
 
-from layouts.i18n import fmt_change, t
+from layouts.i18n import fmt_change, score_label, t
+from loaders import regions as regions_mod
 
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
-    """Grid rows: one per unit, best first; the sparkline holds the last quarters' ranks."""
+    """Grid rows: one per unit, best first; the sparkline holds the last quarters' ranks; a county names its
+    prefecture."""
+    regions = regions_mod.default()
     ranked = table.sort_values(["rank", "region_name"], na_position="last")
     past = [card.table["rank"].to_dict() for card in history.values()]
     pillars = [c for c in table.columns if c.startswith("pillar_")]
@@ -15,10 +18,16 @@ def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
         row = {"region_code": code, "region": f"[{r['region_name']}](/county/{code}{qs})",
                "score": _f(r["score"]), "rank": _i(r["rank"]), "change": fmt_change(r.get("rank_change")),
                "rank_p05": _i(r.get("rank_p05")), "rank_p95": _i(r.get("rank_p95")),
-               "trend": [_i(p.get(code)) for p in past], "reason": r.get("reason", "")}
+               "trend": [_i(p.get(code)) for p in past], "reason": r.get("reason", ""),
+               "prefecture": _prefecture(regions, code)}
         row.update({c: _f(r[c]) for c in pillars})
         out.append(row)
     return out
+
+
+def _prefecture(regions, code: str) -> str:
+    """The short name of a county's prefecture (陇南市), empty for a prefecture."""
+    return regions[regions.city_of(code)].name if regions[code].level == "county" else ""
 
 
 def _f(x):
@@ -29,12 +38,16 @@ def _i(x):
     return None if x is None or pd.isna(x) else int(x)
 
 
-def column_defs(table, pillars: dict, lang: str, n: int) -> list[dict]:
+def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province") -> list[dict]:
+    prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
+                   "minWidth": 120}] if scope == "province" else []
     cols = [
         {"field": "rank", "headerName": t("rank", lang), "width": 80, "pinned": "left", "sort": "asc"},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
          "filter": "agTextColumnFilter", "minWidth": 140},
-        {"field": "score", "headerName": t("score", lang), "width": 110, "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
+        *prefecture,
+        {"field": "score", "headerName": score_label(scope, lang), "width": 120,
+         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
         {"field": "change", "headerName": t("change", lang), "width": 100},
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
          "cellRendererParams": {"n": n}, "minWidth": 180, "sortable": False},
@@ -49,14 +62,17 @@ def column_defs(table, pillars: dict, lang: str, n: int) -> list[dict]:
     return cols
 
 
-def export_table(table, pillars: dict, lang: str):
+def export_table(table, pillars: dict, lang: str, scope: str = "province"):
     """(frame, columns) for the .xlsx / .csv export of the ranking, as the grid shows it."""
     from layouts.export import Column
 
     ranked = table.sort_values(["rank", "region_name"], na_position="last").reset_index()
     ranked["change"] = ranked["rank_change"].map(fmt_change) if "rank_change" in ranked else "—"
+    regions = regions_mod.default()
+    ranked["prefecture"] = [_prefecture(regions, c) for c in ranked["index" if "index" in ranked else "region_code"]]
     cols = [Column("rank", t("rank", lang), "", "0", 8), Column("region_name", t("region", lang), "", "General", 18),
-            Column("score", t("score", lang), "", "0.00"), Column("change", t("change", lang), "", "General", 10)]
+            *([Column("prefecture", t("col_prefecture", lang), "", "General", 12)] if scope == "province" else []),
+            Column("score", score_label(scope, lang), "", "0.00"), Column("change", t("change", lang), "", "General", 10)]
     if "rank_p05" in ranked:
         cols += [Column("rank_p05", t("interval", lang) + " 5%", "", "0"),
                  Column("rank_p95", t("interval", lang) + " 95%", "", "0")]

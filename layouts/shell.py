@@ -1,4 +1,4 @@
-"""The frame around every page: header (title, period, scope, language, data version, 模拟数据) and
+"""The frame around every page: header (title, period, scope, language, data state, 模拟数据) and
 navigation. The URL's query string is the single source of state; the header controls and the URL
 are kept in step by one callback, and Dash Pages re-renders the page from the URL."""
 
@@ -49,6 +49,11 @@ def period_options(lang: str) -> list[dict]:
                                                           for m in data.months()]},
             {"group": t("period_quarters", lang), "items": [{"value": q, "label": period_label(q, lang)}
                                                             for q in data.quarters()]}]
+
+
+def state_text(state: str, lang: str) -> str:
+    """'数据状态 3f9a1c2e4b5d': the data state a page's numbers were computed from (Store.data_state)."""
+    return f"{t('data_state', lang)} {state}"
 
 
 def quarter_notice(quarter: str | None, month: str | None, lang: str) -> list:
@@ -138,11 +143,6 @@ def _active(path: str, pathname: str | None) -> bool:
 
 
 @access.requires("viewer")
-def state_text(state: str, lang: str) -> str:
-    """'数据状态 3f9a1c2e4b5d': the data state a page's numbers were computed from (Store.data_state)."""
-    return f"{t('data_state', lang)} {state}"
-
-
 def relabel(search, pathname):
     """Texts of the frame in the URL's language; navigation links keep the query string."""
     st = state_from_search(search)

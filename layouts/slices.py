@@ -1,5 +1,5 @@
 """Cached slices for the targets and indicator pages: a comparison set's progress table at one period, and one
-indicator's values (with derived ratios) over two years. Keyed by data version, as layouts/data.py does."""
+indicator's values (with derived ratios) over two years. Keyed by data state, as layouts/data.py does."""
 
 from functools import lru_cache
 

@@ -90,11 +90,17 @@ def test_ranking_export_matches_the_grid(demo_store):
 
     data.use_store(demo_store)
     card = data.scorecard("2026Q3", LONGNAN)
-    frame, cols = rankings.export_table(card.table, card.scheme.pillars, "zh")
+    frame, cols = rankings.export_table(card.table, card.scheme.pillars, "zh", card.scope)
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, cols, title="t"))).active
-    assert [c.value for c in ws[2]][:4] == ["名次", "地区", "综合得分", "较上季"]
+    assert [c.value for c in ws[2]][:4] == ["名次", "地区", "市内得分", "较上季"]  # the score says its set
     names = [ws.cell(row=r, column=2).value for r in range(3, 12)]
     assert names == list(card.table.sort_values("rank")["region_name"])
+    province = data.scorecard("2026Q3", "province")
+    frame, cols = rankings.export_table(province.table, province.scheme.pillars, "zh", "province")
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, cols, title="t"))).active
+    assert [c.value for c in ws[2]][:4] == ["名次", "地区", "所属市州", "全省得分"]
+    lixian = next(r for r in range(3, 89) if ws.cell(row=r, column=2).value == "礼县")
+    assert ws.cell(row=lixian, column=3).value == "陇南市"
 
 
 def test_ranking_rows_survive_unranked_units(demo_store):

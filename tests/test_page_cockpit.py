@@ -228,7 +228,7 @@ def test_layout_in_both_languages(demo_store):
         zh = _text(layout(period="2026Q3", scope="city:621200"))
         en = _text(layout(period="2026Q3", scope="city:622900", lang="en"))
     assert "总览 · 陇南市 · 2026年三季度（1-9月）" in zh and "需要关注" in zh and "地区生产总值" in zh
-    assert "数据版本 #" in zh and "全省14个市州第" in zh
+    assert "数据状态 " in zh and "市州间得分" in zh and "全省14个市州第" in zh
     assert "Overview · 临夏回族自治州 · 2026 Q3 (Jan–Sep 2026)" in en and "Needs attention" in en
     assert "需要关注" not in en and "增速" not in en
 

@@ -99,7 +99,7 @@ def test_title_states_the_composite_rank_in_province_and_city_with_the_interval(
 @pytest.fixture
 def lixian_rows(demo):
     values = county_data.province_values(PERIOD)
-    rows = view.indicator_rows(values[values["region_code"] == LIXIAN], county_data.progress_rows(QUARTER, LIXIAN),
+    rows = view.indicator_rows(values[values["region_code"] == LIXIAN], county_data.progress_rows(PERIOD, LIXIAN),
                                county_data.indicator_ranks(PERIOD, "province").loc[LIXIAN],
                                county_data.indicator_ranks(PERIOD, "city:621200").loc[LIXIAN], CAT)
     return values, rows

@@ -168,7 +168,7 @@ def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store
     assert driver.execute_script(right, ids.IND_GRID)  # the last column ends inside the grid: nothing cut
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not any(dash_duo.find_element(f"#{i}").is_displayed() for i in (ids.NAV, ids.PERIOD, ids.PRINT))
-    assert "数据版本" in dash_duo.find_element(f"#{ids.VINTAGE}").text
+    assert "数据状态" in dash_duo.find_element(f"#{ids.VINTAGE}").text
     assert "2026年1-9月" in dash_duo.find_element(f"#{ids.IND_TITLE}").text
     OUTPUT.mkdir(exist_ok=True)
     driver.save_screenshot(str(OUTPUT / "indicator_fai_print_media.png"))

@@ -1,4 +1,4 @@
-"""Store queries on every backend: schema, regions, slices, closing dates (统计关库), data version."""
+"""Store queries on every backend: schema, regions, slices, closing dates (统计关库), data state."""
 
 import datetime as dt
 

@@ -9,6 +9,7 @@ from indicators import explain, pipeline
 from layouts import access, county_data, data, grid_export, ids
 from layouts import county_figures as figs
 from layouts import county_view as view
+from layouts.cockpit_view import when_label
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
 from layouts.shell import quarter_notice
@@ -41,12 +42,14 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     city = data.scorecard(quarter, county_data.city_scope(code))
     n_prov, n_city = len(prov.table), len(city.table)
     k = view.parse_rank(target_rank, n_prov, DEFAULT_TARGET_RANK)
-    state = {"county": code, "quarter": quarter, "lang": lang}  # access.py reads "county"
+    month = month or pipeline.quarter_period(quarter)
+    state = {"county": code, "quarter": quarter, "month": month, "lang": lang}  # access.py reads "county"
     return dmc.Stack(gap="md", children=[
         dcc.Store(id=ids.COUNTY_STATE, data=state),
-        _title(code, quarter, prov, city, regions, lang),
+        _title(code, quarter, month, prov, city, regions, lang),
         *quarter_notice(quarter, month, lang),
-        _section(t("county_indicators", lang), _grid(code, quarter, cat, lang, n_prov, n_city),
+        _section(f"{t('county_indicators', lang)} · {period_label(month, lang)}",
+                 _grid(code, month, cat, lang, n_prov, n_city),
                  grid_export.buttons(ids.COUNTY_GRID, lang)),
         dmc.Grid(gutter="md", children=[
             dmc.GridCol(_section(t("county_points_title", lang), *_points(code, quarter, lang)),
@@ -55,7 +58,7 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
                                  _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5}),
         ]),
         _section(t("county_gap_title", lang), *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),
-        _section(t("county_series_title", lang), *_series(code, quarter, cat, lang)),
+        _section(t("county_series_title", lang), *_series(code, month, cat, lang)),
     ])
 
 
@@ -65,31 +68,28 @@ def _section(title, *children):
         dmc.Title(title, order=5), *children]))
 
 
-def _title(code, quarter, prov, city, regions, lang):
-    period = pipeline.quarter_period(quarter)
+def _title(code, quarter, month, prov, city, regions, lang):
+    """The county's two composite scores, each with its comparison set and rank (全省 and 市内), and the period."""
     city_name = regions[regions.city_of(code)].name
-    row = prov.table.loc[code]
-    score = f"{t('score', lang)} {row['score']:.2f}" if row["score"] == row["score"] else t("unranked", lang)
-    ranks = [score, view.rank_text(row, len(prov.table), lang),
-             view.rank_text(city.table.loc[code], len(city.table), lang, city=city_name)]
-    when = f"{period_label(quarter, lang)}（{period_label(period, lang)}）" if lang == "zh" else \
-        f"{period_label(quarter, lang)} ({period_label(period, lang)})"
-    note = t("county_note", lang).format(scheme=prov.scheme.name, state=prov.data_state, m=int(period[5:7]),
-                                         month=figs.MONTHS_EN[int(period[5:7]) - 1])
+    ranks = [view.score_line(prov.table.loc[code], prov.scope, len(prov.table), lang),
+             view.score_line(city.table.loc[code], city.scope, len(city.table), lang, city=city_name)]
+    when = when_label(quarter, month, lang)
+    note = t("county_note", lang).format(scheme=prov.scheme.name, state=prov.data_state, m=int(month[5:7]),
+                                         month=figs.MONTHS_EN[int(month[5:7]) - 1])
     return dmc.Stack(gap=2, id=ids.COUNTY_TITLE, children=[
         dmc.Group(gap="sm", align="baseline", children=[
             dmc.Title(regions[code].name, order=2), dmc.Text(f"{city_name} · {when}", c="dimmed")]),
-        dmc.Group(gap=4, children=[dmc.Text(r, fw=600, span=True) for r in ranks], style={"columnGap": "16px"}),
+        dmc.Stack(gap=0, children=[dmc.Text(r, fw=600) for r in ranks]),
         dmc.Text(note, size="xs", c="dimmed"),
     ])
 
 
-def _grid(code, quarter, cat, lang, n_prov, n_city):
-    period = pipeline.quarter_period(quarter)
-    values = county_data.province_values(period)
-    rows = view.indicator_rows(values[values["region_code"] == code], county_data.progress_rows(quarter, code),
-                               county_data.indicator_ranks(period, PROVINCE).loc[code],
-                               county_data.indicator_ranks(period, county_data.city_scope(code)).loc[code], cat, lang)
+def _grid(code, month, cat, lang, n_prov, n_city):
+    values = county_data.values_at(month)
+    rows = view.indicator_rows(values[values["region_code"] == code], county_data.progress_rows(month, code),
+                               county_data.indicator_ranks(month, PROVINCE).loc[code],
+                               county_data.indicator_ranks(month, county_data.city_scope(code)).loc[code], cat, lang,
+                               month=month)
     return view.indicator_grid(rows, lang, n_prov, n_city, ids.COUNTY_GRID)
 
 
@@ -180,22 +180,22 @@ def target_rank_to_url(k, search):
 
 # ---------------------------------------------------------------- one indicator over the year
 
-def _series(code, quarter, cat, lang):
-    values = county_data.province_values(pipeline.quarter_period(quarter))
+def _series(code, month, cat, lang):
+    values = county_data.values_at(month)
     present = set(values.loc[values["region_code"] == code, "indicator"])
     options = [{"value": i.code, "label": i.name(lang)} for i in cat if i.code in present]
     value = DEFAULT_SERIES if DEFAULT_SERIES in present else (options[0]["value"] if options else None)
     select = dmc.Select(id=ids.COUNTY_SERIES_INDICATOR, data=options, value=value, allowDeselect=False,
                         searchable=True, persistence=True, persistence_type="session", maw=360, className="no-print")
-    graph = dcc.Graph(id=ids.COUNTY_SERIES, figure=BLANK, config=graph_config(lang, f"series_{code}_{quarter}"),
+    graph = dcc.Graph(id=ids.COUNTY_SERIES, figure=BLANK, config=graph_config(lang, f"series_{code}_{month}"),
                       responsive=True, style={"height": f"{figs.SERIES_HEIGHT}px"})
     return select, graph
 
 
-def series(code: str, quarter: str, indicator: str, lang: str):
+def series(code: str, period: str, indicator: str, lang: str):
+    """One indicator of the county over the year up to the month (`period`, '2026-10'), and the year before."""
     cat = catalogue_mod.default()
     ind = cat[indicator]
-    period = pipeline.quarter_period(quarter)
     year, month = int(period[:4]), int(period[5:7])
     tg = county_data.county_targets(code, year)
     annual = tg[(tg["indicator"] == indicator) & (tg["period"] == f"{year}-12")].set_index("kind")["value"]
@@ -214,4 +214,4 @@ def series(code: str, quarter: str, indicator: str, lang: str):
 def switch_series(indicator, state):
     if not indicator:
         return dash.no_update
-    return series(state["county"], state["quarter"], indicator, state["lang"])
+    return series(state["county"], state["month"], indicator, state["lang"])

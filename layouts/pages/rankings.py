@@ -35,7 +35,7 @@ def layout(period=None, scope=None, lang=None, **_):
                  size="xs", c="dimmed"),
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
-            columnDefs=column_defs(card.table, card.scheme.pillars, lang, n),
+            columnDefs=column_defs(card.table, card.scheme.pillars, lang, n, scope),
             defaultColDef={"sortable": True, "resizable": True, "filter": True},
             dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
@@ -62,7 +62,7 @@ def export(_xlsx, _csv, search):
     quarter, _ = data.resolve(st["period"])
     scope = st["scope"] or "province"
     card = data.scorecard(quarter, scope)
-    frame, cols = export_table(card.table, card.scheme.pillars, lang)
+    frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
     name = f"ranking_{quarter}_{scope.replace(':', '_')}"
     audit.record(data.store(), "export", user=access.current().name, target=name,
                  detail="csv" if ctx.triggered_id == ids.RANK_EXPORT_CSV else "xlsx")
