@@ -71,12 +71,12 @@ def test_rankings_flow_in_chromium(dash_duo, demo_store):
     dash_duo.driver.save_screenshot(str(OUTPUT / "rankings_longnan_zh.png"))
     dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.LANG}']//label[normalize-space()='EN']").click()
     dash_duo.wait_for_contains_text(f"#{ids.TITLE}", "County Economic Monitoring Dashboard", timeout=20)
-    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Composite score", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Score within the city", timeout=20)
     url = dash_duo.driver.current_url
     assert "lang=en" in url and "scope=city" in url
     dash_duo.driver.save_screenshot(str(OUTPUT / "rankings_longnan_en.png"))
     dash_duo.driver.get(url)  # a copied link opens the same view
-    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Composite score", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "Score within the city", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.RANK_GRID}", "两当县", timeout=30)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
 
