@@ -31,7 +31,7 @@ def m():
 def test_points_against_the_mean_add_up_to_the_gap_to_the_mean_score(m):
     s = scheme()
     res = composite.score(m, s)
-    pts = explain.points(m, s, res.table["rank"])["vs_mean"]
+    pts = explain.points(res)["vs_mean"]
     mean_scores = res.indicator_scores.mean()
     w = pd.Series({i.code: i.weight for i in s.indicators}) / sum(i.weight for i in s.indicators)
     expected = res.table["score"] - (mean_scores * w).sum()
@@ -41,7 +41,7 @@ def test_points_against_the_mean_add_up_to_the_gap_to_the_mean_score(m):
 def test_points_against_the_unit_above_add_up_to_the_score_gap(m):
     s = scheme()
     res = composite.score(m, s)
-    pts = explain.points(m, s, res.table["rank"])["vs_above"]
+    pts = explain.points(res)["vs_above"]
     order = res.table.sort_values("score", ascending=False)
     top, second = order.index[0], order.index[1]
     assert pts.loc[top].isna().all()
@@ -51,9 +51,9 @@ def test_points_against_the_unit_above_add_up_to_the_score_gap(m):
 def test_strongest_and_weakest(m):
     s = scheme()
     res = composite.score(m, s)
-    pts = explain.points(m, s, res.table["rank"])["vs_mean"]
+    pts = explain.points(res)["vs_mean"]
     unit = res.table["rank"].idxmax()
-    strong, weak = explain.strongest_weakest(pts, unit)
+    strong, weak = explain.strongest_weakest(res, unit)
     assert len(strong) == 3 and len(weak) == 3 and pts.loc[unit, strong[0]] >= pts.loc[unit, weak[0]]
 
 
@@ -61,7 +61,7 @@ def test_gap_to_rank_answers_are_verified_and_minimal(m):
     s = scheme()
     res = composite.score(m, s)
     unit = res.table.sort_values("rank").index[20]
-    gaps = explain.gap_to_rank(m, s, unit, 10)
+    gaps = explain.gap_to_rank(res, unit, 10)
     single = gaps[gaps["indicator"] != "组合"]
     assert set(single["indicator"]) == set(s.codes)
     reachable = single[single["reachable"]]
@@ -82,5 +82,5 @@ def test_an_indicator_with_too_little_weight_cannot_do_it_alone(m):
     s = scheme()
     res = composite.score(m, s)
     last = res.table["rank"].idxmax()
-    gaps = explain.gap_to_rank(m, s, last, 1).set_index("indicator")
+    gaps = explain.gap_to_rank(res, last, 1).set_index("indicator")
     assert not gaps.loc["energy", "reachable"] and gaps.loc["energy", "note"] == "仅靠该指标无法达到"

@@ -178,7 +178,7 @@ def test_points_against_the_county_above_add_up_to_the_score_gap(demo):
 def test_three_strongest_and_three_weakest_as_sentences(demo):
     card = data.scorecard(QUARTER, "province")
     vs_mean = county_data.points(QUARTER)["vs_mean"]
-    strong, weak = explain.strongest_weakest(vs_mean, LIXIAN)
+    strong, weak = explain.strongest_weakest(card.result, LIXIAN)
     ranks = view.scheme_ranks(card.matrix, card.scheme).loc[LIXIAN]
     said = view.strength_sentences(weak, vs_mean.loc[LIXIAN], card.matrix.loc[LIXIAN], ranks, card.scheme, CAT)
     assert len(said) == 3 and said[0].startswith(CAT[weak[0]].name_zh)
