@@ -160,6 +160,7 @@ def test_waterfall_against_the_mean_adds_up_and_uses_catalogue_names(demo):
     assert shown == sorted(shown, reverse=True)  # largest gain on top
     assert bar.customdata[0] == names[pts.idxmax()] and bar.customdata[-2] == names[pts.idxmin()]
     assert bar.x[-1] == pytest.approx(pts.sum())
+    assert pts.sum() == pytest.approx(card.table.loc[LIXIAN, "score"] - card.table["score"].mean())
     assert bar.increasing.marker.color == STATUS_COLOURS["ok"] and bar.decreasing.marker.color == STATUS_COLOURS["far"]
 
 
