@@ -97,7 +97,7 @@ def main() -> None:
     t_rob, rob = timed(lambda: robustness.run(m, scheme, nominal_rank=result.table["rank"], targets=targets,
                                               draws=args.draws))
     unit = result.table["rank"].sort_values().index[N_UNITS // 2]
-    t_gap, gaps = timed(lambda: explain.gap_to_rank(m, scheme, unit, 100, targets=targets))
+    t_gap, gaps = timed(lambda: explain.gap_to_rank(result, unit, 100))
     t_base_raw, _ = timed(lambda: baseline(m, scheme, targets, args.baseline_draws))
     t_base = t_base_raw * args.draws / args.baseline_draws
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

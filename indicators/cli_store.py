@@ -24,7 +24,9 @@ SCORE_EXAMPLE = """\
 GAPS_EXAMPLE = """\
 例：
   python -m indicators gaps --region 621226 --period 2026Q3 --target-rank 10
+  python -m indicators gaps --region 621226 --period 2026Q3 --scope city:621200 --scheme my.toml --format json
 """
+SCHEME_HELP = "评价方案 TOML（默认 data/schemes/<年份>.toml）"
 
 
 def add_commands(sub) -> None:
@@ -33,7 +35,7 @@ def add_commands(sub) -> None:
                         epilog=SCORE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(sc)
     sc.add_argument("--scope", default="province", help=pipeline.SCOPE_HELP)
-    sc.add_argument("--scheme", help="评价方案 TOML（默认 data/schemes/<年份>.toml）")
+    sc.add_argument("--scheme", help=SCHEME_HELP)
     sc.add_argument("--draws", type=int, default=1000, help="蒙特卡洛次数（0 = 不计算名次区间）")
     sc.add_argument("--format", choices=("csv", "json"), default="csv")
     sc.set_defaults(func=cmd_score)
@@ -45,6 +47,7 @@ def add_commands(sub) -> None:
     gp.add_argument("--region", required=True, help="县区代码，如 621226")
     gp.add_argument("--target-rank", type=int, default=10, help="目标名次（默认 10）")
     gp.add_argument("--scope", default="province", help=pipeline.SCOPE_HELP)
+    gp.add_argument("--scheme", help=SCHEME_HELP)
     gp.add_argument("--format", choices=("text", "json"), default="text")
     gp.set_defaults(func=cmd_gaps)
 
@@ -103,11 +106,12 @@ def cmd_gaps(args) -> int:
     tg = store.targets(years=[year], regions=[args.region])
     prog = progress.progress_table(obs, tg, cat, card.period, regions=[args.region])
     units = {i.code: ("个百分点" if i.measure != "cum_level" else cat[i.code].unit) for i in card.scheme.indicators}
-    gaps = explain.gap_to_rank(card.matrix, card.scheme, args.region, args.target_rank, targets=card.targets,
-                               units_of=explain.units_of(card.scheme, cat))
+    gaps = explain.gap_to_rank(card.result, args.region, args.target_rank, units_of=explain.units_of(card.scheme, cat))
     if args.format == "json":
+        pts = explain.points(card.result)["vs_mean"].loc[args.region]
         doc = {"region": args.region, "period": card.period, "progress": json.loads(prog.to_json(orient="records")),
-               "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)), "params": card.params}
+               "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)),
+               "points_vs_mean": {c: (None if pd.isna(v) else float(v)) for c, v in pts.items()}, "params": card.params}
         print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     print(_gaps_text(regions[args.region].name, card, prog, gaps, units, cat, args.target_rank))

@@ -28,6 +28,13 @@ class CompositeResult:
     weights: pd.Series  # per indicator, summing to 1
     warnings: list[str] = field(default_factory=list)
     params: dict = field(default_factory=dict)  # everything needed to regenerate the result
+    # per unit × indicator: the weight each score carried in that unit's composite (renormalised over what the
+    # unit has, within pillars then across them; 0 where missing; each row sums to 1). Arithmetic: score =
+    # Σ weight·indicator score; geometric: ln score = Σ weight·ln indicator score.
+    effective_weights: pd.DataFrame | None = None
+    scheme: Scheme | None = None  # the scheme as scored (after a scoring override)
+    raw: pd.DataFrame | None = None  # the raw values scored (units × scheme codes)
+    targets: pd.DataFrame | None = None
 
 
 def score(matrix: pd.DataFrame, scheme: Scheme, *, targets: pd.DataFrame | None = None,
@@ -67,7 +74,39 @@ def score(matrix: pd.DataFrame, scheme: Scheme, *, targets: pd.DataFrame | None 
               "coverage": scheme.coverage, "geometric_floor": GEOMETRIC_FLOOR if agg == "geometric" else None,
               "pillars": groups, "indicators": [asdict(i) for i in scheme.indicators], "units": len(raw),
               "targets": targets is not None}
-    return CompositeResult(table, scores, w, warnings, params)
+    return CompositeResult(table, scores, w, warnings, params, effective_weights(scores, w, groups), scheme, raw,
+                           targets)
+
+
+def rescore(result: CompositeResult, changes: dict[str, dict[str, float]] | None = None) -> CompositeResult:
+    """Score again with every choice the result was made with (scheme, weights mode — data-driven weights are
+    recomputed on the changed values —, aggregation), after setting changes {unit: {code: raw value}}."""
+    raw = result.raw.copy()
+    for unit, values in (changes or {}).items():
+        for code, value in values.items():
+            raw.loc[unit, code] = value
+    mode = result.params["weights"]
+    return score(raw, result.scheme, targets=result.targets, aggregation=result.params["aggregation"],
+                 weights=result.weights if mode == "explicit" else mode)
+
+
+def effective_weights(scores: pd.DataFrame, w: pd.Series, groups: dict[str, list[str]]) -> pd.DataFrame:
+    """Per unit, the weight each indicator score carries in the composite _aggregate computes: within a pillar
+    its weight over the pillar's present weight, times the pillar's weight (Σ of its indicators' weights) over
+    the present top-level weight. 0 where the score is missing; rows sum to 1 (0 for a unit with no data)."""
+    present = scores.notna().to_numpy()
+    wv = w.reindex(scores.columns).to_numpy(dtype=float)
+    cell = np.where(present, wv, 0.0)
+    top = cell.copy()  # loose indicators stand at the top level with their own weight
+    position = {c: j for j, c in enumerate(scores.columns)}
+    for codes in groups.values():
+        m = np.array([position[c] for c in codes])
+        inside = cell[:, m].sum(axis=1, keepdims=True)
+        share = np.divide(cell[:, m], inside, out=np.zeros_like(cell[:, m]), where=inside > 0)
+        top[:, m] = share * np.where(inside > 0, wv[m].sum(), 0.0)
+    total = top.sum(axis=1, keepdims=True)
+    out = np.divide(top, total, out=np.zeros_like(top), where=total > 0)
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
 
 
 def _check_choice(what: str, value: str, choices: dict) -> None:

@@ -1,13 +1,24 @@
-"""Why a unit ranks where it does, and what it would take to move up.
+"""Why a unit ranks where it does, and what it would take to move up. Everything reads a CompositeResult, so the
+explanations use the weights the score used (entropy or CRITIC weights of this comparison set, per unit
+renormalised over missing indicators), never the scheme's nominal ones.
 
-- points(): composite points gained or lost on each indicator against a reference (the comparison
-  set's mean score, or the unit one place above): the unit's composite minus its composite with
-  that one indicator's score replaced by the reference's. For arithmetic aggregation this is
-  exactly effective weight × score difference, and the points add up to the total gap.
-- gap_to_rank(): for each indicator alone, the smallest improvement, in the indicator's own unit,
-  that lifts the unit to rank K with everything else fixed — the whole comparison set is rescored,
-  since a new maximum moves everyone's min-max scores — and a cheapest combined path. Every answer
-  is verified by recomputing the ranking with composite.score.
+- points(): composite points gained (+) or lost (−) on each indicator against a reference, from the result's
+  effective weights. Arithmetic: a unit's contribution on indicator j is c_j = w_j·s_j (effective weight ×
+  indicator score; 0 where missing) and score = Σ c_j, so the points c_j − c̄_j against the comparison set's
+  mean contributions add up to score − mean score, and c_j − c_above,j to score − the score above. A missing
+  indicator contributes 0 (it shows as losing the average contribution; its weight went to the unit's other
+  indicators, which show that much more). Geometric: ln score = Σ l_j with l_j = w_j·ln s_j; the log gaps
+  are turned into points by the logarithmic mean L(a, b) = (a − b)/(ln a − ln b) (the LMDI decomposition),
+  so they add up exactly to score − reference, where the mean reference is the geometric mean of the scores
+  (the mean the aggregation uses; the arithmetic mean of the scores has no exact decomposition into
+  indicator terms under a geometric aggregation).
+- strongest_weakest(): the indicators with the most and fewest points against the mean, among those the
+  unit has data for.
+- gap_to_rank(): for each indicator alone, the smallest improvement, in the indicator's own unit, that lifts
+  the unit to rank K with everything else fixed — the whole comparison set is rescored, since a new maximum
+  moves everyone's min-max scores, and with data-driven weights (entropy, CRITIC) the weights are recomputed
+  on every changed matrix, as the method would — and a cheapest combined path. Every answer is verified by
+  composite.rescore, which recomputes the ranking with the same scheme, weights mode and aggregation.
 """
 
 import math
@@ -17,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from indicators import composite as composite_mod
-from indicators.composite import score_indicator
+from indicators.aggregate import coverage_values
+from indicators.composite import COVERAGE_TOLERANCE, CompositeResult, score_indicator
 from indicators.robustness import composite, pillar_matrix, ranks_of
 from indicators.scheme import Scheme
+from indicators.weights import DATA_DRIVEN, WEIGHTINGS
 
 BISECTION_STEPS = 48
 # How far an indicator may be pushed before we call it "not reachable by this indicator alone": up
@@ -30,45 +43,62 @@ COMBINED_STEP_SD = 0.1  # the combined path moves in steps of 0.1 standard devia
 COMBINED_MAX_STEPS = 400
 UNIT_DECIMALS = {"家": 0, "件": 0, "元": 0}  # everything else is published to 0.1
 DEFAULT_DECIMALS = 1
+# |ln a − ln b| below this: the logarithmic mean is a (it tends to a as b → a).
+LOG_MEAN_EPS = 1e-12
+
+
+@dataclass
+class State:
+    """Raw values and indicator scores of the comparison set in one what-if trial."""
+
+    raw: pd.DataFrame
+    scores: np.ndarray  # units × indicators
 
 
 @dataclass
 class Engine:
-    """A fast re-scorer for one comparison set: rescore one indicator column, recombine with numpy."""
+    """A fast re-scorer with a result's choices: rescore one indicator column, recompute data-driven weights,
+    recombine with numpy."""
 
-    matrix: pd.DataFrame
     scheme: Scheme
     targets: pd.DataFrame | None
-    scores: np.ndarray  # units × indicators, under the scheme's own scorers
-    weights: np.ndarray  # k × 1
+    aggregation: str
+    mode: str | None  # a data-driven weights mode to recompute per trial, or None (the result's weights stay)
+    weights: np.ndarray  # k, the result's weights
     groups: np.ndarray
+    base: State
 
     @classmethod
-    def build(cls, matrix: pd.DataFrame, scheme: Scheme, targets: pd.DataFrame | None = None,
-              weights: pd.Series | None = None) -> "Engine":
-        cols = [_column(matrix[i.code], i, targets, scheme.aggregation) for i in scheme.indicators]
-        w = weights.reindex(scheme.codes).to_numpy(float) if weights is not None else \
-            np.array([i.weight for i in scheme.indicators], dtype=float)
-        return cls(matrix, scheme, targets, np.column_stack(cols), w[:, None], pillar_matrix(scheme))
+    def build(cls, result: CompositeResult) -> "Engine":
+        mode = result.params["weights"]
+        agg = result.params["aggregation"]
+        base = State(result.raw, result.indicator_scores.to_numpy(dtype=float, na_value=np.nan))
+        return cls(result.scheme, result.targets, agg, mode if mode in DATA_DRIVEN else None,
+                   result.weights.reindex(result.scheme.codes).to_numpy(float), pillar_matrix(result.scheme), base)
 
+    def weights_for(self, state: State) -> np.ndarray:
+        if self.mode is None:
+            return self.weights
+        return WEIGHTINGS[self.mode](state.raw, self.scheme).reindex(self.scheme.codes).to_numpy(float)
 
-    def totals(self, scores: np.ndarray | None = None) -> np.ndarray:
-        s = self.scores if scores is None else scores
-        return composite(s, self.weights, self.groups, self.scheme.aggregation)[:, 0]
+    def totals(self, state: State) -> np.ndarray:
+        """Composite per unit, NaN for units below the coverage threshold."""
+        w = self.weights_for(state)
+        total = composite(state.scores, w[:, None], self.groups, self.aggregation)[:, 0]
+        ranked = coverage_values(state.scores, w) >= self.scheme.coverage - COVERAGE_TOLERANCE
+        return np.where(ranked, total, np.nan)
 
-    def with_value(self, unit_pos: int, j: int, value: float) -> np.ndarray:
-        """Indicator scores after setting one unit's raw value on indicator j (column j rescored)."""
+    def change(self, state: State, pos: int, j: int, value: float) -> State:
+        """The state after setting one unit's raw value on indicator j (column j rescored)."""
         ind = self.scheme.indicators[j]
-        col = self.matrix[ind.code].copy()
-        col.iloc[unit_pos] = value
-        scores = self.scores.copy()
-        scores[:, j] = _column(col, ind, self.targets, self.scheme.aggregation)
-        return scores
+        raw = state.raw.copy()
+        raw.iloc[pos, j] = value
+        scores = state.scores.copy()
+        scores[:, j] = _column(raw[ind.code], ind, self.targets, self.aggregation)
+        return State(raw, scores)
 
-    def rank_of(self, unit_pos: int, scores: np.ndarray, ranked: np.ndarray) -> float:
-        totals = self.totals(scores)
-        totals[~ranked] = np.nan
-        return ranks_of(totals[:, None])[unit_pos, 0]
+    def rank_of(self, pos: int, state: State) -> float:
+        return ranks_of(self.totals(state)[:, None])[pos, 0]
 
 
 def units_of(scheme: Scheme, catalogue) -> dict[str, str]:
@@ -81,26 +111,50 @@ def _column(values: pd.Series, ind, targets: pd.DataFrame | None, aggregation: s
     return score_indicator(values, ind, target, aggregation)
 
 
-def points(matrix: pd.DataFrame, scheme: Scheme, ranks: pd.Series, targets: pd.DataFrame | None = None,
-           weights: pd.Series | None = None) -> dict[str, pd.DataFrame]:
-    """Points gained (+) or lost (−) per unit and indicator against the mean and the unit above.
+def points(result: CompositeResult) -> dict[str, pd.DataFrame]:
+    """Points gained (+) or lost (−) per unit and indicator against the mean and the unit above, from the
+    result's effective weights (module docstring: how they add up).
 
-    Returns {"vs_mean": units × indicators, "vs_above": units × indicators (NaN for rank 1)}.
+    Returns {"vs_mean": units × indicators, "vs_above": units × indicators}; NaN for units without a score,
+    and against the unit above for rank 1.
     """
-    eng = Engine.build(matrix, scheme, targets, weights)
-    base = eng.totals()
-    mean = np.nanmean(eng.scores, axis=0)
-    above = _unit_above(ranks.reindex(matrix.index), eng.totals())
-    out = {}
-    for name, ref in (("vs_mean", np.broadcast_to(mean, eng.scores.shape)), ("vs_above", _rows(eng.scores, above))):
-        cols = {}
-        for j, ind in enumerate(scheme.indicators):
-            swapped = eng.scores.copy()
-            has_ref = ~np.isnan(ref[:, j])
-            swapped[has_ref, j] = ref[has_ref, j]
-            cols[ind.code] = np.where(has_ref & ~np.isnan(eng.scores[:, j]), base - eng.totals(swapped), np.nan)
-        out[name] = pd.DataFrame(cols, index=matrix.index)
-    return out
+    total = result.table["score"].reindex(result.indicator_scores.index).to_numpy(dtype=float)
+    geometric = result.params["aggregation"] == "geometric"
+    parts = _parts(result, geometric)
+    scored = ~np.isnan(total)
+    if not scored.any():
+        empty = pd.DataFrame(np.nan, index=result.indicator_scores.index, columns=result.indicator_scores.columns)
+        return {"vs_mean": empty, "vs_above": empty.copy()}
+    mean_parts = np.broadcast_to(parts[scored].mean(axis=0), parts.shape)
+    mean_total = np.exp(np.log(total[scored]).mean()) if geometric else total[scored].mean()
+    above = _unit_above(result.table["rank"].reindex(result.indicator_scores.index), total)
+    vs_mean = _gap(parts, mean_parts, total, np.full(len(total), mean_total), geometric)
+    vs_above = _gap(parts, _rows(parts, above), total, _rows(total[:, None], above)[:, 0], geometric)
+    frame = {"index": result.indicator_scores.index, "columns": result.indicator_scores.columns}
+    return {"vs_mean": pd.DataFrame(vs_mean, **frame), "vs_above": pd.DataFrame(vs_above, **frame)}
+
+
+def _parts(result: CompositeResult, geometric: bool) -> np.ndarray:
+    """Per unit the terms its composite is the sum of: w·s (arithmetic) or w·ln s (geometric), 0 where missing."""
+    s = result.indicator_scores.to_numpy(dtype=float, na_value=np.nan)
+    w = result.effective_weights.reindex_like(result.indicator_scores).to_numpy(dtype=float)
+    present = ~np.isnan(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.log(np.where(present, s, 1.0)) if geometric else np.where(present, s, 0.0)
+    return np.where(present, w * term, 0.0)
+
+
+def _gap(parts: np.ndarray, ref_parts: np.ndarray, total: np.ndarray, ref_total: np.ndarray,
+         geometric: bool) -> np.ndarray:
+    """Points per indicator against a reference: the difference of the terms, in log terms times the
+    logarithmic mean of the two scores for a geometric aggregation. NaN where either score is missing."""
+    diff = parts - ref_parts
+    if geometric:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dlog = np.log(total) - np.log(ref_total)
+            scale = np.where(np.abs(dlog) < LOG_MEAN_EPS, total, (total - ref_total) / dlog)
+        diff = diff * scale[:, None]
+    return np.where((np.isnan(total) | np.isnan(ref_total))[:, None], np.nan, diff)
 
 
 def _unit_above(ranks: pd.Series, totals: np.ndarray) -> np.ndarray:
@@ -113,67 +167,77 @@ def _unit_above(ranks: pd.Series, totals: np.ndarray) -> np.ndarray:
     return above
 
 
-def _rows(scores: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    out = np.full(scores.shape, np.nan)
+def _rows(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    out = np.full(values.shape, np.nan)
     ok = pos >= 0
-    out[ok] = scores[pos[ok]]
+    out[ok] = values[pos[ok]]
     return out
 
 
-def strongest_weakest(points_vs_mean: pd.DataFrame, unit: str, n: int = 3) -> tuple[list[str], list[str]]:
-    row = points_vs_mean.loc[unit].dropna().sort_values(ascending=False)
+def strongest_weakest(result: CompositeResult, unit: str, n: int = 3) -> tuple[list[str], list[str]]:
+    """(the n indicators with the most points against the mean, best first; the n with the fewest, worst
+    first), among the indicators the unit has data for; empty for a unit without a score."""
+    pts = points(result)["vs_mean"].loc[unit]
+    has = result.effective_weights.loc[unit] > 0
+    row = pts[has.reindex(pts.index, fill_value=False)].dropna().sort_values(ascending=False, kind="stable")
     return row.index[:n].to_list(), row.index[::-1][:n].to_list()
 
 
-def gap_to_rank(matrix: pd.DataFrame, scheme: Scheme, unit: str, target_rank: int, *,
-                targets: pd.DataFrame | None = None, units_of: dict[str, str] | None = None) -> pd.DataFrame:
-    """Per indicator alone: the improvement that lifts `unit` to `target_rank` (or not reachable),
-    then one row for the cheapest combined path. Each answer is checked with composite.score."""
-    base = composite_mod.score(matrix, scheme, targets=targets)
-    ranked = base.table["rank"].reindex(matrix.index).notna().to_numpy()
-    pos = matrix.index.get_loc(unit)
-    current = base.table.loc[unit, "rank"]
-    eng = Engine.build(matrix, scheme, targets)
+def gap_to_rank(result: CompositeResult, unit: str, target_rank: int, *,
+                units_of: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per indicator alone: the improvement that lifts `unit` to `target_rank` (or not reachable), then one
+    row for the cheapest combined path. The search rescores with the result's choices (data-driven weights
+    recomputed on each changed matrix) and each answer is checked with composite.rescore."""
+    raw, scheme = result.raw, result.scheme
+    pos = raw.index.get_loc(unit)
+    current = result.table.loc[unit, "rank"]
+    eng = Engine.build(result)
     rows = []
     for j, ind in enumerate(scheme.indicators):
-        x = matrix[ind.code].iloc[pos]
-        decimals = UNIT_DECIMALS.get((units_of or {}).get(ind.code, ""), DEFAULT_DECIMALS)
+        x = raw[ind.code].iloc[pos]
         row = {"indicator": ind.code, "current": x, "current_rank": current, "target_rank": target_rank}
         if pd.isna(current) or pd.isna(x):
             rows.append(row | {"reachable": False, "note": "无数据，无法测算"})
-            continue
-        if current <= target_rank:
+        elif current <= target_rank:
             rows.append(row | {"reachable": True, "improvement": 0.0, "new_value": x, "note": "已达到目标名次"})
-            continue
-        delta = _smallest_delta(eng, pos, j, ind.direction, x, target_rank, ranked)
-        if delta is None:
-            rows.append(row | {"reachable": False, "note": "仅靠该指标无法达到"})
-            continue
-        delta = _round_up(delta, decimals)
-        new = x + ind.direction * delta
-        verified = _verified_rank(matrix, scheme, targets, unit, {ind.code: new})
-        rows.append(row | {"reachable": verified <= target_rank, "improvement": delta, "new_value": new,
-                           "verified_rank": verified, "note": ""})
-    rows.append(_combined(matrix, scheme, targets, eng, unit, pos, target_rank, ranked, units_of))
+        else:
+            rows.append(row | _alone(result, eng, unit, pos, j, target_rank, _decimals(units_of, ind.code)))
+    rows.append(_combined(result, eng, unit, pos, target_rank, units_of))
     return pd.DataFrame(rows)
 
 
-def _smallest_delta(eng: Engine, pos: int, j: int, direction: int, x: float, k: int,
-                    ranked: np.ndarray) -> float | None:
+def _decimals(units_of: dict[str, str] | None, code: str) -> int:
+    return UNIT_DECIMALS.get((units_of or {}).get(code, ""), DEFAULT_DECIMALS)
+
+
+def _alone(result: CompositeResult, eng: Engine, unit: str, pos: int, j: int, k: int, decimals: int) -> dict:
+    ind = eng.scheme.indicators[j]
+    x = result.raw[ind.code].iloc[pos]
+    delta = _smallest_delta(eng, pos, j, ind.direction, x, k)
+    if delta is None:
+        return {"reachable": False, "note": "仅靠该指标无法达到"}
+    delta = _round_up(delta, decimals)
+    new = x + ind.direction * delta
+    verified = _verified_rank(result, unit, {ind.code: new})
+    return {"reachable": verified <= k, "improvement": delta, "new_value": new, "verified_rank": verified,
+            "note": ""}
+
+
+def _smallest_delta(eng: Engine, pos: int, j: int, direction: int, x: float, k: int) -> float | None:
     code = eng.scheme.indicators[j].code
-    col = eng.matrix[code]
+    col = eng.base.raw[code]
     span = float(col.max() - col.min()) or max(abs(x), 1.0)
     best = col.max() if direction > 0 else col.min()
     target = eng.targets[code].iloc[pos] if eng.targets is not None and code in eng.targets else np.nan
     hi = max(direction * (best - x), 0.0) + REACH_BEYOND_BEST * span
     if not math.isnan(target):
         hi = max(hi, direction * (target - x))
-    if eng.rank_of(pos, eng.with_value(pos, j, x + direction * hi), ranked) > k:
+    if eng.rank_of(pos, eng.change(eng.base, pos, j, x + direction * hi)) > k:
         return None
     lo = 0.0
     for _ in range(BISECTION_STEPS):
         mid = (lo + hi) / 2
-        if eng.rank_of(pos, eng.with_value(pos, j, x + direction * mid), ranked) <= k:
+        if eng.rank_of(pos, eng.change(eng.base, pos, j, x + direction * mid)) <= k:
             hi = mid
         else:
             lo = mid
@@ -185,55 +249,50 @@ def _round_up(delta: float, decimals: int) -> float:
     return math.ceil(delta * f - 1e-9) / f
 
 
-def _verified_rank(matrix, scheme, targets, unit, changes: dict[str, float]) -> int:
-    m = matrix.copy()
-    for code, value in changes.items():
-        m.loc[unit, code] = value
-    return int(composite_mod.score(m, scheme, targets=targets).table.loc[unit, "rank"])
+def _verified_rank(result: CompositeResult, unit: str, changes: dict[str, float]) -> float:
+    """The unit's rank recomputed by composite.rescore after the changes (NaN if it would lose its rank)."""
+    r = composite_mod.rescore(result, {unit: changes}).table.loc[unit, "rank"]
+    return int(r) if pd.notna(r) else math.nan
 
 
-def _combined(matrix, scheme, targets, eng: Engine, unit, pos, k, ranked, units_of) -> dict:
+def _combined(result: CompositeResult, eng: Engine, unit: str, pos: int, k: int, units_of) -> dict:
     """Greedy cheapest path: repeatedly take the 0.1-sd step that raises the unit's score most,
     until it reaches rank k. Cost = total improvement in standard deviations of each indicator."""
-    sd = matrix[scheme.codes].std().replace(0, np.nan).to_numpy()
-    values = matrix[scheme.codes].iloc[pos].to_numpy(float).copy()
+    scheme, raw = eng.scheme, result.raw
+    sd = raw[scheme.codes].std().replace(0, np.nan).to_numpy()
     steps = np.zeros(len(sd))
-    scores = eng.scores.copy()
-    row = {"indicator": "组合", "target_rank": k, "current_rank": eng.rank_of(pos, scores, ranked)}
+    state = eng.base
+    row = {"indicator": "组合", "target_rank": k, "current_rank": eng.rank_of(pos, state)}
     for _ in range(COMBINED_MAX_STEPS):
-        if eng.rank_of(pos, scores, ranked) <= k:
+        if eng.rank_of(pos, state) <= k:
             break
-        best, best_gain, best_scores = None, 0.0, None
-        base_total = eng.totals(scores)[pos]
-        for j, ind in enumerate(scheme.indicators):
-            if np.isnan(sd[j]) or np.isnan(values[j]):
-                continue
-            trial = _with_values(eng, scores, pos, j, values[j] + ind.direction * COMBINED_STEP_SD * sd[j])
-            gain = eng.totals(trial)[pos] - base_total
-            if gain > best_gain:
-                best, best_gain, best_scores = j, gain, trial
-        if best is None:
+        state = _best_step(eng, state, pos, sd, steps)
+        if state is None:
             return row | {"reachable": False, "note": "各指标同时提高也无法达到"}
-        values[best] += scheme.indicators[best].direction * COMBINED_STEP_SD * sd[best]
-        steps[best] += 1
-        scores = best_scores
     else:
         return row | {"reachable": False, "note": "各指标同时提高也无法达到"}
     changes, deltas = {}, {}
     for j, ind in enumerate(scheme.indicators):
         if steps[j]:
-            decimals = UNIT_DECIMALS.get((units_of or {}).get(ind.code, ""), DEFAULT_DECIMALS)
-            deltas[ind.code] = _round_up(steps[j] * COMBINED_STEP_SD * sd[j], decimals)
-            changes[ind.code] = matrix[ind.code].iloc[pos] + ind.direction * deltas[ind.code]
-    verified = _verified_rank(matrix, scheme, targets, unit, changes)
+            deltas[ind.code] = _round_up(steps[j] * COMBINED_STEP_SD * sd[j], _decimals(units_of, ind.code))
+            changes[ind.code] = raw[ind.code].iloc[pos] + ind.direction * deltas[ind.code]
+    verified = _verified_rank(result, unit, changes)
     return row | {"reachable": verified <= k, "improvement": float(steps.sum() * COMBINED_STEP_SD),
                   "verified_rank": verified, "note": "", "changes": deltas}
 
 
-def _with_values(eng: Engine, scores: np.ndarray, pos: int, j: int, value: float) -> np.ndarray:
-    ind = eng.scheme.indicators[j]
-    col = eng.matrix[ind.code].copy()
-    col.iloc[pos] = value
-    out = scores.copy()
-    out[:, j] = _column(col, ind, eng.targets, eng.scheme.aggregation)
-    return out
+def _best_step(eng: Engine, state: State, pos: int, sd: np.ndarray, steps: np.ndarray) -> State | None:
+    """The state after the 0.1-sd step that raises the unit's composite most (counted in steps), or None."""
+    best, best_gain, best_state = None, 0.0, None
+    base_total = eng.totals(state)[pos]
+    values = state.raw.iloc[pos].to_numpy(float)
+    for j, ind in enumerate(eng.scheme.indicators):
+        if np.isnan(sd[j]) or np.isnan(values[j]):
+            continue
+        trial = eng.change(state, pos, j, values[j] + ind.direction * COMBINED_STEP_SD * sd[j])
+        gain = eng.totals(trial)[pos] - base_total
+        if gain > best_gain:
+            best, best_gain, best_state = j, gain, trial
+    if best is not None:
+        steps[best] += 1
+    return best_state

@@ -89,7 +89,7 @@ def points(quarter: str) -> dict[str, pd.DataFrame]:
 @lru_cache(maxsize=8)
 def _points(quarter: str, _key: tuple) -> dict[str, pd.DataFrame]:
     card = data.scorecard(quarter, PROVINCE)
-    return explain.points(card.matrix, card.scheme, card.table["rank"], card.targets)
+    return explain.points(card.result)
 
 
 def gaps(quarter: str, code: str, k: int) -> pd.DataFrame:
@@ -101,8 +101,7 @@ def gaps(quarter: str, code: str, k: int) -> pd.DataFrame:
 def _gaps(quarter: str, code: str, k: int, _key: tuple) -> pd.DataFrame:
     card = data.scorecard(quarter, PROVINCE)
     cat = catalogue_mod.default()
-    return explain.gap_to_rank(card.matrix, card.scheme, code, k, targets=card.targets,
-                               units_of=explain.units_of(card.scheme, cat))
+    return explain.gap_to_rank(card.result, code, k, units_of=explain.units_of(card.scheme, cat))
 
 
 def value_history(code: str, indicator: str) -> pd.DataFrame:

@@ -160,6 +160,7 @@ def test_waterfall_against_the_mean_adds_up_and_uses_catalogue_names(demo):
     assert shown == sorted(shown, reverse=True)  # largest gain on top
     assert bar.customdata[0] == names[pts.idxmax()] and bar.customdata[-2] == names[pts.idxmin()]
     assert bar.x[-1] == pytest.approx(pts.sum())
+    assert pts.sum() == pytest.approx(card.table.loc[LIXIAN, "score"] - card.table["score"].mean())
     assert bar.increasing.marker.color == STATUS_COLOURS["ok"] and bar.decreasing.marker.color == STATUS_COLOURS["far"]
 
 
@@ -178,7 +179,7 @@ def test_points_against_the_county_above_add_up_to_the_score_gap(demo):
 def test_three_strongest_and_three_weakest_as_sentences(demo):
     card = data.scorecard(QUARTER, "province")
     vs_mean = county_data.points(QUARTER)["vs_mean"]
-    strong, weak = explain.strongest_weakest(vs_mean, LIXIAN)
+    strong, weak = explain.strongest_weakest(card.result, LIXIAN)
     ranks = view.scheme_ranks(card.matrix, card.scheme).loc[LIXIAN]
     said = view.strength_sentences(weak, vs_mean.loc[LIXIAN], card.matrix.loc[LIXIAN], ranks, card.scheme, CAT)
     assert len(said) == 3 and said[0].startswith(CAT[weak[0]].name_zh)

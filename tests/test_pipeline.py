@@ -126,3 +126,25 @@ def test_score_json_carries_the_data_state_and_it_follows_rollbacks_of_older_upl
     store.dispose()
     after, changed = score()
     assert after["data_state"] != first["data_state"] and changed != scores
+
+
+@pytest.mark.parametrize("mode", ["entropy", "equal"])
+def test_gaps_points_against_the_mean_are_the_score_commands_gap_to_the_mean(demo_store, tmp_path, mode):
+    """With the 2026 scheme switched to data-driven or equal weights, gaps' points_vs_mean for 礼县 add up to
+    its score minus the mean score of 陇南's nine counties, as `score` computes them with the same scheme."""
+    text = (ROOT / "data" / "schemes" / "2026.toml").read_text(encoding="utf-8")
+    assert 'weights = "fixed"' in text
+    scheme = tmp_path / f"2026_{mode}.toml"
+    scheme.write_text(text.replace('weights = "fixed"', f'weights = "{mode}"', 1), encoding="utf-8")
+    common = ["--period", "2026Q3", "--scope", "city:621200", "--scheme", str(scheme), "--format", "json"]
+    score = _cli("score", *common, "--draws", "0", db=demo_store.url, store=demo_store)
+    assert score.returncode == 0, score.stderr
+    rows = {r["region_code"]: r["score"] for r in json.loads(score.stdout)["rows"]}
+    gaps = _cli("gaps", "--region", "621226", *common, db=demo_store.url, store=demo_store)
+    assert gaps.returncode == 0, gaps.stderr
+    doc = json.loads(gaps.stdout)
+    assert doc["params"]["weights"] == mode and set(rows) == set(LONGNAN)
+    pts = doc["points_vs_mean"]
+    assert list(pts) == [c for c in doc["params"]["weights_used"]]
+    assert sum(pts.values()) == pytest.approx(rows["621226"] - sum(rows.values()) / len(rows), abs=1e-9)
+    assert any(abs(v) > 1e-6 for v in pts.values())

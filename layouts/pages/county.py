@@ -130,7 +130,7 @@ def _strengths(code, quarter, card, cat, lang):
     vs_mean = county_data.points(quarter)["vs_mean"]
     if vs_mean.loc[code].dropna().empty:
         return dmc.Text(t("unranked", lang), id=ids.COUNTY_STRENGTHS)
-    strong, weak = explain.strongest_weakest(vs_mean, code)
+    strong, weak = explain.strongest_weakest(card.result, code)
     ranks = view.scheme_ranks(card.matrix, card.scheme).loc[code]
     row = card.matrix.loc[code]
 
