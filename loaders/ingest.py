@@ -107,7 +107,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
-        problems = parsed.problems + validate.targets(parsed, catalogue, file=name)
+        problems = parsed.problems + validate.targets(parsed, catalogue, regions, file=name)
     else:
         problems = parsed.problems + validate.observations(parsed, catalogue, regions, file=name, today=today)
     frame = parsed.frame
