@@ -68,8 +68,10 @@ class Store:
     # ------------------------------------------------------------------ observations
 
     @staticmethod
-    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=()) -> sa.Subquery:
-        """Latest committed version of every key; `where` filters are applied before the window."""
+    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=(), name: str = "current") -> sa.Subquery:
+        """Latest committed version of every key; `where` filters are applied before the window.
+
+        `name` names the subquery, so one statement can hold two of them (this month's and last month's)."""
         u = t.uploads
         rn = sa.func.row_number().over(
             partition_by=[table.c[k] for k in key], order_by=table.c.upload_id.desc()
@@ -78,9 +80,9 @@ class Store:
             sa.select(*table.c, rn)
             .join(u, u.c.id == table.c.upload_id)
             .where(u.c.status == COMMITTED, *where)
-            .subquery("versions")
+            .subquery(f"{name}_versions")
         )
-        return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery("current")
+        return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery(name)
 
     def observations(self, *, periods=None, regions=None, indicators=None, measures=None,
                      years=None) -> pd.DataFrame:

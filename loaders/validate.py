@@ -254,6 +254,12 @@ def _yoy_swings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out:
              "请核对本期和上期数据（小数点位置、是否错行）；确认无误可照常导入")
 
 
+def smallest_swing(catalogue: Catalogue) -> float:
+    """The smallest month-on-month move of a YTD growth that can warn (a sign flip at its share of the band)."""
+    bands = [i.yoy_swing or YOY_SWING_PP for i in catalogue if "cum_yoy" in i.measures]
+    return min(bands, default=YOY_SWING_PP) * SIGN_FLIP_SHARE
+
+
 def key_label(row, catalogue: Catalogue, regions: Regions, measure: str | None = None) -> str:
     """“西和县 · 固定资产投资 · 累计增速” for a row with region_code, indicator and measure (or `measure` given)."""
     region = str(row.region_code)
