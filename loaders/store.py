@@ -170,7 +170,7 @@ class Store:
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(u).where(u.c.id == upload_id)).mappings().first()
             if row is None:
-                raise LookupError(f"没有编号为 {upload_id} 的上传记录；用 `python -m loaders history` 查看编号")
+                raise LookupError(f"没有编号为 {upload_id} 的上传记录；请在上报记录中核对编号")
             if row["status"] == ROLLED_BACK:
                 raise ValueError(f"上传 {upload_id}（{row['file_name']}）已于 {row['rolled_back_at']} "
                                  f"由 {row['rolled_back_by']} 撤销，无需再次撤销")
