@@ -236,7 +236,7 @@ def _yoy_swings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out:
     """A YTD growth rate that jumps against last month's, above all one that flips its sign (a lost minus)."""
     if hits.empty:
         return
-    band = hits["indicator"].map(lambda c: catalogue[c].yoy_swing or YOY_SWING_PP)
+    band = hits["indicator"].astype(str).map(lambda c: catalogue[c].yoy_swing or YOY_SWING_PP).astype(float)
     jump = (hits["value"] - hits["prev_value"]).abs()
     flip = (np.sign(hits["value"]) * np.sign(hits["prev_value"])) < 0
     hit = hits.assign(band=band, jump=jump)
