@@ -13,6 +13,13 @@ from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
 
 OK, MISSING = "✓", "—"
+# Upload formats (loaders' Parsed.format) in words; a workbook of several layouts joins them with “+”.
+FORMATS = {"long_csv": "长表 CSV", "wide_sheet": "统计月报宽表", "month_columns": "分月表（各月为列）",
+           "long_targets": "目标任务长表", "wide_targets": "目标任务宽表"}
+
+
+def format_label(fmt: str) -> str:
+    return "+".join(FORMATS.get(f, f) for f in (fmt or "").split("+")) or "—"
 
 
 def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.DataFrame:
@@ -129,7 +136,7 @@ def upload_rows(uploads: pd.DataFrame, lang: str) -> list[dict]:
     for u in uploads.itertuples():
         rows.append({
             "id": int(u.id), "time": local_time(pd.Timestamp(u.created_at)), "user": u.user_name,
-            "file": u.file_name, "format": u.format, "inserted": int(u.inserted), "revised": int(u.revised),
+            "file": u.file_name, "format": format_label(u.format), "inserted": int(u.inserted), "revised": int(u.revised),
             "unchanged": int(u.unchanged),
             "status": t("data_committed" if u.status == "committed" else "data_rolled_back", lang),
             "simulated": t("data_simulated", lang) if u.simulated else "", "warnings": int(u.warnings),

@@ -10,17 +10,17 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
-from layouts.i18n import grid_text
-from layouts.status import problems_grid
+from layouts.i18n import grid_text, t
+from layouts.status import format_label, problems_grid
+from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import upload_check
 from loaders.cells import period_label, show
 from loaders.ingest import IngestReport
 from loaders.problems import ERROR, Problem
 
-FORMATS = {"long_csv": "长表 CSV", "wide_sheet": "统计月报宽表", "month_columns": "分月表（各月为列）",
-           "long_targets": "目标任务长表", "wide_targets": "目标任务宽表"}
 REVISIONS_SHOWN = 200
+NEW_SHOWN = 200
 STATUS = {  # report status → (badge text, colour)
     "dry_run": ("可以写入", "green"), "rejected": ("有错误，不能写入", "red"),
     "duplicate": ("已导入过，不会重复写入", "gray"), "committed": ("已写入", "green"),
@@ -63,30 +63,65 @@ def _regions(codes: list[str]) -> str:
     return "、".join(names) if len(names) <= 10 else f"{'、'.join(names[:8])} 等 {len(names)} 个地区"
 
 
+def indicator_label(indicator: str, what: str, lang: str = "zh") -> str:
+    """“固定资产投资 · 累计增速” for an observation's measure, “… · 增速目标” for a target's kind (growth | level)."""
+    cat = catalogue_mod.default()
+    name = cat[indicator].name(lang) if indicator in cat else indicator
+    key = f"method_measure_{what}" if what in catalogue_mod.MEASURES else f"targets_col_{what}"
+    word = t(key, lang).removesuffix("（%）").removesuffix(" (%)") if what else ""
+    return f"{name} · {word}" if word else name
+
+
+def _key_cells(r: dict) -> dict:
+    """Row, region, period and indicator of a staged row, in words."""
+    regions = regions_mod.default()
+    code = r["region_code"]
+    return {"row": int(r["src_row"]), "region": regions[code].short_name if code in regions else code,
+            "period": period_label(r["period"]), "indicator": indicator_label(r["indicator"], r.get("measure") or
+                                                                              r.get("kind", ""))}
+
+
 def revision_rows(report: IngestReport) -> list[dict]:
     rev = report.revisions
     if rev is None or rev.empty:
         return []
-    regions = regions_mod.default()
-    out = []
-    for r in rev.head(REVISIONS_SHOWN).to_dict("records"):
-        out.append({"row": int(r["src_row"]), "region": regions[r["region_code"]].short_name
-                    if r["region_code"] in regions else r["region_code"], "period": period_label(r["period"]),
-                    "indicator": r["indicator"], "measure": r.get("measure") or r.get("kind", ""),
-                    "old": show(r["old_value"]), "new": show(r["new_value"]), "upload": int(r["old_upload_id"])})
-    return out
+    return [_key_cells(r) | {"old": show(r["old_value"]), "new": show(r["new_value"]), "upload": int(r["old_upload_id"])}
+            for r in rev.head(REVISIONS_SHOWN).to_dict("records")]
+
+
+def new_value_rows(report: IngestReport) -> list[dict]:
+    """New values beside the same key's value a month earlier in the store (上期), where the store has one."""
+    new = report.new_values
+    if new is None or new.empty or new["prev_value"].isna().all():
+        return []
+    return [_key_cells(r) | {"new": show(r["value"]), "prev": "—" if pd.isna(r["prev_value"]) else show(r["prev_value"]),
+                             "prev_period": period_label(r["prev_period"]) if isinstance(r["prev_period"], str) else "—"}
+            for r in new.head(NEW_SHOWN).to_dict("records")]
+
+
+_KEY_DEFS = [{"field": "row", "headerName": "行号", "width": 70}, {"field": "region", "headerName": "地区", "width": 90},
+             {"field": "period", "headerName": "期间", "width": 120},
+             {"field": "indicator", "headerName": "指标", "width": 220, "tooltipField": "indicator"}]
+
+
+def _grid(grid_id: str, rows: list[dict], defs: list[dict]) -> dag.AgGrid:
+    return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=_KEY_DEFS + defs, defaultColDef={"resizable": True},
+                      dashGridOptions={**grid_text("zh"), "domLayout": "autoHeight", "animateRows": False, "pagination": True,
+                                       "paginationPageSize": 20}, className="ag-theme-alpine", style={"width": "100%"})
 
 
 def revisions_grid(report: IngestReport, grid_id: str) -> dag.AgGrid:
-    defs = [{"field": "row", "headerName": "行号", "width": 70}, {"field": "region", "headerName": "地区", "width": 90},
-            {"field": "period", "headerName": "期间", "width": 120}, {"field": "indicator", "headerName": "指标", "width": 120},
-            {"field": "measure", "headerName": "口径", "width": 90},
-            {"field": "old", "headerName": "原值", "width": 110, "cellClass": "cell-old"},
-            {"field": "new", "headerName": "新值", "width": 110, "cellClass": "cell-new"},
-            {"field": "upload", "headerName": "原值来自上传#", "width": 120}]
-    return dag.AgGrid(id=grid_id, rowData=revision_rows(report), columnDefs=defs, defaultColDef={"resizable": True},
-                      dashGridOptions={**grid_text("zh"), "domLayout": "autoHeight", "animateRows": False, "pagination": True,
-                                       "paginationPageSize": 20}, className="ag-theme-alpine", style={"width": "100%"})
+    return _grid(grid_id, revision_rows(report), [
+        {"field": "old", "headerName": "原值", "width": 110, "cellClass": "cell-old"},
+        {"field": "new", "headerName": "新值", "width": 110, "cellClass": "cell-new"},
+        {"field": "upload", "headerName": "原值来自上传#", "width": 120}])
+
+
+def new_values_grid(report: IngestReport, grid_id: str) -> dag.AgGrid:
+    return _grid(grid_id, new_value_rows(report), [
+        {"field": "new", "headerName": "本期", "width": 110, "cellClass": "cell-new"},
+        {"field": "prev", "headerName": "上期", "width": 110},
+        {"field": "prev_period", "headerName": "上期期间", "width": 120}])
 
 
 def summary_line(report: IngestReport) -> str:
@@ -94,7 +129,7 @@ def summary_line(report: IngestReport) -> str:
         return f"与上传 #{report.duplicate_of} 的文件完全相同（{report.rows} 个数值），不会重复写入"
     if report.status == "rejected" and not report.format:
         return "文件未能读取或未通过上传检查（原因见下表）"
-    head = f"格式：{FORMATS.get(report.format, report.format)}；编码：{report.encoding or '—'}；" \
+    head = f"格式：{format_label(report.format)}；编码：{report.encoding or '—'}；" \
            f"期间：{_periods(report.periods)}"
     if report.period_source == "title":
         head += "（取自标题行，请核对；如有误请在“期间”栏填写）"
@@ -127,6 +162,10 @@ def preview_card(report: IngestReport, index: int) -> dmc.Paper:
     if report.warnings:
         children += [dmc.Text(f"提示 {len(report.warnings)} 处（不影响写入，请核对）：", c="orange", size="sm", fw=600),
                      problems_grid(problem_frame(report.warnings), "zh", f"upload-warnings-{index}")]
+    new_rows = new_value_rows(report) if report.status == "dry_run" else []
+    if new_rows:
+        children += [dmc.Text(f"新增的数值与库中上期对比（{len(new_rows)}/{report.inserted}）：", size="sm", fw=600),
+                     new_values_grid(report, f"upload-new-{index}")]
     if report.revised and report.status in ("dry_run", "committed"):
         shown = min(report.revised, REVISIONS_SHOWN)
         children += [dmc.Text(f"修订的数值（{shown}/{report.revised}）：", size="sm", fw=600),

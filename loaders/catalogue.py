@@ -14,6 +14,8 @@ from loaders.cells import norm
 from loaders.settings import DATA_DIR
 
 MEASURES = ("cum_level", "cum_yoy", "ratio")
+# Measure names in the bureau's words (the same words as layouts/i18n.py method_measure_*; a test keeps them equal).
+MEASURE_ZH = {"cum_level": "累计值", "cum_yoy": "累计增速", "ratio": "比率"}
 VALUE_TYPES = {
     "level_growth": ("cum_level", "cum_yoy"),
     "growth": ("cum_yoy",),
@@ -26,7 +28,7 @@ DIRECTIONS = (1, -1, 0)
 CITY_ROWS = ("sum", "sum_plus_own", "independent")
 REQUIRED = ("code", "name_zh", "name_en", "unit", "frequency", "first_month", "value_type",
             "direction", "group", "source", "description")
-OPTIONAL = ("aliases", "yoy_band", "ratio_band", "numerator", "denominator", "scale", "city_row")
+OPTIONAL = ("aliases", "yoy_band", "ratio_band", "yoy_swing", "numerator", "denominator", "scale", "city_row")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 # Words around an indicator name on a sheet that do not change which indicator it is.
@@ -56,6 +58,7 @@ class Indicator:
     aliases: tuple[str, ...] = ()
     yoy_band: tuple[float, float] | None = None
     ratio_band: tuple[float, float] | None = None
+    yoy_swing: float | None = None  # 个百分点 a YTD growth may move in a month (None: loaders/validate.py's default)
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
@@ -145,6 +148,7 @@ def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
             aliases=tuple(e.get("aliases", ())),
             yoy_band=tuple(e["yoy_band"]) if "yoy_band" in e else None,
             ratio_band=tuple(e["ratio_band"]) if "ratio_band" in e else None,
+            yoy_swing=float(e["yoy_swing"]) if "yoy_swing" in e else None,
             numerator=e.get("numerator"),
             denominator=e.get("denominator"),
             scale=float(e.get("scale", 1.0)),
@@ -203,6 +207,11 @@ def _check_entry(e: dict, label: str, groups: dict) -> list[str]:
             b = e[band]
             if not (isinstance(b, list) and len(b) == 2 and all(isinstance(x, int | float) for x in b) and b[0] < b[1]):
                 msgs.append(f"{label}: {band} must be [low, high] with low < high, got {b!r}")
+    swing = e.get("yoy_swing", 1)
+    if isinstance(swing, bool) or not isinstance(swing, int | float) or swing <= 0:
+        msgs.append(f"{label}: yoy_swing must be a positive number of percentage points (e.g. 30), got {swing!r}")
+    elif "yoy_swing" in e and "cum_yoy" not in VALUE_TYPES.get(e["value_type"], ()):
+        msgs.append(f"{label}: yoy_swing is only for indicators with a growth rate (value_type growth or level_growth)")
     if e.get("city_row", "sum") not in CITY_ROWS:
         msgs.append(f"{label}: unknown city_row '{e['city_row']}'; use one of {', '.join(CITY_ROWS)}")
     derived = e["value_type"] == "derived"

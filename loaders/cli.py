@@ -51,6 +51,8 @@ def cmd_ingest(args) -> int:
         with _progress(path) as progress:
             report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, note=args.note,
                             progress=progress)
+        report.errors = [p.for_cli() for p in report.errors]  # flags, not the web form's fields
+        report.warnings = [p.for_cli() for p in report.warnings]
         reports.append(report)
         if report.status in ("committed", "rejected"):
             audit.record(store, "upload", user=args.user, outcome=audit.OK if report.ok else audit.FAILED,

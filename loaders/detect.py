@@ -9,8 +9,9 @@ import io
 
 import pandas as pd
 
-from loaders import long_csv, month_columns, sheets, targets_sheet, wide_sheet
+from loaders import long_csv, month_columns, sheets, targets_sheet, validate, wide_sheet
 from loaders.catalogue import Catalogue
+from loaders.cells import period_label, show
 from loaders.parsed import Parsed, empty_frame
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import Regions
@@ -20,6 +21,7 @@ SHEET_PARSERS = (targets_sheet.parse, month_columns.parse, wide_sheet.parse)
 FORMAT_HINT = ("可接受的格式：长表 CSV（region_code,period,indicator,measure,value）、统计月报宽表"
                "（标题行含期间，表头首列为“县区”）、按指标分表（列为 1-2月、1-3月…）、目标任务表；"
                "编码 UTF-8 或 GBK，或 .xlsx")
+MAX_LISTED = 200  # keys found on two sheets that are listed one by one
 
 
 def parse_file(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions,
@@ -41,14 +43,14 @@ def parse_file(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions
         book, encoding = sheets.read(name, data)
     except sheets.FileFormatError as exc:
         return _failed(name, "unreadable", str(exc), "")
-    parts = []
+    parts: list[tuple[str, Parsed]] = []
     for sheet in book:
         parsed = _parse_sheet(sheet, name, catalogue, regions, period, encoding)
         if parsed is not None:
-            parts.append(parsed)
+            parts.append((sheet.name, parsed))
     if not parts:
         return _failed(name, "unknown_format", "无法识别文件格式", FORMAT_HINT, encoding)
-    return _combine(parts, encoding)
+    return _combine(parts, encoding, name, catalogue, regions)
 
 
 def _parse_sheet(sheet: sheets.Sheet, file: str, catalogue: Catalogue, regions: Regions, period: str | None,
@@ -72,7 +74,9 @@ def _parse_sheet(sheet: sheets.Sheet, file: str, catalogue: Catalogue, regions: 
     return None
 
 
-def _combine(parts: list[Parsed], encoding: str) -> Parsed:
+def _combine(named: list[tuple[str, Parsed]], encoding: str, file: str, catalogue: Catalogue,
+             regions: Regions) -> Parsed:
+    parts = [p for _, p in named]
     data_parts = [p for p in parts if p.format != "ignored"]
     problems = [q for p in parts for q in p.problems]
     if not data_parts:
@@ -83,7 +87,13 @@ def _combine(parts: list[Parsed], encoding: str) -> Parsed:
         problems.append(Problem(ERROR, "mixed_kinds", "同一文件中既有指标数据又有目标任务",
                                 "请把目标任务表另存为单独的文件上传"))
     first = data_parts[0]
-    frame = pd.concat([p.frame for p in data_parts], ignore_index=True) if len(data_parts) > 1 else first.frame
+    frame = first.frame
+    filled = [(n, p) for n, p in named if p.format != "ignored" and len(p.frame)]
+    if len(filled) > 1 and len(kinds) == 1:
+        frame, twice = _across_sheets(filled, file, catalogue, regions)
+        problems += twice
+    elif len(data_parts) > 1:
+        frame = pd.concat([p.frame for p in data_parts], ignore_index=True)
     return Parsed(
         kind=first.kind,
         format="+".join(dict.fromkeys(p.format for p in data_parts)),
@@ -94,6 +104,33 @@ def _combine(parts: list[Parsed], encoding: str) -> Parsed:
         notes=[n for p in data_parts for n in p.notes],
         simulated=all(p.simulated for p in data_parts),
     )
+
+
+def _across_sheets(named: list[tuple[str, Parsed]], file: str, catalogue: Catalogue,
+                   regions: Regions) -> tuple[pd.DataFrame, list[Problem]]:
+    """(rows, errors): the same key on two sheets of one workbook is an error naming both sheets and rows. The
+    later copy is left out of the rows, so the in-sheet duplicate check does not report it with one row number."""
+    both = pd.concat([p.frame.assign(sheet=name, part=i) for i, (name, p) in enumerate(named)], ignore_index=True)
+    kind = named[0][1].kind
+    key = ["region_code", "period", "indicator", "measure" if kind == "observations" else "kind"]
+    first_part = both.groupby(key, sort=False, observed=True, dropna=False)["part"].transform("min")
+    later = both[both["part"] != first_part]
+    keep = both[both["part"] == first_part].drop(columns=["sheet", "part"]).reset_index(drop=True)
+    if later.empty:
+        return keep, []
+    firsts = both[both["part"] == first_part].drop_duplicates(key)[[*key, "sheet", "row"]]
+    pairs = later.merge(firsts, on=key, suffixes=("", "_first"))
+    return keep, [_twice(r, key[-1], file, catalogue, regions) for r in pairs.head(MAX_LISTED).itertuples(index=False)]
+
+
+def _twice(r, what: str, file: str, catalogue: Catalogue, regions: Regions) -> Problem:
+    label = validate.key_label(r, catalogue, regions, getattr(r, what) if what == "measure"
+                               else ("增速目标" if r.kind == "growth" else "总量目标"))
+    return Problem(ERROR, "duplicate_across_sheets",
+                   f"{label}（{period_label(r.period)}）在工作表“{r.sheet_first}”第{r.row_first}行和"
+                   f"工作表“{r.sheet}”第{r.row}行各出现一次，不能确定以哪个为准",
+                   "同一个数只能填在一张工作表中：请删除其中一处，或核对两处的期间、指标是否填错",
+                   f"{file}[{r.sheet}]", int(r.row), str(r.column), show(r.value))
 
 
 def _first_line(data: bytes) -> list[str] | None:

@@ -31,6 +31,7 @@ REVISION_EPSILON = 1e-6
 # Rows per INSERT … SELECT when moving staged rows into the table: progress is reported per chunk.
 CHUNK_ROWS = 200_000
 MAX_REVISIONS_LISTED = 500
+MAX_NEW_LISTED = 500  # new values listed beside last month's (the preview shows a page of them)
 
 Progress = Callable[[str, int, int], None]
 
@@ -57,6 +58,8 @@ class IngestReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     revisions: pd.DataFrame | None = None
+    # Values the store lacks, with the store's value of the same key a month earlier (prev_value, 上期).
+    new_values: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,7 +110,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
-        problems = parsed.problems + validate.targets(parsed, catalogue, file=name)
+        problems = parsed.problems + validate.targets(parsed, catalogue, regions, file=name)
     else:
         problems = parsed.problems + validate.observations(parsed, catalogue, regions, file=name, today=today)
     frame = parsed.frame
@@ -128,10 +131,31 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         report.errors.append(Problem(ERROR, "no_values", "文件中没有任何数值", "请检查是否选错了文件或工作表", name))
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
+        if parsed.kind == "observations" and len(frame) and not outside:
+            report.warnings += _warnings_from_store(store, parsed, catalogue, regions, name)
         return report
-    _write(store, parsed, report, data, catalogue, user=user, note=note, dry_run=dry_run, say=say,
+    _write(store, parsed, report, data, catalogue, regions, user=user, note=note, dry_run=dry_run, say=say,
            today=today)
     return report
+
+
+def _warnings_from_store(store: Store, parsed: Parsed, catalogue: catalogue_mod.Catalogue,
+                         regions: regions_mod.Regions, file: str) -> list[Problem]:
+    """For a file rejected for its errors: the warnings against the store it would also have had, so the
+    bureau fixes everything in one round. Reads only (the staging table goes with the rolled-back transaction)."""
+    frame = _staging_frame(parsed, catalogue)
+    with store.engine.connect() as conn, conn.begin() as trans:
+        with bulk.staged(conn, _staging_table("observations"), frame) as staging:
+            hits = _store_previous(conn, staging, frame, catalogue)
+        trans.rollback()
+    return validate.previous_warnings(hits, catalogue, regions, file=file, in_store=True)
+
+
+def _staging_frame(parsed: Parsed, catalogue: catalogue_mod.Catalogue) -> pd.DataFrame:
+    frame = parsed.frame.rename(columns={"row": "src_row"}).drop(columns=["column"])
+    if parsed.kind == "observations":
+        frame["prev_period"] = validate.previous_periods(frame, catalogue)
+    return frame
 
 
 def _rows_lost(problems: list[Problem]) -> int:
@@ -153,14 +177,12 @@ def _staging_table(kind: str) -> sa.Table:
                     prefixes=["TEMPORARY"])
 
 
-def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, catalogue: catalogue_mod.Catalogue, *,
-           user: str, note: str, dry_run: bool, say: Progress, today: dt.date) -> None:
+def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, catalogue: catalogue_mod.Catalogue,
+           regions: regions_mod.Regions, *, user: str, note: str, dry_run: bool, say: Progress, today: dt.date) -> None:
     """One transaction: stage, compare with current values, record the upload, append the rows."""
     kind = parsed.kind
     target, key = (t.targets, TARGET_KEY) if kind == "targets" else (t.observations, OBS_KEY)
-    frame = parsed.frame.rename(columns={"row": "src_row"}).drop(columns=["column"])
-    if kind == "observations":
-        frame["prev_period"] = validate.previous_periods(frame, catalogue)
+    frame = _staging_frame(parsed, catalogue)
     staging = _staging_table(kind)
     n = len(frame)
     with store.engine.connect() as conn:
@@ -171,14 +193,19 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 report.inserted, report.revised, report.unchanged = _compare_counts(conn, staging, target, key, frame)
                 report.revisions = _revisions(conn, staging, target, key, frame)
                 if kind == "observations":
-                    report.warnings += _store_level_falls(conn, staging, frame, report.file)
-            locked = _closed_revisions(report.revisions, store.closing_map(), today, report.file)
+                    hits = _store_previous(conn, staging, frame, catalogue)
+                    report.warnings += validate.previous_warnings(hits, catalogue, regions, file=report.file,
+                                                                  in_store=True)
+                    report.new_values = _new_values(conn, staging, frame)
+            locked = _closed_revisions(report.revisions, store.closing_map(), today, report.file,
+                                       lambda r: _revision_label(r, catalogue, regions))
             if locked and not note.strip():
                 report.errors += locked
                 report.status, report.rejected = "rejected", len(locked)
                 trans.rollback()
                 return
-            report.warnings += [replace(p, severity=WARNING, fix=f"更正原因：{note.strip()}") for p in locked]
+            report.warnings += [replace(p, severity=WARNING, fix=f"更正原因：{note.strip()}", cli_fix="")
+                                for p in locked]
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
@@ -203,7 +230,14 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
     report.upload_id = upload_id
 
 
-def _closed_revisions(revisions: pd.DataFrame, closing: dict, today: dt.date, file: str) -> list[Problem]:
+def _revision_label(row, catalogue: catalogue_mod.Catalogue, regions: regions_mod.Regions) -> str:
+    """“西和县 · 固定资产投资 · 累计增速” for a revised observation, “… · 增速目标” for a revised target."""
+    what = row["measure"] if "measure" in row else ("增速目标" if row["kind"] == "growth" else "总量目标")
+    return validate.key_label(row, catalogue, regions, what)
+
+
+def _closed_revisions(revisions: pd.DataFrame, closing: dict, today: dt.date, file: str,
+                      label: Callable[[pd.Series], str]) -> list[Problem]:
     """Revisions of periods past their closing date (统计关库): allowed only as a correction with a reason."""
     if revisions is None or revisions.empty:
         return []
@@ -213,10 +247,11 @@ def _closed_revisions(revisions: pd.DataFrame, closing: dict, today: dt.date, fi
         first = rows.iloc[0]
         out.append(Problem(ERROR, "period_closed",
                            f"{period} 已于 {closing_date(period, closing)} 统计关库，"
-                           f"本文件将更正其中 {len(rows)} 个数值（如第{int(first['src_row'])}行 "
+                           f"本文件将更正其中 {len(rows)} 个数值（如第{int(first['src_row'])}行 {label(first)} "
                            f"{show(first['old_value'])} → {show(first['new_value'])}）",
-                           "已关库期间的更正须填写更正原因（网页“更正原因”栏，或命令行 --note），将作为新版本保存",
-                           file, int(first["src_row"]), "period", period))
+                           "已关库期间的更正须在上传表单的“更正原因”中写明原因，将作为新版本保存",
+                           file, int(first["src_row"]), "period", period,
+                           cli_fix="已关库期间的更正须用 --note 写明更正原因，将作为新版本保存"))
     return out
 
 
@@ -253,36 +288,47 @@ def _revisions(conn, staging, target, key, frame) -> pd.DataFrame:
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def _store_level_falls(conn, staging, frame: pd.DataFrame, file: str) -> list[Problem]:
-    """YTD level below the stored value of the previous month (when the file does not restate that month)."""
-    lv = frame[(frame["measure"] == "cum_level") & frame["prev_period"].notna()]
-    if lv.empty:
-        return []
-    o = t.observations
-    prev_periods = sorted(lv["prev_period"].unique())
-    cur = Store.current_select(o, OBS_KEY, [o.c.period.in_(prev_periods), o.c.measure == "cum_level",
-                                            o.c.indicator.in_(sorted(lv["indicator"].unique()))])
-    q = (sa.select(staging.c.region_code, staging.c.indicator, staging.c.period, staging.c.prev_period,
-                   staging.c.value, staging.c.src_row, cur.c.value.label("prev_value"))
-         .select_from(staging.join(cur, sa.and_(cur.c.region_code == staging.c.region_code,
-                                                cur.c.indicator == staging.c.indicator,
-                                                cur.c.period == staging.c.prev_period,
-                                                staging.c.measure == "cum_level")))
-         .where(staging.c.value < cur.c.value - validate.LEVEL_EPSILON))
-    falls = pd.DataFrame(conn.execute(q).fetchall(),
-                         columns=["region_code", "indicator", "period", "prev_period", "value", "src_row", "prev_value"])
-    if falls.empty:
-        return []
-    restated = frame[["region_code", "indicator", "period"]].astype(str).rename(columns={"period": "prev_period"})
-    falls = falls.merge(restated.drop_duplicates(), how="left", indicator="restated")
-    falls = falls[falls["restated"] == "left_only"]  # where the file restates last month, the in-file check covers it
-    out = []
-    for r in falls.head(validate.MAX_PER_CODE).itertuples(index=False):
-        out.append(Problem(WARNING, "level_falls",
-                           f"累计值低于库中上期（{r.prev_period} 为 {show(r.prev_value)}），年内累计数一般不会下降",
-                           "请核对本期数据；如系企业更正，请同时上报更正后的上期数据", file, int(r.src_row),
-                           "", show(r.value)))
-    return out
+def _store_previous(conn, staging, frame: pd.DataFrame, catalogue: catalogue_mod.Catalogue) -> pd.DataFrame:
+    """Rows worth a warning against the store's current value of their previous month (same region, indicator,
+    measure), where the file does not restate that month (then validate compares within the file)."""
+    cols = ["region_code", "indicator", "measure", "period", "prev_period", "value", "row", "prev_value"]
+    rows = frame[frame["measure"].isin(["cum_level", "cum_yoy"]) & frame["prev_period"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=[*cols, "column"])
+    o, s = t.observations, staging.c
+    prev = Store.current_select(o, OBS_KEY, [o.c.period.in_(sorted(rows["prev_period"].astype(str).unique())),
+                                             o.c.measure.in_(["cum_level", "cum_yoy"]),
+                                             o.c.indicator.in_(sorted(rows["indicator"].unique()))], name="previous")
+    suspicious = sa.or_(sa.and_(s.measure == "cum_level", s.value < prev.c.value - validate.LEVEL_EPSILON),
+                        sa.and_(s.measure == "cum_yoy",
+                                sa.func.abs(s.value - prev.c.value) > validate.smallest_swing(catalogue)))
+    q = (sa.select(s.region_code, s.indicator, s.measure, s.period, s.prev_period, s.value, s.src_row,
+                   prev.c.value.label("prev_value"))
+         .select_from(staging.join(prev, sa.and_(prev.c.region_code == s.region_code, prev.c.indicator == s.indicator,
+                                                 prev.c.measure == s.measure, prev.c.period == s.prev_period)))
+         .where(suspicious).order_by(s.src_row))
+    found = pd.DataFrame(conn.execute(q).fetchall(), columns=cols)
+    restated = (frame[["region_code", "indicator", "measure", "period"]].astype(str)
+                .rename(columns={"period": "prev_period"}).drop_duplicates())
+    found = found.merge(restated, how="left", indicator="restated")
+    return found[found["restated"] == "left_only"].drop(columns="restated").assign(column="")
+
+
+def _new_values(conn, staging, frame: pd.DataFrame) -> pd.DataFrame:
+    """Values the store does not have yet, each with the store's value of the same key a month earlier (上期)."""
+    o, s = t.observations, staging.c
+    cur = _current(o, OBS_KEY, frame)
+    prev_periods = sorted(frame["prev_period"].dropna().astype(str).unique())
+    prev = Store.current_select(o, OBS_KEY, [o.c.period.in_(prev_periods),
+                                             o.c.indicator.in_(sorted(frame["indicator"].unique()))], name="previous")
+    joined = _join(staging, cur, OBS_KEY).outerjoin(prev, sa.and_(
+        prev.c.region_code == s.region_code, prev.c.indicator == s.indicator, prev.c.measure == s.measure,
+        prev.c.period == s.prev_period))
+    q = (sa.select(s.region_code, s.period, s.indicator, s.measure, s.value, s.prev_period,
+                   prev.c.value.label("prev_value"), s.src_row)
+         .select_from(joined).where(cur.c.value.is_(None)).order_by(s.src_row).limit(MAX_NEW_LISTED))
+    result = conn.execute(q)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def _insert_upload(conn, report: IngestReport, size: int, user: str, note: str) -> int:

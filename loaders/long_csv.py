@@ -166,16 +166,18 @@ class _Context:
         self._counts: dict[str, int] = {}
         self._overflow: dict[str, int] = {}
 
-    def add(self, code: str, reason: str, fix: str, row: int | None, column: str, value: str, severity=ERROR):
+    def add(self, code: str, reason: str, fix: str, row: int | None, column: str, value: str, severity=ERROR,
+            cli_fix: str = ""):
         self._counts[code] = self._counts.get(code, 0) + 1
         if self._counts[code] > MAX_PROBLEMS_PER_CODE:
             self._overflow[code] = self._overflow.get(code, 0) + 1
             return
-        self._problems.append(Problem(severity, code, reason, fix, self.file, row, column, value))
+        self._problems.append(Problem(severity, code, reason, fix, self.file, row, column, value, cli_fix))
 
-    def add_cells(self, mask: pd.Series, raw: pd.Series, column: str, code: str, reason: str, fix: str):
+    def add_cells(self, mask: pd.Series, raw: pd.Series, column: str, code: str, reason: str, fix: str,
+                  cli_fix: str = ""):
         for pos in mask.to_numpy().nonzero()[0][: MAX_PROBLEMS_PER_CODE + 1]:
-            self.add(code, reason, fix, int(self.rows[pos]), column, str(raw.iloc[pos]))
+            self.add(code, reason, fix, int(self.rows[pos]), column, str(raw.iloc[pos]), cli_fix=cli_fix)
         extra = int(mask.sum()) - MAX_PROBLEMS_PER_CODE - 1
         if extra > 0:
             self._overflow[code] = self._overflow.get(code, 0) + extra
@@ -224,8 +226,9 @@ def _year(text: str) -> int | None:
 def _check_period_option(out: pd.DataFrame, period: str, ctx: _Context, column: str, raw: pd.Series) -> None:
     other = out["period"].notna() & (out["period"] != period)
     ctx.add_cells(other, raw.astype("string"), column, "period_mismatch",
-                  f"期间与指定的 --period {period} 不一致",
-                  "文件自带期间时不必指定 --period；若确需按指定期间导入，请先修改文件中的期间")
+                  f"期间与另行指定的期间 {period} 不一致",
+                  "文件自带期间时上传表单的“期间”请留空；若确需按指定期间导入，请先修改文件中的期间",
+                  cli_fix="文件自带期间时不必指定 --period；若确需按指定期间导入，请先修改文件中的期间")
 
 
 def _convert_units(out: pd.DataFrame, units: pd.Series, column: str, catalogue: Catalogue, ctx: _Context,

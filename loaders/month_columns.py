@@ -14,7 +14,8 @@ from loaders.sheets import Sheet
 from loaders.wide_sheet import dropped, measure_of
 
 FORMAT = "month_columns"
-YEAR_FIX = "在标题中写明年份，如“2024年陇南市各县区规模以上工业增加值增速”，或导入时用 --period 2024-06 指定"
+YEAR_FIX = ("在标题中写明年份，如“2024年陇南市各县区规模以上工业增加值增速”，或在上传表单的“期间”中填写 2024-06",
+            "在标题中写明年份，如“2024年陇南市各县区规模以上工业增加值增速”，或导入时用 --period 2024-06 指定")
 PERIOD_FIX = "把表头写成 1-6月、2024年1-6月、2024-06 或 上半年"
 
 

@@ -1,6 +1,6 @@
 """Problems found in an input file: one record per (row, column, value, reason, fix)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 ERROR = "error"
 WARNING = "warning"
@@ -18,6 +18,12 @@ class Problem:
     row: int | None = None
     column: str = ""
     value: str = ""
+    # The fix as worded for the command line where it differs: `fix` speaks to the web form's fields
+    # (“期间”, “更正原因”), `cli_fix` to the flags (--period, --note). Bureau staff never see a flag.
+    cli_fix: str = ""
+
+    def for_cli(self) -> "Problem":
+        return replace(self, fix=self.cli_fix, cli_fix="") if self.cli_fix else self
 
     def message(self) -> str:
         where = [self.file] if self.file else []

@@ -29,8 +29,11 @@ SIMULATED = "模拟数据"
 ANY_YEAR = 2000
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 TARGET_WORD = "目标"
-PERIOD_FIX = "在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或导入时用 --period 2024-06 指定"
-YEAR_FIX = "在标题中写明年份，如“2026年陇南市各县区主要经济指标目标任务”，或导入时用 --period 2026 指定"
+# Fixes as (web, command line): the web form has a “期间” field where the CLI has --period (problems.Problem.cli_fix).
+PERIOD_FIX = ("在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或在上传表单的“期间”中填写 2024-06",
+              "在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或导入时用 --period 2024-06 指定")
+YEAR_FIX = ("在标题中写明年份，如“2026年陇南市各县区主要经济指标目标任务”，或在上传表单的“期间”中填写 2026",
+            "在标题中写明年份，如“2026年陇南市各县区主要经济指标目标任务”，或导入时用 --period 2026 指定")
 _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 # A prefecture's full name in a title may be shortened to "临夏州" (临夏回族自治州).
 _AUTONOMOUS = re.compile(r"(回族|藏族)?自治州$")
@@ -299,22 +302,23 @@ def option_period(option: str | None, *, file: str) -> tuple[str | None, list[Pr
     text = squeeze(option)
     p = f"{text}-12" if _BARE_YEAR.match(text) else period(text)
     if p is None:
-        return None, [Problem(ERROR, "bad_period", "--period 指定的期间无法识别",
+        return None, [Problem(ERROR, "bad_period", "另行指定的期间无法识别",
                               "写成 2024-06 或 2024年1-6月（目标表可只写年份 2026）", file=file, value=option)]
     return p, []
 
 
 def settle_period(found: str | None, option: str | None, lay: Layout, *, file: str, what: str = "期间",
-                  fix: str = PERIOD_FIX) -> tuple[str | None, str, list[Problem]]:
+                  fix: tuple[str, str] = PERIOD_FIX) -> tuple[str | None, str, list[Problem]]:
     """(value, source, problems): the option wins and must agree with the title; else the title's; else an error."""
     where = {"file": file, "row": lay.title_row, "value": lay.heading}
     if option and found and option != found:
         shown = period_label if len(found) == 7 else str  # '2024-06' -> '2024年1-6月'
         return option, "option", [Problem(
-            ERROR, "period_mismatch", f"标题中的{what}“{shown(found)}”与 --period 指定的“{shown(option)}”不一致",
-            "核对后修改标题或 --period，使两者一致", **where)]
+            ERROR, "period_mismatch", f"标题中的{what}“{shown(found)}”与另行指定的“{shown(option)}”不一致",
+            "核对后修改标题或上传表单的“期间”，使两者一致（期间栏留空则按标题导入）", **where,
+            cli_fix="核对后修改标题或 --period，使两者一致")]
     if option:
         return option, "option", []
     if found:
         return found, "title", []
-    return None, "", [Problem(ERROR, "period_missing", f"没有找到数据{what}", fix, **where)]
+    return None, "", [Problem(ERROR, "period_missing", f"没有找到数据{what}", fix[0], **where, cli_fix=fix[1])]

@@ -70,8 +70,10 @@ class Store:
     # ------------------------------------------------------------------ observations
 
     @staticmethod
-    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=()) -> sa.Subquery:
-        """Latest committed version of every key; `where` filters are applied before the window."""
+    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=(), name: str = "current") -> sa.Subquery:
+        """Latest committed version of every key; `where` filters are applied before the window.
+
+        `name` names the subquery, so one statement can hold two of them (this month's and last month's)."""
         u = t.uploads
         rn = sa.func.row_number().over(
             partition_by=[table.c[k] for k in key], order_by=table.c.upload_id.desc()
@@ -80,9 +82,9 @@ class Store:
             sa.select(*table.c, rn)
             .join(u, u.c.id == table.c.upload_id)
             .where(u.c.status == COMMITTED, *where)
-            .subquery("versions")
+            .subquery(f"{name}_versions")
         )
-        return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery("current")
+        return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery(name)
 
     def observations(self, *, periods=None, regions=None, indicators=None, measures=None,
                      years=None) -> pd.DataFrame:
@@ -170,7 +172,7 @@ class Store:
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(u).where(u.c.id == upload_id)).mappings().first()
             if row is None:
-                raise LookupError(f"没有编号为 {upload_id} 的上传记录；用 `python -m loaders history` 查看编号")
+                raise LookupError(f"没有编号为 {upload_id} 的上传记录；请在上报记录中核对编号")
             if row["status"] == ROLLED_BACK:
                 raise ValueError(f"上传 {upload_id}（{row['file_name']}）已于 {row['rolled_back_at']} "
                                  f"由 {row['rolled_back_by']} 撤销，无需再次撤销")

@@ -70,7 +70,7 @@ def add(store: Store, name: str, role: str, password: str, *, display_name: str 
     check_password(password)
     scope = check_scope(tuple(scope))
     if get(store, name) is not None:
-        raise AccountError(f"用户“{name}”已存在；改密码用 `python -m loaders users passwd {name}`")
+        raise AccountError(f"用户“{name}”已存在；请换一个用户名，或重设该用户的密码")
     with store.engine.begin() as conn:
         conn.execute(sa.insert(t.users).values(
             name=name, display_name=display_name or name, role=role, scope=",".join(scope),
@@ -143,7 +143,7 @@ def _update(store: Store, name: str, **values) -> None:
     with store.engine.begin() as conn:
         n = conn.execute(sa.update(t.users).where(t.users.c.name == name).values(**values)).rowcount
     if not n:
-        raise AccountError(f"没有用户“{name}”；用 `python -m loaders users list` 查看")
+        raise AccountError(f"没有用户“{name}”；请在用户列表中核对用户名")
 
 
 def _account(row: dict) -> Account:

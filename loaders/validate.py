@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from loaders import clock
-from loaders.catalogue import Catalogue
-from loaders.cells import show
+from loaders.catalogue import MEASURE_ZH, Catalogue
+from loaders.cells import period_label, show
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import Regions
@@ -22,6 +22,14 @@ CITY_SUM_TOLERANCE = 0.05
 # Cumulative levels are compared with this slack so rounding to 0.1 万元 never raises a warning.
 LEVEL_EPSILON = 1e-6
 MAX_PER_CODE = 200
+# A YTD growth rate moves slowly once the year is under way: from 1–3月 on, one month is at most about a
+# third of the year-to-date total, so moving the rate by 20 个百分点 needs that month alone to be some 60
+# points off the earlier months, far beyond the spread of a typical county (reference/statistics.md:
+# FAI −10…+15 %, IVA 3–12 %). Beyond it a lost digit or minus sign is likelier than the economy.
+# Series that swing harder set their own yoy_swing in data/indicators.toml.
+YOY_SWING_PP = 20.0
+# A lost minus sign (西和县 FAI −17.0 typed as 17.0) flips the sign: a flip is flagged from half the swing.
+SIGN_FLIP_SHARE = 0.5
 
 
 def previous_periods(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
@@ -59,13 +67,13 @@ def observations(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file
     _check_measures_and_months(df, catalogue, out)
     _check_future(df, today, out)
     _check_duplicates(df, ["region_code", "period", "indicator", "measure"], out)
-    _check_bands(df, catalogue, out)
-    _check_level_falls(df, catalogue, out)
+    _check_bands(df, catalogue, regions, out)
+    out.problems += previous_warnings(_previous_in_file(df, catalogue), catalogue, regions, file=file, in_store=False)
     _check_city_sums(df, catalogue, regions, out)
     return out.problems
 
 
-def targets(parsed: Parsed, catalogue: Catalogue, *, file: str) -> list[Problem]:
+def targets(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file: str) -> list[Problem]:
     df = parsed.frame
     if df.empty:
         return []
@@ -87,8 +95,10 @@ def targets(parsed: Parsed, catalogue: Catalogue, *, file: str) -> list[Problem]
         band = catalogue[ind].yoy_band
         if band:
             outside = rows[(rows["value"] < band[0]) | (rows["value"] > band[1])]
+            tail = f"超出常见范围 {band[0]:g}%～{band[1]:g}%"
             out.rows(outside, WARNING, "target_out_of_band",
-                     f"增速目标超出常见范围 {band[0]:g}%～{band[1]:g}%", "请核对是否多写或漏写了小数点")
+                     lambda r, tail=tail: f"{key_label(r, catalogue, regions, '增速目标')}：{_fmt(r.value)}% {tail}",
+                     "请核对是否多写或漏写了小数点")
     level = df[df["kind"] == "level"]
     out.rows(level[level["value"] < 0], ERROR, "negative_target", "总量目标不能为负数", "请填写全年计划的总量")
     return out.problems
@@ -129,7 +139,7 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
                      f"请上传 {catalogue[info.numerator].name_zh} 和 {catalogue[info.denominator].name_zh}")
             continue
         if measure not in info.measures:
-            names = {"cum_level": "累计值", "cum_yoy": "累计增速", "ratio": "比率"}
+            names = MEASURE_ZH
             allowed = "、".join(f"{m}（{names[m]}）" for m in info.measures)
             out.rows(rows, ERROR, "measure_not_allowed",
                      f"指标“{info.name_zh}”没有{names.get(measure, measure)}口径",
@@ -167,7 +177,7 @@ def _check_duplicates(df: pd.DataFrame, key: list[str], out: _Collector) -> None
              "同一文件中每个数只能出现一次；请删除其中一行")
 
 
-def _check_bands(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
+def _check_bands(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
     rates = df[df["measure"].isin(["cum_yoy", "ratio"])]
     for (ind, measure), rows in rates.groupby(["indicator", "measure"], sort=False, observed=True):
         info = catalogue[ind]
@@ -175,32 +185,88 @@ def _check_bands(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> Non
         if not band:
             continue
         outside = rows[(rows["value"] < band[0]) | (rows["value"] > band[1])]
-        what = "增速" if measure == "cum_yoy" else "比率"
+        tail = f"超出{'增速' if measure == 'cum_yoy' else '比率'}常见范围 {band[0]:g}%～{band[1]:g}%"
         out.rows(outside, WARNING, "yoy_out_of_band" if measure == "cum_yoy" else "ratio_out_of_band",
-                 f"“{info.name_zh}”{what}超出常见范围 {band[0]:g}%～{band[1]:g}%",
+                 lambda r, tail=tail: f"{key_label(r, catalogue, regions)}：{_fmt(r.value)}% {tail}",
                  "请核对是否录错（如小数点位置）；确认无误可照常导入")
 
 
-def _check_level_falls(df: pd.DataFrame, catalogue: Catalogue, out: _Collector) -> None:
-    """A year-to-date level below the previous month's in the same file is almost always a typo."""
-    lv = df[df["measure"] == "cum_level"]
-    if lv.empty:
-        return
-    prev = previous_periods(lv, catalogue)
+def _previous_in_file(df: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Rows whose previous reported period (same region, indicator, measure) is also in the file, with
+    prev_period and prev_value. Category codes instead of a merge: fast on a million rows."""
+    prev = previous_periods(df, catalogue)
     periods = prev.cat.categories  # a superset of the file's periods
-    region = lv["region_code"].astype("category").cat.codes.to_numpy(np.int64)
-    ind = lv["indicator"].astype("category").cat.codes.to_numpy(np.int64)
-    this_p = pd.Categorical(lv["period"], categories=periods).codes.astype(np.int64)
-    base = (region * (ind.max() + 1) + ind) * len(periods)
-    here = pd.Series(lv["value"].to_numpy(), index=base + this_p)
+    codes = [df[c].astype("category").cat.codes.to_numpy(np.int64) for c in ("region_code", "indicator", "measure")]
+    region, ind, measure = codes
+    this_p = pd.Categorical(df["period"], categories=periods).codes.astype(np.int64)
+    base = ((region * (ind.max() + 1) + ind) * (measure.max() + 1) + measure) * len(periods)
+    here = pd.Series(df["value"].to_numpy(), index=base + this_p)
     here = here[~here.index.duplicated()]
-    prev_key = base + prev.cat.codes.to_numpy(np.int64)
-    prev_value = here.reindex(prev_key).to_numpy()
-    falls = (prev.cat.codes.to_numpy() >= 0) & (lv["value"].to_numpy() < prev_value - LEVEL_EPSILON)
-    hit = lv[falls].assign(prev_period=prev[falls].astype(str).to_numpy(), prev_value=prev_value[falls])
-    out.rows(hit, WARNING, "level_falls",
-             lambda r: f"累计值低于上期（{r.prev_period} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降",
-             "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
+    prev_codes = prev.cat.codes.to_numpy(np.int64)
+    prev_value = here.reindex(base + prev_codes).to_numpy()
+    has = (prev_codes >= 0) & ~np.isnan(prev_value)
+    return df[has].assign(prev_period=prev[has].astype(str).to_numpy(), prev_value=prev_value[has])
+
+
+def previous_warnings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, *, file: str,
+                      in_store: bool) -> list[Problem]:
+    """Warnings from comparing each value with the same key's previous month, taken from the file itself
+    or (in_store) from the store's current values. `hits` has the observation columns plus prev_period and
+    prev_value; ingest calls this with the store's previous values."""
+    out = _Collector(file)
+    if hits.empty:
+        return []
+    _level_falls(hits[hits["measure"] == "cum_level"], catalogue, regions, out, in_store)
+    _yoy_swings(hits[hits["measure"] == "cum_yoy"], catalogue, regions, out, in_store)
+    return out.problems
+
+
+def _level_falls(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector, in_store: bool) -> None:
+    """A year-to-date level below the previous month's is almost always a typo."""
+    where = "库中上期" if in_store else "上期"
+    fix = ("请核对本期数据；如系企业更正，请同时上报更正后的上期数据" if in_store
+           else "请核对本期或上期数据；如系企业更正数据，确认后可照常导入")
+    falls = hits[hits["value"] < hits["prev_value"] - LEVEL_EPSILON]
+    out.rows(falls, WARNING, "level_falls",
+             lambda r: f"{key_label(r, catalogue, regions)}：本期 {_fmt(r.value)} 低于{where}"
+                       f"（{period_label(r.prev_period)} 为 {_fmt(r.prev_value)}），年内累计数一般不会下降", fix)
+
+
+def _yoy_swings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector, in_store: bool) -> None:
+    """A YTD growth rate that jumps against last month's, above all one that flips its sign (a lost minus)."""
+    if hits.empty:
+        return
+    band = hits["indicator"].astype(str).map(lambda c: catalogue[c].yoy_swing or YOY_SWING_PP).astype(float)
+    jump = (hits["value"] - hits["prev_value"]).abs()
+    flip = (np.sign(hits["value"]) * np.sign(hits["prev_value"])) < 0
+    hit = hits.assign(band=band, jump=jump)
+    where = "库中上期" if in_store else "上期"
+
+    def reason(r) -> str:
+        return (f"{key_label(r, catalogue, regions)}：本期 {_fmt(r.value)}%，{where}（{period_label(r.prev_period)}）"
+                f"为 {_fmt(r.prev_value)}%，一个月变动 {r.jump:.1f} 个百分点")
+
+    flips = hit[flip & (jump > band * SIGN_FLIP_SHARE)]
+    out.rows(flips, WARNING, "yoy_sign_flip", lambda r: f"{reason(r)}，且正负号相反",
+             "请核对是否漏了或多了负号（如 −17.0 录成 17.0）；确认无误可照常导入")
+    swings = hit[~flip & (jump > band)]
+    out.rows(swings, WARNING, "yoy_swing", lambda r: f"{reason(r)}，超过 {r.band:g} 个百分点",
+             "请核对本期和上期数据（小数点位置、是否错行）；确认无误可照常导入")
+
+
+def smallest_swing(catalogue: Catalogue) -> float:
+    """The smallest month-on-month move of a YTD growth that can warn (a sign flip at its share of the band)."""
+    bands = [i.yoy_swing or YOY_SWING_PP for i in catalogue if "cum_yoy" in i.measures]
+    return min(bands, default=YOY_SWING_PP) * SIGN_FLIP_SHARE
+
+
+def key_label(row, catalogue: Catalogue, regions: Regions, measure: str | None = None) -> str:
+    """“西和县 · 固定资产投资 · 累计增速” for a row with region_code, indicator and measure (or `measure` given)."""
+    region = str(row.region_code)
+    ind = str(row.indicator)
+    m = measure or str(row.measure)
+    return " · ".join([regions[region].name if region in regions else region,
+                       catalogue[ind].name_zh if ind in catalogue else ind, MEASURE_ZH.get(m, m)])
 
 
 def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
@@ -230,8 +296,8 @@ def _check_city_sums(df: pd.DataFrame, catalogue: Catalogue, regions: Regions, o
     m["gap"] = (m["value"] - m["total"]) / m["value"].abs()
     own = m["indicator"].map(rule) == "sum_plus_own"
     out.rows(m[~own & (m["gap"].abs() > CITY_SUM_TOLERANCE)], WARNING, "city_sum_mismatch",
-             lambda r: f"全市数与各县区之和（{_fmt(r.total)}）相差 {r.gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
+             lambda r: f"{key_label(r, catalogue, regions)}：全市数 {_fmt(r.value)} 与各县区之和（{_fmt(r.total)}）相差 {r.gap * 100:.1f}%，超过 {CITY_SUM_TOLERANCE * 100:g}%",
              "全市数含市直单位，本就不等于县区之和；差距过大时请核对全市行或各县区数据")
     out.rows(m[own & (m["value"] < m["total"] - LEVEL_EPSILON)], WARNING, "city_below_counties",
-             lambda r: f"全市数小于各县区之和（{_fmt(r.total)}）；全市台账应包含各县区和市直部门",
+             lambda r: f"{key_label(r, catalogue, regions)}：全市数 {_fmt(r.value)} 小于各县区之和（{_fmt(r.total)}）；全市台账应包含各县区和市直部门",
              "请核对全市行是否漏计了某个县区")

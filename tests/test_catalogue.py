@@ -81,6 +81,7 @@ def _broken(**changes):
     ({"direction": 2}, "indicator 'IVA': direction must be 1 (higher is better), -1 (lower is better) or 0"),
     ({"first_month": 4}, "indicator 'IVA': first_month must be 1 (January), 2 (1–2月) or 3"),
     ({"yoy_band": [5, 1]}, "indicator 'IVA': yoy_band must be [low, high] with low < high"),
+    ({"yoy_swing": -5}, "indicator 'IVA': yoy_swing must be a positive number of percentage points"),
     ({"aliases": ["社零"]}, "indicator 'RETAIL': name or alias '社零' is also used by 'IVA'"),
     ({"colour": "red"}, "indicator 'IVA': unknown field(s) colour"),
 ])

@@ -79,7 +79,8 @@ def test_year_from_the_option():
 def test_no_year():
     [e] = errors(parse("targets_no_year.csv"))
     assert (e.code, e.row, e.value) == ("period_missing", 1, "陇南市各县区主要经济指标目标任务")
-    assert "--period 2026" in e.message()
+    assert "在上传表单的“期间”中填写 2026" in e.message() and "--period" not in e.message()
+    assert "导入时用 --period 2026 指定" in e.for_cli().message()  # the command line names its flag
 
 
 def test_option_year_that_contradicts_the_title():

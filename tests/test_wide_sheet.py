@@ -193,7 +193,9 @@ def test_period_option_that_contradicts_the_title():
     p = parse("wide_2024_06.csv", period="2024-05")
     [e] = errors(p)
     assert (e.code, e.row, e.value) == ("period_mismatch", 1, "2024年1-6月陇南市各县区主要经济指标完成情况")
-    assert "“2024年1-6月”与 --period 指定的“2024年1-5月”不一致" in e.message()
+    assert "“2024年1-6月”与另行指定的“2024年1-5月”不一致" in e.message()
+    assert "修改标题或上传表单的“期间”" in e.message() and "--period" not in e.message()
+    assert "修改标题或 --period" in e.for_cli().message()
 
 
 def test_unreadable_period_option():
