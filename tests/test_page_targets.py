@@ -75,7 +75,7 @@ def test_lagging_counts_are_behind_and_far_targets_most_first(september):
     for code in UNITS:
         mine = september[september["region_code"] == code]
         assert counts.loc[code, "far"] == (mine["status"] == "far").sum()
-        assert counts.loc[code, "behind"] == (mine["status"] == "落后").sum()
+        assert counts.loc[code, "behind"] == (mine["status"] == "behind").sum()
     fig = view.lagging_figure(counts, NAMES)
     assert [tr.name for tr in fig.data] == ["严重落后", "落后"] and fig.layout.barmode == "stack"
     assert fig.data[0].marker.color == STATUS_COLOURS["far"]
