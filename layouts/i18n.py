@@ -54,7 +54,7 @@ TEXT = {
     "growth_flat": ("持平", "flat"),
     "growth_negative": ("负增长", "decline"),
     "format_long_csv": ("长表 CSV", "long CSV"),
-    "format_wide_sheet": ("统计月报宽表", "统计月报 wide sheet"),
+    "format_wide_sheet": ("统计月报宽表", "monthly report, wide sheet"),
     "format_month_columns": ("分月表（各月为列）", "months as columns"),
     "format_long_targets": ("目标任务长表", "targets, long"),
     "format_wide_targets": ("目标任务宽表", "targets, wide sheet"),
@@ -406,9 +406,20 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
 def label(registry: str, member: str, lang: str = DEFAULT_LANG) -> str:
     """A registry member said in a language: label("weights", "entropy", "zh") == "熵权法". A member the table
     lacks is shown as its key (the vocabulary test fails on it) rather than breaking the page."""
-    members, prefix = VOCABULARY[registry]
+    _members, prefix = VOCABULARY[registry]
     key = prefix + str(member)
     return t(key, lang) if key in TEXT else str(member)
+
+
+def missing_texts(vocabulary: dict | None = None) -> list[str]:
+    """Registry members without a text in both languages, as 'registry member: add TEXT["key"]'."""
+    out = []
+    for registry, (members, prefix) in (vocabulary or VOCABULARY).items():
+        for m in members:
+            zh, en = TEXT.get(prefix + m, ("", ""))
+            if not (zh.strip() and en.strip()):
+                out.append(f"{registry} {m!r}: add TEXT[{prefix + m!r}] = (中文, English) to layouts/i18n.py")
+    return out
 
 
 def lang_of(value: str | None) -> str:

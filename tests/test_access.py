@@ -43,11 +43,11 @@ LONGNAN_STAFF = Account("ln", "陇南市", "viewer", ("621200",))
     (LONGNAN_STAFF, access.View("/county/620102", county="620102"), False),
     (None, access.View("/"), False),
 ])
-def test_rules(account, view, allowed):
+def test_rules(app, account, view, allowed):  # app: the pages' declared roles are in dash.page_registry
     assert (access.refusal(account, view) is None) is allowed
 
 
-def test_refusals_say_why():
+def test_refusals_say_why(app):
     assert access.refusal(LEADER, access.View("/upload")) == "此页面需要“上报”权限，当前账号为“查看”"
     assert "礼县" in access.refusal(LIXIAN, access.View("/county/621202", county="621202"))
     assert access.home_scope(LIXIAN) == "city:621200" and access.home_scope(LEADER) is None
