@@ -62,3 +62,11 @@ def test_the_method_page_says_every_scoring_weights_and_aggregation_mode(lang):
         for agg in scheme.AGGREGATIONS:
             facts = method_view.method_facts(scheme.Scheme("s", 2026, (), weights=w, aggregation=agg), {}, lang)
             assert label("weights", w, lang) in facts[0] and label("aggregation", agg, lang) in facts[1]
+
+
+def test_upload_formats_are_said_in_the_page_language():
+    from layouts.status import format_label
+
+    assert format_label("wide_sheet", "zh") == "统计月报宽表"
+    assert format_label("wide_sheet+month_columns", "en") == "monthly report, wide sheet + months as columns"
+    assert format_label("", "zh") == "—"
