@@ -8,6 +8,7 @@ import pandas as pd
 
 from indicators import explain, pipeline, progress
 from indicators.scheme import SchemeError, load
+from layouts.i18n import label  # the one vocabulary: the CLI says registry keys as the pages do
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.settings import database_url
@@ -123,13 +124,14 @@ def _gaps_text(name, card, prog, gaps, units, cat, k) -> str:
     order = {code: n for n, code in enumerate(cat.codes)}
     prog = prog.sort_values(by="indicator", key=lambda s: s.map(order), kind="stable")
     for r in prog.itertuples():
-        label = cat[r.indicator].name_zh
+        name_zh = cat[r.indicator].name_zh
+        pace = label("pace", r.pace) if isinstance(r.pace, str) else "—"
         if r.compare == "completion":
-            lines.append(f"  {label}：完成 {r.completion_pct:.1f}%（序时 {r.schedule_linear_pct:.1f}%），"
-                         f"差 {r.gap_pp:+.2f} 个百分点，{r.status}，{r.pace_label}")
+            lines.append(f"  {name_zh}：完成 {r.completion_pct:.1f}%（序时 {r.schedule_linear_pct:.1f}%），"
+                         f"差 {r.gap_pp:+.2f} 个百分点，{label('status', r.status)}，{pace}")
         else:
-            lines.append(f"  {label}：增速 {r.yoy:.1f}%（目标 {r.target:.1f}%），差 {r.gap_pp:+.2f} 个百分点，"
-                         f"{r.status}，{r.growth_status}")
+            lines.append(f"  {name_zh}：增速 {r.yoy:.1f}%（目标 {r.target:.1f}%），差 {r.gap_pp:+.2f} 个百分点，"
+                         f"{label('status', r.status)}，{label('growth', r.growth_status)}")
     current = gaps["current_rank"].iloc[0]
     lines += ["", f"二、进入前 {k} 名需要什么（当前第 {int(current) if pd.notna(current) else '—'} 名，全部经重算验证）"]
     for r in gaps.itertuples():
@@ -141,10 +143,10 @@ def _gaps_text(name, card, prog, gaps, units, cat, k) -> str:
                 text = r.note
             lines.append(f"  最省力的组合：{text}")
             continue
-        label = cat[r.indicator].name_zh
+        name_zh = cat[r.indicator].name_zh
         if r.reachable and r.improvement:
-            lines.append(f"  {label}：需提高 {r.improvement:g} {units[r.indicator]}（{r.current:g} → {r.new_value:g}），"
+            lines.append(f"  {name_zh}：需提高 {r.improvement:g} {units[r.indicator]}（{r.current:g} → {r.new_value:g}），"
                          f"验证后第 {int(r.verified_rank)} 名")
         else:
-            lines.append(f"  {label}：{r.note}")
+            lines.append(f"  {name_zh}：{r.note}")
     return "\n".join(lines)

@@ -18,6 +18,9 @@ from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.store import Store
 
+# The kinds of comparison set: all counties, the 14 prefectures, one prefecture's counties ("city:621200").
+SCOPE_KINDS = ("province", "prefectures", "city")
+CITY_PREFIX = "city:"
 SCOPE_HELP = "province（全省86个县区）| city:621200（一个市州的县区）| prefectures（14个市州）"
 _QUARTER = re.compile(r"^(\d{4})[-\s]?Q([1-4])$", re.I)
 

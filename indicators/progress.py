@@ -29,19 +29,21 @@ PACE_DECIMALS = 6
 # Half-up rounding (四舍五入) needs a nudge: 0.15 is stored as 0.1499999….
 _ROUND_NUDGE = 1e-9
 
-# Statuses and the colour key the UI maps to a colour.
-OK, NEAR, BEHIND, FAR, NO_DATA = "达标", "接近", "落后", "严重落后", "无数据"
+# The engine returns keys; the UI says them in a language (layouts/i18n.py, label("status", key, lang)).
+# Statuses 达标 / 接近 / 落后 / 严重落后 / 无数据; the key is also what the UI maps to a colour.
+OK, NEAR, BEHIND, FAR, NO_DATA = "ok", "near", "behind", "far", "none"
 STATUSES = (OK, NEAR, BEHIND, FAR)
-STATUS_KEYS = {OK: "ok", NEAR: "near", BEHIND: "behind", FAR: "far", NO_DATA: "none"}
+STATUS_KEYS = (*STATUSES, NO_DATA)  # every value status() returns
 
-# Growth status (DESIGN.md §4: 正增长 = growth > 0; 0.0 is 持平).
-POSITIVE, FLAT, NEGATIVE = "正增长", "持平", "负增长"
+# Growth status 正增长 / 持平 / 负增长 (DESIGN.md §4: 正增长 = growth > 0; 0.0 is 持平).
+POSITIVE, FLAT, NEGATIVE = "positive", "flat", "negative"
+GROWTH_STATUSES = (POSITIVE, FLAT, NEGATIVE)
 
 # Pace arrow (DESIGN.md §4): achieved pace / required pace.
+# 已完成 / 进度正常 / 追赶中 / 进展缓慢 / 持续落后 / 未完成
 DONE, ON_TRACK, IMPROVING, STAGNATING, FALLING, MISSED = (
     "done", "on_track", "improving", "stagnating", "falling", "missed")
-PACE_LABELS = {DONE: "已完成", ON_TRACK: "进度正常", IMPROVING: "追赶中", STAGNATING: "进展缓慢",
-               FALLING: "持续落后", MISSED: "未完成"}
+PACES = (DONE, ON_TRACK, IMPROVING, STAGNATING, FALLING, MISSED)
 PACE_ON_TRACK = 1.0  # ≥ 100 % of the required pace
 PACE_IMPROVING = 0.5  # 50–100 %
 PACE_STAGNATING = 0.0  # 0–50 %; below 0 (the year to date shrinks) falling behind
@@ -197,28 +199,21 @@ def growth_gap_pp(yoy, target_growth):
 
 
 def growth_status(yoy):
-    """正增长 / 持平 / 负增长 of a YTD growth rate, judged on the published one-decimal figure:
-    0.04 and −0.04 round to 0.0 and are 持平; 0.05 rounds to 0.1 and is 正增长. None when missing."""
+    """positive / flat / negative (正增长 / 持平 / 负增长) of a YTD growth rate, judged on the published one-decimal figure:
+    0.04 and −0.04 round to 0.0 and are flat; 0.05 rounds to 0.1 and is positive. None when missing."""
     r = _arr(round_half_up(yoy, GROWTH_DECIMALS))
     out = np.select([r > 0, r < 0, r == 0], [POSITIVE, NEGATIVE, FLAT], None).astype(object)
     return _like(out, yoy)
 
 
 def status(gap, mode: str = COMPLETION, thresholds: Thresholds = THRESHOLDS):
-    """达标 / 接近 / 落后 / 严重落后 from a gap in 个百分点 (无数据 when missing). `mode` completion
+    """ok / near / behind / far (达标 / 接近 / 落后 / 严重落后) from a gap in 个百分点 (none when missing). `mode` completion
     uses the level thresholds, growth and rate the growth thresholds."""
     part = "level" if mode == COMPLETION else "growth"
     ok, near, behind = (getattr(thresholds, f"{part}_{k}") for k in ("ok", "near", "behind"))
     g = np.round(_arr(gap), GAP_DECIMALS)
     out = np.select([np.isnan(g), g >= ok, g >= near, g >= behind], [NO_DATA, OK, NEAR, BEHIND], FAR)
     return _like(out.astype(object), gap)
-
-
-def status_key(label):
-    """The colour key of a status (ok / near / behind / far / none); the UI maps keys to colours."""
-    if isinstance(label, pd.Series):
-        return label.map(STATUS_KEYS)
-    return STATUS_KEYS[label]
 
 
 # ---------------------------------------------------------------- pace
@@ -241,7 +236,7 @@ def pace(ytd, target, months) -> pd.DataFrame:
         [None, DONE, MISSED, ON_TRACK, IMPROVING, STAGNATING, FALLING], None).astype(object)
     index = next((x.index for x in (ytd, target, months) if isinstance(x, pd.Series)), None)
     return pd.DataFrame({"pace_achieved": achieved, "pace_required": required, "pace_ratio": ratio,
-                         "pace": key, "pace_label": [PACE_LABELS.get(k) for k in key]}, index=index)
+                         "pace": key}, index=index)
 
 
 # ---------------------------------------------------------------- 双过半
@@ -358,8 +353,8 @@ def period_targets(targets: pd.DataFrame, obs: pd.DataFrame, catalogue: Catalogu
 TABLE_COLUMNS = [
     "region_code", "indicator", "kind", "period", "as_of", "compare", "target", "ytd_level", "yoy",
     "completion_pct", "schedule_linear_pct", "schedule_seasonal_pct", "seasonal_basis", "gap_pp",
-    "gap_linear_pp", "gap_seasonal_pp", "ahead", "status", "status_key", "pace_achieved", "pace_required",
-    "pace_ratio", "pace", "pace_label", "double_half", "growth_status",
+    "gap_linear_pp", "gap_seasonal_pp", "ahead", "status", "pace_achieved", "pace_required",
+    "pace_ratio", "pace", "double_half", "growth_status",
 ]
 
 
@@ -454,7 +449,6 @@ def _gaps(df: pd.DataFrame, schedule: str, thresholds: Thresholds) -> pd.DataFra
     df["gap_pp"] = np.where(comp, chosen, vs_target)
     df["status"] = np.where(comp, status(df["gap_pp"], COMPLETION, thresholds),
                             status(df["gap_pp"], GROWTH, thresholds))
-    df["status_key"] = df["status"].map(STATUS_KEYS)
     rounded = df["gap_pp"].round(GAP_DECIMALS)
     df["ahead"] = pd.array(np.where(rounded.isna(), None, rounded >= 0), dtype="boolean")
     df["growth_status"] = growth_status(df["yoy"])

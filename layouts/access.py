@@ -3,24 +3,27 @@
 Rules are pure functions of an account and a view (page path, comparison scope, county), so they
 are tested without a server. `guard_pages` wraps every page layout and `check_callback` is called
 by the server for every Dash callback request (layouts/login.py), from the session's account —
-never from a role or scope the browser sends. A callback without a declared role is refused.
+never from a role or scope the browser sends. Each page declares its least role where it registers
+(`dash.register_page(..., min_role="viewer")`, read back from dash.page_registry); a page or a
+callback without a declared role is refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+import dash
 import dash_mantine_components as dmc
 from flask_login import current_user
 
+from layouts.i18n import label
 from loaders import regions as regions_mod
 from loaders.users import ROLES, Account
 
-# Pages beyond the viewer's: the path prefix and the least role that may open it.
-PAGE_ROLES = {"/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin",
-              "/users": "admin"}
+ROLE_KEY = "min_role"  # the register_page keyword a page declares its least role with
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' own callback: renders the page layouts
 LOCATION_ID = "_pages_location"
 
@@ -45,11 +48,47 @@ def requires(role: str) -> Callable:
     return mark
 
 
-def page_role(path: str) -> str:
-    for prefix, role in PAGE_ROLES.items():
-        if path == prefix or path.startswith(prefix + "/"):
-            return role
-    return "viewer"
+def _serves(page: dict, path: str) -> int:
+    """How specifically a registered page serves a path (0: not at all): its template, its path, or below it."""
+    template = page.get("path_template")
+    if template and re.fullmatch(re.sub(r"<[^>]+>", "[^/]+", template), path):
+        return len(template)
+    own = page.get("path") or ""
+    if path == own or (own not in ("", "/") and path.startswith(own + "/")):
+        return len(own)
+    return 0
+
+
+def page_of(path: str, registry: dict | None = None) -> dict | None:
+    """The registered page that serves a path (the most specific one), or None when no page does."""
+    pages = (registry if registry is not None else dash.page_registry).values()
+    best = max(pages, key=lambda p: _serves(p, path), default=None)
+    return best if best is not None and _serves(best, path) else None
+
+
+def page_role(path: str, registry: dict | None = None) -> str | None:
+    """The least role the page at `path` declared where it registered; None when it declared none (or an unknown
+    role): such a page is refused to everyone. A path no page serves shows Dash's 404 and holds no data, so
+    callbacks from it need only the least role (each callback still needs its own, see `requires`)."""
+    page = page_of(path, registry)
+    if page is None:
+        return ROLES[0]
+    return declared_role(page)
+
+
+def declared_role(page: dict) -> str | None:
+    role = page.get(ROLE_KEY)
+    return role if role in ROLES else None
+
+
+def role_refusal(account: Account, page: dict | None) -> str | None:
+    """None when the account's role reaches the page's declared role, else the reason (no role declared: refused)."""
+    need = declared_role(page) if page is not None else ROLES[0]
+    if need is None:
+        return f"此页面未登记访问权限（{page.get('path_template') or page.get('path')}），已拒绝"
+    if not account.at_least(need):
+        return f"此页面需要“{label('role', need)}”权限，当前账号为“{label('role', account.role)}”"
+    return None
 
 
 def _home_prefectures(account: Account, regions: regions_mod.Regions) -> set[str]:
@@ -87,21 +126,20 @@ def upload_regions(account: Account, regions: regions_mod.Regions | None = None)
     return out
 
 
-def refusal(account: Account | None, view: View, regions: regions_mod.Regions | None = None) -> str | None:
-    """None when the account may have the view, else the reason in Chinese."""
+def refusal(account: Account | None, view: View, regions: regions_mod.Regions | None = None,
+            page: dict | None = None) -> str | None:
+    """None when the account may have the view, else the reason in Chinese. `page`: the registry entry being
+    rendered (default: the one serving view.path)."""
     if account is None:
         return "请先登录"
-    need = page_role(view.path)
-    if not account.at_least(need):
-        return f"此页面需要“{ROLE_LABELS[need]}”权限，当前账号为“{ROLE_LABELS[account.role]}”"
+    reason = role_refusal(account, page if page is not None else page_of(view.path))
+    if reason:
+        return reason
     if not allowed_scope(account, view.scope, regions):
         return f"当前账号的查看范围（{scope_label(account, regions)}）不含比较范围“{view.scope}”"
     if view.county and not may_see_county(account, view.county, regions):
         return f"当前账号的查看范围（{scope_label(account, regions)}）不含县区 {view.county}"
     return None
-
-
-ROLE_LABELS = {"viewer": "查看", "uploader": "上报", "admin": "管理"}
 
 
 def scope_label(account: Account, regions: regions_mod.Regions | None = None) -> str:
@@ -153,7 +191,7 @@ def check_callback(account: Account | None, func: Callable | None, output: str, 
     if role is None:
         return "未登记权限的请求，已拒绝"
     if not account.at_least(role):
-        return f"此操作需要“{ROLE_LABELS[role]}”权限，当前账号为“{ROLE_LABELS[account.role]}”"
+        return f"此操作需要“{label('role', role)}”权限，当前账号为“{label('role', account.role)}”"
     for view in views_in_payload(body):
         reason = refusal(account, view)
         if reason:
@@ -173,21 +211,25 @@ def current() -> Account | None:
 
 
 def guard_pages(registry: dict, on_refused: Callable[[Account | None, View, str], None]) -> None:
-    """Wrap every page's layout: a view the account may not have renders a refusal (and is audited)."""
+    """Wrap every page's layout: a view the account may not have (including any view of a page that declared no
+    role) renders a refusal, and is audited. A static layout is wrapped too, so no page escapes the check."""
     for page in registry.values():
         layout = page["layout"]
-        if not callable(layout) or getattr(layout, "guarded", False):
+        if getattr(layout, "guarded", False):
             continue
-        page["layout"] = _guarded(layout, page.get("path_template") or page["path"], on_refused)
+        page["layout"] = _guarded(layout if callable(layout) else (lambda _layout=layout, **_: _layout), page,
+                                  on_refused)
 
 
-def _guarded(layout: Callable, template_path: str, on_refused) -> Callable:
+def _guarded(layout: Callable, page: dict, on_refused) -> Callable:
+    template_path = page.get("path_template") or page["path"]
+
     def guarded(**kwargs):
         account = current()
         path = template_path.replace("<code>", str(kwargs.get("code") or ""))
         county = kwargs.get("code") if template_path.startswith("/county/") else None
         view = View(path=path, scope=kwargs.get("scope"), county=county)
-        reason = refusal(account, view)
+        reason = refusal(account, view, page=page)
         if reason:
             on_refused(account, view, reason)
             return dmc.Alert(reason, title="无权访问", color="red", id="access-refused")

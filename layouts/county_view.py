@@ -11,7 +11,7 @@ import pandas as pd
 from indicators.explain import DEFAULT_DECIMALS, UNIT_DECIMALS
 from indicators.ranking import rank
 from layouts.figures import STATUS_COLOURS
-from layouts.i18n import grid_text, period_label, score_label, t
+from layouts.i18n import grid_text, label, period_label, score_label, t
 
 YI = 10_000  # 1 亿元 = 10,000 万元: levels from this size are shown in 亿元 (Chinese convention)
 UNIT_EN = {"万元": "10k yuan", "元": "yuan", "家": "firms", "件": "cases", "万千瓦时": "10k kWh", "%": "%"}
@@ -127,10 +127,10 @@ def _target_cells(r, ind, lang: str) -> dict:
     if r.compare == "completion" and not _missing(r.completion_pct):
         completion = f"{r.completion_pct:.1f}%（{t('county_schedule', lang)}{r.schedule_linear_pct:.1f}%）" \
             if lang == "zh" else f"{r.completion_pct:.1f}% ({t('county_schedule', lang)} {r.schedule_linear_pct:.1f}%)"
-    key = r.status_key if isinstance(r.status_key, str) else "none"
+    key = r.status if isinstance(r.status, str) else "none"
     return {"target": target, "completion": completion, "gap": _r(r.gap_pp, 2),
-            "status": t(f"county_status_{key}", lang), "status_key": key,
-            "pace": t(f"county_pace_{r.pace}", lang) if isinstance(r.pace, str) else "—"}
+            "status": label("status", key, lang), "status_key": key,
+            "pace": label("pace", r.pace, lang) if isinstance(r.pace, str) else "—"}
 
 
 def status_style() -> dict:

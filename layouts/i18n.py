@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators import pipeline, progress, scheme
+from loaders import catalogue, parsed, users
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -31,10 +34,31 @@ TEXT = {
     "nav_periods": ("关库与目标", "Closing & targets"),
     "nav_audit": ("审计日志", "Audit log"),
     "nav_users": ("用户管理", "Users"),
+    "logout": ("退出", "Log out"),
+    # Registry members (see VOCABULARY below): each registry's members under one prefix.
     "role_viewer": ("查看", "viewer"),
     "role_uploader": ("上报", "uploader"),
     "role_admin": ("管理", "admin"),
-    "logout": ("退出", "Log out"),
+    "scope_city": ("市内县区", "Counties of one prefecture"),
+    "status_ok": ("达标", "On target"),
+    "status_near": ("接近", "Close"),
+    "status_behind": ("落后", "Behind"),
+    "status_far": ("严重落后", "Far behind"),
+    "status_none": ("无数据", "No data"),
+    "pace_done": ("已完成", "Done"),
+    "pace_on_track": ("进度正常", "On track"),
+    "pace_improving": ("追赶中", "Catching up"),
+    "pace_stagnating": ("进展缓慢", "Slow"),
+    "pace_falling": ("持续落后", "Falling behind"),
+    "pace_missed": ("未完成", "Missed"),
+    "growth_positive": ("正增长", "growth"),
+    "growth_flat": ("持平", "flat"),
+    "growth_negative": ("负增长", "decline"),
+    "format_long_csv": ("长表 CSV", "long CSV"),
+    "format_wide_sheet": ("统计月报宽表", "monthly report, wide sheet"),
+    "format_month_columns": ("分月表（各月为列）", "months as columns"),
+    "format_long_targets": ("目标任务长表", "targets, long"),
+    "format_wide_targets": ("目标任务宽表", "targets, wide sheet"),
     "print": ("打印", "Print"),
     "period_months": ("月度累计（1–N月）", "Year to date (by month)"),
     "period_quarters": ("季度（综合评价）", "Quarters (composite score)"),
@@ -153,17 +177,6 @@ TEXT = {
                                "{n} counties, or more than {t} pp behind schedule"),
     "cockpit_attention_none": ("本期没有需要特别关注的县区指标", "Nothing needs special attention this period"),
     "cockpit_no_score": ("本季度暂无综合得分", "No composite score for this quarter"),
-    "cockpit_status_ok": ("达标", "On target"),
-    "cockpit_status_near": ("接近", "Close"),
-    "cockpit_status_behind": ("落后", "Behind"),
-    "cockpit_status_far": ("严重落后", "Far behind"),
-    "cockpit_status_none": ("无数据", "No data"),
-    "cockpit_pace_done": ("已完成", "Done"),
-    "cockpit_pace_on_track": ("进度正常", "On track"),
-    "cockpit_pace_improving": ("追赶中", "Catching up"),
-    "cockpit_pace_stagnating": ("进展缓慢", "Slow"),
-    "cockpit_pace_falling": ("持续落后", "Falling behind"),
-    "cockpit_pace_missed": ("未完成", "Missed"),
     # 方法 (method), 目标 (targets), 指标 (indicator) pages
     "nav_indicator": ("指标", "Indicator"),
     "nav_targets": ("目标", "Targets"),
@@ -255,14 +268,6 @@ TEXT = {
     "targets_gap_pp": ("差距（个百分点）", "Gap (pp)"),
     "targets_pp": ("个百分点", "pp"),
     "targets_no_target": ("未下达目标", "No target"),
-    "targets_status_ok": ("达标", "On target"),
-    "targets_status_near": ("接近", "Close"),
-    "targets_status_behind": ("落后", "Behind"),
-    "targets_status_far": ("严重落后", "Far behind"),
-    "targets_status_none": ("无数据", "No data"),
-    "targets_growth_positive": ("正增长", "growth"),
-    "targets_growth_flat": ("持平", "flat"),
-    "targets_growth_negative": ("负增长", "decline"),
     "targets_midyear_title": ("“双过半”与正增长", "Half-year checks: half the target, positive growth"),
     "targets_midyear_only": ("“双过半”和正增长检查在 1-6月数据上进行：", "The half-year checks use the January–June data:"),
     "targets_midyear_summary": ("{n} 个{units}中，{half} 个全部目标实现“双过半”，{up} 个全部指标保持正增长。",
@@ -303,17 +308,6 @@ TEXT = {
     "county_col_rank_prov": ("全省位次", "Prov. rank"),
     "county_col_rank_city": ("全市位次", "City rank"),
     "county_rank_basis": ("按增速排位；没有增速的指标按总量或比率排位", "Ranked on growth; indicators without growth on level or ratio"),
-    "county_status_ok": ("达标", "On target"),
-    "county_status_near": ("接近", "Close"),
-    "county_status_behind": ("落后", "Behind"),
-    "county_status_far": ("严重落后", "Far behind"),
-    "county_status_none": ("无数据", "No data"),
-    "county_pace_done": ("已完成", "Done"),
-    "county_pace_on_track": ("进度正常", "On track"),
-    "county_pace_improving": ("追赶中", "Catching up"),
-    "county_pace_stagnating": ("进展缓慢", "Slow"),
-    "county_pace_falling": ("持续落后", "Falling behind"),
-    "county_pace_missed": ("未完成", "Missed"),
     "county_schedule": ("序时", "schedule"),
     "county_growth_of": ("增长{x}%", "+{x}%"),
     "county_decline_of": ("下降{x}%", "−{x}%"),
@@ -392,6 +386,24 @@ TEXT = {
 PILLAR_PREFIX = "pillar_"
 
 
+# The registries whose members the engine returns as keys, and the TEXT prefix each member is said under:
+# label(registry, member, lang) is the one way to say a member; tests/test_vocabulary.py proves every member
+# of every registry has a text in both languages, so a new member without one fails there, not on a page.
+VOCABULARY: dict[str, tuple[tuple[str, ...], str]] = {
+    "scoring": (scheme.SCORINGS, "method_scoring_"),
+    "scoring_how": (scheme.SCORINGS, "method_how_"),
+    "weights": (scheme.WEIGHTINGS, "method_weights_mode_"),
+    "aggregation": (scheme.AGGREGATIONS, "method_agg_"),
+    "measure": (catalogue.MEASURES, "method_measure_"),
+    "status": (progress.STATUS_KEYS, "status_"),
+    "pace": (progress.PACES, "pace_"),
+    "growth": (progress.GROWTH_STATUSES, "growth_"),
+    "role": (users.ROLES, "role_"),
+    "format": (parsed.FORMATS, "format_"),
+    "scope": (pipeline.SCOPE_KINDS, "scope_"),
+}
+
+
 def scope_kind(scope: str) -> str:
     """'province' | 'city' | 'prefectures': which comparison set a scope is (city:621200 → city)."""
     return "city" if scope.startswith("city:") else scope
@@ -405,6 +417,25 @@ def score_label(scope: str, lang: str = "zh") -> str:
 def t(key: str, lang: str = DEFAULT_LANG) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+def label(registry: str, member: str, lang: str = DEFAULT_LANG) -> str:
+    """A registry member said in a language: label("weights", "entropy", "zh") == "熵权法". A member the table
+    lacks is shown as its key (the vocabulary test fails on it) rather than breaking the page."""
+    _members, prefix = VOCABULARY[registry]
+    key = prefix + str(member)
+    return t(key, lang) if key in TEXT else str(member)
+
+
+def missing_texts(vocabulary: dict | None = None) -> list[str]:
+    """Registry members without a text in both languages, as 'registry member: add TEXT["key"]'."""
+    out = []
+    for registry, (members, prefix) in (vocabulary or VOCABULARY).items():
+        for m in members:
+            zh, en = TEXT.get(prefix + m, ("", ""))
+            if not (zh.strip() and en.strip()):
+                out.append(f"{registry} {m!r}: add TEXT[{prefix + m!r}] = (中文, English) to layouts/i18n.py")
+    return out
 
 
 def lang_of(value: str | None) -> str:

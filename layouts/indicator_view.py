@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from indicators.ranking import rank
 from layouts import tile_map
 from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
-from layouts.i18n import fmt_number, period_label, t
+from layouts.i18n import fmt_number, label, period_label, t
 from loaders import regions as regions_mod
 
 DEFAULT_CODE = "FAI"
@@ -107,8 +107,8 @@ def default_selection(frame: pd.DataFrame) -> list[str]:
 
 
 def _axis_title(ind, measure: str, lang: str) -> str:
-    return f"{t('method_measure_' + measure, lang)}（{unit_of(ind, measure)}）" if lang == "zh" \
-        else f"{t('method_measure_' + measure, lang)} ({unit_of(ind, measure, lang)})"
+    return f"{label('measure', measure, lang)}（{unit_of(ind, measure)}）" if lang == "zh" \
+        else f"{label('measure', measure, lang)} ({unit_of(ind, measure, lang)})"
 
 
 def _vline(fig: go.Figure, x: float, colour: str, label: str, dash: str, values: pd.Series, *, below: bool = False,

@@ -7,7 +7,7 @@ import pandas as pd
 from indicators import progress
 from layouts import attention
 from layouts.figures import STATUS_COLOURS
-from layouts.i18n import period_label, t
+from layouts.i18n import label, period_label, t
 
 HEADLINE = ("GDP", "IVA", "FAI", "RETAIL", "GPBR", "INVEST_IN")  # issue 4: the cockpit's KPI cards
 WAN_PER_YI = 10_000  # 1 亿元 = 10,000 万元: levels from 10,000 万元 up are shown in 亿元
@@ -15,7 +15,6 @@ WAN_PER_YI = 10_000  # 1 亿元 = 10,000 万元: levels from 10,000 万元 up ar
 STATUS_ORDER = ("far", "behind", "near", "ok", "none")
 PACE_ARROWS = {progress.DONE: "✔", progress.ON_TRACK: "↑", progress.IMPROVING: "↗",
                progress.STAGNATING: "→", progress.FALLING: "↓", progress.MISSED: "✘"}
-_STATUS_ZH = {k: label for label, k in progress.STATUS_KEYS.items()}
 
 
 # ---------------------------------------------------------------- formats
@@ -44,14 +43,13 @@ def fmt_gap(gap, lang: str = "zh") -> str:
 
 
 def status_label(key: str, lang: str = "zh") -> str:
-    return t(f"cockpit_status_{key}", lang) if lang == "en" else _STATUS_ZH[key]
+    return label("status", key, lang)
 
 
 def pace_text(pace, lang: str = "zh") -> str:
     if pace is None or pd.isna(pace):
         return ""
-    label = t(f"cockpit_pace_{pace}", lang) if lang == "en" else progress.PACE_LABELS[pace]
-    return f"{PACE_ARROWS[pace]} {label}"
+    return f"{PACE_ARROWS[pace]} {label('pace', pace, lang)}"
 
 
 # ---------------------------------------------------------------- KPI cards
@@ -67,7 +65,7 @@ def kpis(growth: pd.DataFrame, levels: pd.Series, prog: pd.DataFrame, home: str,
     for code in HEADLINE:
         rows = prog[(prog["region_code"] == home) & (prog["indicator"] == code)]
         rows = rows.sort_values("kind", key=lambda k: k.map({"level": 0, "growth": 1}))
-        keys = list(rows["status_key"]) or ["none"]
+        keys = list(rows["status"]) or ["none"]
         rank = ranks[code].get(home) if code in ranks else None
         out.append({
             "code": code, "unit": cat[code].unit, "level": levels.get(code), "yoy": growth[code].get(home),
@@ -88,7 +86,7 @@ def kpi_card(k: dict, cat, lang: str = "zh") -> dmc.Paper:
         lines.append(dmc.Text(f"{t('cockpit_growth', lang)} {fmt_growth(k['yoy'])}", size="sm"))
     for r in k["targets"]:
         lines.append(dmc.Group(gap=6, wrap="wrap", children=[
-            dmc.Badge(status_label(r["status_key"], lang), color=STATUS_COLOURS[r["status_key"]], variant="filled",
+            dmc.Badge(status_label(r["status"], lang), color=STATUS_COLOURS[r["status"]], variant="filled",
                       size="sm"),
             dmc.Text(_target_text(r, k["unit"], lang), size="xs"),
         ]))

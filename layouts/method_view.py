@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from indicators.scheme import Scheme, SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts.figures import TEMPLATE
-from layouts.i18n import fmt_number, t
+from layouts.i18n import fmt_number, label, t
 
 # A rank interval wider than this many places means the rank alone should not be read literally
 # (issue 4, point 7: "the share of counties whose rank interval is wider than three places").
@@ -17,6 +17,7 @@ WIDE_PLACES = 3
 # The diagnostics beside the weights actually used, in the chart's order.
 DIAGNOSTICS = ("entropy", "critic")
 WEIGHT_COLOURS = {"used": "#4263eb", "entropy": "#f59f00", "critic": "#2f9e44"}
+WEIGHT_LEGEND = {"used": "method_weights_used", "entropy": "method_weights_entropy", "critic": "method_weights_critic"}
 LABEL_WRAP = 8  # CJK characters per line of an indicator name on the weights chart (a phone has ~390 px)
 # The pairs grid grows with its rows up to this many, then scrolls.
 GRID_ROWS_IN_PAGE = 20
@@ -42,7 +43,7 @@ def scoring_how(ind: SchemeIndicator, lang: str = "zh") -> str:
         return t("method_how_rank_points", lang).format(full=fmt_number(ind.full_marks, 0), step=fmt_number(100 * ind.step, 0))
     if ind.scoring == "target" and ind.partial:
         return t("method_how_target_partial", lang)
-    return t(f"method_how_{ind.scoring}", lang)
+    return label("scoring_how", ind.scoring, lang)
 
 
 def scheme_rows(scheme: Scheme, weights_used: pd.Series, catalogue, lang: str = "zh") -> list[dict]:
@@ -55,11 +56,11 @@ def scheme_rows(scheme: Scheme, weights_used: pd.Series, catalogue, lang: str = 
             "code": ind.code,
             "pillar": pillar.get(lang, pillar.get("zh", ind.pillar)) if ind.pillar else "—",
             "indicator": catalogue[ind.code].name(lang) if ind.code in catalogue else ind.code,
-            "measure": t(f"method_measure_{ind.measure}", lang),
+            "measure": label("measure", ind.measure, lang),
             "direction": t("method_direction_up" if ind.direction == 1 else "method_direction_down", lang),
             "weight": float(ind.weight),
             "effective_pct": round(100 * float(weights_used.get(ind.code, 0.0)), 2),
-            "scoring": t(f"method_scoring_{ind.scoring}", lang),
+            "scoring": label("scoring", ind.scoring, lang),
             "how": scoring_how(ind, lang),
         })
     return rows
@@ -96,9 +97,9 @@ def weights_figure(weights: pd.DataFrame, names: dict[str, str], lang: str = "zh
     fig = go.Figure()
     for col in ("used", *DIAGNOSTICS):
         pct = (100 * weights[col]).round(1)
-        fig.add_trace(go.Bar(y=labels, x=pct, orientation="h", name=t(f"method_weights_{col}", lang),
-                             marker_color=WEIGHT_COLOURS[col],
-                             hovertemplate="%{y}<br>" + t(f"method_weights_{col}", lang) + " %{x:.1f}%<extra></extra>"))
+        name = t(WEIGHT_LEGEND[col], lang)
+        fig.add_trace(go.Bar(y=labels, x=pct, orientation="h", name=name, marker_color=WEIGHT_COLOURS[col],
+                             hovertemplate="%{y}<br>" + name + " %{x:.1f}%<extra></extra>"))
     fig.update_layout(
         barmode="group", template=TEMPLATE, height=max(360, 36 * len(labels) + 120),
         margin={"l": 10, "r": 10, "t": 20, "b": 80},
@@ -161,8 +162,8 @@ def sensitivity_sentence(stats: dict, unit_word: str, lang: str = "zh") -> str:
 
 def method_facts(scheme: Scheme, params: dict, lang: str = "zh") -> list[str]:
     """Short lines on the scheme as a whole: weights, aggregation, coverage rule and the Monte Carlo set-up."""
-    lines = [t("method_fact_weights", lang).format(mode=t(f"method_weights_mode_{scheme.weights}", lang)),
-             t("method_fact_aggregation", lang).format(agg=t(f"method_agg_{scheme.aggregation}", lang)),
+    lines = [t("method_fact_weights", lang).format(mode=label("weights", scheme.weights, lang)),
+             t("method_fact_aggregation", lang).format(agg=label("aggregation", scheme.aggregation, lang)),
              t("method_fact_coverage", lang).format(pct=f"{100 * scheme.coverage:.0f}")]
     rob = params.get("robustness")
     if rob:

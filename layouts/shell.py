@@ -10,13 +10,10 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from indicators.pipeline import quarter_period
 from layouts import access, data, ids
-from layouts.i18n import DEFAULT_LANG, lang_of, local_time, period_label, t
+from layouts.i18n import DEFAULT_LANG, label, lang_of, local_time, period_label, t
 from loaders import regions as regions_mod
 
-NAV = (("nav_cockpit", "/"), ("nav_rankings", "/rankings"), ("nav_indicator", "/indicator"),
-       ("nav_targets", "/targets"), ("nav_method", "/method"), ("nav_data", "/data"),
-       ("nav_upload", "/upload"), ("nav_history", "/history"), ("nav_periods", "/periods"), ("nav_audit", "/audit"),
-       ("nav_users", "/users"))
+NAV_KEY = "nav"  # the register_page keyword a page names its navigation text with (a layouts/i18n.py key)
 STATE_KEYS = ("period", "scope", "lang")
 
 
@@ -33,8 +30,8 @@ def search_from_state(state: dict) -> str:
 def scope_options(lang: str) -> list[dict]:
     """The comparison sets the logged-in account may open."""
     regions = regions_mod.default()
-    opts = [{"value": "province", "label": t("scope_province", lang)},
-            {"value": "prefectures", "label": t("scope_prefectures", lang)}]
+    opts = [{"value": "province", "label": label("scope", "province", lang)},
+            {"value": "prefectures", "label": label("scope", "prefectures", lang)}]
     for r in sorted(regions.of_level("prefecture"), key=lambda r: r.code):
         if regions.counties_of(r.code):
             opts.append({"value": f"city:{r.code}", "label": r.name})
@@ -119,7 +116,7 @@ def register(app: dash.Dash) -> None:
 def user_box(account, lang: str) -> list:
     if account is None:
         return []
-    role = t(f"role_{account.role}", lang)
+    role = label("role", account.role, lang)
     where = f" · {access.scope_label(account)}" if account.scope else ""
     return [html.Span(f"{account.display_name} · {role}{where}", className="app-user-name"),
             html.A(t("logout", lang), href="/logout", id=ids.LOGOUT)]
@@ -138,6 +135,13 @@ def sync_url(search, period, scope, lang):
     return (new if new != (search or "") else dash.no_update), dash.no_update, dash.no_update, dash.no_update
 
 
+def nav_pages(account, registry: dict | None = None) -> list[dict]:
+    """The pages that declared a navigation entry where they registered, in their registered order, that the
+    account may open (a page without a declared role is never offered)."""
+    pages = (registry if registry is not None else dash.page_registry).values()
+    return [p for p in pages if p.get(NAV_KEY) and account is not None and access.role_refusal(account, p) is None]
+
+
 def _active(path: str, pathname: str | None) -> bool:
     return path == pathname or (path != "/" and (pathname or "").startswith(path + "/"))
 
@@ -149,8 +153,8 @@ def relabel(search, pathname):
     lang = lang_of(st["lang"])
     qs = search_from_state(st)
     account = access.current()
-    nav = [dcc.Link(t(key, lang), href=path + qs, className="active" if _active(path, pathname) else "")
-           for key, path in NAV if account is not None and account.at_least(access.page_role(path))]
+    nav = [dcc.Link(t(p[NAV_KEY], lang), href=p["path"] + qs, className="active" if _active(p["path"], pathname) else "")
+           for p in nav_pages(account)]
     summary = data.uploads_summary()
     latest = summary["latest"]
     vintage = state_text(summary["state"], lang)

@@ -7,21 +7,12 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 import pandas as pd
 
-from layouts.i18n import grid_text, local_time, period_label, t
+from layouts.i18n import grid_text, label, local_time, period_label, t
 from loaders import clock
 from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
 
 OK, MISSING = "✓", "—"
-# Upload formats (loaders' Parsed.format) in words; a workbook of several layouts joins them with “+”.
-FORMATS = {"long_csv": "长表 CSV", "wide_sheet": "统计月报宽表", "month_columns": "分月表（各月为列）",
-           "long_targets": "目标任务长表", "wide_targets": "目标任务宽表"}
-
-
-def format_label(fmt: str) -> str:
-    return "+".join(FORMATS.get(f, f) for f in (fmt or "").split("+")) or "—"
-
-
 def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.DataFrame:
     """Per indicator: its latest period and how many counties reported it then (pure, for tests)."""
     rows = []
@@ -130,13 +121,18 @@ def countdown(statuses: list[dict], lang: str) -> dmc.SimpleGrid:
 
 # ------------------------------------------------------------------ uploads and warnings
 
+def format_label(fmt: str | None, lang: str) -> str:
+    """A stored upload format in the page's language; a workbook of several sheet kinds joins them with "+"."""
+    return " + ".join(label("format", f, lang) for f in (fmt or "").split("+") if f) or "—"
+
+
 def upload_rows(uploads: pd.DataFrame, lang: str) -> list[dict]:
     """The latest uploads as grid rows (newest first)."""
     rows = []
     for u in uploads.itertuples():
         rows.append({
             "id": int(u.id), "time": local_time(pd.Timestamp(u.created_at)), "user": u.user_name,
-            "file": u.file_name, "format": format_label(u.format), "inserted": int(u.inserted), "revised": int(u.revised),
+            "file": u.file_name, "format": format_label(u.format, lang), "inserted": int(u.inserted), "revised": int(u.revised),
             "unchanged": int(u.unchanged),
             "status": t("data_committed" if u.status == "committed" else "data_rolled_back", lang),
             "simulated": t("data_simulated", lang) if u.simulated else "", "warnings": int(u.warnings),

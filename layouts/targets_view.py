@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from indicators import progress
 from layouts.figures import STATUS_COLOURS, TEMPLATE
-from layouts.i18n import fmt_number, t
+from layouts.i18n import fmt_number, label, t
 from layouts.method_view import wrap_label
 
 # The colour scale saturates at ±10 个百分点: 严重落后 starts at −10 pp on completion targets and at −3 pp on growth
@@ -68,7 +68,7 @@ def _hover(prog: pd.DataFrame, lang: str) -> dict[tuple[str, str], str]:
             detail = t("targets_hover_rate", lang).format(value=fmt_number(r.ytd_level, 1), target=fmt_number(r.target, 1))
         gap = "—" if pd.isna(r.gap_pp) else f"{r.gap_pp:+.2f}"
         out[(r.region_code, column_key(r.indicator, r.kind))] = (
-            f"{detail}<br>{t('targets_gap_pp', lang)} {gap}<br>{t('targets_status_' + str(r.status_key), lang)}")
+            f"{detail}<br>{t('targets_gap_pp', lang)} {gap}<br>{label('status', r.status, lang)}")
     return out
 
 
@@ -119,9 +119,9 @@ def lagging_figure(counts: pd.DataFrame, names: dict[str, str], lang: str = "zh"
     rows = [names.get(u, u) for u in counts.index]
     fig = go.Figure()
     for col, key in (("far", "far"), ("behind", "behind")):
-        fig.add_trace(go.Bar(y=rows, x=counts[col], orientation="h", name=t("targets_status_" + key, lang),
+        fig.add_trace(go.Bar(y=rows, x=counts[col], orientation="h", name=label("status", key, lang),
                              marker_color=STATUS_COLOURS[key],
-                             hovertemplate="%{y}<br>" + t("targets_status_" + key, lang) + " %{x}<extra></extra>"))
+                             hovertemplate="%{y}<br>" + label("status", key, lang) + " %{x}<extra></extra>"))
     fig.update_layout(
         barmode="stack", template=TEMPLATE, height=rows_height(len(rows)),
         margin={"l": 10, "r": 10, "t": HEADER_PX, "b": FOOTER_PX},
@@ -144,7 +144,7 @@ def midyear_rows(prog: pd.DataFrame, units: list[str], names: dict[str, str], ca
                               for c, k in zip(half["indicator"], half["kind"], strict=True)])
     growth = prog.dropna(subset=["growth_status"]).drop_duplicates(["region_code", "indicator"])
     growth = growth.assign(up=growth["growth_status"] == progress.POSITIVE,
-                           label=[f"{catalogue[c].name(lang)}（{t('targets_growth_' + _growth_key(g), lang)} "
+                           label=[f"{catalogue[c].name(lang)}（{label('growth', g, lang)} "
                                   f"{fmt_number(y, 1)}%）" for c, g, y in
                                   zip(growth["indicator"], growth["growth_status"], growth["yoy"], strict=True)])
     h, g = half.groupby("region_code"), growth.groupby("region_code")
@@ -156,10 +156,6 @@ def midyear_rows(prog: pd.DataFrame, units: list[str], names: dict[str, str], ca
              "half_met": int(half_met.get(u, 0)), "half_n": int(half_n.get(u, 0)), "half_missed": missed.get(u, ""),
              "positive": int(up.get(u, 0)), "growth_n": int(growth_n.get(u, 0)), "not_positive": not_up.get(u, "")}
             for u in units]
-
-
-def _growth_key(label: str) -> str:
-    return {progress.POSITIVE: "positive", progress.FLAT: "flat", progress.NEGATIVE: "negative"}[label]
 
 
 def midyear_summary(rows: list[dict], unit_word: str, lang: str = "zh") -> str:

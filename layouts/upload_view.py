@@ -129,7 +129,7 @@ def summary_line(report: IngestReport) -> str:
         return f"与上传 #{report.duplicate_of} 的文件完全相同（{report.rows} 个数值），不会重复写入"
     if report.status == "rejected" and not report.format:
         return "文件未能读取或未通过上传检查（原因见下表）"
-    head = f"格式：{format_label(report.format)}；编码：{report.encoding or '—'}；" \
+    head = f"格式：{format_label(report.format, 'zh')}；编码：{report.encoding or '—'}；" \
            f"期间：{_periods(report.periods)}"
     if report.period_source == "title":
         head += "（取自标题行，请核对；如有误请在“期间”栏填写）"

@@ -11,12 +11,14 @@ from loaders.problems import Problem
 OBS_COLUMNS = ["region_code", "period", "indicator", "measure", "value", "row", "column"]
 TARGET_COLUMNS = ["region_code", "year", "period", "indicator", "kind", "value", "row", "column"]
 TARGET_KINDS = ("growth", "level")
+# Every file format a parser names (Parsed.format; a workbook with several sheets joins them with "+").
+FORMATS = ("long_csv", "wide_sheet", "month_columns", "long_targets", "wide_targets")
 
 
 @dataclass
 class Parsed:
     kind: str  # observations | targets
-    format: str  # long_csv | wide_sheet | month_columns | long_targets | wide_targets
+    format: str  # one of FORMATS, or several joined with "+"
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     encoding: str = ""

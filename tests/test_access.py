@@ -43,11 +43,11 @@ LONGNAN_STAFF = Account("ln", "陇南市", "viewer", ("621200",))
     (LONGNAN_STAFF, access.View("/county/620102", county="620102"), False),
     (None, access.View("/"), False),
 ])
-def test_rules(account, view, allowed):
+def test_rules(app, account, view, allowed):  # app: the pages' declared roles are in dash.page_registry
     assert (access.refusal(account, view) is None) is allowed
 
 
-def test_refusals_say_why():
+def test_refusals_say_why(app):
     assert access.refusal(LEADER, access.View("/upload")) == "此页面需要“上报”权限，当前账号为“查看”"
     assert "礼县" in access.refusal(LIXIAN, access.View("/county/621202", county="621202"))
     assert access.home_scope(LIXIAN) == "city:621200" and access.home_scope(LEADER) is None
@@ -205,3 +205,42 @@ def test_a_prefecture_account_starts_from_its_own_prefecture(app, demo_store):
     with as_user(app, demo_store, "lanzhou"):
         text = component_text(layout(period="2026Q3"))
     assert "总览 · 兰州市" in text
+
+
+# ---------------------------------------------------------------- roles declared where pages register
+
+def test_every_page_declares_a_known_role_and_its_navigation_text(app):
+    from layouts.i18n import TEXT
+
+    for page in dash.page_registry.values():
+        assert page.get(access.ROLE_KEY) in ("viewer", "uploader", "admin"), page["module"]
+        assert page.get("nav") is None or page["nav"] in TEXT, page["module"]
+    assert access.page_role("/county/621226") == "viewer" and access.page_role("/indicator/GDP") == "viewer"
+    assert access.page_role("/users") == "admin" and access.page_role("/history/3") == "uploader"
+
+
+@pytest.fixture
+def unroled(app, demo_store):
+    """A page that registers without min_role (as a new page might), in an app built with it."""
+    dash.register_page("layouts.pages.unroled", path="/unroled", name="未登记", order=99, nav="nav_data",
+                       layout=lambda **_: dash.html.Div("机密内容", id="unroled-secret"))
+    try:
+        yield create_app(demo_store, secret=TEST_SECRET)
+    finally:
+        dash.page_registry.pop("layouts.pages.unroled", None)
+
+
+def test_a_page_that_declares_no_role_is_refused_to_every_role(unroled, demo_store):
+    from layouts import shell
+
+    entry = dash.page_registry["layouts.pages.unroled"]
+    for account in (LEADER, BUREAU, ADMIN, LIXIAN):
+        reason = access.refusal(account, access.View("/unroled"))
+        assert reason == "此页面未登记访问权限（/unroled），已拒绝", account.role
+        assert entry not in shell.nav_pages(account)
+    for name in ("leader", "bureau", "admin"):
+        status, body = page(client(unroled, name), "/unroled")
+        assert status == 200 and "无权访问" in body and "未登记访问权限" in body and "机密内容" not in body
+        refused = audit.entries(demo_store, action="refused", user=name)
+        assert (refused["target"] == "/unroled").any(), name
+    assert "/rankings" in [p["path"] for p in shell.nav_pages(ADMIN)]

@@ -119,7 +119,7 @@ def test_a_server_error_shows_a_reference_not_a_stack_trace(app, duck):
     assert "Traceback" not in text and ".py" not in text
 
 
-def test_page_roles_cover_every_bureau_page():
+def test_page_roles_cover_every_bureau_page(app):
     assert {p: access.page_role(p) for p in ("/", "/upload", "/history", "/periods", "/audit", "/county/621226")} == {
         "/": "viewer", "/upload": "uploader", "/history": "uploader", "/periods": "uploader", "/audit": "admin",
         "/county/621226": "viewer"}

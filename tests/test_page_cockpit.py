@@ -149,7 +149,7 @@ def test_kpis_show_value_growth_target_gap_status_and_rank(cockpit):
     # two targets: the level target first (it has a pace), the card takes the worse status
     inv = ks["INVEST_IN"]
     assert [r["kind"] for r in inv["targets"]] == ["level", "growth"]
-    assert [r["status_key"] for r in inv["targets"]] == ["behind", "far"] and inv["status_key"] == "far"
+    assert [r["status"] for r in inv["targets"]] == ["behind", "far"] and inv["status_key"] == "far"
     card = kpi_cards.kpi_card(inv, CAT)
     assert card.style["borderLeft"].endswith(STATUS_COLOURS["far"])
     words = _text(card)

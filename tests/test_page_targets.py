@@ -74,8 +74,8 @@ def test_lagging_counts_are_behind_and_far_targets_most_first(september):
     assert list(counts["total"]) == sorted(counts["total"], reverse=True)
     for code in UNITS:
         mine = september[september["region_code"] == code]
-        assert counts.loc[code, "far"] == (mine["status"] == "严重落后").sum()
-        assert counts.loc[code, "behind"] == (mine["status"] == "落后").sum()
+        assert counts.loc[code, "far"] == (mine["status"] == "far").sum()
+        assert counts.loc[code, "behind"] == (mine["status"] == "behind").sum()
     fig = view.lagging_figure(counts, NAMES)
     assert [tr.name for tr in fig.data] == ["严重落后", "落后"] and fig.layout.barmode == "stack"
     assert fig.data[0].marker.color == STATUS_COLOURS["far"]
@@ -92,7 +92,7 @@ def test_midyear_checks_only_at_june(june, september):
         mine = june[(june["region_code"] == r["region_code"]) & june["double_half"].notna()]
         assert (r["half_met"], r["half_n"]) == (int(mine["double_half"].astype(bool).sum()), len(mine))
     r = next(r for r in rows if r["not_positive"])
-    neg = june[(june["region_code"] == r["region_code"]) & (june["growth_status"] == "负增长")]
+    neg = june[(june["region_code"] == r["region_code"]) & (june["growth_status"] == "negative")]
     for ind in neg["indicator"].unique():
         assert CAT[ind].name_zh in r["not_positive"]
     assert "负增长" in r["not_positive"] or "持平" in r["not_positive"]

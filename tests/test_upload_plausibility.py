@@ -143,7 +143,8 @@ def test_measure_words_are_the_same_in_loaders_and_pages():
 
 
 def test_upload_list_shows_format_names():
-    assert status.format_label("long_csv+wide_sheet") == "长表 CSV+统计月报宽表"
+    assert status.format_label("long_csv+wide_sheet", "zh") == "长表 CSV + 统计月报宽表"
+    assert status.format_label("long_csv+wide_sheet", "en") == "long CSV + monthly report, wide sheet"
 
 
 def test_closed_period_correction_speaks_of_the_form_on_the_web_and_of_the_flag_on_the_cli(duck):

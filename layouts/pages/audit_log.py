@@ -12,7 +12,7 @@ from layouts.export import Column, to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, local_time, t
 from loaders import audit
 
-dash.register_page(__name__, path="/audit", name="审计日志", order=13)
+dash.register_page(__name__, path="/audit", name="审计日志", order=13, nav="nav_audit", min_role="admin")
 
 SHOWN = 2000
 ACTIONS = {"login": "登录", "logout": "退出", "upload": "上传", "rollback": "撤销上传", "download": "下载原文件",

@@ -14,7 +14,7 @@ from layouts.shell import search_from_state, state_text
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/", name="总览", order=0)
+dash.register_page(__name__, path="/", name="总览", order=0, nav="nav_cockpit", min_role="viewer")
 
 
 def layout(period=None, scope=None, lang=None, **_):

@@ -16,7 +16,7 @@ from layouts.shell import quarter_notice
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2)
+dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2, min_role="viewer")
 
 GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
 grid_export.register(ids.COUNTY_GRID, "县区指标")

@@ -11,7 +11,7 @@ from layouts.tile_map import tile_label
 from loaders import catalogue, clock
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/data", name="数据", order=9)
+dash.register_page(__name__, path="/data", name="数据", order=9, nav="nav_data", min_role="viewer")
 
 grid_export.register(ids.DATA_COMPLETE_GRID, "报送完整性")
 

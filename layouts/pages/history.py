@@ -10,7 +10,7 @@ from layouts.i18n import lang_of, local_time, period_label, t
 from layouts.shell import state_from_search
 from loaders import audit, upload_check
 
-dash.register_page(__name__, path="/history", name="上报记录", order=11)
+dash.register_page(__name__, path="/history", name="上报记录", order=11, nav="nav_history", min_role="uploader")
 
 grid_export.register(ids.HISTORY_GRID, "上报记录", role="uploader")
 

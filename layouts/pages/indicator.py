@@ -15,7 +15,7 @@ from layouts.shell import scope_options, search_from_state
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3)
+dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3, nav="nav_indicator", min_role="viewer")
 
 grid_export.register(ids.IND_GRID, "指标数据")
 

@@ -21,7 +21,7 @@ from loaders.cells import period as parse_period
 from loaders.cells import period_label
 from loaders.ingest import ingest
 
-dash.register_page(__name__, path="/periods", name="关库与目标", order=12)
+dash.register_page(__name__, path="/periods", name="关库与目标", order=12, nav="nav_periods", min_role="uploader")
 
 PERIODS_SHOWN = 24
 KINDS = ("growth", "level")

@@ -13,7 +13,7 @@ from layouts.ranking_table import column_defs, export_table, rows
 from layouts.shell import quarter_notice, scope_options, search_from_state, state_from_search, state_text
 from loaders import audit
 
-dash.register_page(__name__, path="/rankings", name="排名", order=1)
+dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer")
 
 
 def layout(period=None, scope=None, lang=None, **_):

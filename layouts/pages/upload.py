@@ -16,7 +16,7 @@ from loaders.cells import period as parse_period
 from loaders.ingest import ingest
 from loaders.problems import ERROR, Problem
 
-dash.register_page(__name__, path="/upload", name="数据上报", order=10)
+dash.register_page(__name__, path="/upload", name="数据上报", order=10, nav="nav_upload", min_role="uploader")
 
 def layout(lang=None, **_):
     lang = lang_of(lang)

@@ -11,7 +11,7 @@ from layouts import access, data, ids
 from layouts.i18n import grid_text, lang_of, local_time, t
 from loaders import users
 
-dash.register_page(__name__, path="/users", name="用户管理", order=14)
+dash.register_page(__name__, path="/users", name="用户管理", order=14, nav="nav_users", min_role="admin")
 
 ROLE_OPTIONS = [{"value": r, "label": users.ROLE_NAMES[r]} for r in users.ROLES]
 
