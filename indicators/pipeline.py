@@ -106,11 +106,19 @@ class Scorecard:
     params: dict = field(default_factory=dict)
 
 
-def read_slice(store: Store, period: str, unit_codes: list[str], cat) -> pd.DataFrame:
-    """Current values for one period (plus what derived ratios and seasonal targets need)."""
+def read_slice(store: Store, period: str, unit_codes: list[str], cat, scheme: Scheme) -> pd.DataFrame:
+    """What the scheme reads: its indicators (and the terms of derived ones) at the period, plus the history of
+    indicators scored against a level target (seasonal 序时进度 of the earlier years)."""
+    codes = set(scheme.codes)
+    terms = {t for c in codes if c in cat and cat[c].value_type == "derived" for t in (cat[c].numerator, cat[c].denominator)}
+    now = store.observations(periods=[period], regions=unit_codes, indicators=sorted(codes | terms))
+    seasonal = sorted({i.code for i in scheme.indicators if i.scoring in ("target", "achievement")
+                       and i.target_kind == "level"})
     year = int(period[:4])
-    obs = store.observations(regions=unit_codes, years=list(range(year - 3, year + 1)))
-    return pd.concat([obs, derive.derived(obs[obs["period"] == period], cat)], ignore_index=True)
+    past = store.observations(regions=unit_codes, indicators=seasonal,
+                              years=list(range(year - progress.SEASONAL_YEARS, year + 1))) if seasonal else now[:0]
+    obs = pd.concat([now, past[past["period"] != period]], ignore_index=True)
+    return pd.concat([obs, derive.derived(now, cat)], ignore_index=True)
 
 
 def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Scheme | None = None,
@@ -124,7 +132,7 @@ def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Sc
     unit_codes = units(scope, regions)
     for _ in range(STATE_TRIES):
         state = store.data_state()
-        obs = read_slice(store, period, unit_codes, cat)
+        obs = read_slice(store, period, unit_codes, cat, scheme)
         if store.data_state() == state:
             break
     else:

@@ -22,13 +22,6 @@ def growth_ranks(growth: pd.DataFrame, directions: dict[str, int], worst_first: 
     return pd.DataFrame(out, index=growth.index)
 
 
-def growth_matrix(obs: pd.DataFrame, units: list[str], codes: list[str], period: str) -> pd.DataFrame:
-    """units × indicators: YTD growth (cum_yoy) at the period."""
-    at = obs[(obs["period"] == period) & (obs["measure"] == "cum_yoy") & obs["indicator"].isin(codes)]
-    wide = at.pivot_table(index="region_code", columns="indicator", values="value", aggfunc="first")
-    return wide.reindex(index=units, columns=codes).astype(float)
-
-
 def items(growth: pd.DataFrame, prog: pd.DataFrame, counties: list[str], names: dict[str, str], cat,
           limit: int = MAX_ITEMS) -> list[dict]:
     """One item per county × indicator with something to say: negative growth, last or second-to-last

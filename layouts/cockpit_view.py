@@ -1,23 +1,19 @@
 """总览 builders: what the cockpit reads (cached by data state) and pure builders from its frames
 to components: the home prefecture's score, rank and trend, KPI cards, tile maps, 需要关注."""
 
-from dataclasses import dataclass
-from functools import lru_cache
-
 import dash_mantine_components as dmc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc
 from plotly.subplots import make_subplots
 
-from indicators import pipeline, progress
+from indicators import pipeline, reading
 from layouts import attention, data, ids, tile_map
 from layouts.figures import TEMPLATE
 from layouts.i18n import fmt_change, period_label, score_label, t
 from layouts.kpi_cards import HEADLINE
 from layouts.plotly_locale import graph_config
 from layouts.shell import search_from_state, state_from_search
-from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 DEFAULT_HOME = "621200"  # 陇南市, the bureau this dashboard is built for
@@ -36,41 +32,9 @@ def home_prefecture(scope: str | None, regions=None) -> str:
     return code if ok else DEFAULT_HOME
 
 
-@dataclass
-class Cockpit:
-    quarter: str
-    period: str
-    home: str
-    prefectures: pipeline.Scorecard
-    history: dict
-    city: pipeline.Scorecard
-    growth: pd.DataFrame  # every county and prefecture × HEADLINE: YTD growth at the period
-    levels: pd.Series  # the home prefecture's YTD levels at the period, by indicator
-    progress: pd.DataFrame  # progress_table of the home prefecture and its counties
-    as_of: dict  # indicator → the period its value is at (a quarterly series at a month: the last quarter end)
-
-
-def collect(quarter: str, home: str, month: str | None = None) -> Cockpit:
-    """The score at `quarter`; indicators and targets at `month` (default the quarter's end)."""
-    return _collect(quarter, home, month or pipeline.quarter_period(quarter), id(data.store()), data.state())
-
-
-@lru_cache(maxsize=16)
-def _collect(quarter: str, home: str, period: str, _store_id: int, _state: str) -> Cockpit:
-    regions, cat, store = regions_mod.default(), catalogue_mod.default(), data.store()
-    year = int(period[:4])
-    units = pipeline.units("province", regions) + pipeline.units("prefectures", regions)
-    as_of = {c: data.as_of(cat[c].months, period) for c in HEADLINE}
-    obs = store.observations(periods=sorted(set(as_of.values())), indicators=list(HEADLINE))
-    obs = obs[[as_of[i] == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]].assign(period=period)
-    mine = [home] + pipeline.units(f"city:{home}", regions)
-    hist = store.observations(regions=mine, years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
-    prog = progress.progress_table(hist, store.targets(years=[year], regions=mine), cat, period, regions=mine)
-    lv = obs[(obs["region_code"] == home) & (obs["measure"] == "cum_level")]
-    return Cockpit(quarter, period, home, data.scorecard(quarter, "prefectures"), data.history(quarter, "prefectures"),
-                   data.scorecard(quarter, f"city:{home}"),
-                   attention.growth_matrix(obs, units, list(HEADLINE), period),
-                   lv.set_index("indicator")["value"].astype(float), prog, as_of)
+def collect(quarter: str, home: str, month: str | None = None) -> reading.Cockpit:
+    """The score at `quarter`; the headline indicators and targets at `month` (default the quarter's end)."""
+    return reading.cockpit(data.snap(), quarter, home, month or pipeline.quarter_period(quarter), HEADLINE)
 
 
 # ---------------------------------------------------------------- labels, score and trend
@@ -165,7 +129,7 @@ def prefecture_tiles(card: pipeline.Scorecard, regions=None) -> pd.DataFrame:
     return tile_map.tiles(regions.of_level("prefecture"), card.table)
 
 
-def maps(ck: Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
+def maps(ck: reading.Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
     """The county tile map (clicks open a county) beside the 14 prefectures with the home one outlined."""
     city, when = regions[ck.home].name, period_label(ck.quarter, lang)
     county = tile_map.tile_figure(county_tiles(ck.city, ck.home, regions), colour_title=score_label("city", lang),
@@ -184,7 +148,7 @@ def maps(ck: Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
     ])
 
 
-def needs_attention(ck: Cockpit, regions, cat) -> tuple[list[dict], int]:
+def needs_attention(ck: reading.Cockpit, regions, cat) -> tuple[list[dict], int]:
     """The 需要关注 items for the home prefecture's counties, and how many counties the province ranks."""
     province = [c for c in ck.growth.index if regions[c].level == "county"]
     counties = [r.code for r in regions.counties_of(ck.home)]

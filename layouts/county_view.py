@@ -55,27 +55,6 @@ def fmt_growth(value, lang: str = "zh") -> str:
     return t(key, lang).format(x=f"{abs(float(value)):.1f}")
 
 
-def rank_measure(ind) -> str:
-    """The measure an indicator is ranked on: its growth, else its level or ratio."""
-    if "cum_yoy" in ind.measures:
-        return "cum_yoy"
-    return "cum_level" if ind.value_type == "level" else "ratio"
-
-
-def indicator_ranks(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFrame:
-    """units × indicator codes: the rank on each indicator (growth, else level or ratio) among `units`,
-    best first by the indicator's direction; neutral indicators (direction 0) are not ranked."""
-    groups = dict(iter(values[values["region_code"].isin(units)].groupby(["indicator", "measure"])))
-    cols = {}
-    for ind in catalogue:
-        rows = groups.get((ind.code, rank_measure(ind)))
-        if ind.direction == 0 or rows is None:
-            continue
-        v = rows.drop_duplicates("region_code").set_index("region_code")["value"].astype(float).reindex(units)
-        cols[ind.code] = rank(v * ind.direction)
-    return pd.DataFrame(cols, index=pd.Index(units, name="region_code"))
-
-
 def _int(x):
     return None if _missing(x) else int(x)
 

@@ -1,7 +1,6 @@
-"""What pages read: the store the app was built with, and indicator results cached by data state.
-
-Every result is keyed by the store's data state (it changes on each commit, rollback or closing-date change), so a
-page never shows stale numbers and never recomputes unchanged ones.
+"""What pages read through: the store the app was built with, one snapshot of its state per request
+(indicators/reading.py computes every result from it), the released periods the selector offers, and the
+warm-up after each change.
 """
 
 import datetime as dt
@@ -9,24 +8,24 @@ import logging
 import threading
 from functools import lru_cache
 
-from indicators import pipeline
+from flask import g, has_request_context
+
+from indicators import pipeline, reading
 from indicators.scheme import has_scheme
 from loaders import clock
 from loaders.store import Store
 
 _STORE: Store | None = None
-HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
 # What leaders open first: the province's counties (排名), the 14 prefectures and Longnan (总览).
 WARM_SCOPES = ("province", "prefectures", "city:621200")
-_warm = {"enabled": False, "lock": threading.Lock()}
+_warm = {"enabled": False, "lock": threading.Lock(), "again": False}
 log = logging.getLogger(__name__)
 
 
 def use_store(store: Store) -> None:
     global _STORE
     _STORE = store
-    for cached in (_scorecard, _history_card, _periods, _closing):
-        cached.cache_clear()
+    _periods.cache_clear()
 
 
 def store() -> Store:
@@ -35,9 +34,30 @@ def store() -> Store:
     return _STORE
 
 
+def snap() -> reading.Snapshot:
+    """This request's snapshot of the store (read once per request: every number on a page shares one data
+    state); outside a request, a fresh one."""
+    if not has_request_context():
+        return reading.snapshot(store())
+    if getattr(g, "monitor_snapshot", None) is None or g.monitor_snapshot.store is not store():
+        g.monitor_snapshot = reading.snapshot(store())
+    return g.monitor_snapshot
+
+
 def state() -> str:
-    """The store's data state (loaders.store.Store.data_state): every cached result is keyed by it."""
-    return store().data_state()
+    """The data state this request sees (loaders.store.Store.data_state)."""
+    return snap().data_state
+
+
+# ---------------------------------------------------------------- released periods (the selector)
+
+def months(today: dt.date | None = None) -> list[str]:
+    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first; only years that have
+    an assessment scheme (every page shows the composite score of the period's quarter)."""
+    today = today or clock.today()
+    s = snap()
+    return [p for p in _periods(s.store.url, s.data_state)
+            if clock.is_closed(p, s.closing, today) and has_scheme(int(p[:4]))]
 
 
 def quarters(today: dt.date | None = None) -> list[str]:
@@ -48,14 +68,6 @@ def quarters(today: dt.date | None = None) -> list[str]:
 def default_quarter() -> str | None:
     q = quarters()
     return q[0] if q else None
-
-
-def months(today: dt.date | None = None) -> list[str]:
-    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first; only years that have
-    an assessment scheme (every page shows the composite score of the period's quarter)."""
-    today = today or clock.today()
-    closing = _closing(state())
-    return [p for p in _periods(state()) if clock.is_closed(p, closing, today) and has_scheme(int(p[:4]))]
 
 
 def default_period() -> str | None:
@@ -78,58 +90,17 @@ def resolve(period: str | None) -> tuple[str | None, str | None]:
     return next((q for q in qs if pipeline.quarter_period(q) <= period), None), period
 
 
-def as_of(months_reported, month: str) -> str:
-    """The latest period of `month`'s year at or before it in which an indicator reports (quarterly series
-    are read at the last quarter end): the month a value on screen really is."""
-    y, m = int(month[:4]), int(month[5:7])
-    earlier = [k for k in months_reported if k <= m]
-    return f"{y}-{max(earlier):02d}" if earlier else month
-
-
-@lru_cache(maxsize=4)
-def _periods(_state: str) -> list[str]:
+@lru_cache(maxsize=8)
+def _periods(_url: str, _state: str) -> list[str]:
     return store().periods()
 
 
-@lru_cache(maxsize=4)
-def _closing(_state: str) -> dict:
-    cd = store().closing_dates()
-    return dict(zip(cd["period"], cd["closing_date"], strict=True)) if len(cd) else {}
-
-
-def scorecard(quarter: str, scope: str) -> pipeline.Scorecard:
-    return _scorecard(quarter, scope, state())
-
-
-@lru_cache(maxsize=64)
-def _scorecard(quarter: str, scope: str, _state: str) -> pipeline.Scorecard:
-    return pipeline.scorecard(store(), quarter, scope)
-
-
-def history(quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:
-    """The last n quarters' scorecards (without rank intervals), oldest first, skipping years without data."""
-    out = {}
-    q = quarter
-    for _ in range(n):
-        try:
-            out[q] = _history_card(q, scope, state())
-        except ValueError:  # a year without a scheme (SchemeError) ends the history
-            break
-        q = pipeline.previous_quarter(q)
-    return dict(reversed(list(out.items())))
-
-
-@lru_cache(maxsize=128)
-def _history_card(quarter: str, scope: str, _state: str) -> pipeline.Scorecard:
-    return pipeline.scorecard(store(), quarter, scope, draws=0, with_previous=False)
-
-
 def uploads_summary() -> dict:
-    up = store().uploads(limit=1)
-    committed = store().uploads()
-    simulated = bool(len(committed)) and bool(committed.loc[committed["status"] == "committed", "simulated"].any())
-    latest = up.iloc[0].to_dict() if len(up) else None
-    return {"latest": latest, "simulated": simulated, "state": state()}
+    """The latest upload, whether the current values are simulated, and the data state (for the header)."""
+    up = store().uploads()
+    committed = up[up["status"] == "committed"]
+    return {"latest": up.iloc[0].to_dict() if len(up) else None,
+            "simulated": bool(len(committed)) and bool(committed["simulated"].any()), "state": state()}
 
 
 # ---------------------------------------------------------------- warming the caches
@@ -141,13 +112,20 @@ def enable_warming() -> None:
 
 
 def changed() -> None:
-    """Call after a commit, rollback or closing-date change (the caches are keyed by data state already)."""
-    if not _warm["enabled"] or not _warm["lock"].acquire(blocking=False):
+    """Call after a commit, rollback, targets or closing-date change. Results already valid for the new state
+    (a new month leaves earlier quarters as they were) are found, not recomputed; a change that arrives while a
+    warm-up runs is warmed right after it."""
+    if not _warm["enabled"]:
+        return
+    _warm["again"] = True
+    if not _warm["lock"].acquire(blocking=False):
         return
 
     def run():
         try:
-            warm()
+            while _warm["again"]:
+                _warm["again"] = False
+                warm()
         except Exception:  # a failed warm-up only means the first request computes it
             log.exception("warming the caches failed")
         finally:
@@ -157,9 +135,10 @@ def changed() -> None:
 
 def warm(quarter: str | None = None, scopes=WARM_SCOPES) -> None:
     """The default quarter's scorecards and their eight-quarter history for the scopes pages open first."""
+    s = snap()
     quarter = quarter or default_quarter()
     if quarter is None:
         return
     for scope in scopes:
-        scorecard(quarter, scope)
-        history(quarter, scope)
+        reading.scorecard(s, quarter, scope)
+        reading.history(s, quarter, scope)

@@ -183,18 +183,39 @@ class Store:
                                                            user_name=user, event_at=at, note=note))
         return dict(row) | {"status": ROLLED_BACK, "rolled_back_at": at, "rolled_back_by": user}
 
-    def data_state(self) -> str:
+    def committed_uploads(self) -> pd.DataFrame:
+        """id, kind and periods (comma-separated) of every committed upload, oldest first: what the current values
+        and targets are made of."""
+        u = t.uploads
+        return self._frame(sa.select(u.c.id, u.c.kind, u.c.periods).where(u.c.status == COMMITTED).order_by(u.c.id))
+
+    def data_state(self, committed: pd.DataFrame | None = None, closing: dict | None = None) -> str:
         """The named state of the data every result is computed from: it changes with any commit, the rollback
         of any upload (older ones too), a targets upload or a closing-date change, and with nothing else.
 
-        A digest of which uploads are committed and of the closing-date settings, so equal states hold equal
-        current values, targets and closing dates."""
-        u = t.uploads
+        A digest of which uploads are committed and of the closing dates, so equal states hold equal current
+        values, targets and closing dates. Pass what was already read in this request to save the queries."""
+        committed = self.committed_uploads() if committed is None else committed
+        closing = self.closing_map() if closing is None else closing
+        return state_digest(list(committed["id"]), sorted(closing.items()))
+
+    # ------------------------------------------------------------------ computed results (indicators/results.py)
+
+    def result(self, key: str) -> bytes | None:
+        r = t.results
         with self.engine.connect() as conn:
-            committed = conn.execute(sa.select(u.c.id).where(u.c.status == COMMITTED).order_by(u.c.id)).scalars().all()
-        closing = sorted(self.closing_map().items())
-        text = ",".join(map(str, committed)) + "|" + ";".join(f"{p}={d}" for p, d in closing)
-        return hashlib.sha256(text.encode()).hexdigest()[:DATA_STATE_CHARS]
+            return conn.execute(sa.select(r.c.payload).where(r.c.key == key)).scalar()
+
+    def put_result(self, key: str, kind: str, inputs_state: str, payload: bytes) -> None:
+        """Keep a computed result; another process that computed the same key first wins (same content)."""
+        r = t.results
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(r).values(key=key, kind=kind, inputs_state=inputs_state, created_at=now(),
+                                                 payload=payload))
+        except sa.exc.DBAPIError:
+            if self.result(key) is None:  # not a duplicate key: a real failure
+                raise
 
     def original_file(self, upload_id: int) -> bytes | None:
         """The bytes of the file as it was uploaded (for download from the upload history)."""
@@ -230,6 +251,11 @@ class Store:
             result = conn.execute(query)
             # plain tuples: building a frame from Row objects is several times slower
             return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
+
+
+def state_digest(*parts) -> str:
+    """A short digest of what a state is made of (upload ids, closing dates): equal parts, equal digest."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:DATA_STATE_CHARS]
 
 
 def _one(value):

@@ -150,6 +150,18 @@ audit_log = Table(
     Column("ip", String(64), nullable=False),
 )
 
+# Computed results (scorecards, gap answers), shared by every page, export, CLI run and server process and kept
+# across restarts. A derived cache, not a record: the key names the computation and the state of everything it
+# read (indicators/results.py), so a row is never stale, only unused; rows may be deleted at any time.
+results = Table(
+    "results", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("inputs_state", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+
 # Only PostgreSQL gets secondary indexes: DuckDB's zone maps serve these scans, and ART indexes
 # would slow its bulk inserts.
 PG_INDEXES = (

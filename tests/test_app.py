@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from ui_helpers import login_as
 
 from conftest import FILES
+from indicators import reading
 from layouts import data, figures, ids, shell, status
 from layouts import ranking_table as rankings
 from layouts.i18n import fmt_change, period_label
@@ -51,8 +52,8 @@ def test_labels():
 
 def test_ranking_rows_and_chart(demo_store):
     data.use_store(demo_store)
-    card = data.scorecard("2026Q3", LONGNAN)
-    got = rankings.rows(card.table, data.history("2026Q3", LONGNAN), "?scope=city%3A621200", "zh")
+    card = reading.scorecard(data.snap(), "2026Q3", LONGNAN)
+    got = rankings.rows(card.table, reading.history(data.snap(), "2026Q3", LONGNAN), "?scope=city%3A621200", "zh")
     assert [r["rank"] for r in got] == list(range(1, 10))
     assert got[0]["region"].startswith("[") and "/county/" in got[0]["region"]
     assert len(got[0]["trend"]) == 8  # 2024Q4 … 2026Q3 (schemes 2024–2026)
@@ -89,13 +90,13 @@ def test_ranking_export_matches_the_grid(demo_store):
     from layouts.export import to_xlsx
 
     data.use_store(demo_store)
-    card = data.scorecard("2026Q3", LONGNAN)
+    card = reading.scorecard(data.snap(), "2026Q3", LONGNAN)
     frame, cols = rankings.export_table(card.table, card.scheme.pillars, "zh", card.scope)
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, cols, title="t"))).active
     assert [c.value for c in ws[2]][:4] == ["名次", "地区", "市内得分", "较上季"]  # the score says its set
     names = [ws.cell(row=r, column=2).value for r in range(3, 12)]
     assert names == list(card.table.sort_values("rank")["region_name"])
-    province = data.scorecard("2026Q3", "province")
+    province = reading.scorecard(data.snap(), "2026Q3", "province")
     frame, cols = rankings.export_table(province.table, province.scheme.pillars, "zh", "province")
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, cols, title="t"))).active
     assert [c.value for c in ws[2]][:4] == ["名次", "地区", "所属市州", "全省得分"]
@@ -106,7 +107,7 @@ def test_ranking_export_matches_the_grid(demo_store):
 def test_ranking_rows_survive_unranked_units(demo_store):
     """A county without enough data has no rank and no rank change (<NA>): it is listed last, not a crash."""
     data.use_store(demo_store)
-    card = data.scorecard("2026Q3", LONGNAN)
+    card = reading.scorecard(data.snap(), "2026Q3", LONGNAN)
     table = card.table.copy()
     table.loc["621228", ["score", "rank", "rank_change", "rank_p05", "rank_p95"]] = pd.NA
     got = rankings.rows(table, {}, "", "zh")
@@ -132,7 +133,7 @@ def test_a_month_selects_its_indicators_and_the_latest_quarter_for_the_score(dem
     assert data.resolve("2026-10") == ("2026Q3", "2026-10")
     assert data.resolve("2026-08") == ("2026Q2", "2026-08")
     assert data.resolve("2099-01") == data.resolve(None) == ("2026Q3", data.default_period())
-    assert data.as_of((3, 6, 9, 12), "2026-10") == "2026-09" and data.as_of(range(2, 13), "2026-10") == "2026-10"
+    assert reading.as_of((3, 6, 9, 12), "2026-10") == "2026-09" and reading.as_of(range(2, 13), "2026-10") == "2026-10"
     groups = shell.period_options("zh")
     assert [g["group"] for g in groups] == ["月度累计（1–N月）", "季度（综合评价）"]
     assert groups[0]["items"][0] == {"value": "2026-10", "label": "2026年1-10月"}

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT, TODAY
+from indicators import reading
 from indicators import scheme as scheme_mod
 from loaders import catalogue, clock, demo, demo_data
 
@@ -87,7 +88,7 @@ def test_the_demo_started_six_months_ahead_shows_that_days_latest_closed_month(t
     try:
         assert data.months()[0] == "2027-04" and data.quarters()[0] == "2027Q1"
         assert data.resolve(None) == ("2027Q1", "2027-04")
-        card = data.scorecard("2027Q1", "prefectures")
+        card = reading.scorecard(data.snap(), "2027Q1", "prefectures")
         assert card.scheme.carried_from == 2026 and card.table["rank"].notna().sum() == 14
         assert not any(m.startswith("2023") for m in data.months())  # no scheme for 2023: not offered
     finally:

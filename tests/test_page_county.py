@@ -18,10 +18,10 @@ from ui_helpers import login_as
 
 from app import create_app
 from conftest import ROOT
-from indicators import explain, ranking
-from layouts import county_data, data, ids
+from indicators import explain, ranking, reading
 from layouts import county_figures as figs
 from layouts import county_view as view
+from layouts import data, ids
 from layouts.figures import STATUS_COLOURS
 from loaders import catalogue
 
@@ -84,8 +84,8 @@ def test_target_rank_goes_into_the_query_keeping_the_other_keys():
 # ---------------------------------------------------------------- title and indicator grid
 
 def test_title_states_the_composite_rank_in_province_and_city_with_the_interval(demo):
-    prov = data.scorecard(QUARTER, "province")
-    city = data.scorecard(QUARTER, county_data.city_scope(LIXIAN))
+    prov = reading.scorecard(data.snap(), QUARTER, "province")
+    city = reading.scorecard(data.snap(), QUARTER, reading.city_scope(LIXIAN))
     assert sorted(city.table.index) == LONGNAN
     row = prov.table.loc[LIXIAN]
     text = view.rank_text(row, 86, "zh")
@@ -98,10 +98,10 @@ def test_title_states_the_composite_rank_in_province_and_city_with_the_interval(
 
 @pytest.fixture
 def lixian_rows(demo):
-    values = county_data.province_values(PERIOD)
-    rows = view.indicator_rows(values[values["region_code"] == LIXIAN], county_data.progress_rows(PERIOD, LIXIAN),
-                               county_data.indicator_ranks(PERIOD, "province").loc[LIXIAN],
-                               county_data.indicator_ranks(PERIOD, "city:621200").loc[LIXIAN], CAT)
+    values = reading.province_values(data.snap(), PERIOD)
+    rows = view.indicator_rows(values[values["region_code"] == LIXIAN], reading.progress_rows(data.snap(), PERIOD, LIXIAN),
+                               reading.indicator_ranks(data.snap(), PERIOD, "province").loc[LIXIAN],
+                               reading.indicator_ranks(data.snap(), PERIOD, "city:621200").loc[LIXIAN], CAT)
     return values, rows
 
 
@@ -150,8 +150,8 @@ def test_status_cells_take_the_status_colours():
 # ---------------------------------------------------------------- points, strongest and weakest
 
 def test_waterfall_against_the_mean_adds_up_and_uses_catalogue_names(demo):
-    card = data.scorecard(QUARTER, "province")
-    pts = county_data.points(QUARTER)["vs_mean"].loc[LIXIAN]
+    card = reading.scorecard(data.snap(), QUARTER, "province")
+    pts = reading.points(data.snap(), QUARTER)["vs_mean"].loc[LIXIAN]
     names = {c: CAT[c].name("zh") for c in card.scheme.codes}
     fig = figs.points_waterfall(pts, names, "t")
     bar = fig.data[0]
@@ -165,20 +165,20 @@ def test_waterfall_against_the_mean_adds_up_and_uses_catalogue_names(demo):
 
 
 def test_points_against_the_county_above_add_up_to_the_score_gap(demo):
-    card = data.scorecard(QUARTER, "province")
+    card = reading.scorecard(data.snap(), QUARTER, "province")
     above = view.unit_above(card.table, LIXIAN)
     assert card.table.loc[above, "rank"] == card.table.loc[LIXIAN, "rank"] - 1
-    pts = county_data.points(QUARTER)["vs_above"].loc[LIXIAN]
+    pts = reading.points(data.snap(), QUARTER)["vs_above"].loc[LIXIAN]
     assert pts.sum() == pytest.approx(card.table.loc[LIXIAN, "score"] - card.table.loc[above, "score"])
     first = card.table["rank"].idxmin()
     assert view.unit_above(card.table, first) is None
-    empty = figs.points_waterfall(county_data.points(QUARTER)["vs_above"].loc[first], {}, "t", empty_note="已居第一")
+    empty = figs.points_waterfall(reading.points(data.snap(), QUARTER)["vs_above"].loc[first], {}, "t", empty_note="已居第一")
     assert not empty.data and empty.layout.annotations[0].text == "已居第一"
 
 
 def test_three_strongest_and_three_weakest_as_sentences(demo):
-    card = data.scorecard(QUARTER, "province")
-    vs_mean = county_data.points(QUARTER)["vs_mean"]
+    card = reading.scorecard(data.snap(), QUARTER, "province")
+    vs_mean = reading.points(data.snap(), QUARTER)["vs_mean"]
     strong, weak = explain.strongest_weakest(card.result, LIXIAN)
     ranks = view.scheme_ranks(card.matrix, card.scheme).loc[LIXIAN]
     said = view.strength_sentences(weak, vs_mean.loc[LIXIAN], card.matrix.loc[LIXIAN], ranks, card.scheme, CAT)
@@ -205,8 +205,8 @@ def _cli_gaps(store, k: int) -> tuple[dict, str]:
 @pytest.mark.parametrize("k", [10, 40])
 def test_gap_answers_agree_with_the_gaps_command(demo, k):
     cli, cli_text = _cli_gaps(demo, k)
-    card = data.scorecard(QUARTER, "province")
-    gaps = county_data.gaps(QUARTER, LIXIAN, k)
+    card = reading.scorecard(data.snap(), QUARTER, "province")
+    gaps = reading.gaps(data.snap(), QUARTER, LIXIAN, k)
     rows, combined = view.gap_rows(gaps, card.scheme, CAT)
     alone = [g for g in cli["gaps"] if g["indicator"] != "组合"]
     want = {g["indicator"]: g["improvement"] for g in alone if g["reachable"] and g.get("improvement")}
@@ -227,8 +227,8 @@ def test_gap_answers_agree_with_the_gaps_command(demo, k):
 
 
 def test_gap_answers_in_english(demo):
-    card = data.scorecard(QUARTER, "province")
-    rows, combined = view.gap_rows(county_data.gaps(QUARTER, LIXIAN, 40), card.scheme, CAT, "en")
+    card = reading.scorecard(data.snap(), QUARTER, "province")
+    rows, combined = view.gap_rows(reading.gaps(data.snap(), QUARTER, LIXIAN, 40), card.scheme, CAT, "en")
     fai = next(r for r in rows if r["indicator"] == "FAI")
     assert fai["name"] == CAT["FAI"].name_en and fai["answer"].startswith("+18.3 pp (3.3 → 21.6), rank ")
     assert combined.startswith("Cheapest combination: ")
@@ -242,7 +242,7 @@ def test_level_series_has_linear_and_seasonal_target_paths_ending_at_the_annual_
     assert figs.series_measure(ind, has_level_target=False) == "cum_yoy"
     assert figs.series_measure(CAT["FAI"], has_level_target=False) == "cum_yoy"
     target = 32581.0  # 礼县's 2026 budget revenue target (targets_2026.csv)
-    obs = county_data.county_obs(LIXIAN, 2026)
+    obs = reading.county_obs(data.snap(), LIXIAN, 2026)
     frame = figs.series_frame(obs, ind, "cum_level", 2026, 9, LIXIAN, target)
     assert frame.loc[12, "linear"] == pytest.approx(target) and frame.loc[6, "linear"] == pytest.approx(target / 2)
     assert frame.loc[12, "seasonal"] == pytest.approx(target)
@@ -254,11 +254,11 @@ def test_level_series_has_linear_and_seasonal_target_paths_ending_at_the_annual_
 
 
 def test_revised_values_are_marked_with_old_and_new(demo):
-    hist = county_data.value_history(HUIXIAN, "IVA")  # revisions_2026-09.csv corrects 徽县 IVA for 1-8月
+    hist = reading.value_history(data.snap(), HUIXIAN, "IVA")  # revisions_2026-09.csv corrects 徽县 IVA for 1-8月
     rev = figs.revisions(hist, "cum_yoy", [2025, 2026])
     assert list(rev["period"]) == ["2026-08"]
     assert rev["chain"].iloc[0].endswith("→ 11.1") and rev["value"].iloc[0] == 11.1
-    obs = county_data.county_obs(HUIXIAN, 2026)
+    obs = reading.county_obs(data.snap(), HUIXIAN, 2026)
     frame = figs.series_frame(obs, CAT["IVA"], "cum_yoy", 2026, 9, HUIXIAN)
     fig = figs.series_figure(frame, CAT["IVA"], "cum_yoy", 2026, growth_target=8.0, revised=rev)
     marker = next(tr for tr in fig.data if tr.name == "数据修订")

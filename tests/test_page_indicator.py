@@ -9,8 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from ui_helpers import PHONE_FITS, login_as
 
-from indicators import pipeline
-from layouts import data, ids, slices
+from indicators import pipeline, reading
+from layouts import data, ids
 from layouts import indicator_view as view
 from layouts.figures import BOTTOM_COLOUR
 from loaders import catalogue
@@ -28,7 +28,7 @@ PERIOD = "2026-09"
 @pytest.fixture
 def fai(demo_store):
     data.use_store(demo_store)
-    obs = slices.indicator_obs("FAI", 2026)
+    obs = reading.indicator_obs(data.snap(), "FAI", 2026)
     return obs, view.values_at(obs, CAT["FAI"], PERIOD, UNITS, NAMES)
 
 
@@ -53,20 +53,20 @@ def test_median_is_over_the_provinces_counties(fai, demo_store):
 
 def test_level_and_derived_indicators(demo_store):
     data.use_store(demo_store)
-    gpbr = view.values_at(slices.indicator_obs("GPBR", 2026), CAT["GPBR"], PERIOD, UNITS, NAMES)
+    gpbr = view.values_at(reading.indicator_obs(data.snap(), "GPBR", 2026), CAT["GPBR"], PERIOD, UNITS, NAMES)
     assert gpbr["level"].notna().all() and gpbr["value"].equals(gpbr["growth"])  # ranked on growth, level shown
-    margin = view.values_at(slices.indicator_obs("IND_MARGIN", 2026), CAT["IND_MARGIN"], PERIOD, UNITS, NAMES)
+    margin = view.values_at(reading.indicator_obs(data.snap(), "IND_MARGIN", 2026), CAT["IND_MARGIN"], PERIOD, UNITS, NAMES)
     assert view.main_measure(CAT["IND_MARGIN"]) == "ratio" and margin["value"].notna().all()
     assert margin["value"].between(-50, 50).all()  # a margin in %, Σprofit / Σrevenue
-    sishang = view.values_at(slices.indicator_obs("NEW_SISHANG", 2026), CAT["NEW_SISHANG"], PERIOD, UNITS, NAMES)
+    sishang = view.values_at(reading.indicator_obs(data.snap(), "NEW_SISHANG", 2026), CAT["NEW_SISHANG"], PERIOD, UNITS, NAMES)
     assert view.main_measure(CAT["NEW_SISHANG"]) == "cum_level" and sishang["rank"].notna().any()
 
 
 def test_target_line_only_when_every_county_shares_the_growth_target(demo_store):
     data.use_store(demo_store)
-    assert view.common_target(slices.indicator_targets("URB_INC", 2026), CAT["URB_INC"], UNITS) == 5.5
-    assert view.common_target(slices.indicator_targets("FAI", 2026), CAT["FAI"], UNITS) is None  # 3 % … 12 %
-    assert view.common_target(slices.indicator_targets("NEW_SISHANG", 2026), CAT["NEW_SISHANG"], UNITS) is None
+    assert view.common_target(reading.indicator_targets(data.snap(), "URB_INC", 2026), CAT["URB_INC"], UNITS) == 5.5
+    assert view.common_target(reading.indicator_targets(data.snap(), "FAI", 2026), CAT["FAI"], UNITS) is None  # 3 % … 12 %
+    assert view.common_target(reading.indicator_targets(data.snap(), "NEW_SISHANG", 2026), CAT["NEW_SISHANG"], UNITS) is None
 
 
 def test_ranked_bar_best_at_top_negative_in_red_with_median_and_target(fai):

@@ -8,6 +8,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 from ui_helpers import PHONE_FITS, login_as
 
+from indicators import reading
 from indicators.scheme import SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts import data, ids
@@ -22,7 +23,7 @@ CAT = catalogue.default()
 @pytest.fixture
 def card(demo_store):
     data.use_store(demo_store)
-    return data.scorecard("2026Q3", LONGNAN)
+    return reading.scorecard(data.snap(), "2026Q3", LONGNAN)
 
 
 def test_scheme_rows_list_every_indicator_with_its_weight_mode_and_rule(card):

@@ -7,8 +7,8 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 from ui_helpers import PHONE_FITS, login_as
 
-from indicators import pipeline, progress
-from layouts import data, ids, slices
+from indicators import pipeline, progress, reading
+from layouts import data, ids
 from layouts import targets_view as view
 from layouts.figures import STATUS_COLOURS
 from loaders import catalogue
@@ -25,13 +25,13 @@ NAMES = {u: REGIONS[u].name for u in UNITS}
 @pytest.fixture
 def june(demo_store):
     data.use_store(demo_store)
-    return slices.progress_at("2026-06", LONGNAN)
+    return reading.progress_at(data.snap(), "2026-06", LONGNAN)
 
 
 @pytest.fixture
 def september(demo_store):
     data.use_store(demo_store)
-    return slices.progress_at(pipeline.quarter_period("2026Q3"), LONGNAN)
+    return reading.progress_at(data.snap(), pipeline.quarter_period("2026Q3"), LONGNAN)
 
 
 def test_progress_slice_is_the_engines_table_for_the_scopes_counties(june, demo_store):

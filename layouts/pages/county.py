@@ -5,8 +5,8 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
-from indicators import explain, pipeline
-from layouts import access, county_data, data, grid_export, ids
+from indicators import explain, pipeline, reading
+from layouts import access, data, grid_export, ids
 from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts.cockpit_view import when_label
@@ -24,7 +24,7 @@ grid_export.register(GAP_GRID, "进位所需")
 
 DEFAULT_TARGET_RANK = 10  # "进入全省前十" is how leaders put the question
 DEFAULT_SERIES = "FAI"
-PROVINCE = county_data.PROVINCE
+PROVINCE = reading.PROVINCE
 # Figures are drawn by their callbacks, which run when the page appears (and restore a persisted choice).
 BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
@@ -38,8 +38,8 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     if code not in regions or regions[code].level != "county":
         return dmc.Alert(t("county_not_found", lang).format(code=code), color="yellow")
     cat = catalogue_mod.default()
-    prov = data.scorecard(quarter, PROVINCE)
-    city = data.scorecard(quarter, county_data.city_scope(code))
+    prov = reading.scorecard(data.snap(), quarter, PROVINCE)
+    city = reading.scorecard(data.snap(), quarter, reading.city_scope(code))
     n_prov, n_city = len(prov.table), len(city.table)
     k = view.parse_rank(target_rank, n_prov, DEFAULT_TARGET_RANK)
     month = month or pipeline.quarter_period(quarter)
@@ -85,10 +85,10 @@ def _title(code, quarter, month, prov, city, regions, lang):
 
 
 def _grid(code, month, cat, lang, n_prov, n_city):
-    values = county_data.values_at(month)
-    rows = view.indicator_rows(values[values["region_code"] == code], county_data.progress_rows(month, code),
-                               county_data.indicator_ranks(month, PROVINCE).loc[code],
-                               county_data.indicator_ranks(month, county_data.city_scope(code)).loc[code], cat, lang,
+    values = reading.values_at(data.snap(), month)
+    rows = view.indicator_rows(values[values["region_code"] == code], reading.progress_rows(data.snap(), month, code),
+                               reading.indicator_ranks(data.snap(), month, PROVINCE).loc[code],
+                               reading.indicator_ranks(data.snap(), month, reading.city_scope(code)).loc[code], cat, lang,
                                month=month)
     return view.indicator_grid(rows, lang, n_prov, n_city, ids.COUNTY_GRID)
 
@@ -100,16 +100,16 @@ def _points(code, quarter, lang):
         id=ids.COUNTY_WATERFALL_VS, value="vs_mean", persistence=True, persistence_type="session", size="sm",
         data=[{"value": "vs_mean", "label": t("county_vs_mean", lang)},
               {"value": "vs_above", "label": t("county_vs_above", lang)}], className="no-print")
-    height = figs.waterfall_height(len(data.scorecard(quarter, PROVINCE).scheme.indicators))
+    height = figs.waterfall_height(len(reading.scorecard(data.snap(), quarter, PROVINCE).scheme.indicators))
     graph = dcc.Graph(id=ids.COUNTY_WATERFALL, figure=BLANK, config=graph_config(lang, f"points_{code}_{quarter}"),
                       responsive=True, style={"height": f"{height}px"})
     return control, graph
 
 
 def waterfall(code: str, quarter: str, vs: str, lang: str):
-    card = data.scorecard(quarter, PROVINCE)
+    card = reading.scorecard(data.snap(), quarter, PROVINCE)
     cat = catalogue_mod.default()
-    pts = county_data.points(quarter)[vs].loc[code]
+    pts = reading.points(data.snap(), quarter)[vs].loc[code]
     names = {c: cat[c].name(lang) for c in card.scheme.codes}
     score = card.table.loc[code, "score"]
     if vs == "vs_mean":
@@ -127,7 +127,7 @@ def waterfall(code: str, quarter: str, vs: str, lang: str):
 
 
 def _strengths(code, quarter, card, cat, lang):
-    vs_mean = county_data.points(quarter)["vs_mean"]
+    vs_mean = reading.points(data.snap(), quarter)["vs_mean"]
     if vs_mean.loc[code].dropna().empty:
         return dmc.Text(t("unranked", lang), id=ids.COUNTY_STRENGTHS)
     strong, weak = explain.strongest_weakest(card.result, code)
@@ -150,7 +150,7 @@ def switch_points(vs, state):
 # ---------------------------------------------------------------- gap to rank
 
 def _gap_panel(code, quarter, k, n, card, cat, lang):
-    gaps = county_data.gaps(quarter, code, k)
+    gaps = reading.gaps(data.snap(), quarter, code, k)
     rows, combined = view.gap_rows(gaps, card.scheme, cat, lang)
     reached = not rows or all(r["answer"] == t("county_gap_reached", lang) for r in rows)
     return (
@@ -181,7 +181,7 @@ def target_rank_to_url(k, search):
 # ---------------------------------------------------------------- one indicator over the year
 
 def _series(code, month, cat, lang):
-    values = county_data.values_at(month)
+    values = reading.values_at(data.snap(), month)
     present = set(values.loc[values["region_code"] == code, "indicator"])
     options = [{"value": i.code, "label": i.name(lang)} for i in cat if i.code in present]
     value = DEFAULT_SERIES if DEFAULT_SERIES in present else (options[0]["value"] if options else None)
@@ -197,13 +197,13 @@ def series(code: str, period: str, indicator: str, lang: str):
     cat = catalogue_mod.default()
     ind = cat[indicator]
     year, month = int(period[:4]), int(period[5:7])
-    tg = county_data.county_targets(code, year)
+    tg = reading.county_targets(data.snap(), code, year)
     annual = tg[(tg["indicator"] == indicator) & (tg["period"] == f"{year}-12")].set_index("kind")["value"]
     level_target = float(annual["level"]) if "level" in annual else None
     growth_target = float(annual["growth"]) if "growth" in annual else None
     measure = figs.series_measure(ind, level_target is not None)
-    frame = figs.series_frame(county_data.county_obs(code, year), ind, measure, year, month, code, level_target)
-    revised = figs.revisions(county_data.value_history(code, indicator), measure, [year - 1, year])
+    frame = figs.series_frame(reading.county_obs(data.snap(), code, year), ind, measure, year, month, code, level_target)
+    revised = figs.revisions(reading.value_history(data.snap(), code, indicator), measure, [year - 1, year])
     revised = revised[(revised["year"] < year) | (revised["month"] <= month)]
     return figs.series_figure(frame, ind, measure, year, lang, growth_target, revised)
 

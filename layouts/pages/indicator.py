@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
-from indicators import pipeline
-from layouts import access, data, grid_export, ids, slices
+from indicators import pipeline, reading
+from layouts import access, data, grid_export, ids
 from layouts import indicator_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -28,7 +28,7 @@ def _view(code, period, scope):
     regions = regions_mod.default()
     units = pipeline.units(scope)
     names = {u: regions[u].name for u in units}
-    return ind, (data.as_of(ind.months, month) if month else None), units, names, regions
+    return ind, (reading.as_of(ind.months, month) if month else None), units, names, regions
 
 
 def _peers(scope: str) -> list[str]:
@@ -42,10 +42,10 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
     ind, month, units, names, regions = _view(code, period, scope)
     if month is None:
         return dmc.Alert(t("indicator_no_quarter", lang), color="yellow")
-    obs = slices.indicator_obs(ind.code, int(month[:4]))
+    obs = reading.indicator_obs(data.snap(), ind.code, int(month[:4]))
     frame = view.values_at(obs, ind, month, units, names)
     median = view.median_of(obs, ind, month, _peers(scope))
-    target = view.common_target(slices.indicator_targets(ind.code, int(month[:4])), ind, units)
+    target = view.common_target(reading.indicator_targets(data.snap(), ind.code, int(month[:4])), ind, units)
     selected = view.default_selection(frame)
     qs = search_from_state({"period": period or month, "scope": scope, "lang": lang if lang != "zh" else None})
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
@@ -106,7 +106,7 @@ def update_series(selected, state):
     """Redraw the time series for the counties picked (values read on the server for the view's indicator)."""
     ind, month, units, names, _ = _view(state["code"], state["period"], state["scope"])
     picked = [u for u in (selected or []) if u in names][:view.MAX_SERIES]
-    return view.series_figure(slices.indicator_obs(ind.code, int(month[:4])), ind, picked, names, month,
+    return view.series_figure(reading.indicator_obs(data.snap(), ind.code, int(month[:4])), ind, picked, names, month,
                               lang_of(state.get("lang")))
 
 

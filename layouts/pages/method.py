@@ -6,6 +6,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import dcc
 
+from indicators import reading
 from indicators.scheme import SchemeError
 from layouts import data, grid_export, ids
 from layouts import method_view as view
@@ -26,7 +27,7 @@ def layout(period=None, scope=None, lang=None, **_):
     if quarter is None:
         return dmc.Alert(t("method_no_quarter", lang), color="yellow")
     try:
-        card = data.scorecard(quarter, scope)
+        card = reading.scorecard(data.snap(), quarter, scope)
     except SchemeError:
         return dmc.Alert(t("method_no_scheme", lang).format(year=quarter[:4]), color="yellow")
     cat = catalogue_mod.default()

@@ -5,6 +5,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
+from indicators import reading
 from layouts import access, data, figures, ids
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
@@ -22,8 +23,8 @@ def layout(period=None, scope=None, lang=None, **_):
     scope = scope or "province"
     if quarter is None:
         return dmc.Alert("库中还没有季度数据", color="yellow")
-    card = data.scorecard(quarter, scope)
-    history = data.history(quarter, scope)
+    card = reading.scorecard(data.snap(), quarter, scope)
+    history = reading.history(data.snap(), quarter, scope)
     qs = search_from_state({"period": quarter, "scope": scope, "lang": lang if lang != "zh" else None})
     ranked = card.table["rank"].dropna()
     n = int(ranked.max()) if len(ranked) else 0  # every unit may lack data (a month not yet uploaded)
@@ -61,7 +62,7 @@ def export(_xlsx, _csv, search):
     lang = lang_of(st["lang"])
     quarter, _ = data.resolve(st["period"])
     scope = st["scope"] or "province"
-    card = data.scorecard(quarter, scope)
+    card = reading.scorecard(data.snap(), quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
     name = f"ranking_{quarter}_{scope.replace(':', '_')}"
     audit.record(data.store(), "export", user=access.current().name, target=name,

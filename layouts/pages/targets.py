@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import dcc, html
 
-from indicators import pipeline
-from layouts import data, grid_export, ids, slices
+from indicators import pipeline, reading
+from layouts import data, grid_export, ids
 from layouts import targets_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -30,7 +30,7 @@ def layout(period=None, scope=None, lang=None, **_):
     regions = regions_mod.default()
     names = {u: regions[u].name for u in units}
     cat = catalogue_mod.default()
-    prog = slices.progress_at(month_period, scope)
+    prog = reading.progress_at(data.snap(), month_period, scope)
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
     unit_word = t("method_unit_prefectures" if scope == "prefectures" else "method_unit_counties", lang)
     title = f"{t('targets_title', lang)} · {scope_label} · {period_label(month_period, lang)}"

@@ -1,0 +1,269 @@
+"""What pages, exports and the CLI read, computed once per state of their inputs (indicators/results.py).
+
+Every reader takes a Snapshot: the committed uploads and closing dates read once, so a page's numbers all come
+from one data state and a request costs two queries before its results are found. Each reader reads only the
+slice it shows: one period across the comparison set, or one county over the years its 序时进度 needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from indicators import derive, explain, pipeline, progress, results
+from indicators.ranking import rank
+from loaders import catalogue as catalogue_mod
+from loaders import regions as regions_mod
+from loaders.store import Store
+
+HISTORY_QUARTERS = 8  # the cockpit's trend and the rankings' sparklines
+PROVINCE = "province"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of one store as one request sees it."""
+
+    store: Store
+    committed: pd.DataFrame
+    closing: dict
+    data_state: str = field(default="")
+
+    def inputs(self, period: str | None) -> str:
+        """The state of what a result at `period` reads (None: everything)."""
+        return results.inputs_state(self.committed, period)
+
+
+def snapshot(store: Store) -> Snapshot:
+    committed, closing = store.committed_uploads(), store.closing_map()
+    return Snapshot(store, committed, closing, store.data_state(committed, closing))
+
+
+def _cached(snap: Snapshot, kind: str, args: tuple, period: str | None, compute, *, persist: bool = False,
+            extra: str = ""):
+    return results.get(snap.store, kind, args, snap.inputs(period), compute, persist=persist, extra=extra)
+
+
+# ---------------------------------------------------------------- composite scores
+
+def scorecard(snap: Snapshot, quarter: str, scope: str, *, draws: int = pipeline.robustness.DRAWS,
+              with_previous: bool = True) -> pipeline.Scorecard:
+    """pipeline.scorecard, computed once for its inputs and kept in the store; it says the snapshot's data
+    state (the result is exactly the one computed at that state: nothing it read has changed since)."""
+    period = pipeline.quarter_period(quarter)
+    cat = catalogue_mod.default()
+    sha = pipeline.for_year(int(period[:4]), cat).sha256
+
+    def compute():
+        return pipeline.scorecard(snap.store, quarter, scope, draws=draws, with_previous=with_previous)
+    card = _cached(snap, "scorecard", (quarter, scope, draws, with_previous), period, compute, persist=True,
+                   extra=sha)
+    return replace(card, data_state=snap.data_state, params=card.params | {"data_state": snap.data_state})
+
+
+def history(snap: Snapshot, quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:
+    """The last n quarters' scorecards (without rank intervals), oldest first, stopping at a year without a
+    scheme."""
+    out = {}
+    q = quarter
+    for _ in range(n):
+        try:
+            out[q] = scorecard(snap, q, scope, draws=0, with_previous=False)
+        except ValueError:  # a year without a scheme (SchemeError) ends the history
+            break
+        q = pipeline.previous_quarter(q)
+    return dict(reversed(list(out.items())))
+
+
+def points(snap: Snapshot, quarter: str, scope: str = PROVINCE) -> dict[str, pd.DataFrame]:
+    """explain.points of the comparison set's scorecard: {"vs_mean", "vs_above"}, units × scheme indicators."""
+    card = scorecard(snap, quarter, scope)
+    return _cached(snap, "points", (quarter, scope), card.period, lambda: explain.points(card.result))
+
+
+def gaps(snap: Snapshot, quarter: str, code: str, k: int, scope: str = PROVINCE) -> pd.DataFrame:
+    """explain.gap_to_rank for one unit (every answer verified by recomputation; kept in the store)."""
+    card = scorecard(snap, quarter, scope)
+    units_of = explain.units_of(card.scheme, catalogue_mod.default())
+    return _cached(snap, "gaps", (quarter, scope, code, int(k)), card.period,
+                   lambda: explain.gap_to_rank(card.result, code, int(k), units_of=units_of), persist=True,
+                   extra=card.scheme.sha256)
+
+
+# ---------------------------------------------------------------- values at a period
+
+def as_of(months_reported, month: str) -> str:
+    """The latest period of `month`'s year at or before it in which an indicator reports (quarterly series are
+    read at the last quarter end): the month a value on screen really is."""
+    y, m = int(month[:4]), int(month[5:7])
+    earlier = [k for k in months_reported if k <= m]
+    return f"{y}-{max(earlier):02d}" if earlier else month
+
+
+def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
+    """Every county's current values at one period, derived ratios included."""
+    def compute():
+        obs = snap.store.observations(periods=[period], regions=pipeline.units(PROVINCE))
+        return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
+    return _cached(snap, "province_values", (period,), period, compute)
+
+
+def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
+    """Every county's current values as of a month: each indicator at the latest period of that year it reports
+    by then (quarterly series at the last quarter end), with that period in `period`."""
+    def compute():
+        as_of_ = {i.code: as_of(i.months, month) for i in catalogue_mod.default()}
+        obs = pd.concat([province_values(snap, p) for p in sorted(set(as_of_.values()))], ignore_index=True)
+        return obs[obs["period"] == obs["indicator"].map(as_of_)].reset_index(drop=True)
+    return _cached(snap, "values_at", (month,), month, compute)
+
+
+def rank_measure(ind) -> str:
+    """The measure an indicator is ranked on: its growth, else its level or ratio."""
+    if "cum_yoy" in ind.measures:
+        return "cum_yoy"
+    return "cum_level" if ind.value_type == "level" else "ratio"
+
+
+def rank_table(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFrame:
+    """units × indicator codes: the rank on each indicator (growth, else level or ratio) among `units`, best
+    first by the indicator's direction; neutral indicators (direction 0) are not ranked."""
+    groups = dict(iter(values[values["region_code"].isin(units)].groupby(["indicator", "measure"])))
+    cols = {}
+    for ind in catalogue:
+        rows = groups.get((ind.code, rank_measure(ind)))
+        if ind.direction == 0 or rows is None:
+            continue
+        v = rows.drop_duplicates("region_code").set_index("region_code")["value"].astype(float).reindex(units)
+        cols[ind.code] = rank(v * ind.direction)
+    return pd.DataFrame(cols, index=pd.Index(units, name="region_code"))
+
+
+def indicator_ranks(snap: Snapshot, month: str, scope: str) -> pd.DataFrame:
+    """rank_table over a comparison set's counties as of a month (values_at)."""
+    return _cached(snap, "indicator_ranks", (month, scope), month,
+                   lambda: rank_table(values_at(snap, month), catalogue_mod.default(), pipeline.units(scope)))
+
+
+# ---------------------------------------------------------------- one county over the years
+
+def city_scope(code: str) -> str:
+    return f"city:{regions_mod.default().city_of(code)}"
+
+
+def county_obs(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
+    """One county's values for `year` and the years seasonal 序时进度 needs, derived ratios included."""
+    def compute():
+        years = list(range(year - progress.SEASONAL_YEARS, year + 1))
+        return derive.with_derived(snap.store.observations(regions=[code], years=years), catalogue_mod.default())
+    return _cached(snap, "county_obs", (code, year), f"{year}-12", compute)
+
+
+def county_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
+    return _cached(snap, "county_targets", (code, year), f"{year}-12",
+                   lambda: snap.store.targets(years=[year], regions=[code]))
+
+
+def progress_rows(snap: Snapshot, period: str, code: str) -> pd.DataFrame:
+    """progress.progress_table for one county at a month, as `python -m indicators gaps` computes it."""
+    year = int(period[:4])
+    return _cached(snap, "progress_rows", (period, code), period, lambda: progress.progress_table(
+        county_obs(snap, code, year), county_targets(snap, code, year), catalogue_mod.default(), period,
+        regions=[code]))
+
+
+def value_history(snap: Snapshot, code: str, indicator: str) -> pd.DataFrame:
+    """Every version of one county's values of one indicator (all uploads)."""
+    return _cached(snap, "value_history", (code, indicator), None,
+                   lambda: snap.store.value_history(code, indicator))
+
+
+# ---------------------------------------------------------------- a comparison set's progress, one indicator
+
+def progress_at(snap: Snapshot, period: str, scope: str) -> pd.DataFrame:
+    """progress.progress_table for the comparison set's units at `period` ('2026-06')."""
+    def compute():
+        cat = catalogue_mod.default()
+        units = pipeline.units(scope)
+        year = int(period[:4])
+        tg = snap.store.targets(years=[year], regions=units)
+        codes = sorted(set(tg["indicator"]) & set(cat.codes))
+        if not codes:
+            return pd.DataFrame(columns=progress.TABLE_COLUMNS)
+        terms = [c for code in codes if cat[code].value_type == "derived"
+                 for c in (cat[code].numerator, cat[code].denominator)]
+        obs = snap.store.observations(regions=units, indicators=codes + terms,
+                                      years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
+        return progress.progress_table(obs, tg, cat, period, regions=units)
+    return _cached(snap, "progress_at", (period, scope), period, compute)
+
+
+def indicator_obs(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
+    """Every region's current values of one indicator in `year` − 1 and `year` (derived ratios from sums)."""
+    def compute():
+        cat = catalogue_mod.default()
+        ind = cat[code]
+        wanted = [code] if ind.value_type != "derived" else [ind.numerator, ind.denominator]
+        obs = snap.store.observations(indicators=wanted, years=[year - 1, year])
+        if ind.value_type == "derived":
+            obs = derive.derived(obs, cat)
+            obs = obs[obs["indicator"] == code]
+        return obs.reset_index(drop=True)
+    return _cached(snap, "indicator_obs", (code, year), f"{year}-12", compute)
+
+
+def indicator_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
+    """The year's annual targets of one indicator (every region, both kinds)."""
+    def compute():
+        tg = snap.store.targets(years=[year], indicators=[code])
+        return tg[tg["period"] == f"{year}-12"].reset_index(drop=True)
+    return _cached(snap, "indicator_targets", (code, year), f"{year}-12", compute)
+
+
+# ---------------------------------------------------------------- the home prefecture (总览)
+
+@dataclass
+class Cockpit:
+    quarter: str
+    period: str
+    home: str
+    prefectures: pipeline.Scorecard
+    history: dict
+    city: pipeline.Scorecard
+    growth: pd.DataFrame  # every county and prefecture × headline indicators: YTD growth at the period
+    levels: pd.Series  # the home prefecture's YTD levels at the period, by indicator
+    progress: pd.DataFrame  # progress_table of the home prefecture and its counties
+    as_of: dict  # indicator → the period its value is at (a quarterly series at a month: the last quarter end)
+
+
+def growth_matrix(obs: pd.DataFrame, units: list[str], codes: list[str], period: str) -> pd.DataFrame:
+    """units × indicators: YTD growth (cum_yoy) at the period."""
+    at = obs[(obs["period"] == period) & (obs["measure"] == "cum_yoy") & obs["indicator"].isin(codes)]
+    wide = at.pivot_table(index="region_code", columns="indicator", values="value", aggfunc="first")
+    return wide.reindex(index=units, columns=codes).astype(float)
+
+
+def cockpit(snap: Snapshot, quarter: str, home: str, month: str, headline: tuple[str, ...]) -> Cockpit:
+    """The score at `quarter` among the prefectures and within the home city; headline indicators and targets
+    at `month`."""
+    def compute():
+        regions, cat, store = regions_mod.default(), catalogue_mod.default(), snap.store
+        year = int(month[:4])
+        units = pipeline.units(PROVINCE, regions) + pipeline.units("prefectures", regions)
+        as_of_ = {c: as_of(cat[c].months, month) for c in headline}
+        obs = store.observations(periods=sorted(set(as_of_.values())), indicators=list(headline))
+        obs = obs[[as_of_[i] == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]].assign(period=month)
+        mine = [home] + pipeline.units(f"city:{home}", regions)
+        hist = store.observations(regions=mine, indicators=list(headline),
+                                  years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
+        prog = progress.progress_table(hist, store.targets(years=[year], regions=mine, indicators=list(headline)),
+                                       cat, month, regions=mine)
+        lv = obs[(obs["region_code"] == home) & (obs["measure"] == "cum_level")]
+        return Cockpit(quarter, month, home, scorecard(snap, quarter, "prefectures"),
+                       history(snap, quarter, "prefectures"), scorecard(snap, quarter, f"city:{home}"),
+                       growth_matrix(obs, units, list(headline), month),
+                       lv.set_index("indicator")["value"].astype(float), prog, as_of_)
+    ck = _cached(snap, "cockpit", (quarter, home, month, headline), month, compute)
+    return replace(ck, prefectures=scorecard(snap, quarter, "prefectures"),  # saying this snapshot's data state
+                   city=scorecard(snap, quarter, f"city:{home}"))
