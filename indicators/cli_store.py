@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 
-from indicators import explain, pipeline, progress
+from indicators import explain, pipeline, reading
 from indicators.scheme import SchemeError, load
 from layouts.i18n import label  # the one vocabulary: the CLI says registry keys as the pages do
 from loaders import catalogue as catalogue_mod
@@ -58,10 +58,14 @@ def _common(p) -> None:
     p.add_argument("--db", help="数据库 URL（默认取 MONITOR_DATABASE_URL，否则为 data/monitor.duckdb）")
 
 
-def _scorecard(args, draws: int):
-    store = Store(database_url(args.db))
-    scheme = load(args.scheme, catalogue=catalogue_mod.default()) if getattr(args, "scheme", None) else None
-    return store, pipeline.scorecard(store, args.period, args.scope, scheme=scheme, draws=draws)
+def _scorecard(args, draws: int = pipeline.robustness.DRAWS):
+    """(snapshot, scorecard): the shared result the pages show (indicators/reading.py), or with --scheme one
+    computed for that scheme alone."""
+    snap = reading.snapshot(Store(database_url(args.db)))
+    if getattr(args, "scheme", None):
+        scheme = load(args.scheme, catalogue=catalogue_mod.default())
+        return snap, pipeline.scorecard(snap.store, args.period, args.scope, scheme=scheme, draws=draws)
+    return snap, reading.scorecard(snap, args.period.strip().upper(), args.scope, draws=draws)
 
 
 def cmd_score(args) -> int:
@@ -94,7 +98,7 @@ def cmd_gaps(args) -> int:
         print(f"错误：没有代码为 {args.region} 的地区；县区代码如 621226（礼县）", file=sys.stderr)
         return EXIT_FAILED
     try:
-        store, card = _scorecard(args, draws=0)
+        snap, card = _scorecard(args)
     except (SchemeError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -102,14 +106,17 @@ def cmd_gaps(args) -> int:
         print(f"错误：{regions[args.region].name} 不在比较范围 {args.scope} 内", file=sys.stderr)
         return EXIT_FAILED
     cat = catalogue_mod.default()
-    year = int(card.period[:4])
-    obs = store.observations(regions=[args.region], years=list(range(year - 3, year + 1)))
-    tg = store.targets(years=[year], regions=[args.region])
-    prog = progress.progress_table(obs, tg, cat, card.period, regions=[args.region])
+    prog = reading.progress_rows(snap, card.period, args.region)
     units = {i.code: ("个百分点" if i.measure != "cum_level" else cat[i.code].unit) for i in card.scheme.indicators}
-    gaps = explain.gap_to_rank(card.result, args.region, args.target_rank, units_of=explain.units_of(card.scheme, cat))
+    if getattr(args, "scheme", None):
+        gaps = explain.gap_to_rank(card.result, args.region, args.target_rank,
+                                   units_of=explain.units_of(card.scheme, cat))
+        points = explain.points(card.result)
+    else:
+        gaps = reading.gaps(snap, card.quarter, args.region, args.target_rank, args.scope)
+        points = reading.points(snap, card.quarter, args.scope)
     if args.format == "json":
-        pts = explain.points(card.result)["vs_mean"].loc[args.region]
+        pts = points["vs_mean"].loc[args.region]
         doc = {"region": args.region, "period": card.period, "progress": json.loads(prog.to_json(orient="records")),
                "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)),
                "points_vs_mean": {c: (None if pd.isna(v) else float(v)) for c, v in pts.items()}, "params": card.params}

@@ -122,7 +122,7 @@ def read_slice(store: Store, period: str, unit_codes: list[str], cat, scheme: Sc
 
 
 def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Scheme | None = None,
-              draws: int = robustness.DRAWS, with_previous: bool = True) -> Scorecard:
+              draws: int = robustness.DRAWS, with_previous: bool = True, previous: Scorecard | None = None) -> Scorecard:
     """Composite score and rank of every unit in the comparison set for one quarter, with the data state it was
     computed from (read again after the values: a commit in between means reading them again)."""
     cat = catalogue_mod.default()
@@ -145,8 +145,8 @@ def scorecard(store: Store, quarter: str, scope: str = "province", *, scheme: Sc
     table["rank_change"] = pd.array([pd.NA] * len(table), dtype="Int64")
     if with_previous:
         prev_q = previous_quarter(quarter)
-        try:
-            prev = scorecard(store, prev_q, scope, draws=0, with_previous=False)
+        try:  # `previous`: the previous quarter's scorecard when the caller has it already
+            prev = previous or scorecard(store, prev_q, scope, draws=0, with_previous=False)
             table["rank_change"] = rank_change(table["rank"], prev.table["rank"].reindex(table.index))
         except SchemeError:  # no scheme for the previous year: no rank change to show
             pass

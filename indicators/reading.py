@@ -56,20 +56,31 @@ def scorecard(snap: Snapshot, quarter: str, scope: str, *, draws: int = pipeline
     sha = pipeline.for_year(int(period[:4]), cat).sha256
 
     def compute():
-        return pipeline.scorecard(snap.store, quarter, scope, draws=draws, with_previous=with_previous)
+        return pipeline.scorecard(snap.store, quarter, scope, draws=draws, with_previous=with_previous,
+                                  previous=_previous(snap, quarter, scope) if with_previous else None)
     card = _cached(snap, "scorecard", (quarter, scope, draws, with_previous), period, compute, persist=True,
                    extra=sha)
     return replace(card, data_state=snap.data_state, params=card.params | {"data_state": snap.data_state})
 
 
-def history(snap: Snapshot, quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:
-    """The last n quarters' scorecards (without rank intervals), oldest first, stopping at a year without a
+def _previous(snap: Snapshot, quarter: str, scope: str) -> pipeline.Scorecard | None:
+    """The previous quarter's scorecard for the rank change (usually still valid after an upload), if it has a
     scheme."""
+    try:
+        return scorecard(snap, pipeline.previous_quarter(quarter), scope, draws=0, with_previous=False)
+    except pipeline.SchemeError:
+        return None
+
+
+def history(snap: Snapshot, quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:
+    """The last n quarters' scorecards, oldest first, stopping at a year without a scheme: the newest is the
+    quarter's full scorecard (which the page shows anyway), the earlier ones without rank intervals."""
     out = {}
     q = quarter
     for _ in range(n):
         try:
-            out[q] = scorecard(snap, q, scope, draws=0, with_previous=False)
+            out[q] = scorecard(snap, q, scope) if q == quarter else \
+                scorecard(snap, q, scope, draws=0, with_previous=False)
         except ValueError:  # a year without a scheme (SchemeError) ends the history
             break
         q = pipeline.previous_quarter(q)
@@ -166,11 +177,11 @@ def county_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
 
 
 def progress_rows(snap: Snapshot, period: str, code: str) -> pd.DataFrame:
-    """progress.progress_table for one county at a month, as `python -m indicators gaps` computes it."""
-    year = int(period[:4])
-    return _cached(snap, "progress_rows", (period, code), period, lambda: progress.progress_table(
-        county_obs(snap, code, year), county_targets(snap, code, year), catalogue_mod.default(), period,
-        regions=[code]))
+    """The progress rows of one county or prefecture at a month: its rows of the level's progress table (the one
+    the targets page, the cockpit and `python -m indicators gaps` read too)."""
+    level = "prefectures" if regions_mod.default()[code].level == "prefecture" else PROVINCE
+    table = progress_at(snap, period, level)
+    return table[table["region_code"] == code].reset_index(drop=True)
 
 
 def value_history(snap: Snapshot, code: str, indicator: str) -> pd.DataFrame:
@@ -182,21 +193,28 @@ def value_history(snap: Snapshot, code: str, indicator: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- a comparison set's progress, one indicator
 
 def progress_at(snap: Snapshot, period: str, scope: str) -> pd.DataFrame:
-    """progress.progress_table for the comparison set's units at `period` ('2026-06')."""
-    def compute():
-        cat = catalogue_mod.default()
-        units = pipeline.units(scope)
-        year = int(period[:4])
-        tg = snap.store.targets(years=[year], regions=units)
-        codes = sorted(set(tg["indicator"]) & set(cat.codes))
-        if not codes:
-            return pd.DataFrame(columns=progress.TABLE_COLUMNS)
-        terms = [c for code in codes if cat[code].value_type == "derived"
-                 for c in (cat[code].numerator, cat[code].denominator)]
-        obs = snap.store.observations(regions=units, indicators=codes + terms,
-                                      years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
-        return progress.progress_table(obs, tg, cat, period, regions=units)
-    return _cached(snap, "progress_at", (period, scope), period, compute)
+    """progress.progress_table for the comparison set's units at `period` ('2026-06'): the rows of one table
+    computed for every county (or every prefecture) of the province, so a county's 序时进度 is the same number
+    whichever page or set shows it."""
+    level = "prefectures" if scope == "prefectures" else PROVINCE
+    table = _cached(snap, "progress", (period, level), period, lambda: _progress_table(snap, period, level))
+    if scope == level:
+        return table
+    return table[table["region_code"].isin(set(pipeline.units(scope)))].reset_index(drop=True)
+
+
+def _progress_table(snap: Snapshot, period: str, scope: str) -> pd.DataFrame:
+    cat = catalogue_mod.default()
+    units = pipeline.units(scope)
+    year = int(period[:4])
+    tg = snap.store.targets(years=[year], regions=units)
+    codes = sorted(set(tg["indicator"]) & set(cat.codes))
+    if not codes:
+        return pd.DataFrame(columns=progress.TABLE_COLUMNS)
+    terms = [c for code in codes if cat[code].value_type == "derived" for c in (cat[code].numerator, cat[code].denominator)]
+    obs = snap.store.observations(regions=units, indicators=codes + terms,
+                                  years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
+    return progress.progress_table(obs, tg, cat, period, regions=units)
 
 
 def indicator_obs(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
@@ -249,16 +267,12 @@ def cockpit(snap: Snapshot, quarter: str, home: str, month: str, headline: tuple
     at `month`."""
     def compute():
         regions, cat, store = regions_mod.default(), catalogue_mod.default(), snap.store
-        year = int(month[:4])
         units = pipeline.units(PROVINCE, regions) + pipeline.units("prefectures", regions)
         as_of_ = {c: as_of(cat[c].months, month) for c in headline}
         obs = store.observations(periods=sorted(set(as_of_.values())), indicators=list(headline))
         obs = obs[[as_of_[i] == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]].assign(period=month)
-        mine = [home] + pipeline.units(f"city:{home}", regions)
-        hist = store.observations(regions=mine, indicators=list(headline),
-                                  years=list(range(year - progress.SEASONAL_YEARS, year + 1)))
-        prog = progress.progress_table(hist, store.targets(years=[year], regions=mine, indicators=list(headline)),
-                                       cat, month, regions=mine)
+        prog = pd.concat([progress_rows(snap, month, home), progress_at(snap, month, f"city:{home}")],
+                          ignore_index=True)
         lv = obs[(obs["region_code"] == home) & (obs["measure"] == "cum_level")]
         return Cockpit(quarter, month, home, scorecard(snap, quarter, "prefectures"),
                        history(snap, quarter, "prefectures"), scorecard(snap, quarter, f"city:{home}"),

@@ -18,7 +18,8 @@ from loaders.store import Store
 _STORE: Store | None = None
 # What leaders open first: the province's counties (排名), the 14 prefectures and Longnan (总览).
 WARM_SCOPES = ("province", "prefectures", "city:621200")
-_warm = {"enabled": False, "lock": threading.Lock(), "again": False}
+WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
+_warm = {"enabled": False, "lock": threading.Lock()}
 log = logging.getLogger(__name__)
 
 
@@ -106,39 +107,49 @@ def uploads_summary() -> dict:
 # ---------------------------------------------------------------- warming the caches
 
 def enable_warming() -> None:
-    """Serve mode: after start and after every change, compute what leaders open first in a background thread."""
+    """Serve mode: compute what leaders open first now, in a background thread (start-up), and after every
+    change before the change's request returns (changed())."""
     _warm["enabled"] = True
-    changed()
+    _warm["thread"] = threading.Thread(target=_warm_logged, name="warm-results", daemon=True)
+    _warm["thread"].start()
 
 
 def changed() -> None:
-    """Call after a commit, rollback, targets or closing-date change. Results already valid for the new state
-    (a new month leaves earlier quarters as they were) are found, not recomputed; a change that arrives while a
-    warm-up runs is warmed right after it."""
-    if not _warm["enabled"]:
-        return
-    _warm["again"] = True
-    if not _warm["lock"].acquire(blocking=False):
-        return
+    """Call after a commit, rollback, targets or closing-date change, before answering the bureau: the views
+    leaders open first are computed for the new state now, so the first leader after an upload does not wait.
+    Results still valid for the new state (a new month leaves earlier quarters as they were) are found, not
+    recomputed; they are kept in the store for every other process."""
+    if _warm["enabled"]:
+        _warm_logged()
 
-    def run():
+
+def _warm_logged() -> None:
+    with _warm["lock"]:
         try:
-            while _warm["again"]:
-                _warm["again"] = False
-                warm()
+            warm()
         except Exception:  # a failed warm-up only means the first request computes it
-            log.exception("warming the caches failed")
-        finally:
-            _warm["lock"].release()
-    threading.Thread(target=run, name="warm-caches", daemon=True).start()
+            log.exception("computing the results leaders open first failed")
 
 
-def warm(quarter: str | None = None, scopes=WARM_SCOPES) -> None:
-    """The default quarter's scorecards and their eight-quarter history for the scopes pages open first."""
+def warm(quarter: str | None = None, scopes=WARM_SCOPES, home: str = WARM_SCOPES[-1].removeprefix("city:"),
+         target_rank: int = WARM_TARGET_RANK) -> None:
+    """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
+    first, the home prefecture's 总览, its counties' answers to "what would it take to reach rank K", and the
+    tables a county page reads at the month and at the quarter's end."""
+    from layouts.kpi_cards import HEADLINE  # the cockpit's cards (a page module; imported when warming)
+
     s = snap()
-    quarter = quarter or default_quarter()
+    quarter, month = resolve(None) if quarter is None else (quarter, pipeline.quarter_period(quarter))
     if quarter is None:
         return
     for scope in scopes:
         reading.scorecard(s, quarter, scope)
         reading.history(s, quarter, scope)
+    reading.cockpit(s, quarter, home, month, HEADLINE)
+    for code in pipeline.units(f"city:{home}"):
+        reading.gaps(s, quarter, code, target_rank)
+    for period in dict.fromkeys((month, pipeline.quarter_period(quarter))):
+        reading.progress_at(s, period, "province")
+        reading.progress_at(s, period, "prefectures")
+        for scope in ("province", f"city:{home}"):
+            reading.indicator_ranks(s, period, scope)

@@ -22,7 +22,7 @@ GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
 grid_export.register(ids.COUNTY_GRID, "县区指标")
 grid_export.register(GAP_GRID, "进位所需")
 
-DEFAULT_TARGET_RANK = 10  # "进入全省前十" is how leaders put the question
+DEFAULT_TARGET_RANK = data.WARM_TARGET_RANK  # "进入全省前十" is how leaders put the question
 DEFAULT_SERIES = "FAI"
 PROVINCE = reading.PROVINCE
 # Figures are drawn by their callbacks, which run when the page appears (and restore a persisted choice).
