@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.ranking import rank
+from indicators.reading import rank_measure
 from layouts import tile_map
 from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, label, period_label, t
@@ -26,10 +27,8 @@ def indicator_of(code: str | None, catalogue):
 
 
 def main_measure(ind) -> str:
-    """What the page ranks on: YTD growth when published, else the ratio, else the YTD level."""
-    if "cum_yoy" in ind.measures:
-        return "cum_yoy"
-    return "ratio" if ind.value_type in ("ratio", "derived") else "cum_level"
+    """What the page ranks on: the measure every page ranks the indicator on (reading.rank_measure)."""
+    return rank_measure(ind)
 
 
 def level_measure(ind) -> str | None:
@@ -57,7 +56,8 @@ def values_at(obs: pd.DataFrame, ind, period: str, units: list[str], names: dict
     out["level"] = by[level_m].reindex(units) if level_m else float("nan")
     out["growth"] = by["cum_yoy"].reindex(units)
     out["value"] = by[main_measure(ind)].reindex(units)
-    out["rank"] = rank(out["value"] * (-1 if ind.direction == -1 else 1))
+    # a neutral indicator (direction 0) is not ranked, as on the county page
+    out["rank"] = rank(out["value"] * ind.direction) if ind.direction else pd.array([pd.NA] * len(out), dtype="Int64")
     return out
 
 
