@@ -15,7 +15,7 @@ from dash import Input, Output, State, ctx, dcc
 from layouts import access, data, ids
 from layouts.export import Column, to_csv, to_xlsx
 from layouts.i18n import lang_of, period_label, t
-from layouts.shell import state_from_search
+from layouts.shell import state_from_search, state_text
 from loaders import audit
 
 D3_TO_EXCEL = {".0f": "0", ".1f": "0.0", ".2f": "0.00", "+.1f": "+0.0;-0.0;0.0", "+.2f": "+0.00;-0.00;0.00",
@@ -77,13 +77,13 @@ def register(grid_id: str, name: str, role: str = "viewer") -> None:
         cols = columns_of(defs)
         frame = frame_of(rows, cols)
         period = st["period"] or ""
-        stem = "_".join(p for p in (name, period, (st["scope"] or "").replace(":", "_")) if p)
+        stem = "_".join(p for p in (name, period, (st["scope"] or "").replace(":", "_"), data.state()) if p)
         csv = ctx.triggered_id == f"{grid_id}-csv"
         audit.record(data.store(), "export", user=access.current().name, target=stem,
                      detail=f"{'csv' if csv else 'xlsx'} {len(frame)} 行")
         if csv:
             return dcc.send_bytes(to_csv(frame, cols), f"{stem}.csv")
-        title = f"{name} {period_label(period, lang) if period else ''}".strip()
+        title = f"{name} {period_label(period, lang) if period else ''}".strip() + f"（{state_text(data.state(), lang)}）"
         return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{stem}.xlsx")
     export.__name__ = f"export_{grid_id.replace('-', '_')}"
     dash.callback(Output(f"{grid_id}-download", "data"), Input(f"{grid_id}-xlsx", "n_clicks"),

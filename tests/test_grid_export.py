@@ -48,12 +48,13 @@ def test_export_callback_returns_a_formula_safe_workbook_and_is_audited(demo_sto
     r = c.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200
     sent = r.get_json()["response"][f"{grid}-download"]["data"]
-    assert sent["filename"] == "县区指标_2026Q3.xlsx"
+    state = demo_store.data_state()  # the export says the data state it was made at, in its name and title
+    assert sent["filename"] == f"县区指标_2026Q3_{state}.xlsx"
     ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
-    assert ws["A1"].value == "县区指标 2026年三季度"
+    assert ws["A1"].value == f"县区指标 2026年三季度（数据状态 {state}）"
     assert [ws.cell(2, j).value for j in (1, 2, 3)] == ["地区", "增速(%)", "差距"]
     assert ws["A3"].value == "武都区" and ws["B3"].value == 6.91 and ws["B3"].number_format == "0.0"
     assert ws["A4"].value == '=HYPERLINK("http://x")' and ws["A4"].data_type == "s"  # text, not a formula
     assert ws.freeze_panes == "A3"
     last = audit.entries(demo_store, action="export", limit=1).iloc[0]
-    assert (last["user_name"], last["target"]) == ("leader", "县区指标_2026Q3")
+    assert (last["user_name"], last["target"]) == ("leader", f"县区指标_2026Q3_{state}")

@@ -64,10 +64,10 @@ def export(_xlsx, _csv, search):
     scope = st["scope"] or "province"
     card = reading.scorecard(data.snap(), quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
-    name = f"ranking_{quarter}_{scope.replace(':', '_')}"
+    name = f"ranking_{quarter}_{scope.replace(':', '_')}_{card.data_state}"
     audit.record(data.store(), "export", user=access.current().name, target=name,
                  detail="csv" if ctx.triggered_id == ids.RANK_EXPORT_CSV else "xlsx")
     if ctx.triggered_id == ids.RANK_EXPORT_CSV:
         return dcc.send_bytes(to_csv(frame, cols), f"{name}.csv")
-    title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}）"
+    title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}；{state_text(card.data_state, lang)}）"
     return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{name}.xlsx")
