@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from loaders import catalogue as catalogue_mod  # noqa: E402
+from loaders import clock  # noqa: E402
 from loaders.ingest import ingest  # noqa: E402
 from loaders.regions import Region, Regions  # noqa: E402
 from loaders.store import Store  # noqa: E402
@@ -51,14 +52,15 @@ def national_regions() -> Regions:
 
 
 def write_file(path: Path, n_rows: int, counties: list[str]) -> int:
-    """A valid long CSV: every series at the months it reports, 2025-01 onwards, until n_rows."""
+    """A valid long CSV: every series at the months it reports, from January two years before today (the clock,
+    loaders/clock.py) onwards, until n_rows (about a year of months at national scale: all in the past)."""
     cat = catalogue_mod.default()
     series = [(i.code, m, i.months) for i in cat if i.value_type != "derived" for m in i.measures]
     rng = np.random.default_rng(1)
     written = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("region_code,period,indicator,measure,value\n")
-        year = 2025
+        year = clock.today().year - 2
         while written < n_rows:
             for month in range(1, 13):
                 period = f"{year}-{month:02d}"

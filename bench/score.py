@@ -23,7 +23,7 @@ import pandas as pd  # noqa: E402
 
 from indicators import composite, explain, normalise, robustness  # noqa: E402
 from indicators.scheme import for_year  # noqa: E402
-from loaders import catalogue  # noqa: E402
+from loaders import catalogue, clock  # noqa: E402
 
 N_UNITS = 2850
 
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=robustness.DRAWS)
     ap.add_argument("--baseline-draws", type=int, default=10)
     args = ap.parse_args()
-    scheme = for_year(2026, catalogue.default())
+    scheme = for_year(clock.today().year, catalogue.default())
     m, targets = national_matrix(scheme, N_UNITS)
     t_score, result = timed(lambda: composite.score(m, scheme, targets=targets))
     t_rob, rob = timed(lambda: robustness.run(m, scheme, nominal_rank=result.table["rank"], targets=targets,
