@@ -26,8 +26,10 @@ def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
 
 
 def _prefecture(regions, code: str) -> str:
-    """The short name of a county's prefecture (陇南市), empty for a prefecture."""
-    return regions[regions.city_of(code)].name if regions[code].level == "county" else ""
+    """The name of a county's prefecture (陇南市); empty for a prefecture, and for a county directly under the
+    province (省直辖, whose grouping code is no region of its own)."""
+    city = regions.city_of(code) if regions[code].level == "county" else None
+    return regions[city].name if city in regions else ""
 
 
 def _f(x):
