@@ -316,3 +316,10 @@ def test_county_page_in_chromium(keep_callbacks, dash_duo, demo_store):
     driver.get(driver.current_url)  # a copied link keeps the target rank
     dash_duo.wait_for_contains_text(f"#{ids.COUNTY_GAPS}", "进入前 5 名需要什么", timeout=30)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
+
+
+def test_county_callbacks_show_only_released_periods_whatever_the_browser_sends(page):
+    """A forged page state asking for 1–11月 (not released on 23 November) gets the latest released month."""
+    forged = {"county": LIXIAN, "quarter": "2026Q4", "month": "2026-11", "lang": "zh"}
+    assert page.released_view(forged) == ("2026Q3", "2026-10")
+    assert page.released_view({"county": LIXIAN, "quarter": "2026Q2", "month": "2026-06"}) == ("2026Q2", "2026-06")

@@ -62,6 +62,14 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     ])
 
 
+def released_view(state: dict) -> tuple[str, str]:
+    """(quarter, month) of the page state, re-resolved against the periods the server has released: a period
+    the browser sends that is not released (a forged request) falls back to the latest released one."""
+    asked = state.get("month") or state.get("quarter")
+    quarter, month = data.resolve(asked)
+    return quarter, month or pipeline.quarter_period(quarter)
+
+
 def _section(title, *children):
     # minWidth 0 lets a grid cell shrink below its content, so charts fit a 390-px phone
     return dmc.Paper(withBorder=True, radius="sm", p="sm", style={"minWidth": 0}, children=dmc.Stack(gap="xs", children=[
@@ -144,7 +152,8 @@ def _strengths(code, quarter, card, cat, lang):
 @access.requires("viewer")
 def switch_points(vs, state):
     """Against the province mean or the county one place above (explain.points)."""
-    return waterfall(state["county"], state["quarter"], vs or "vs_mean", state["lang"])
+    quarter, _ = released_view(state)
+    return waterfall(state["county"], quarter, vs or "vs_mean", state["lang"])
 
 
 # ---------------------------------------------------------------- gap to rank
@@ -214,4 +223,5 @@ def series(code: str, period: str, indicator: str, lang: str):
 def switch_series(indicator, state):
     if not indicator:
         return dash.no_update
-    return series(state["county"], state["month"], indicator, state["lang"])
+    _, month = released_view(state)
+    return series(state["county"], month, indicator, state["lang"])
