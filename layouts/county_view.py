@@ -170,7 +170,7 @@ def rank_text(row: pd.Series, n: int, lang: str, city: str | None = None) -> str
     text = t(key, lang).format(rank=int(row["rank"]), n=n, city=city or "")
     if not _missing(row.get("rank_p05")):
         interval = t("county_interval", lang).format(lo=int(row["rank_p05"]), hi=int(row["rank_p95"]))
-        text += f"（{interval}）" if lang == "zh" else f" ({interval})"
+        text = f"{text[:-1]}，{interval}）" if lang == "zh" else f"{text} ({interval})"  # 全省第54名（共86个，5–95%…）
     return text
 
 

@@ -89,10 +89,9 @@ def test_title_states_the_composite_rank_in_province_and_city_with_the_interval(
     assert sorted(city.table.index) == LONGNAN
     row = prov.table.loc[LIXIAN]
     text = view.rank_text(row, 86, "zh")
-    assert text.startswith(f"全省第{int(row['rank'])}名（共86个）")
-    assert f"5–95%区间 第{int(row['rank_p05'])}–{int(row['rank_p95'])}名" in text
+    assert text == f"全省第{int(row['rank'])}名（共86个，5–95%区间 第{int(row['rank_p05'])}–{int(row['rank_p95'])}名）"
     crow = city.table.loc[LIXIAN]
-    assert view.rank_text(crow, 9, "zh", city="陇南市").startswith(f"陇南市第{int(crow['rank'])}名（共9个）")
+    assert view.rank_text(crow, 9, "zh", city="陇南市").startswith(f"陇南市第{int(crow['rank'])}名（共9个，")
     assert view.rank_text(row, 86, "en").startswith(f"rank {int(row['rank'])} of 86 in the province")
 
 

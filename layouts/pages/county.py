@@ -52,12 +52,15 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
                  _grid(code, month, cat, lang, n_prov, n_city),
                  grid_export.buttons(ids.COUNTY_GRID, lang)),
         dmc.Grid(gutter="md", children=[
-            dmc.GridCol(_section(t("county_points_title", lang), *_points(code, quarter, lang)),
+            dmc.GridCol(_section(f"{t('county_points_title', lang)} · {period_label(quarter, lang)}",
+                                 *_points(code, quarter, lang)),
                         span={"base": 12, "md": 7}),
-            dmc.GridCol(_section(f"{t('county_strongest', lang)} · {t('county_weakest', lang)}",
+            dmc.GridCol(_section(f"{t('county_strongest', lang)} · {t('county_weakest', lang)} · "
+                                 f"{period_label(quarter, lang)}",
                                  _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5}),
         ]),
-        _section(t("county_gap_title", lang), *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),
+        _section(f"{t('county_gap_title', lang)} · {period_label(quarter, lang)}",
+                 *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),
         _section(t("county_series_title", lang), *_series(code, month, cat, lang)),
     ])
 
