@@ -22,14 +22,20 @@ CITY_SUM_TOLERANCE = 0.05
 # Cumulative levels are compared with this slack so rounding to 0.1 万元 never raises a warning.
 LEVEL_EPSILON = 1e-6
 MAX_PER_CODE = 200
-# A YTD growth rate moves slowly once the year is under way: from 1–3月 on, one month is at most about a
-# third of the year-to-date total, so moving the rate by 20 个百分点 needs that month alone to be some 60
+# A YTD growth rate moves slowly once the year is under way: from 1–6月 on, one month is at most about a
+# sixth of the year-to-date total, so moving the rate by 20 个百分点 needs that month alone to be some 120
 # points off the earlier months, far beyond the spread of a typical county (reference/statistics.md:
 # FAI −10…+15 %, IVA 3–12 %). Beyond it a lost digit or minus sign is likelier than the economy.
 # Series that swing harder set their own yoy_swing in data/indicators.toml.
 YOY_SWING_PP = 20.0
-# A lost minus sign (西和县 FAI −17.0 typed as 17.0) flips the sign: a flip is flagged from half the swing.
+# Early in the year one month is a large part of the total (FAI: March is half of 1–3月), so the band widens:
+# × SETTLED_MONTH / month before 1–6月 (× 2 at 1–3月, × 1.5 at 1–4月).
+SETTLED_MONTH = 6
+# A lost minus sign (西和县 FAI −17.0 typed as 17.0) flips the sign and mirrors last month's value: a flip is
+# flagged from half the swing when the two magnitudes differ by at most MIRROR_SHARE of the jump (−16.4 → 17.0
+# does; −2.9 → 11.1, a rate crossing zero, does not).
 SIGN_FLIP_SHARE = 0.5
+MIRROR_SHARE = 0.25
 
 
 def previous_periods(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
@@ -237,6 +243,8 @@ def _yoy_swings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out:
     if hits.empty:
         return
     band = hits["indicator"].astype(str).map(lambda c: catalogue[c].yoy_swing or YOY_SWING_PP).astype(float)
+    month = hits["period"].astype(str).str[5:7].astype(int)
+    band = band * (SETTLED_MONTH / month).clip(lower=1.0)
     jump = (hits["value"] - hits["prev_value"]).abs()
     flip = (np.sign(hits["value"]) * np.sign(hits["prev_value"])) < 0
     hit = hits.assign(band=band, jump=jump)
@@ -246,10 +254,11 @@ def _yoy_swings(hits: pd.DataFrame, catalogue: Catalogue, regions: Regions, out:
         return (f"{key_label(r, catalogue, regions)}：本期 {_fmt(r.value)}%，{where}（{period_label(r.prev_period)}）"
                 f"为 {_fmt(r.prev_value)}%，一个月变动 {r.jump:.1f} 个百分点")
 
-    flips = hit[flip & (jump > band * SIGN_FLIP_SHARE)]
+    mirrored = (hits["value"].abs() - hits["prev_value"].abs()).abs() <= MIRROR_SHARE * jump
+    flips = hit[flip & mirrored & (jump > band * SIGN_FLIP_SHARE)]
     out.rows(flips, WARNING, "yoy_sign_flip", lambda r: f"{reason(r)}，且正负号相反",
              "请核对是否漏了或多了负号（如 −17.0 录成 17.0）；确认无误可照常导入")
-    swings = hit[~flip & (jump > band)]
+    swings = hit[~(flip & mirrored) & (jump > band)]
     out.rows(swings, WARNING, "yoy_swing", lambda r: f"{reason(r)}，超过 {r.band:g} 个百分点",
              "请核对本期和上期数据（小数点位置、是否错行）；确认无误可照常导入")
 

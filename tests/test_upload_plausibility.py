@@ -52,19 +52,22 @@ def test_sign_flip_against_the_store_is_a_warning_stored_with_the_upload(duck):
     assert "yoy_sign_flip" in set(duck.upload_problems(r.upload_id).code)
 
 
-@pytest.mark.parametrize("prev, value, code", [
-    (5.0, 30.0, "yoy_swing"),     # 25 个百分点 > 20
-    (5.0, 24.0, None),            # 19: within the band
-    (-4.0, 4.0, None),            # a flip of 8 points: below half the band
-    (-6.0, 5.0, "yoy_sign_flip"),  # a flip of 11 points: above half the band
+@pytest.mark.parametrize("prev, value, month, code", [
+    (5.0, 30.0, 10, "yoy_swing"),     # 25 个百分点 > 20
+    (5.0, 24.0, 10, None),            # 19: within the band
+    (-4.0, 4.0, 10, None),            # a mirrored flip of 8 points: below half the band
+    (-6.0, 5.0, 10, "yoy_sign_flip"),  # a mirrored flip of 11 points: above half the band
+    (-2.9, 11.1, 6, None),            # a rate crossing zero is not a lost minus (magnitudes 2.9 and 11.1)
+    (24.6, -10.0, 3, None),           # 1–3月: one month is half the total, the band is twice as wide (40)
+    (24.6, -10.0, 8, "yoy_swing"),    # the same move at 1–8月 is 34.6 > 20
 ])
-def test_swing_band_and_sign_flip_share(duck, prev, value, code):
-    r = load(duck, "two.csv", f"621225,2026-09,FAI,cum_yoy,{prev}\n621225,2026-10,FAI,cum_yoy,{value}\n",
-             dry_run=True)
+def test_swing_band_and_sign_flip_share(duck, prev, value, month, code):
+    r = load(duck, "two.csv", f"621225,2026-{month - 1:02d},FAI,cum_yoy,{prev}\n"
+                              f"621225,2026-{month:02d},FAI,cum_yoy,{value}\n", dry_run=True)
     found = [p for p in r.warnings if p.code in ("yoy_swing", "yoy_sign_flip")]
     assert [p.code for p in found] == ([code] if code else [])
     if code == "yoy_swing":
-        assert found[0].reason.endswith("一个月变动 25.0 个百分点，超过 20 个百分点")
+        assert found[0].reason.endswith(f"一个月变动 {abs(value - prev):.1f} 个百分点，超过 20 个百分点")
         assert "请核对本期和上期数据（小数点位置、是否错行）" in found[0].fix
 
 
