@@ -107,16 +107,18 @@ class Scorecard:
 
 
 def read_slice(store: Store, period: str, unit_codes: list[str], cat, scheme: Scheme) -> pd.DataFrame:
-    """What the scheme reads: its indicators (and the terms of derived ones) at the period, plus the history of
-    indicators scored against a level target (seasonal 序时进度 of the earlier years)."""
+    """What the scheme reads: its indicators (and the terms of derived ones) at the period, plus, for indicators
+    scored against a level target, the same month and December of the earlier years (seasonal 序时进度: the
+    share of the year reached by that month)."""
     codes = set(scheme.codes)
     terms = {t for c in codes if c in cat and cat[c].value_type == "derived" for t in (cat[c].numerator, cat[c].denominator)}
     now = store.observations(periods=[period], regions=unit_codes, indicators=sorted(codes | terms))
     seasonal = sorted({i.code for i in scheme.indicators if i.scoring in ("target", "achievement")
                        and i.target_kind == "level"})
-    year = int(period[:4])
-    past = store.observations(regions=unit_codes, indicators=seasonal,
-                              years=list(range(year - progress.SEASONAL_YEARS, year + 1))) if seasonal else now[:0]
+    year, month = int(period[:4]), int(period[5:7])
+    months = {max([m for m in cat[c].months if m <= month], default=month) for c in seasonal} | {12}
+    earlier = [f"{y}-{m:02d}" for y in range(year - progress.SEASONAL_YEARS, year) for m in sorted(months)]
+    past = store.observations(regions=unit_codes, indicators=seasonal, periods=earlier) if seasonal else now[:0]
     obs = pd.concat([now, past[past["period"] != period]], ignore_index=True)
     return pd.concat([obs, derive.derived(now, cat)], ignore_index=True)
 
