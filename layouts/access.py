@@ -169,30 +169,48 @@ def view_of(path: str | None, search: str | None = None, **params) -> View:
     return View(path=path, scope=q.get("scope"), county=county)
 
 
-def views_in_payload(body: dict) -> list[View]:
-    """Every view a callback request names: the page location, and page-state stores holding a county or scope."""
-    items = [i for group in ("inputs", "state") for i in body.get(group) or [] if isinstance(i, dict)]
-    loc = {i.get("property"): i.get("value") for i in items if i.get("id") == LOCATION_ID}
+def declared_values(entry: dict, body: dict) -> list[tuple[str, str, object]] | None:
+    """(id, property, value) of the callback's declared inputs, then its state, as Dash passes them to the function
+    (by position); None when the request does not have exactly that shape (ids renamed, reordered, missing or
+    added), which is refused."""
+    declared = [*(entry.get("inputs") or []), *(entry.get("state") or [])]
+    sent = [*(body.get("inputs") or []), *(body.get("state") or [])]
+    if len(declared) != len(sent):
+        return None
+    out = []
+    for want, got in zip(declared, sent, strict=True):
+        if not isinstance(got, dict) or (got.get("id"), got.get("property")) != (want["id"], want["property"]):
+            return None
+        out.append((want["id"], want["property"], got.get("value")))
+    return out
+
+
+def views_in_payload(values: list[tuple[str, str, object]]) -> list[View]:
+    """Every view a callback's arguments name: the page location, and page-state stores holding a county or scope."""
+    loc = {prop: value for cid, prop, value in values if cid == LOCATION_ID}
     views = [view_of(loc.get("pathname") or "/", loc.get("search"))] if loc else []
-    for i in items:
-        v = i.get("value")
+    for _, _, v in values:
         if isinstance(v, dict) and ({"county", "scope"} & v.keys()):
             views.append(View(path=views[0].path if views else "/", scope=v.get("scope"), county=v.get("county")))
     return views
 
 
-def check_callback(account: Account | None, func: Callable | None, output: str, body: dict) -> str | None:
-    """None when the account may run this callback with this payload, else the reason."""
+def check_callback(account: Account | None, entry: dict | None, output: str, body: dict) -> str | None:
+    """None when the account may run this callback (its `app.callback_map` entry) with this payload, else the
+    reason. The views are read from the values Dash will pass to the function, by position."""
     if account is None:
         return "请先登录"
     if output == ROUTER_OUTPUT:
         return None  # page layouts check their own view (guard_pages) to show a readable refusal
-    role = getattr(func, "required_role", None)
+    role = getattr((entry or {}).get("callback"), "required_role", None)
     if role is None:
         return "未登记权限的请求，已拒绝"
     if not account.at_least(role):
         return f"此操作需要“{label('role', role)}”权限，当前账号为“{label('role', account.role)}”"
-    for view in views_in_payload(body):
+    values = declared_values(entry, body)
+    if values is None:
+        return "请求的输入与该操作的定义不符，已拒绝"
+    for view in views_in_payload(values):
         reason = refusal(account, view)
         if reason:
             return reason

@@ -84,7 +84,7 @@ def install(app: Dash, store: Store, secret: str) -> None:
             body = request.get_json(silent=True) or {}
             output = str(body.get("output", ""))
             entry = app.callback_map.get(output)
-            reason = access.check_callback(access.current(), entry.get("callback") if entry else None, output, body)
+            reason = access.check_callback(access.current(), entry, output, body)
             if reason:
                 return refuse(403, reason, output)
         return None

@@ -53,12 +53,18 @@ def test_refusals_say_why(app):
     assert access.home_scope(LIXIAN) == "city:621200" and access.home_scope(LEADER) is None
 
 
-def test_views_are_read_from_the_location_and_page_state_stores():
+def test_views_are_read_from_the_values_dash_passes_by_position():
+    entry = {"inputs": [{"id": "county-waterfall-vs", "property": "value"}],
+             "state": [{"id": ids.COUNTY_STATE, "property": "data"}, {"id": ids.LOCATION, "property": "search"}]}
     body = {"inputs": [{"id": "county-waterfall-vs", "property": "value", "value": "vs_mean"}],
             "state": [{"id": ids.COUNTY_STATE, "property": "data", "value": {"county": "621202", "quarter": "2026Q3"}},
                       {"id": ids.LOCATION, "property": "search", "value": "?scope=city%3A620100"}]}
-    views = access.views_in_payload(body)
+    views = access.views_in_payload(access.declared_values(entry, body))
     assert {v.scope for v in views} == {"city:620100", None} and {v.county for v in views} == {None, "621202"}
+    renamed = body | {"state": [body["state"][0], {"id": "x", "property": "search", "value": "?scope=city%3A620100"}]}
+    swapped = body | {"state": body["state"][::-1]}
+    extra = body | {"state": [*body["state"], {"id": ids.LOCATION, "property": "search", "value": ""}]}
+    assert [access.declared_values(entry, b) for b in (renamed, swapped, extra)] == [None, None, None]
 
 
 # ---------------------------------------------------------------- over HTTP
@@ -143,6 +149,29 @@ def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
     unknown = post(c, "made-up.children", [{"id": "x", "property": "n_clicks", "value": 1}])
     assert unknown.status_code == 403 and "未登记权限" in unknown.get_json()["error"]
     assert audit.entries(demo_store, action="refused", user="leader")["target"].str.contains("/upload").any()
+
+
+def test_renaming_reordering_or_duplicating_ids_changes_nothing(app, demo_store):
+    """The attack: as 礼县, the ranking export with the location's id renamed returned Lanzhou's ranking. Dash passes
+    values by position, so the gate reads them by position: any other shape is refused and audited."""
+    c = client(app, "lixian")
+    assert export(c, "?scope=city%3A620100").status_code == 403
+    tricks = [
+        [{"id": "x", "property": "search", "value": "?scope=city%3A620100"}],  # renamed
+        [{"id": ids.LOCATION, "property": "search", "value": "?scope=city%3A621200"},  # duplicated: the second wins?
+         {"id": ids.LOCATION, "property": "search", "value": "?scope=city%3A620100"}],
+        [],  # left out
+    ]
+    for state in tricks:
+        r = post(c, "rank-download.data", [{"id": ids.RANK_EXPORT_XLSX, "property": "n_clicks", "value": 1},
+                                           {"id": ids.RANK_EXPORT_CSV, "property": "n_clicks", "value": None}], state)
+        assert r.status_code == 403 and "兰州" not in text(r), state
+    swapped = post(c, "rank-download.data", [{"id": ids.RANK_EXPORT_CSV, "property": "n_clicks", "value": None},
+                                             {"id": ids.RANK_EXPORT_XLSX, "property": "n_clicks", "value": 1}],
+                   [{"id": ids.LOCATION, "property": "search", "value": "?scope=city%3A620100"}])
+    assert swapped.status_code == 403 and "不符" in swapped.get_json()["error"]
+    refused = audit.entries(demo_store, action="refused", user="lixian")
+    assert refused["detail"].str.contains("请求的输入与该操作的定义不符").any()
 
 
 def test_county_scoped_viewer_sees_its_county_and_its_comparisons_only(app):
