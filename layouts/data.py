@@ -5,6 +5,7 @@ warm-up after each change.
 
 import datetime as dt
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -12,12 +13,14 @@ from flask import g, has_request_context
 
 from indicators import pipeline, reading
 from indicators.scheme import has_scheme
-from loaders import clock
+from layouts import access
+from loaders import audit, clock
 from loaders.store import Store
 
 _STORE: Store | None = None
 # What leaders open first: the province's counties (排名), the 14 prefectures and Longnan (总览).
 WARM_SCOPES = ("province", "prefectures", "city:621200")
+UNRELEASED_ROLE = "uploader"  # the least role that sees a period before its closing date has passed
 WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
 _warm = {"enabled": False, "lock": threading.Lock()}
 log = logging.getLogger(__name__)
@@ -52,43 +55,75 @@ def state() -> str:
 
 # ---------------------------------------------------------------- released periods (the selector)
 
-def months(today: dt.date | None = None) -> list[str]:
-    """Year-to-date periods (1–N月) with data whose closing date has passed, newest first; only years that have
-    an assessment scheme (every page shows the composite score of the period's quarter)."""
+def sees_unreleased() -> bool:
+    """Statistics are confidential until released (统计关库 passed): uploaders and admins see a period before, to
+    check it; viewers never, whatever the browser asks."""
+    account = access.current() if has_request_context() else None
+    return bool(account and account.at_least(UNRELEASED_ROLE))
+
+
+def months(today: dt.date | None = None, released_only: bool = False) -> list[str]:
+    """Year-to-date periods (1–N月) with data the account may see, newest first: those whose closing date has
+    passed (and, for uploaders and admins, those not yet released); only years that have an assessment scheme
+    (every page shows the composite score of the period's quarter)."""
     today = today or clock.today()
     s = snap()
+    early = sees_unreleased() and not released_only
     return [p for p in _periods(s.store.url, s.data_state)
-            if clock.is_closed(p, s.closing, today) and has_scheme(int(p[:4]))]
+            if (early or clock.is_closed(p, s.closing, today)) and has_scheme(int(p[:4]))]
 
 
-def quarters(today: dt.date | None = None) -> list[str]:
-    """Quarters with data whose closing date (统计关库) has passed, newest first."""
-    return [f"{p[:4]}Q{int(p[5:7]) // 3}" for p in months(today) if int(p[5:7]) % 3 == 0]
+def released(period: str, today: dt.date | None = None) -> bool:
+    """Whether a month 'YYYY-MM' or a quarter '2026Q3' is released (its closing date has passed)."""
+    month = pipeline.quarter_period(period) if "Q" in period else period
+    return clock.is_closed(month, snap().closing, today or clock.today())
+
+
+def quarters(today: dt.date | None = None, released_only: bool = False) -> list[str]:
+    """Quarters with data the account may see (as months()), newest first."""
+    return [f"{p[:4]}Q{int(p[5:7]) // 3}" for p in months(today, released_only) if int(p[5:7]) % 3 == 0]
 
 
 def default_quarter() -> str | None:
-    q = quarters()
+    q = quarters(released_only=True)
     return q[0] if q else None
 
 
 def default_period() -> str | None:
-    """The latest closed period: 1–10月 in late November, before 1–9月's quarter."""
-    m, q = months(), quarters()
+    """The latest released period: 1–10月 in late November, before 1–9月's quarter (also for the bureau, which
+    may choose a period not yet released)."""
+    m, q = months(released_only=True), quarters(released_only=True)
     return m[0] if m else (q[0] if q else None)
 
 
 def resolve(period: str | None) -> tuple[str | None, str | None]:
-    """(quarter, month) of a view. The composite score is quarterly and indicators are year to date by month:
-    a quarter gives its end month; a month gives itself and the latest closed quarter ending by then;
-    anything else (a bad or unreleased period in a URL) falls back to the latest closed period."""
+    """(quarter, month) of a view, from the periods the server lets this account see — never from what the
+    browser sends: a quarter gives its end month; a month gives itself and the latest quarter ending by then;
+    anything else (a bad period in a URL, or one not yet released asked for by a viewer, which is audited) falls
+    back to the latest released period."""
     qs, ms = quarters(), months()
     if period in qs:
         return period, pipeline.quarter_period(period)
     if period not in ms:
-        period = ms[0] if ms else None
+        _audit_unreleased(period)
+        period = default_period()
     if period is None:
-        return (qs[0] if qs else None), None
+        return default_quarter(), None
     return next((q for q in qs if pipeline.quarter_period(q) <= period), None), period
+
+
+def _audit_unreleased(period) -> None:
+    """A request for a period that holds data but is not released, from an account that may not see it."""
+    if not isinstance(period, str) or not has_request_context() or getattr(g, "monitor_refused_period", None):
+        return
+    month = pipeline.quarter_period(period) if re.fullmatch(r"\d{4}Q[1-4]", period) else period
+    s = snap()
+    if month in _periods(s.store.url, s.data_state) and not clock.is_closed(month, s.closing, clock.today()):
+        g.monitor_refused_period = period
+        account = access.current()
+        audit.record(s.store, "refused", user=account.name if account else "", outcome=audit.REFUSED,
+                     target=period, detail=f"期间 {period} 尚未发布（统计关库 {clock.closing_date(month, s.closing)}），"
+                                           "只有上报和管理账号可以查看")
 
 
 @lru_cache(maxsize=8)

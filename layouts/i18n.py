@@ -26,6 +26,7 @@ TEXT = {
     "scope_prefectures": ("14个市州", "14 prefectures"),
     "vintage": ("最新上传", "Latest upload"),
     "data_state": ("数据状态", "Data state"),
+    "period_unreleased": ("（未发布）", " (not released)"),
     "nav_cockpit": ("总览", "Overview"),
     "nav_rankings": ("排名", "Rankings"),
     "nav_data": ("数据", "Data"),

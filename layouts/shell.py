@@ -42,10 +42,10 @@ def scope_options(lang: str) -> list[dict]:
 def period_options(lang: str) -> list[dict]:
     """Closed year-to-date months (1–N月, what indicators and targets are read at) and closed quarters (the
     composite score); grouped so both read naturally in the select."""
-    return [{"group": t("period_months", lang), "items": [{"value": m, "label": period_label(m, lang)}
-                                                          for m in data.months()]},
-            {"group": t("period_quarters", lang), "items": [{"value": q, "label": period_label(q, lang)}
-                                                            for q in data.quarters()]}]
+    def option(p):  # a period not yet released (only the bureau sees it) says so
+        return {"value": p, "label": period_label(p, lang) + ("" if data.released(p) else t("period_unreleased", lang))}
+    return [{"group": t("period_months", lang), "items": [option(m) for m in data.months()]},
+            {"group": t("period_quarters", lang), "items": [option(q) for q in data.quarters()]}]
 
 
 def state_text(state: str, lang: str) -> str:
