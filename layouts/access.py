@@ -126,6 +126,19 @@ def upload_regions(account: Account, regions: regions_mod.Regions | None = None)
     return out
 
 
+def upload_refusal(account: Account, regions_of_upload: set[str], upload_id: int,
+                   regions: regions_mod.Regions | None = None) -> str | None:
+    """A scoped uploader sees, downloads and rolls back only uploads all of whose regions are in its scope."""
+    allowed = upload_regions(account, regions)
+    outside = sorted(regions_of_upload - allowed) if allowed is not None else []
+    if not outside:
+        return None
+    regions = regions or regions_mod.default()
+    names = "、".join(regions[c].name if c in regions else c for c in outside[:5]) + ("等" if len(outside) > 5 else "")
+    return (f"上传 #{upload_id} 含本账号范围（{scope_label(account, regions)}）以外的地区（{names}），"
+            "只能由市统计局查看、下载或撤销")
+
+
 def refusal(account: Account | None, view: View, regions: regions_mod.Regions | None = None,
             page: dict | None = None) -> str | None:
     """None when the account may have the view, else the reason in Chinese. `page`: the registry entry being

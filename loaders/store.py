@@ -217,6 +217,16 @@ class Store:
             if self.result(key) is None:  # not a duplicate key: a real failure
                 raise
 
+    def upload_region_sets(self) -> dict[int, set[str]]:
+        """upload id → the regions its values and targets are for (who may download or roll it back)."""
+        out: dict[int, set[str]] = {}
+        with self.engine.connect() as conn:
+            for table in (t.observations, t.targets):
+                q = sa.select(table.c.upload_id, table.c.region_code).distinct()
+                for uid, code in conn.execute(q):
+                    out.setdefault(int(uid), set()).add(code)
+        return out
+
     def original_file(self, upload_id: int) -> bytes | None:
         """The bytes of the file as it was uploaded (for download from the upload history)."""
         f = t.upload_files

@@ -18,7 +18,14 @@ SHOWN = 500
 
 
 def grid(lang: str = "zh"):
-    table = status.uploads_grid(data.store().uploads(limit=SHOWN), lang, ids.HISTORY_GRID)
+    """The latest uploads the account may handle: a scoped uploader sees only those within its regions."""
+    uploads = data.store().uploads(limit=SHOWN)
+    account = access.current()
+    if account is not None and account.scope:
+        sets = data.store().upload_region_sets()
+        uploads = uploads[[access.upload_refusal(account, sets.get(int(i), set()), int(i)) is None
+                           for i in uploads["id"]]]
+    table = status.uploads_grid(uploads, lang, ids.HISTORY_GRID)
     table.dashGridOptions = {**table.dashGridOptions,
                              "rowSelection": {"mode": "singleRow", "enableClickSelection": True}}
     return table
@@ -58,6 +65,9 @@ def details(rows, search):
     row = data.store().upload(upload_id) if upload_id is not None else None
     if row is None:
         return None
+    refused = _refused(upload_id, "查看")
+    if refused is not None:
+        return refused
     lang = lang_of(state_from_search(search)["lang"])
     problems = data.store().upload_problems(upload_id)
     periods = [p for p in row["periods"].split(",") if p]
@@ -72,6 +82,20 @@ def _selected(rows) -> int | None:
     return int(rows[0]["id"]) if rows else None
 
 
+def _refused(upload_id: int, action: str) -> dmc.Alert | None:
+    """The refusal (audited) when the account may not handle this upload — the id comes from the browser."""
+    account = access.current()
+    if not account.scope:
+        return None
+    store = data.store()
+    reason = access.upload_refusal(account, store.upload_region_sets().get(upload_id, set()), upload_id)
+    if reason is None:
+        return None
+    audit.record(store, "refused", user=account.name, outcome=audit.REFUSED, target=upload_id,
+                 detail=f"{action}：{reason}")
+    return dmc.Alert(reason, color="red", id="history-refused")
+
+
 @callback(Output(ids.HISTORY_DOWNLOAD, "data"), Output(ids.HISTORY_MESSAGE, "children", allow_duplicate=True),
           Input(ids.HISTORY_DOWNLOAD_BTN, "n_clicks"), State(ids.HISTORY_GRID, "selectedRows"),
           prevent_initial_call=True)
@@ -81,6 +105,9 @@ def download(_n, rows):
     upload_id = _selected(rows)
     if upload_id is None:
         return dash.no_update, dmc.Alert("请先在表中选中一次上传", color="yellow")
+    refused = _refused(upload_id, "下载")
+    if refused is not None:
+        return dash.no_update, refused
     store = data.store()
     row, content = store.upload(upload_id), store.original_file(upload_id)
     if row is None or content is None:
@@ -101,6 +128,9 @@ def ask(_n, rows):
     row = data.store().upload(upload_id)
     if row is None:
         return False, "", dmc.Alert(f"没有上传 #{upload_id}", color="yellow")
+    refused = _refused(upload_id, "撤销")
+    if refused is not None:
+        return False, "", refused
     text = (f"撤销上传 #{upload_id}：{row['file_name']}（{row['user_name']}，{local_time(row['created_at'])}，"
             f"新增 {row['inserted']}、修订 {row['revised']}）？其数值将不再有效，之前的版本恢复。")
     return True, text, None
@@ -115,6 +145,9 @@ def rollback(_n, rows, note, search):
     upload_id = _selected(rows)
     if upload_id is None:
         return False, dmc.Alert("请先在表中选中要撤销的上传", color="yellow"), dash.no_update
+    refused = _refused(upload_id, "撤销")
+    if refused is not None:
+        return False, refused, dash.no_update
     store, user = data.store(), access.current().name
     try:
         row = store.rollback(upload_id, user=user, note=(note or "").strip())

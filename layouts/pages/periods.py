@@ -159,7 +159,13 @@ def changed_targets_csv(before: list[dict], after: list[dict], year: int, indica
 def show_targets(year, indicator):
     if not year or not indicator:
         return []
-    return target_rows(data.store().targets(years=[int(year)], indicators=[indicator]), int(year), indicator)
+    return _in_scope(target_rows(data.store().targets(years=[int(year)], indicators=[indicator]), int(year), indicator))
+
+
+def _in_scope(rows: list[dict]) -> list[dict]:
+    """A scoped uploader sees and edits the targets of its own regions only."""
+    allowed = access.upload_regions(access.current())
+    return rows if allowed is None else [r for r in rows if r["code"] in allowed]
 
 
 @callback(Output("targets-message", "children"), Output("targets-grid", "rowData", allow_duplicate=True),
@@ -170,14 +176,15 @@ def save_targets(_n, rows, year, indicator, reason):
     """Only cells that differ from the store (read again here, not from the browser) become the new version."""
     year = int(year)
     store, user = data.store(), access.current().name
-    before = target_rows(store.targets(years=[year], indicators=[indicator]), year, indicator)
+    before = _in_scope(target_rows(store.targets(years=[year], indicators=[indicator]), year, indicator))
     content = changed_targets_csv(before, rows or [], year, indicator)
     if content is None:
         return dmc.Alert("没有改动", color="yellow"), dash.no_update
     name = f"网页修改目标_{year}_{indicator}.csv"
-    report = ingest(content, store, name=name, user=user, note=(reason or "").strip() or "网页修改目标")
+    report = ingest(content, store, name=name, user=user, note=(reason or "").strip() or "网页修改目标",
+                    allowed_regions=access.upload_regions(access.current()))  # rows sent for other regions: refused
     data.changed()
     audit.record(store, "targets", user=user, outcome=audit.OK if report.ok else audit.FAILED,
                  target=report.upload_id or name, detail=f"{indicator} {year}：{report.inserted + report.revised} 个目标")
-    fresh = target_rows(store.targets(years=[year], indicators=[indicator]), year, indicator)
+    fresh = _in_scope(target_rows(store.targets(years=[year], indicators=[indicator]), year, indicator))
     return upload.preview_card(report, 0), fresh
