@@ -35,15 +35,13 @@ def backoff(tries: int, limit: int) -> dt.timedelta | None:
 def claim(store: Store, account: str, address: str, at: dt.datetime) -> tuple[int, dt.datetime | None]:
     """Count one try of `account` from `address`: (tries so far, None), or (tries, the time to wait for) when the
     address must wait (the try is then not counted and the password must not be checked)."""
-    with store.serial(), store.engine.begin() as conn:
+    with store.serial(), store.engine.connect() as conn:
         pair = _take(conn, store, account, address, at, MAX_TRIES)
-        if pair[1] is not None:
-            return pair
-        anywhere = _take(conn, store, ANY_ACCOUNT, address, at, MAX_ADDRESS_TRIES)
-        if anywhere[1] is not None:
-            # refused: the pair's try is given back (the whole transaction is one try, or none)
-            conn.rollback()
+        anywhere = _take(conn, store, ANY_ACCOUNT, address, at, MAX_ADDRESS_TRIES) if pair[1] is None else pair
+        if anywhere[1] is not None and pair[1] is None:
+            conn.rollback()  # refused for the address as a whole: the pair's try is not counted either
             return anywhere
+        conn.commit()
         return pair
 
 
