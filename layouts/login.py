@@ -4,7 +4,9 @@ Nothing but the login page answers an anonymous request: pages redirect to /logi
 endpoints get 401. Each callback request is checked by layouts.access against the session's
 account before Dash runs it; a refusal is answered with 403 and written to the audit log. The
 login form carries a CSRF token; the session cookie is HttpOnly and SameSite=Lax (Secure behind
-TLS), expires after IDLE_MINUTES without a request, and after SESSION_HOURS in any case.
+TLS). A cookie is honoured only while its session record on the server is open (loaders/sessions.py:
+logout, a password reset and disabling end it), for IDLE_MINUTES without a request, and SESSION_HOURS
+after the login at most, however busy (the login time is set once and never refreshed).
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ import html
 import secrets
 import time
 import uuid
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from dash import Dash
 from flask import Response, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from layouts import access
-from loaders import audit, upload_check, users
+from loaders import audit, sessions, upload_check, users
 from loaders.settings import secure_cookies
 from loaders.store import Store
 
@@ -71,12 +73,14 @@ def install(app: Dash, store: Store, secret: str) -> None:
         if path in PUBLIC_PATHS:
             return None
         if current_user.is_authenticated:
-            seen = session.get("seen", 0)
-            if time.time() - seen > IDLE_MINUTES * 60:
-                audit.record(store, "logout", user=current_user.id, detail="idle timeout", ip=ip())
+            ended = _session_ended()
+            if ended:
+                reason, message = ended
+                audit.record(store, "logout", user=current_user.id, detail=reason, ip=ip())
+                sessions.end(store, session.get("sid", ""), sessions.EXPIRED)
                 logout_user()
                 session.clear()
-                return _to_login(path, "登录已超时，请重新登录")
+                return _to_login(path, message)
             session["seen"] = time.time()
         else:
             return _to_login(path, "请先登录")
@@ -87,6 +91,17 @@ def install(app: Dash, store: Store, secret: str) -> None:
             reason = access.check_callback(access.current(), entry, output, body)
             if reason:
                 return refuse(403, reason, output)
+        return None
+
+    def _session_ended() -> tuple[str, str] | None:
+        """(audit detail, message) when the session may not go on, else None."""
+        clock = time.time()
+        if clock - float(session.get("login_at", 0)) > SESSION_HOURS * 3600:
+            return "session lifetime", f"登录已超过 {SESSION_HOURS} 小时，请重新登录"
+        if not sessions.is_open(store, str(session.get("sid", "")), current_user.id):
+            return "session ended", "登录已失效（已退出、密码已重设或账号已停用），请重新登录"
+        if clock - float(session.get("seen", 0)) > IDLE_MINUTES * 60:
+            return "idle timeout", "登录已超时，请重新登录"
         return None
 
     def _to_login(path: str, reason: str):
@@ -113,7 +128,8 @@ def install(app: Dash, store: Store, secret: str) -> None:
         session.clear()  # a fresh session at login: nothing carried over from before
         login_user(WebUser(acct))
         session.permanent = True
-        session["seen"] = time.time()
+        session["sid"] = sessions.start(store, acct.name)
+        session["login_at"] = session["seen"] = time.time()  # login_at is never refreshed: the absolute lifetime
         return redirect(nxt)
 
     @server.route("/favicon.ico")
@@ -126,6 +142,7 @@ def install(app: Dash, store: Store, secret: str) -> None:
     def logout():
         if current_user.is_authenticated:
             audit.record(store, "logout", user=current_user.id, ip=ip())
+        sessions.end(store, str(session.get("sid", "")), sessions.LOGOUT)  # a copy of the cookie is now worthless
         logout_user()
         session.clear()
         return redirect("/login")
@@ -138,9 +155,14 @@ def install(app: Dash, store: Store, secret: str) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never //host or a scheme): no open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only an absolute path on this site: no //host, no scheme, no backslash, no control characters (browsers drop
+    a tab or newline, so /%09/host would become //host), before or after percent-decoding. Else "/"."""
+    if not target:
         return "/"
+    for form in (target, unquote(target), unquote(unquote(target))):
+        if (not form.startswith("/") or form.startswith("//") or "\\" in form
+                or any(ord(ch) < 32 or ord(ch) == 127 for ch in form) or urlsplit(form).netloc):
+            return "/"
     return target
 
 
@@ -178,6 +200,6 @@ footer{{color:#868e96;font-size:12px;margin-top:18px}}
 <label for="password">密码</label><input id="password" name="password" type="password" required>
 <button id="login-submit" type="submit">登录</button>
 </form>
-<footer>连续输错 5 次密码将锁定 15 分钟；30 分钟无操作自动退出。</footer>
+<footer>同一台电脑连续输错 5 次密码须等待后再试（1 分钟起，逐次加倍，最长 15 分钟）；30 分钟无操作或登录满 12 小时自动退出。</footer>
 </main></body></html>
 """

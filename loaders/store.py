@@ -7,8 +7,10 @@ loaders/ingest.py, which uses the bulk fast path in loaders/bulk.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +25,11 @@ TARGET_KEY = ("region_code", "period", "indicator", "kind")
 COMMITTED = "committed"
 ROLLED_BACK = "rolled_back"
 DATA_STATE_CHARS = 12  # 48 bits of the digest: short enough to read out, never equal by chance in one store
+
+
+# DuckDB: one process holds the file, and two transactions updating the same row conflict (TransactionException);
+# small writes that race (logins, sessions, the audit log) take this lock instead.
+_DUCKDB_WRITES = threading.RLock()
 
 
 def now() -> dt.datetime:
@@ -46,6 +53,11 @@ class Store:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name  # 'duckdb' or 'postgresql'
+
+    def serial(self):
+        """A context that serialises racing small writes: a process lock on DuckDB, nothing on PostgreSQL (row
+        locks do it there)."""
+        return _DUCKDB_WRITES if self.dialect == "duckdb" else contextlib.nullcontext()
 
     def dispose(self) -> None:
         self.engine.dispose()

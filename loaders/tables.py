@@ -120,8 +120,9 @@ upload_files = Table(
     Column("content", LargeBinary, nullable=False),
 )
 
-# Accounts are the one mutable table: a password change or a lock-out updates the row; every
-# change is also written to the append-only audit_log.
+# Accounts are mutable: a password change or a failed login updates the row; every change is also written to the
+# append-only audit_log. failed_logins counts wrong passwords since the last login (shown to admins, locks
+# nothing); locked_until is no longer set (the throttle is per address, loaders/throttle.py).
 users = Table(
     "users", metadata,
     Column("name", String(64), primary_key=True),
@@ -134,6 +135,28 @@ users = Table(
     Column("locked_until", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
+)
+
+# One row per login session (the id is the sha256 of a random token held in the signed cookie): a cookie is good
+# only while its row is open, so logout, a password reset or disabling the account ends it on the server.
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_name", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(32), nullable=False),  # "" while open | logout | password | disabled | expired
+)
+
+# Login tries per (account as typed, address) and per address over all accounts (account ""): the throttle in
+# loaders/throttle.py. A mutable counter, like users; every try is also in audit_log.
+login_throttle = Table(
+    "login_throttle", metadata,
+    Column("account", String(64), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("tries", Integer, nullable=False),
+    Column("last_try_at", DateTime, nullable=False),
+    Column("blocked_until", DateTime),
 )
 
 audit_id_seq = Sequence("audit_id_seq", metadata=metadata)

@@ -1,7 +1,7 @@
-"""Accounts: hashed passwords, roles, region scope, lock-out after repeated failures.
+"""Accounts: hashed passwords, roles, region scope, and the login check (throttled per address, loaders/throttle.py).
 
 Passwords are hashed with werkzeug's scrypt; a plain password is never stored or logged. Every
-change is written to the audit log.
+change is written to the audit log. A password reset or disabling ends the account's sessions.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ import pandas as pd
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from loaders import audit
+from loaders import audit, sessions, throttle
 from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders.store import Store, now
 
 ROLES = ("viewer", "uploader", "admin")  # each role can do what the ones before it can
 ROLE_NAMES = {"viewer": "查看（领导）", "uploader": "上报（统计局）", "admin": "管理员"}
-MAX_FAILED_LOGINS = 5  # then the account locks for LOCK_MINUTES (common guidance for internal systems)
-LOCK_MINUTES = 15
+WRONG = "用户名或密码错误"  # the same for an unknown user and a wrong password
 MIN_PASSWORD_LENGTH = 10
 NAME_RE = re.compile(r"^[\w.\-]{2,32}$")
 
@@ -91,46 +90,76 @@ def accounts(store: Store) -> pd.DataFrame:
 
 
 def set_password(store: Store, name: str, password: str, *, by: str = "cli") -> None:
+    """New password, the account's login waits lifted, and every session of the old password ended."""
     check_password(password)
     _update(store, name, password_hash=generate_password_hash(password), failed_logins=0, locked_until=None)
-    audit.record(store, "user_passwd", user=by, target=name)
+    ended = sessions.end_all(store, name, sessions.PASSWORD)
+    throttle.clear(store, name)
+    audit.record(store, "user_passwd", user=by, target=name, detail=f"{ended} session(s) ended")
 
 
 def set_disabled(store: Store, name: str, disabled: bool, *, by: str = "cli") -> None:
     _update(store, name, disabled=disabled, failed_logins=0, locked_until=None)
-    audit.record(store, "user_disable" if disabled else "user_enable", user=by, target=name)
+    ended = sessions.end_all(store, name, sessions.DISABLED) if disabled else 0
+    throttle.clear(store, name)
+    audit.record(store, "user_disable" if disabled else "user_enable", user=by, target=name,
+                 detail=f"{ended} session(s) ended" if disabled else "")
 
 
 def authenticate(store: Store, name: str, password: str, *, ip: str = "",
                  at: dt.datetime | None = None) -> tuple[Account | None, str]:
     """(account, "") on success, else (None, a message for the login page). Audited either way.
 
-    The message does not say whether the user exists (only a locked or disabled account is named as such).
+    An unknown user and a wrong password take the same time (the hash is checked against a dummy) and get the
+    same message; a disabled account is named only to someone who knows its password. Tries are throttled per
+    address (loaders/throttle.py): a guesser slows itself down, never the account's owner elsewhere.
     """
     at = at or now()
+    name = (name or "")[:64]
+    tries, wait_until = throttle.claim(store, name, ip, at)
+    if wait_until is not None:
+        audit.record(store, "login", user=name, outcome=audit.FAILED, ip=ip, detail="throttled (this address)")
+        return None, waiting(wait_until)
     row = _row(store, name)
-    wrong = "用户名或密码错误"
-    if row is None:
-        audit.record(store, "login", user=name[:64], outcome=audit.FAILED, detail="no such user", ip=ip)
-        return None, wrong
+    right = check_password_hash(row["password_hash"] if row else _dummy_hash(), password or "") and row is not None
+    if not right:
+        if row is not None:
+            _count_failure(store, name)
+        audit.record(store, "login", user=name, outcome=audit.FAILED, ip=ip,
+                     detail=f"{'wrong password' if row else 'no such user'} ({tries} from this address)")
+        wait = throttle.backoff(tries, throttle.MAX_TRIES)
+        if wait:
+            return None, waiting(at + wait)
+        return None, f"{WRONG}（本机再错 {throttle.MAX_TRIES - tries} 次须等待后再试）"
     if row["disabled"]:
         audit.record(store, "login", user=name, outcome=audit.FAILED, detail="disabled", ip=ip)
         return None, "该账号已停用，请联系管理员"
-    if row["locked_until"] and row["locked_until"] > at:
-        audit.record(store, "login", user=name, outcome=audit.FAILED, detail="locked", ip=ip)
-        return None, f"连续输错密码，账号已锁定至 {row['locked_until'] + dt.timedelta(hours=8):%H:%M}（北京时间），请稍后再试"
-    if not check_password_hash(row["password_hash"], password or ""):
-        failed = int(row["failed_logins"]) + 1
-        locked = at + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
-        _update(store, name, failed_logins=0 if locked else failed, locked_until=locked)
-        audit.record(store, "login", user=name, outcome=audit.FAILED, ip=ip,
-                     detail=f"wrong password ({failed}/{MAX_FAILED_LOGINS})" + ("; locked" if locked else ""))
-        if locked:
-            return None, f"连续 {MAX_FAILED_LOGINS} 次密码错误，账号锁定 {LOCK_MINUTES} 分钟"
-        return None, f"{wrong}（再错 {MAX_FAILED_LOGINS - failed} 次将锁定 {LOCK_MINUTES} 分钟）"
+    throttle.succeeded(store, name, ip)
     _update(store, name, failed_logins=0, locked_until=None, last_login_at=at)
     audit.record(store, "login", user=name, ip=ip)
     return _account(row), ""
+
+
+def waiting(until: dt.datetime) -> str:
+    """The message for an address that must wait (times are stored in UTC; the bureau reads Beijing time)."""
+    return (f"本机登录失败次数过多，请于 {until + dt.timedelta(hours=8):%H:%M}（北京时间）后再试；"
+            "忘记密码请联系管理员重设")
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to check an unknown user's password against, so that it takes as long as a known user's."""
+    if not _DUMMY:
+        _DUMMY.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _DUMMY[0]
+
+
+def _count_failure(store: Store, name: str) -> None:
+    u = t.users
+    with store.serial(), store.engine.begin() as conn:
+        conn.execute(sa.update(u).where(u.c.name == name).values(failed_logins=u.c.failed_logins + 1))
 
 
 def _row(store: Store, name: str) -> dict | None:
@@ -140,7 +169,7 @@ def _row(store: Store, name: str) -> dict | None:
 
 
 def _update(store: Store, name: str, **values) -> None:
-    with store.engine.begin() as conn:
+    with store.serial(), store.engine.begin() as conn:
         n = conn.execute(sa.update(t.users).where(t.users.c.name == name).values(**values)).rowcount
     if not n:
         raise AccountError(f"没有用户“{name}”；请在用户列表中核对用户名")

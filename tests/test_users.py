@@ -1,14 +1,17 @@
-"""Accounts on every backend: hashed passwords, lock-out, disabling, scope checks, and the audit trail."""
+"""Accounts on every backend: hashed passwords, the per-address login throttle, disabling, scope checks, and the audit trail."""
 
 import datetime as dt
+import statistics
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
 from conftest import ROOT
-from loaders import audit, users
+from loaders import audit, throttle, users
 from loaders import tables as t
 
 PW = "correct-horse-battery"
@@ -25,33 +28,73 @@ def test_password_is_hashed_and_login_works(store):
     assert (log.iloc[0]["user_name"], log.iloc[0]["outcome"], log.iloc[0]["ip"]) == ("wang", "ok", "10.0.0.1")
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(store):
+WAIT = "本机登录失败次数过多，请于 {}（北京时间）后再试；忘记密码请联系管理员重设"
+
+
+def test_wrong_passwords_make_that_address_wait_never_the_account(store):
+    users.add(store, "admin", "admin", PW)
+    t0 = dt.datetime(2026, 11, 23, 2, 0)  # 10:00 Beijing time
+    steps = [  # (minutes after t0, address, password, message)
+        (0, "10.6.6.6", "guess1", "用户名或密码错误（本机再错 4 次须等待后再试）"),
+        (0, "10.6.6.6", "guess2", "用户名或密码错误（本机再错 3 次须等待后再试）"),
+        (0, "10.6.6.6", "guess3", "用户名或密码错误（本机再错 2 次须等待后再试）"),
+        (0, "10.6.6.6", "guess4", "用户名或密码错误（本机再错 1 次须等待后再试）"),
+        (0, "10.6.6.6", "guess5", WAIT.format("10:01")),
+        (0, "10.6.6.6", PW, WAIT.format("10:01")),  # even the right password waits, from that address
+        (0, "10.0.0.1", PW, ""),  # the owner, elsewhere, is not locked out
+        (2, "10.6.6.6", "guess6", WAIT.format("10:04")),  # each further miss doubles the wait: 2 minutes
+        (3, "10.6.6.6", "guess7", WAIT.format("10:04")),
+        (5, "10.6.6.6", "guess7", WAIT.format("10:09")),  # 4 minutes
+    ]
+    for minutes, ip, password, message in steps:
+        acct, msg = users.authenticate(store, "admin", password, ip=ip, at=t0 + dt.timedelta(minutes=minutes))
+        assert (msg, acct is not None) == (message, message == ""), (minutes, ip, password)
+    assert throttle.backoff(40, throttle.MAX_TRIES) == throttle.MAX_WAIT
+
+
+def test_a_password_reset_lets_the_waiting_address_in_at_once(store):
     users.add(store, "li", "uploader", PW)
     t0 = dt.datetime(2026, 11, 23, 2, 0)
-    for i in range(1, users.MAX_FAILED_LOGINS):
-        acct, msg = users.authenticate(store, "li", "wrong", at=t0)
-        assert acct is None and f"再错 {users.MAX_FAILED_LOGINS - i} 次" in msg
-    acct, msg = users.authenticate(store, "li", "wrong", at=t0)
-    assert acct is None and "锁定 15 分钟" in msg
-    acct, msg = users.authenticate(store, "li", PW, at=t0 + dt.timedelta(minutes=14))
-    assert acct is None and "已锁定至 10:15（北京时间）" in msg  # even the right password waits
-    acct, _ = users.authenticate(store, "li", PW, at=t0 + dt.timedelta(minutes=16))
-    assert acct is not None
-    outcomes = list(audit.entries(store, action="login")["outcome"])
-    assert outcomes.count("failed") == 6 and outcomes[0] == "ok"
+    for _ in range(throttle.MAX_TRIES):
+        users.authenticate(store, "li", "wrong", ip="10.0.0.5", at=t0)
+    assert users.authenticate(store, "li", PW, ip="10.0.0.5", at=t0)[1] == WAIT.format("10:01")
+    users.set_password(store, "li", "another-password-9", by="admin")
+    assert users.authenticate(store, "li", "another-password-9", ip="10.0.0.5", at=t0)[1] == ""
 
 
-def test_unknown_user_and_wrong_password_say_the_same(store):
+@pytest.mark.parametrize("name", ["li", "nobody"])
+def test_parallel_guesses_are_counted_one_by_one(store, name):
     users.add(store, "li", "uploader", PW)
-    _, unknown = users.authenticate(store, "nobody", PW)
-    _, wrong = users.authenticate(store, "li", "x")
-    assert unknown == "用户名或密码错误" and wrong.startswith("用户名或密码错误")
+    at = dt.datetime(2026, 11, 23, 2, 0)
+    with ThreadPoolExecutor(8) as pool:
+        messages = list(pool.map(lambda i: users.authenticate(store, name, f"guess{i}", ip="10.6.6.6", at=at)[1],
+                                 range(16)))
+    checked = [d for d in audit.entries(store, action="login")["detail"] if "from this address" in d]
+    assert len(checked) == throttle.MAX_TRIES  # exactly 5 passwords were tried, however the requests raced
+    assert sum(m == WAIT.format("10:01") for m in messages) == 16 - throttle.MAX_TRIES + 1
+    if name == "li":
+        assert int(users.accounts(store).set_index("name").loc["li", "failed_logins"]) == throttle.MAX_TRIES
+
+
+def test_unknown_user_and_wrong_password_say_the_same_in_the_same_time(store):
+    users.add(store, "li", "uploader", PW)
+
+    def answer(name, i):
+        start = time.perf_counter()
+        msg = users.authenticate(store, name, "x", ip=f"10.1.{i}.{name == 'li'}")[1]
+        return msg, time.perf_counter() - start
+    unknown = [answer("nobody", i) for i in range(4)]
+    wrong = [answer("li", i) for i in range(4)]
+    assert {m for m, _ in unknown} == {m for m, _ in wrong} == {"用户名或密码错误（本机再错 4 次须等待后再试）"}
+    t_unknown, t_wrong = (statistics.median(s for _, s in xs) for xs in (unknown, wrong))
+    assert max(t_unknown, t_wrong) / min(t_unknown, t_wrong) < 3, (t_unknown, t_wrong)
 
 
 def test_disabled_account_cannot_log_in_and_enable_restores(store):
     users.add(store, "li", "uploader", PW)
     users.set_disabled(store, "li", True, by="admin")
     assert users.authenticate(store, "li", PW) == (None, "该账号已停用，请联系管理员")
+    assert users.authenticate(store, "li", "wrong")[1].startswith("用户名或密码错误")  # named only to its owner
     users.set_disabled(store, "li", False, by="admin")
     assert users.authenticate(store, "li", PW)[0] is not None
     assert list(audit.entries(store, user="admin")["action"]) == ["user_enable", "user_disable"]
