@@ -81,7 +81,7 @@ class RefusalThrottle:
             record(store, "refused", outcome=REFUSED, target=w.target, ip=addr,
                    detail=f"{why}{SUMMARY_DETAIL.format(n=w.suppressed, seconds=REFUSAL_WINDOW_SECONDS)}")
         if write:
-            record(store, "refused", outcome=REFUSED, target=target, detail=reason, ip=key[0])
+            record(store, "refused", outcome=REFUSED, target=target, detail=reason, ip=ip)
 
     def flush(self, store: Store) -> None:
         """Write the summaries of every open window now (for a clean shutdown)."""
