@@ -159,7 +159,7 @@ def _seed(store):
             ("Bureau", "export", "ok", "rank_x.csv", "1_000 条", "10.0.0.3", day + dt.timedelta(days=2))]
     with store.engine.begin() as conn:
         conn.execute(sa.insert(t.audit_log), [dict(zip(("user_name", "action", "outcome", "target", "detail", "ip",
-                                                        "logged_at"), r)) for r in rows])
+                                                        "logged_at"), r, strict=True)) for r in rows])
 
 
 @pytest.mark.parametrize(("f", "targets"), [
