@@ -239,3 +239,24 @@ def test_the_log_is_only_ever_appended_to(app, store, clock):
     assert len(inserts) >= 5  # refusals, their summary, the login, the export, the logout: the paths ran
     assert [s for s in seen if WRITES_TO_LOG.search(s)] == []
     assert WRITES_TO_LOG.search("UPDATE audit_log SET detail='x'")  # the check itself can fail
+
+
+@pytest.mark.browser
+def test_admin_pages_and_searches_the_log_in_the_browser(dash_duo, duck):
+    """The page control and the search box work on the server: page 2 of 3, then the one row a search finds."""
+    from ui_helpers import login_as
+
+    with duck.engine.begin() as conn:
+        conn.execute(sa.insert(t.audit_log), [
+            {"logged_at": dt.datetime(2026, 11, 1) + dt.timedelta(minutes=i), "user_name": "bureau", "action": "upload",
+             "outcome": "ok", "target": f"文件{i}.xlsx", "detail": "", "ip": "10.0.0.1"} for i in range(450)])
+    login_as(dash_duo, duck, "admin")
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/audit")
+    dash_duo.wait_for_contains_text(f"#{ids.AUDIT_TOTAL}", "第 1 / 3 页", timeout=30)
+    dash_duo.find_elements(f"#{ids.AUDIT_PAGE} button")[-2].click()  # "next"
+    dash_duo.wait_for_contains_text(f"#{ids.AUDIT_TOTAL}", "第 2 / 3 页", timeout=10)
+    box = dash_duo.find_element(f"#{ids.AUDIT_TEXT}")
+    box.send_keys("文件7.xlsx")
+    dash_duo.wait_for_contains_text(f"#{ids.AUDIT_TOTAL}", "共 1 条，第 1 / 1 页", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{ids.AUDIT_GRID}", "文件7.xlsx", timeout=10)
+    assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
