@@ -36,8 +36,8 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
     login.install(app, store, secret or instance.secret_key())
 
     def refused(account, view, reason):
-        audit.record(store, "refused", user=account.name if account else "", outcome=audit.REFUSED,
-                     target=view.path, detail=f"{reason}（scope={view.scope or ''} county={view.county or ''}）")
+        audit.record_refusal(store, user=account.name if account else "", target=view.path,
+                             reason=f"{reason}（scope={view.scope or ''} county={view.county or ''}）")
     access.guard_pages(dash.page_registry, refused)
     app.server.config["MONITOR_STORE"] = store
     return app

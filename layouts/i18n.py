@@ -108,8 +108,18 @@ TEXT = {
     "targets_col_growth": ("增速目标（%）", "Growth target (%)"),
     "targets_col_level": ("总量目标", "Level target"),
     "audit_title": ("审计日志", "Audit log"),
-    "audit_note": ("最新在前，显示最近 {n} 条；只追加、不可修改。导出为全部记录。",
-                   "Newest first, the latest {n} entries; append-only. Exports hold every entry."),
+    "audit_note": ("最新在前，每页 {n} 条；只追加、不可修改。导出为筛选出的全部记录。同一地址、同一原因的未登录请求被拒绝时，"
+                   "每分钟只记第一次，其余合并为一条计数。",
+                   "Newest first, {n} entries a page; append-only. Exports hold every entry the filter selects. Refused "
+                   "anonymous requests from one address for one reason are written once a minute, the rest counted "
+                   "into one entry."),
+    "audit_total": ("共 {n} 条，第 {page} / {pages} 页", "{n} entries, page {page} of {pages}"),
+    "audit_user": ("用户", "User"),
+    "audit_action": ("操作", "Action"),
+    "audit_outcome": ("结果", "Outcome"),
+    "audit_dates": ("日期（北京）", "Dates (Beijing)"),
+    "audit_text": ("搜索对象、详情、IP", "Search target, detail, IP"),
+    "audit_any": ("全部", "All"),
     "users_title": ("用户管理", "Users"),
     "users_note": ("新账号和重置的密码都是随机生成、只在这里显示一次，请当面或经保密渠道转交本人。范围填市州或县区代码"
                    "（逗号分隔），不填为全省。",

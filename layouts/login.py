@@ -64,8 +64,8 @@ def install(app: Dash, store: Store, secret: str) -> None:
 
     def refuse(status: int, reason: str, target: str):
         acct = access.current()
-        audit.record(store, "refused", user=acct.name if acct else "", outcome=audit.REFUSED, target=target,
-                     detail=reason, ip=ip())
+        # anonymous refusals are aggregated per address and reason (loaders/audit.py), so a flood cannot bury events
+        audit.record_refusal(store, user=acct.name if acct else "", target=target, reason=reason, ip=ip())
         return jsonify({"error": reason}), status
 
     def gate():

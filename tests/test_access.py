@@ -128,7 +128,8 @@ def test_anonymous_gets_nothing_but_a_refusal(app, demo_store):
         assert r.status_code == 401 and r.get_json() == {"error": "请先登录"}
     assert "两当" not in c.get("/_dash-layout").get_data(as_text=True)
     refused = audit.entries(demo_store, action="refused", user="")
-    assert len(refused) >= 5 and set(refused["detail"]) == {"请先登录"}
+    # five refusals from one address for one reason: the first is written, the rest counted (loaders/audit.py)
+    assert len(refused) >= 1 and set(refused["detail"]) == {"请先登录"}
 
 
 def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
