@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, clock, detect, upload_check, validate
+from loaders import bulk, clock, isolated, upload_check, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
@@ -107,7 +107,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         return IngestReport(file=name, sha256=sha, status="rejected", errors=refused, rejected=0)
     catalogue = catalogue or catalogue_mod.default()
     regions = regions or regions_mod.default()
-    parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
+    parsed = isolated.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
         problems = parsed.problems + validate.targets(parsed, catalogue, regions, file=name)
