@@ -14,11 +14,11 @@ import zlib
 from loaders.problems import ERROR, Problem
 
 # A real province-wide 统计月报 workbook is well under 5 MB unzipped (the demo's 1–9月 sheet for 86 counties:
-# about 0.3 MB of sheet XML). 64 MB per part and 128 MB in all leave more than ten times room for files carrying
-# years of history, and still keep one upload's parse far below a worker's memory.
-MAX_PART_BYTES = 64 * 1024 * 1024
-MAX_TOTAL_BYTES = 128 * 1024 * 1024
-# Sheet XML compresses 5–20× (the demo's: 8×; a sheet of one repeated row about 100×). A part beyond 1 MB that
+# 34 KB in all). 32 MB per part and 48 MB in all leave ten times room for files carrying years of history; beyond
+# that openpyxl needs tens of seconds (about 2 MB of sheet XML a second here), which the parse child's limits stop.
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_TOTAL_BYTES = 48 * 1024 * 1024
+# Sheet XML compresses 5–20× (the demo workbooks' parts: 5–7×; one row repeated a million times: ~300×). A part beyond 1 MB that
 # compresses more than 200× is a constructed file, not an export from Excel or WPS.
 MAX_RATIO = 200
 RATIO_FROM_BYTES = 1024 * 1024
