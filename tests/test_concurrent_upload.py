@@ -5,8 +5,8 @@ from one engine, in threads) and PostgreSQL (real concurrent transactions); the 
 import threading
 
 import sqlalchemy as sa
-from conftest import FILES
 
+from conftest import FILES
 from layouts.upload_view import summary_line
 from loaders import tables as t
 from loaders.ingest import ingest
