@@ -9,7 +9,7 @@ import io
 
 import pandas as pd
 
-from loaders import long_csv, month_columns, sheets, targets_sheet, validate, wide_sheet
+from loaders import long_csv, month_columns, sheets, targets_sheet, validate, wide_sheet, xlsx_guard
 from loaders.catalogue import Catalogue
 from loaders.cells import period_label, show
 from loaders.parsed import Parsed, empty_frame
@@ -39,10 +39,12 @@ def parse_file(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions
                                "请检查各行列数是否一致、引号是否成对，或用 Excel 另存为 CSV UTF-8")
             return long_csv.parse(frame, file=name, catalogue=catalogue, regions=regions, period=period,
                                   encoding=encoding)
+    if sheets.is_xlsx(data) and (refused := xlsx_guard.check(name, data)):
+        return Parsed(kind="observations", format="unknown", frame=empty_frame(), encoding="xlsx", problems=refused)
     try:
         book, encoding = sheets.read(name, data)
     except sheets.FileFormatError as exc:
-        return _failed(name, "unreadable", str(exc), "")
+        return _failed(name, exc.code, str(exc), exc.fix)
     parts: list[tuple[str, Parsed]] = []
     for sheet in book:
         parsed = _parse_sheet(sheet, name, catalogue, regions, period, encoding)

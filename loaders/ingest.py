@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, clock, detect, upload_check, validate
+from loaders import bulk, clock, isolated, upload_check, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
@@ -98,16 +98,13 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
     say("read", 0, 1)
     same = store.committed_upload_with_sha(sha)
     if same is not None:
-        return IngestReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
-                            format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
-                            unchanged=same["rows_read"], periods=[p for p in same["periods"].split(",") if p],
-                            simulated=bool(same["simulated"]))
+        return _duplicate(name, sha, same)
     refused = upload_check.check(name, data, max_bytes=None, accepted=None)
     if refused:
         return IngestReport(file=name, sha256=sha, status="rejected", errors=refused, rejected=0)
     catalogue = catalogue or catalogue_mod.default()
     regions = regions or regions_mod.default()
-    parsed = detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
+    parsed = isolated.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
         problems = parsed.problems + validate.targets(parsed, catalogue, regions, file=name)
@@ -134,9 +131,26 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         if parsed.kind == "observations" and len(frame) and not outside:
             report.warnings += _warnings_from_store(store, parsed, catalogue, regions, name)
         return report
-    _write(store, parsed, report, data, catalogue, regions, user=user, note=note, dry_run=dry_run, say=say,
-           today=today)
+    try:
+        _write(store, parsed, report, data, catalogue, regions, user=user, note=note, dry_run=dry_run, say=say,
+               today=today)
+    except sa.exc.DBAPIError:
+        # The same bytes committed by another upload while this one was being written: committed_files' key
+        # refused this transaction (PostgreSQL: a unique violation once the other commits; DuckDB: a constraint
+        # or write-write conflict). The file is in the store once, so the answer is the duplicate report.
+        same = store.committed_upload_with_sha(sha)
+        if same is None:
+            raise
+        return _duplicate(name, sha, same)
     return report
+
+
+def _duplicate(name: str, sha: str, same: dict) -> IngestReport:
+    """The report for a file byte-identical to committed upload `same` (nothing is written)."""
+    return IngestReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
+                        format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
+                        unchanged=same["rows_read"], periods=[p for p in same["periods"].split(",") if p],
+                        simulated=bool(same["simulated"]))
 
 
 def _warnings_from_store(store: Store, parsed: Parsed, catalogue: catalogue_mod.Catalogue,
@@ -211,6 +225,9 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 trans.rollback()
                 return
             upload_id = _insert_upload(conn, report, len(data), user, note)
+            # First, so a racing commit of the same bytes waits here (PostgreSQL) or conflicts (DuckDB) before
+            # either writes its rows; the key is the store's guarantee of one file, one upload.
+            conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
             conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
             rows = frame[[c.name for c in target.columns if c.name != "upload_id"]]
             for start in range(0, n, CHUNK_ROWS):

@@ -13,6 +13,12 @@ from loaders.cells import CellError, clean_float, decode, norm
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 400  # a 月报 sheet has a few dozen; more means a broken export
+# Rows read from one workbook (all sheets): a 月报 sheet has about a hundred; a long table of a whole province
+# for a year (86 counties × 40 indicators × 12 months × 2 measures) about 83,000. Reading stops here.
+MAX_XLSX_ROWS = 200_000
+# Excel itself holds at most 32,767 characters in a cell; a longer one was not written by Excel or WPS.
+MAX_CELL_CHARS = 32_767
+OVERSIZE_FIX = "请删除多余的行/列后在 Excel 中另存为 .xlsx 再上传；数据较多时请按月份或地区拆分成几个文件"
 
 
 @dataclass
@@ -22,7 +28,11 @@ class Sheet:
 
 
 class FileFormatError(ValueError):
-    """The bytes are not a file we can read; the message says what to upload instead."""
+    """The bytes are not a file we can read; the message says what to upload instead (or `fix` does)."""
+
+    def __init__(self, reason: str, code: str = "unreadable", fix: str = ""):
+        super().__init__(reason)
+        self.code, self.fix = code, fix
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -63,15 +73,26 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     # whichever it is, the answer to the bureau is the same: the file is damaged, save it again.
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise _damaged(exc) from exc
     sheets = []
+    read_rows = 0
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 continue
-            rows = [[_xlsx_cell(v) for v in row[:MAX_COLUMNS]] for row in ws.iter_rows(values_only=True)]
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                read_rows += 1
+                if read_rows > MAX_XLSX_ROWS:
+                    raise FileFormatError(f"工作表“{ws.title}”读到第 {len(rows) + 1} 行时，工作簿已超过 "
+                                          f"{MAX_XLSX_ROWS:,} 行的上限（各工作表合计），未再读取", "xlsx_too_many_rows", OVERSIZE_FIX)
+                rows.append([_xlsx_cell(v, ws.title, len(rows) + 1, j) for j, v in enumerate(row[:MAX_COLUMNS])])
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
+    except (FileFormatError, MemoryError):
+        raise
     except Exception as exc:  # noqa: BLE001
         raise _damaged(exc) from exc
     finally:
@@ -84,7 +105,7 @@ def _damaged(exc: Exception) -> FileFormatError:
                            "请用 Excel 打开后重新另存为 .xlsx 再上传")
 
 
-def _xlsx_cell(v) -> str:
+def _xlsx_cell(v, sheet: str = "", row: int = 0, col: int = 0) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -96,6 +117,11 @@ def _xlsx_cell(v) -> str:
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, dt.datetime | dt.date):
         return f"{v.year:04d}-{v.month:02d}"
+    if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+        from openpyxl.utils import get_column_letter
+
+        raise FileFormatError(f"工作表“{sheet}”第{row}行 {get_column_letter(col + 1)} 列的单元格有 {len(v):,} 个字符，"
+                              f"超过 Excel 单元格的上限 {MAX_CELL_CHARS:,} 个", "xlsx_cell_too_long", OVERSIZE_FIX)
     return norm(v)
 
 

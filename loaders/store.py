@@ -71,6 +71,7 @@ class Store:
             if self.dialect == "postgresql":
                 for ix in t.PG_INDEXES:
                     ix.create(conn, checkfirst=True)
+            _record_committed_files(conn)
             if conn.execute(sa.select(sa.func.count()).select_from(t.regions)).scalar() == 0:
                 rows = regions_mod.default().frame().to_dict("records")
                 conn.execute(sa.insert(t.regions), rows)
@@ -191,6 +192,7 @@ class Store:
             at = now()
             conn.execute(sa.update(u).where(u.c.id == upload_id)
                          .values(status=ROLLED_BACK, rolled_back_at=at, rolled_back_by=user))
+            conn.execute(sa.delete(t.committed_files).where(t.committed_files.c.upload_id == upload_id))
             conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=ROLLED_BACK,
                                                            user_name=user, event_at=at, note=note))
         return dict(row) | {"status": ROLLED_BACK, "rolled_back_at": at, "rolled_back_by": user}
@@ -273,6 +275,14 @@ class Store:
             result = conn.execute(query)
             # plain tuples: building a frame from Row objects is several times slower
             return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
+
+
+def _record_committed_files(conn) -> None:
+    """Stores made before committed_files existed: one row per committed file, the earliest upload of each."""
+    u, cf = t.uploads, t.committed_files
+    missing = (sa.select(u.c.sha256, sa.func.min(u.c.id)).where(u.c.status == COMMITTED)
+               .where(u.c.sha256.not_in(sa.select(cf.c.sha256))).group_by(u.c.sha256))
+    conn.execute(sa.insert(cf).from_select(["sha256", "upload_id"], missing))
 
 
 def state_digest(*parts) -> str:

@@ -120,6 +120,15 @@ upload_files = Table(
     Column("content", LargeBinary, nullable=False),
 )
 
+# One row per committed file, keyed by its sha256: the store itself refuses a second commit of the same bytes
+# (two uploads racing each other), in the transaction that writes the upload. The row goes when the upload is
+# rolled back, so a withdrawn file may be uploaded again.
+committed_files = Table(
+    "committed_files", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("upload_id", Integer, nullable=False),
+)
+
 # Accounts are mutable: a password change or a failed login updates the row; every change is also written to the
 # append-only audit_log. failed_logins counts wrong passwords since the last login (shown to admins, locks
 # nothing); locked_until is no longer set (the throttle is per address, loaders/throttle.py).
