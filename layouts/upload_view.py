@@ -101,7 +101,7 @@ def new_value_rows(report: IngestReport) -> list[dict]:
 
 _KEY_DEFS = [{"field": "row", "headerName": "行号", "width": 70}, {"field": "region", "headerName": "地区", "width": 90},
              {"field": "period", "headerName": "期间", "width": 120},
-             {"field": "indicator", "headerName": "指标", "width": 220, "tooltipField": "indicator"}]
+             {"field": "indicator", "headerName": "指标", "width": 300, "tooltipField": "indicator"}]  # 规模以上工业营业收入 · 累计增速
 
 
 def _grid(grid_id: str, rows: list[dict], defs: list[dict]) -> dag.AgGrid:
