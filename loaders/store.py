@@ -33,7 +33,8 @@ _DUCKDB_WRITES = threading.RLock()
 
 
 def now() -> dt.datetime:
-    """UTC, naive (both engines store it the same way), to the microsecond so that order is kept."""
+    """When an event happens (an upload, a login, an audit entry): UTC, naive (both engines store it the same way),
+    to the microsecond so that order is kept. Real time on purpose; "today" for statistics is loaders/clock.py."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
