@@ -95,9 +95,3 @@ def _remember(key: str, value) -> None:
         _memory[key] = value
         while len(_memory) > MEMORY_ITEMS:
             _memory.popitem(last=False)
-
-
-def clear_memory() -> None:
-    """Forget this process's results (tests; the store's rows stay)."""
-    with _guard:
-        _memory.clear()
