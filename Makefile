@@ -3,8 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Browser tests (chromium), the 通报's PDF (LibreOffice from the DOCX), its fonts, and PDF → PNG checks (poppler).
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test lint setup browser clean-db bench
+.PHONY: run test lint setup system clean-db bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,19 +16,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-run: setup
+run: setup system
 	$(BIN)/python app.py
 
-browser:
-	@if [ "$$(id -u)" = "0" ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; }; then \
-		echo "installing Debian chromium, chromium-driver, fonts-noto-cjk"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+system:
+	@if [ "$$(id -u)" = "0" ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; }; then \
+		echo "installing Debian $(SYSTEM_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup browser lint
+test: setup system lint
 	$(BIN)/python -m pytest -q -n 2
 
 bench: setup

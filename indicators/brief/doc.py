@@ -1,0 +1,98 @@
+"""The 通报 as data: a header, headed sections of paragraphs, tables and figures, the 约谈 list and a footer.
+
+content.py builds one from the shared results; the DOCX, PDF and JSON renderers only lay it out, so the three
+formats carry the same words and numbers. Plain frozen dataclasses of strings and numbers (JSON as they are).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    editable: str = ""  # the key of a free-text field an uploader may rewrite before downloading ("" = generated)
+    style: str = "body"  # body | lead (a bold run-in heading, 一是…) | note (small, the footer's kind)
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # the cells as printed
+    values: tuple[tuple, ...] = ()  # the numbers behind the cells, same shape (None where a cell is text)
+    emphasis: tuple[int, ...] = ()  # row indices printed in bold red (the bottom three)
+    note: str = ""  # under the table: the comparison set, the period, what the interval means
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart the renderers draw offline. kind "ranking_bars": data {"labels", "values", "ranks", "highlight",
+    "axis"}; kind "tile_map": data {"layout_key", "units": [{"code", "label", "value", "rank"}], "colour_title"}."""
+
+    kind: str
+    title: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # "一、全市综合评价" (level 1) or "（一）双过半" (level 2)
+    blocks: tuple = ()  # Paragraph | Table | Figure
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Interview:
+    region_code: str
+    region_name: str
+    rules: tuple[dict, ...]  # {"rule": id, "text": the rule as written, "facts": the numbers behind it, "values": {}}
+
+
+@dataclass(frozen=True)
+class Brief:
+    office: str  # 发文机关, e.g. 陇南市统计局
+    number: str  # 文号, e.g. 陇统发〔2026〕  号 (a placeholder the office completes)
+    title: str  # 关于2026年1-10月全市县域经济主要指标完成情况的通报
+    addressees: str  # 主送: 各县（区）人民政府，市直有关部门：
+    basis: str  # 根据…，现将…通报如下：
+    sections: tuple[Section, ...]
+    signature: str  # the issuing office and date under the text
+    footer: tuple[str, ...]  # data state, scheme, 模拟数据
+    interviews: tuple[Interview, ...] = ()
+    params: dict = field(default_factory=dict)  # period, quarter, scope, data_state, scheme, scheme_sha256, simulated
+
+    def editable(self) -> dict[str, str]:
+        """{key: text} of the free-text paragraphs, in document order."""
+        return {b.editable: b.text for s in self.sections for b in s.blocks
+                if isinstance(b, Paragraph) and b.editable}
+
+    def with_edits(self, edits: dict[str, str]) -> Brief:
+        """The brief with the free-text paragraphs named in `edits` rewritten; generated text never changes."""
+        def edit(b):
+            if isinstance(b, Paragraph) and b.editable and b.editable in edits:
+                return replace(b, text=str(edits[b.editable]).strip())
+            return b
+        return replace(self, sections=tuple(replace(s, blocks=tuple(edit(b) for b in s.blocks))
+                                            for s in self.sections))
+
+    def to_json(self) -> dict:
+        """{"header", "sections": [{"heading", "level", "paragraphs", "tables", "figures", "blocks"}], "interviews",
+        "footer", "params"}: the blocks in order, and per kind for readers that want only the tables."""
+        def block(b):
+            kind = {Paragraph: "paragraph", Table: "table", Figure: "figure"}[type(b)]
+            return {"kind": kind, **asdict(b)}
+        sections = []
+        for s in self.sections:
+            blocks = [block(b) for b in s.blocks]
+            sections.append({"heading": s.heading, "level": s.level, "blocks": blocks,
+                             "paragraphs": [b["text"] for b in blocks if b["kind"] == "paragraph"],
+                             "tables": [b for b in blocks if b["kind"] == "table"],
+                             "figures": [b for b in blocks if b["kind"] == "figure"]})
+        return {"header": {"office": self.office, "number": self.number, "title": self.title,
+                           "addressees": self.addressees, "basis": self.basis},
+                "sections": sections,
+                "interviews": [{"region_code": i.region_code, "region_name": i.region_name, "rules": list(i.rules)}
+                               for i in self.interviews],
+                "signature": self.signature, "footer": list(self.footer), "params": self.params}
