@@ -102,6 +102,15 @@ def gaps(snap: Snapshot, quarter: str, code: str, k: int, scope: str = PROVINCE)
                    extra=card.scheme.sha256)
 
 
+def simulated(snap: Snapshot) -> bool:
+    """Whether any committed upload holds simulated (demo) data: the page header's 模拟数据, the brief's footer."""
+    def compute():
+        up = snap.store.uploads()
+        committed = up[up["status"] == "committed"]
+        return bool(len(committed)) and bool(committed["simulated"].any())
+    return _cached(snap, "simulated", (), None, compute)
+
+
 # ---------------------------------------------------------------- values at a period
 
 def as_of(months_reported, month: str) -> str:
@@ -113,15 +122,17 @@ def as_of(months_reported, month: str) -> str:
 
 
 def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
-    """Every county's current values at one period, derived ratios included."""
+    """Every county's, prefecture's and the province's current values at one period, derived ratios included."""
     def compute():
-        obs = snap.store.observations(periods=[period], regions=pipeline.units(PROVINCE))
+        regions = regions_mod.default()
+        codes = pipeline.units(PROVINCE) + pipeline.units("prefectures") + [r.code for r in regions.of_level(PROVINCE)]
+        obs = snap.store.observations(periods=[period], regions=codes)
         return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
     return _cached(snap, "province_values", (period,), period, compute)
 
 
 def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
-    """Every county's current values as of a month: each indicator at the latest period of that year it reports
+    """Every county's, prefecture's and the province's current values as of a month: each indicator at the latest period of that year it reports
     by then (quarterly series at the last quarter end), with that period in `period`."""
     def compute():
         as_of_ = {i.code: as_of(i.months, month) for i in catalogue_mod.default()}

@@ -133,10 +133,9 @@ def _periods(_url: str, _state: str) -> list[str]:
 
 def uploads_summary() -> dict:
     """The latest upload, whether the current values are simulated, and the data state (for the header)."""
-    up = store().uploads()
-    committed = up[up["status"] == "committed"]
-    return {"latest": up.iloc[0].to_dict() if len(up) else None,
-            "simulated": bool(len(committed)) and bool(committed["simulated"].any()), "state": state()}
+    up = store().uploads(limit=1)
+    return {"latest": up.iloc[0].to_dict() if len(up) else None, "simulated": reading.simulated(snap()),
+            "state": state()}
 
 
 # ---------------------------------------------------------------- warming the caches
