@@ -1,4 +1,5 @@
-"""`python -m indicators`: evaluate a matrix on a scheme (here); score and gaps from the store (cli_store.py)."""
+"""`python -m indicators`: evaluate a matrix on a scheme (here); score and gaps from the store (cli_store.py); the
+通报 (cli_brief.py)."""
 
 import argparse
 import io
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import cli_store, composite, scheme
+from indicators import cli_brief, cli_store, composite, scheme
 from indicators.scheme import SchemeError
 from indicators.weights import DATA_DRIVEN, WEIGHTINGS
 from loaders.cells import MISSING, CellError, decode, numbers
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--format", choices=("csv", "json"), default="csv")
     ev.set_defaults(func=cmd_evaluate)
     cli_store.add_commands(sub)
+    cli_brief.add_command(sub)
     return parser
 
 

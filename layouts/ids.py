@@ -101,3 +101,10 @@ USERS_DISPLAY = "users-display"
 USERS_ROLE = "users-role"
 USERS_SCOPE = "users-scope"
 USERS_ADD = "users-add"
+
+BRIEF_PREVIEW = "brief-preview"
+BRIEF_REQUIREMENTS = "brief-requirements"  # the editable 下一步工作要求 (uploaders), one paragraph per line
+BRIEF_DOCX = "brief-docx"
+BRIEF_PDF = "brief-pdf"
+BRIEF_DOWNLOAD = "brief-download"
+BRIEF_MESSAGE = "brief-message"

@@ -8,7 +8,7 @@ tested against the numbers it was made from. The composite score is the latest q
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -106,6 +106,22 @@ def read(snap: reading.Snapshot, period: str, scope: str, settings: BriefSetting
                  home_ranks, prog, midyear, gaps, reading.interviews(snap, period, scope), settings,
                  clock.is_closed(period, snap.closing, today), clock.closing_date(period, snap.closing),
                  reading.simulated(snap), snap.data_state, today)
+
+
+MAX_REQUIREMENT_CHARS = 2000  # one paragraph of 下一步工作要求 as an uploader may write it
+
+
+def generate(snap: reading.Snapshot, period: str, scope: str, *, settings: BriefSettings | None = None,
+             today: dt.date | None = None, requirements: list[str] | None = None) -> Brief:
+    """The brief of a period and scope; `requirements` replaces the settings' 下一步工作要求 (an uploader's text,
+    one paragraph each)."""
+    from indicators.brief import settings as settings_mod
+
+    settings = settings or settings_mod.default()
+    if requirements:
+        settings = replace(settings, requirements=tuple(r.strip()[:MAX_REQUIREMENT_CHARS] for r in requirements
+                                                        if r.strip()))
+    return build(read(snap, period, scope, settings, today))
 
 
 def _gaps(snap, card, prefectures, home, kind, quarter, scope, settings) -> dict:
@@ -249,9 +265,7 @@ def ranking_figure(f: Facts) -> Figure:
     return Figure("ranking_bars", f"图1　{w.quarter(f.quarter)}{f.area}{f.unit_word}{score_word(f)}",
                   {"labels": table["region_name"].tolist(), "values": [round(float(x), 2) for x in table["score"]],
                    "ranks": [int(x) for x in table["rank"]],
-                   "highlight": [f.names[f.home]] if f.kind == "prefectures" else [],
-                   "bottom": table["region_name"].tolist()[-BOTTOM:] if n > BOTTOM else [],
-                   "axis": score_word(f)})
+                   "highlight": [], "axis": f"{score_word(f)}（{f.area}{n}个{f.unit_word}）"})
 
 
 def tile_figure(f: Facts) -> Figure:
@@ -259,7 +273,8 @@ def tile_figure(f: Facts) -> Figure:
     t = f.card.table
     return Figure("tile_map", f"图2　{f.area}{f.unit_word}{score_word(f)}分布（方块大致按地理位置排列）",
                   {"layout_key": f.home if f.kind == "city" else None,
-                   "units": [{"code": c, "label": regions[c].short_name,
+                   "units": [{"code": c, "label": regions[c].short_name, "longitude": regions[c].longitude,
+                              "latitude": regions[c].latitude,
                               "value": None if pd.isna(t.at[c, "score"]) else round(float(t.at[c, "score"]), 2),
                               "rank": None if pd.isna(t.at[c, "rank"]) else int(t.at[c, "rank"])} for c in f.units],
                    "colour_title": score_word(f)})
@@ -565,5 +580,4 @@ def interviews_section(f: Facts) -> Part:
 # ---------------------------------------------------------------- 七、下一步工作要求
 
 def requirements_section(f: Facts) -> Part:
-    return Part("下一步工作要求", tuple(Paragraph(text, editable=f"requirement_{i + 1}")
-                                   for i, text in enumerate(f.settings.requirements)))
+    return Part("下一步工作要求", tuple(Paragraph(text, editable="requirements") for text in f.settings.requirements))

@@ -6,13 +6,13 @@ formats carry the same words and numbers. Plain frozen dataclasses of strings an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    editable: str = ""  # the key of a free-text field an uploader may rewrite before downloading ("" = generated)
+    editable: str = ""  # the free-text field an uploader may rewrite before downloading ("" = generated)
     style: str = "body"  # body | lead (a bold run-in heading, 一是…) | note (small, the footer's kind)
 
 
@@ -62,20 +62,6 @@ class Brief:
     footer: tuple[str, ...]  # data state, scheme, 模拟数据
     interviews: tuple[Interview, ...] = ()
     params: dict = field(default_factory=dict)  # period, quarter, scope, data_state, scheme, scheme_sha256, simulated
-
-    def editable(self) -> dict[str, str]:
-        """{key: text} of the free-text paragraphs, in document order."""
-        return {b.editable: b.text for s in self.sections for b in s.blocks
-                if isinstance(b, Paragraph) and b.editable}
-
-    def with_edits(self, edits: dict[str, str]) -> Brief:
-        """The brief with the free-text paragraphs named in `edits` rewritten; generated text never changes."""
-        def edit(b):
-            if isinstance(b, Paragraph) and b.editable and b.editable in edits:
-                return replace(b, text=str(edits[b.editable]).strip())
-            return b
-        return replace(self, sections=tuple(replace(s, blocks=tuple(edit(b) for b in s.blocks))
-                                            for s in self.sections))
 
     def to_json(self) -> dict:
         """{"header", "sections": [{"heading", "level", "paragraphs", "tables", "figures", "blocks"}], "interviews",
