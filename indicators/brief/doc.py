@@ -28,8 +28,17 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart the renderers draw offline. kind "ranking_bars": data {"labels", "values", "ranks", "highlight",
-    "axis"}; kind "tile_map": data {"layout_key", "units": [{"code", "label", "value", "rank"}], "colour_title"}."""
+    """A chart the renderers draw offline (indicators/brief/charts.py); the document prints `title` above it.
+
+    kind "ranking_bars": data {"labels": [str], "values": [float | None], "ranks": [int | None], "highlight":
+    [label, …] drawn in a strong colour, "axis": the x-axis title (say the comparison set), optional "texts": [str]
+    written at each bar instead of "第N位"}; best rank at the top, the bottom three ranks in red, a None value keeps
+    its row without a bar.
+    kind "tile_map": data {"layout_key": a key of indicators.tiles.FIXED_LAYOUTS or None, "units": [{"code",
+    "label", "value": float | None, "rank": int | None, optional "value_text" (a second line, e.g. "72.4"),
+    optional "rank_text" (instead of "第N位"), and "longitude"/"latitude" (needed when the layout key does not
+    place every code) or "row"/"col" (explicit cells)}], "colour_title": the colour bar's title, optional
+    "highlight": [code, …] outlined, optional "reverse": true when lower is better (low values green)}."""
 
     kind: str
     title: str
