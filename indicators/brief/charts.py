@@ -26,6 +26,8 @@ BAR_COLOUR = "#8fa8c8"  # the ordinary bars: quiet
 HIGHLIGHT_COLOUR = "#1c4587"  # the units the brief is about (the home city, the county asked for)
 BOTTOM_COLOUR = "#c92a2a"  # the bottom three, in the same red as the tables' emphasis rows
 BOTTOM_N = 3  # real briefs single out the last three (reference/briefs.md)
+BAR_ROW_CM = 0.62  # one bar with its gap, for up to ~28 units
+MAX_HEIGHT_CM = 19.0  # a chart never needs more than the page's type area (22.5 cm) less its title
 COLOURMAP = "RdYlGn"  # low red, high green, as the dashboard's tile maps
 _CM = 1 / 2.54
 
@@ -87,7 +89,9 @@ def ranking_bars(data: dict, title: str = "") -> bytes:
     bottom = {i for i in ranked if ranks[i] > worst - BOTTOM_N} if len(ranked) > BOTTOM_N else set()
 
     n = len(rows)
-    height_cm = 2.2 + 0.62 * max(n, 3) + (0.8 if title else 0)
+    row_cm = min(BAR_ROW_CM, (MAX_HEIGHT_CM - 2.2) / max(n, 1))  # many units: thinner rows, not a taller page
+    label_pt = max(5.5, min(10.0, row_cm / BAR_ROW_CM * 10))
+    height_cm = 2.2 + row_cm * max(n, 3) + (0.8 if title else 0)
     fig = MplFigure(figsize=(WIDTH_CM * _CM, height_cm * _CM))
     ax = fig.add_subplot()
     present = [values[i] for i in rows if values[i] is not None]
@@ -103,10 +107,10 @@ def ranking_bars(data: dict, title: str = "") -> bytes:
         end = v if v is not None and v > 0 else 0
         strong = i in bottom or labels[i] in highlight
         ax.text(end + span * 0.012, y, _rank_text(ranks[i], texts[i]) or "—", va="center", ha="left",
-                fontproperties=_font(9, strong), color=BOTTOM_COLOUR if i in bottom else "#212529")
+                fontproperties=_font(label_pt * 0.9, strong), color=BOTTOM_COLOUR if i in bottom else "#212529")
     ax.set_yticks(range(n), [labels[i] for i in rows])
     for tick, i in zip(ax.get_yticklabels(), rows, strict=True):
-        tick.set_fontproperties(_font(10, labels[i] in highlight or i in bottom))
+        tick.set_fontproperties(_font(label_pt, labels[i] in highlight or i in bottom))
         tick.set_color(BOTTOM_COLOUR if i in bottom else HIGHLIGHT_COLOUR if labels[i] in highlight else "#212529")
     ax.set_ylim(n - 0.5, -0.5)  # best (first) at the top
     ax.set_xlim(lo, hi + span * 0.16)  # room for the rank after the longest bar

@@ -33,16 +33,23 @@ BODY_PT = 16  # 3号
 LINE_PT = 28.95  # 22 lines in the 225 mm type area
 TITLE_PT = 22  # 2号
 MARK_PT = 34  # the 发文机关标志: GB/T 9704 leaves its size to the office (no larger than 22 mm × 15 mm a glyph);
-MARK_MIN_PT = 22  # a long office name shrinks to stay on one line, down to this
+MARK_MIN_PT = 18  # a long office name shrinks to stay on one line, down to this
 PAGE_NUMBER_PT = 14  # 4号
 NOTE_PT = 12  # 小4
 TABLE_PT = 12  # 小4 for narrow tables,
 TABLE_SMALL_PT = 10.5  # 5号 when a table has many columns
 TABLE_SMALL_FROM = 7  # columns
+TABLE_TINY_PT = 9  # 小5 for the widest tables (a province's 86 counties with a dozen indicators)
+TABLE_TINY_FROM = 10  # columns
 CELL_MARGIN_PT = 3  # left and right inside each cell (Word's 0.19 cm leaves too little for 7 columns of headers)
 CELL_AIR_PT = 3  # what a width estimate keeps spare, so a header line that just fits does not wrap
-HEADER_WRAP_EMS = 4.0  # a header cell narrower than this would break every word
+HEADER_MIN_EMS = 2.2  # a header may wrap down to two characters a line, no further
+CELL_KEEP_EMS = 5.0  # cells up to this wide (numbers, ranks, short names) never wrap; longer ones may
+AUTOSPACE_EMS = 0.25
+CELL_WRAP_EMS = 4.0  # the narrowest a column of long cells (自治县 names) is squeezed to
 FIGURE_W = Cm(15.5)
+FIGURE_MAX_H = Cm(19)  # the 22.5 cm type area less the figure's title and a line
+SIGNATURE_RIGHT_EMS = 4  # the date's right indent (右空四字)
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same Brief gives the same bytes (python-docx stamps the clock)
 # w:pPr children after w:pBdr, in schema order (Word rejects a w:pBdr placed after them)
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -269,33 +276,39 @@ def _is_number(v) -> bool:
 
 
 def _text_width(s: str) -> float:
-    """Printed width in ems: CJK and full-width characters 1, the rest about half."""
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in s)
+    """Printed width in ems: CJK and full-width characters 1, the rest about half, and the quarter em that Word and
+    LibreOffice put between Chinese and Western characters (autospace) at each change."""
+    wide = [ord(ch) > 0x2E80 for ch in s]
+    changes = sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
+    return sum(1.0 if w else 0.55 for w in wide) + AUTOSPACE_EMS * changes
 
 
 def _column_widths(table: Table, size: float) -> list[int]:
-    """Widths (EMU) filling the type area, proportional to each column's widest cell or header line; when the
-    headers do not fit on their lines, the longest header lines wrap first (never below HEADER_WRAP_EMS)."""
+    """Widths (EMU) filling the type area. Each column wants its widest cell and header line; when the wants do not
+    fit, every column gives up the same share of what it has above its minimum (short cells whole, long cells
+    CELL_WRAP_EMS, headers HEADER_MIN_EMS), so the headers and long names wrap and the numbers never do."""
     available = int(TYPE_AREA_W) / Pt(size)  # in ems of the table's font
     padding = (2 * CELL_MARGIN_PT + CELL_AIR_PT) / size
-    cells = [max((_text_width(r[j]) for r in table.rows if j < len(r)), default=0) for j in range(len(table.header))]
-    heads = [max((_text_width(part) for part in h.split("\n")), default=0) for h in table.header]
-
-    def need(cap):
-        return [max(c, min(h, cap), 1.0) + padding for c, h in zip(cells, heads, strict=True)]
-
-    cap = max(heads, default=0)
-    while cap > HEADER_WRAP_EMS and sum(need(cap)) > available:
-        cap -= 0.5
-    widths = need(cap)
-    total = sum(widths)
-    out = [int(TYPE_AREA_W * w / total) for w in widths]
+    want, least = [], []
+    for j, head in enumerate(table.header):
+        cells = [_text_width(r[j]) for r in table.rows if j < len(r)]
+        head_w = max((_text_width(part) for part in head.split("\n")), default=0)
+        want.append(max(max(cells, default=0), head_w, 1.0) + padding)
+        keep = max((w if w <= CELL_KEEP_EMS else CELL_WRAP_EMS for w in cells), default=0)
+        least.append(min(max(keep, min(head_w, HEADER_MIN_EMS), 1.0) + padding, want[-1]))
+    if sum(want) > available:
+        spare = sum(want) - sum(least)
+        share = max(0.0, min(1.0, (available - sum(least)) / spare)) if spare > 0 else 0.0
+        want = [lo + (w - lo) * share for w, lo in zip(want, least, strict=True)]
+    total = sum(want)
+    out = [int(TYPE_AREA_W * w / total) for w in want]
     out[-1] += int(TYPE_AREA_W) - sum(out)
     return out
 
 
 def _table(doc, table: Table) -> None:
-    size = TABLE_SMALL_PT if len(table.header) >= TABLE_SMALL_FROM else TABLE_PT
+    n = len(table.header)
+    size = TABLE_TINY_PT if n >= TABLE_TINY_FROM else TABLE_SMALL_PT if n >= TABLE_SMALL_FROM else TABLE_PT
     if table.title:
         title = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
         title.paragraph_format.space_before = Pt(6)
@@ -379,19 +392,27 @@ def _cant_split(row) -> None:
 def _figure(doc, figure: Figure) -> None:
     png = charts.render(figure)
     p = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)  # exact spacing would crop it
-    p.add_run().add_picture(io.BytesIO(png), width=FIGURE_W)
+    width, height = charts.png_size(png)
+    if FIGURE_W * height / width > FIGURE_MAX_H:  # a tall chart is fitted to the page by its height
+        p.add_run().add_picture(io.BytesIO(png), height=FIGURE_MAX_H)
+    else:
+        p.add_run().add_picture(io.BytesIO(png), width=FIGURE_W)
     if figure.title:  # 图题 under the figure, as Chinese documents print them
         _run(_para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, line=None), figure.title, SANS, TABLE_PT + 1.5)
     _blank(doc, 1)
 
 
 def _signature(doc, signature: str) -> None:
+    """GB/T 9704 §7.3.5: the date 右空四字, the office (and any line above it) centred over the date."""
     if not signature:
         return
     _blank(doc, 2)
-    for line in signature.split("\n"):
+    lines = signature.split("\n")
+    date_ems = _text_width(lines[-1])
+    for k, line in enumerate(lines):
         p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        p.paragraph_format.right_indent = Pt(BODY_PT * 2)
+        shift = 0 if k == len(lines) - 1 else max(0.0, (date_ems - _text_width(line)) / 2)
+        p.paragraph_format.right_indent = Pt(BODY_PT * (SIGNATURE_RIGHT_EMS + shift))
         _run(p, line)
 
 
