@@ -5,10 +5,12 @@ The Brief is built by hand here (content.py builds the real one from the shared 
 three emphasised, both figures, the 约谈 list and a footer that says 模拟数据.
 """
 
+import ast
 import io
 import json
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from docx.shared import Cm
 from matplotlib.image import imread
 from pypdf import PdfReader
 
+from conftest import ROOT
 from indicators import tiles
 from indicators.brief import charts, docx_writer, pdf
 from indicators.brief.doc import Brief, Figure, Paragraph, Section, Table
@@ -216,6 +219,16 @@ def test_pdf_has_the_text_and_embeds_the_cjk_fonts(pdf_bytes, tmp_path):
     assert all(f.split()[-5] == "yes" for f in fonts), fonts  # the "emb" column: every font embedded
 
 
+@pytest.mark.slow
+def test_concurrent_pdf_conversions_do_not_collide(docx_bytes):
+    # two requests at once: each soffice has its own profile and directory, so neither waits on or breaks the other
+    with ThreadPoolExecutor(2) as pool:
+        outs = list(pool.map(pdf.to_pdf, [docx_bytes, docx_bytes]))
+    for out in outs:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out)).pages).replace("\n", "")
+        assert "徽县" in text
+
+
 def test_pdf_without_libreoffice_says_what_to_install(monkeypatch):
     monkeypatch.setenv("MONITOR_SOFFICE", "/nonexistent/soffice")
     with pytest.raises(pdf.PdfError) as err:
@@ -275,6 +288,16 @@ def test_unknown_figure_kind_is_named():
 def test_tile_geometry_has_one_home_shared_with_the_dashboard():
     assert tile_map.positions is tiles.positions and tile_map.FIXED_LAYOUTS is tiles.FIXED_LAYOUTS
     assert tile_map.tile_label is tiles.tile_label and tile_map.snap_to_grid is tiles.snap_to_grid
+
+
+def test_renderers_and_tiles_stay_below_the_web_layer():
+    files = [ROOT / "indicators" / "tiles.py", *sorted((ROOT / "indicators" / "brief").glob("*.py"))]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] not in {"dash", "layouts", "plotly", "dash_mantine_components"}, (path, name)
 
 
 # ---------------------------------------------------------------- JSON and formats

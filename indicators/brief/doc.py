@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 class Paragraph:
     text: str
     editable: str = ""  # the key of a free-text field an uploader may rewrite before downloading ("" = generated)
-    style: str = "body"  # body | lead (a bold run-in heading, 一是…) | note (small, the footer's kind)
+    style: str = "body"  # body | lead (a bold run-in heading, 一是…: up to the first 。：or ；) | note (small, the footer's kind)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,9 @@ def to_docx(brief: Brief) -> bytes:
     doc.core_properties.last_modified_by = brief.office
     doc.core_properties.language = "zh-CN"
     doc.core_properties.comments = "；".join(brief.footer)
+    for stale in ("dcterms:created", "dcterms:modified"):  # python-docx's template dates (2013), not the brief's
+        for el in doc.core_properties._element.findall(qn(stale)):
+            el.getparent().remove(el)
     out = io.BytesIO()
     doc.save(out)
     return _fixed_times(out.getvalue())
