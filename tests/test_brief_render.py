@@ -254,6 +254,16 @@ def _share(img, rgb) -> float:
     return float((np.abs(img - target).max(axis=2) < 0.02).mean())
 
 
+def _red_bars(ranks) -> int:
+    """How many bars a ranking chart of these ranks draws red, counted down a pixel column through every bar."""
+    values = [10.0 - r for r in ranks]  # every bar reaches past 40 % of the plot
+    img = _pixels(charts.ranking_bars({"labels": [f"县{k}" for k in range(len(ranks))], "values": values,
+                                       "ranks": ranks}))
+    target = np.array([int(charts.BOTTOM_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    red = np.abs(img[:, img.shape[1] * 2 // 5] - target).max(axis=1) < 0.02
+    return int(np.sum(red[1:] & ~red[:-1]) + red[0])
+
+
 def test_ranking_bars_png_has_red_bottom_three_and_a_highlight(brief):
     bars = next(b for s in brief.sections for b in s.blocks if isinstance(b, Figure) and b.kind == "ranking_bars")
     png = charts.render(bars)
@@ -262,6 +272,8 @@ def test_ranking_bars_png_has_red_bottom_three_and_a_highlight(brief):
     assert abs(width - 15.5 / 2.54 * charts.DPI) < 5 and 0.3 < height / width < 1.0
     img = _pixels(png)
     assert _share(img, charts.BOTTOM_COLOUR) > 0.02 and _share(img, charts.HIGHLIGHT_COLOUR) > 0.005
+    # a tie at the third from last place is red too, and nobody above it
+    assert _red_bars([1, 2, 3, 4, 5, 6]) == 3 and _red_bars([1, 2, 3, 3, 5, 6]) == 4
     # three units: nobody is "the bottom three", so no red bars
     few = charts.ranking_bars({"labels": ["甲", "乙", "丙"], "values": [3.0, 2.0, 1.0], "ranks": [1, 2, 3]})
     assert _share(_pixels(few), charts.BOTTOM_COLOUR) == 0

@@ -85,8 +85,9 @@ def ranking_bars(data: dict, title: str = "") -> bytes:
     highlight = set(data.get("highlight") or ())
     rows = sorted(range(len(labels)), key=lambda i: (ranks[i] is None, ranks[i] or 0, -(values[i] or 0), i))
     ranked = [i for i in rows if ranks[i] is not None]
-    worst = max((ranks[i] for i in ranked), default=0)
-    bottom = {i for i in ranked if ranks[i] > worst - BOTTOM_N} if len(ranked) > BOTTOM_N else set()
+    # the last three places, and whoever ties with the third from last
+    threshold = ranks[ranked[-BOTTOM_N]] if len(ranked) > BOTTOM_N else None
+    bottom = {i for i in ranked if ranks[i] >= threshold} if threshold is not None else set()
 
     n = len(rows)
     row_cm = min(BAR_ROW_CM, (MAX_HEIGHT_CM - 2.2) / max(n, 1))  # many units: thinner rows, not a taller page
