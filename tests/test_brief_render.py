@@ -290,6 +290,10 @@ def test_tile_map_png_from_the_fixed_layout_and_from_coordinates(brief):
         charts.tile_map(data)
     data["units"] = [{**u, "longitude": 104.0 + k % 3, "latitude": 33.0 + k // 3} for k, u in enumerate(data["units"])]
     assert charts.tile_map(data).startswith(b"\x89PNG")
+    # a county without a score (pandas hands over NaN) does not break either chart
+    data["units"][0] = {**data["units"][0], "value": float("nan"), "rank": float("nan")}
+    assert charts.tile_map(data).startswith(b"\x89PNG")
+    assert charts.ranking_bars({"labels": ["甲", "乙"], "values": [float("nan"), 2.0], "ranks": [None, 1]})
 
 
 def test_unknown_figure_kind_is_named():

@@ -65,6 +65,14 @@ def _png(fig: MplFigure) -> bytes:
     return buf.getvalue()
 
 
+def _num(v):
+    """A float, or None for a missing value (None or NaN, as pandas hands them over)."""
+    if v is None:
+        return None
+    v = float(v)
+    return None if v != v else v
+
+
 def _rank_text(rank, given: str | None = None) -> str:
     if given:
         return given
@@ -74,7 +82,9 @@ def _rank_text(rank, given: str | None = None) -> str:
 def ranking_bars(data: dict, title: str = "") -> bytes:
     """Horizontal bars of scores, best at the top, the rank written at each bar; `highlight` in a strong colour,
     the bottom three in red. Units without a value keep their row with no bar."""
-    labels, values, ranks = list(data["labels"]), list(data["values"]), list(data.get("ranks") or [])
+    labels = list(data["labels"])
+    values = [_num(v) for v in data["values"]]
+    ranks = [None if _num(r) is None else int(r) for r in (data.get("ranks") or [])]
     if len(values) != len(labels) or (ranks and len(ranks) != len(labels)):
         raise ChartError(f"ranking_bars: labels ({len(labels)}), values ({len(values)}) and ranks ({len(ranks)}) "
                          "must have the same length")
@@ -154,13 +164,14 @@ def _ink(rgba) -> str:
 def tile_map(data: dict, title: str = "") -> bytes:
     """Equal squares placed by geography, coloured RdYlGn by value (reversed with data["reverse"]), the label,
     the value text (when given) and the rank written on each; `highlight` codes outlined; a colour bar."""
-    units = list(data["units"])
+    units = [{**u, "value": _num(u.get("value")), "rank": None if _num(u.get("rank")) is None else int(u["rank"])}
+             for u in data["units"]]
     if not units:
         raise ChartError("tile_map: no units to draw")
-    cells = _cells(data)
+    cells = _cells({**data, "units": units})
     rows = max(r for r, _ in cells.values()) + 1
     cols = max(c for _, c in cells.values()) + 1
-    present = [float(u["value"]) for u in units if u.get("value") is not None]
+    present = [u["value"] for u in units if u["value"] is not None]
     lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
     if hi - lo < 1e-9:
         lo, hi = lo - 1, hi + 1
@@ -180,15 +191,15 @@ def tile_map(data: dict, title: str = "") -> bytes:
     label_pt = max(5.5, min(10.0, tile_in * 72 / 5.2))
     for u in units:
         r, c = cells[u["code"]]
-        v = u.get("value")
-        face = cmap(norm(float(v))) if v is not None else (0.91, 0.92, 0.93, 1.0)
+        v = u["value"]
+        face = cmap(norm(v)) if v is not None else (0.91, 0.92, 0.93, 1.0)
         outline = u["code"] in highlight
         ax.add_patch(Rectangle((c + 0.04, r + 0.04), 0.92, 0.92, facecolor=face,
                                edgecolor="#212529" if outline else "white", linewidth=2.4 if outline else 0.8))
         lines = [(u.get("label") or u["code"], True)]
         if u.get("value_text"):
             lines.append((u["value_text"], False))
-        rank = _rank_text(u.get("rank"), u.get("rank_text"))
+        rank = _rank_text(u["rank"], u.get("rank_text"))
         if rank:
             lines.append((rank, False))
         ink = _ink(face)
