@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+class RenderError(RuntimeError):
+    """A brief's file cannot be made (no CJK font for a chart, no LibreOffice for the PDF…): the message says
+    what to install or change, in Chinese and English."""
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
     editable: str = ""  # the free-text field an uploader may rewrite before downloading ("" = generated)
-    style: str = "body"  # body | lead (a bold run-in heading, 一是…) | note (small, the footer's kind)
+    style: str = "body"  # body | lead (a bold run-in heading, 一是…: up to the first 。：or ；) | note (small)
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,17 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart the renderers draw offline. kind "ranking_bars": data {"labels", "values", "ranks", "highlight",
-    "axis"}; kind "tile_map": data {"layout_key", "units": [{"code", "label", "value", "rank"}], "colour_title"}."""
+    """A chart the renderers draw offline (indicators/brief/charts.py); the document prints `title` above it.
+
+    kind "ranking_bars": data {"labels": [str], "values": [float | None], "ranks": [int | None], "highlight":
+    [label, …] drawn in a strong colour, "axis": the x-axis title (say the comparison set), optional "texts": [str]
+    written at each bar instead of "第N位"}; best rank at the top, the bottom three ranks in red, a None value keeps
+    its row without a bar.
+    kind "tile_map": data {"layout_key": a key of indicators.tiles.FIXED_LAYOUTS or None, "units": [{"code",
+    "label", "value": float | None, "rank": int | None, optional "value_text" (a second line, e.g. "72.4"),
+    optional "rank_text" (instead of "第N位"), and "longitude"/"latitude" (needed when the layout key does not
+    place every code) or "row"/"col" (explicit cells)}], "colour_title": the colour bar's title, optional
+    "highlight": [code, …] outlined, optional "reverse": true when lower is better (low values green)}."""
 
     kind: str
     title: str
