@@ -113,15 +113,16 @@ def as_of(months_reported, month: str) -> str:
 
 
 def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
-    """Every county's current values at one period, derived ratios included."""
+    """Every county's and every prefecture's current values at one period, derived ratios included."""
     def compute():
-        obs = snap.store.observations(periods=[period], regions=pipeline.units(PROVINCE))
+        units = pipeline.units(PROVINCE) + pipeline.units("prefectures")
+        obs = snap.store.observations(periods=[period], regions=units)
         return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
     return _cached(snap, "province_values", (period,), period, compute)
 
 
 def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
-    """Every county's current values as of a month: each indicator at the latest period of that year it reports
+    """Every county's and prefecture's current values as of a month: each indicator at the latest period of that year it reports
     by then (quarterly series at the last quarter end), with that period in `period`."""
     def compute():
         as_of_ = {i.code: as_of(i.months, month) for i in catalogue_mod.default()}
@@ -152,7 +153,7 @@ def rank_table(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFram
 
 
 def indicator_ranks(snap: Snapshot, month: str, scope: str) -> pd.DataFrame:
-    """rank_table over a comparison set's counties as of a month (values_at)."""
+    """rank_table over a comparison set's units (counties, or the prefectures) as of a month (values_at)."""
     return _cached(snap, "indicator_ranks", (month, scope), month,
                    lambda: rank_table(values_at(snap, month), catalogue_mod.default(), pipeline.units(scope)))
 

@@ -112,6 +112,15 @@ def resolve(period: str | None) -> tuple[str | None, str | None]:
     return next((q for q in qs if pipeline.quarter_period(q) <= period), None), period
 
 
+def released_view(state: dict) -> tuple[str, str]:
+    """(quarter, month) of a page state (a county's or a prefecture's), re-resolved against the periods the server
+    has released: a period the browser sends that is not released (a forged request) falls back to the latest
+    released one."""
+    asked = state.get("month") or state.get("quarter")
+    quarter, month = resolve(asked)
+    return quarter, month or pipeline.quarter_period(quarter)
+
+
 def _audit_unreleased(period) -> None:
     """A request for a period that holds data but is not released, from an account that may not see it."""
     if not isinstance(period, str) or not has_request_context() or getattr(g, "monitor_refused_period", None):
