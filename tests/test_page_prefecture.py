@@ -100,6 +100,26 @@ def test_the_fourteen_prefectures_ranking_links_to_prefecture_pages(demo):
     assert all(f"(/county/{r['region_code']})" in r["region"] for r in counties)
 
 
+def test_prefecture_names_link_to_their_page_on_the_indicator_targets_cockpit_and_county_pages(demo):
+    from layouts import cockpit_view, indicator_view, targets_view
+
+    prefs = sorted(r.code for r in REGIONS.of_level("prefecture"))
+    obs = reading.indicator_obs(data.snap(), "FAI", 2026)
+    frame = indicator_view.values_at(obs, CAT["FAI"], PERIOD, prefs, {p: REGIONS[p].name for p in prefs})
+    rows = indicator_view.grid_rows(frame, {}, "?period=2026-09&scope=prefectures")
+    assert {r["region"] for r in rows if r["region_code"] == LONGNAN} == \
+        {"[陇南市](/prefecture/621200?period=2026-09&scope=prefectures)"}
+    june = reading.progress_at(data.snap(), "2026-06", "prefectures")
+    mid = targets_view.midyear_rows(june, prefs, {p: REGIONS[p].name for p in prefs}, CAT, qs="?period=2026-06")
+    assert mid and all(r["region"] == f"[{REGIONS[r['region_code']].name}](/prefecture/{r['region_code']}?period=2026-06)"
+                       for r in mid)
+    assert targets_view.midyear_columns()[0]["cellRenderer"] == "markdown"
+    card = reading.scorecard(data.snap(), QUARTER, "prefectures")
+    panel = cockpit_view.score_panel(cockpit_view.score_summary(card.table, LONGNAN), "zh", LONGNAN, "?period=2026Q3")
+    link = next(c for c in _walk(panel) if getattr(c, "id", None) == f"{ids.COCKPIT_SCORE}-link")
+    assert link.href == "/prefecture/621200?period=2026Q3" and link.children == "陇南市"
+
+
 # ---------------------------------------------------------------- the page and its access
 
 @pytest.fixture
@@ -129,6 +149,8 @@ def test_page_for_longnan_against_the_gaps_command(page, demo_store):
         out = mod.layout(code=LONGNAN, period="2026-10")
         assert "quarter-notice" in str(out) and "2026年三季度" in component_text(out)
         assert "没有代码为 999999 的市州" in component_text(mod.layout(code="999999", period=QUARTER))
+        jiayuguan = component_text(mod.layout(code="620200", period=QUARTER))  # no counties: its own numbers only
+        assert "嘉峪关市在库中没有下辖县区" in jiayuguan and "市州间第" in jiayuguan
         county = mod.layout(code=LIXIAN, period=QUARTER)
         assert "没有代码为 621226 的市州" in component_text(county) and "/county/621226" in str(county)
 

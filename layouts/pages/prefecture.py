@@ -40,8 +40,8 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     if code not in regions or regions[code].level != "prefecture":
         return dmc.Alert(t("pref_not_found", lang).format(code=code), color="yellow")
     card = reading.scorecard(data.snap(), quarter, SCOPE)
-    if not regions.counties_of(code) or code not in card.table.index:
-        return dmc.Alert(t("pref_no_counties", lang).format(name=regions[code].name), color="yellow")
+    if code not in card.table.index:
+        return dmc.Alert(t("pref_no_score", lang).format(name=regions[code].name), color="yellow")
     cat = catalogue_mod.default()
     n = len(card.table)
     k = view.parse_rank(target_rank, n, pview.default_rank(n))
@@ -93,9 +93,12 @@ def _grid(code, month, cat, lang):
 def _counties(code, quarter, regions, qs, lang):
     """The counties with their scores within the city and in the province; what a scoped account may see of them
     is decided in access.prefecture_counties."""
+    counties = [r.code for r in regions.counties_of(code)]
+    if not counties:  # 嘉峪关: a prefecture-level city without counties
+        return (dmc.Alert(t("pref_no_counties", lang).format(name=regions[code].name), color="yellow",
+                          id=ids.PREF_COUNTIES),)
     account = access.current()
     allowed = access.prefecture_counties(account, code, regions) if account else {"city": False, "links": set()}
-    counties = [r.code for r in regions.counties_of(code)]
     city = reading.scorecard(data.snap(), quarter, f"city:{code}") if allowed["city"] else None
     prov = reading.scorecard(data.snap(), quarter, reading.PROVINCE)
     rows = pview.county_rows(counties, {c: regions[c].name for c in counties}, city.table if city else None,
