@@ -124,7 +124,8 @@ def status_style() -> dict:
 
 def _rank_col(field: str, header: str, n: int, tip: str) -> dict:
     bottom = {"color": STATUS_COLOURS["far"], "fontWeight": 600}
-    return {"field": field, "headerName": f"{header}/{n}", "width": 112, "type": "rightAligned",
+    width = 112 if len(header) <= 4 else 136  # 全省位次/86 fits 112 px; 市州间位次/14 needs more
+    return {"field": field, "headerName": f"{header}/{n}", "width": width, "type": "rightAligned",
             "headerTooltip": tip, "cellStyle": {"styleConditions": [
                 {"condition": f"params.value > {n - 3}", "style": bottom}]}}
 

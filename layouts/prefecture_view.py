@@ -52,8 +52,8 @@ def county_columns(lang: str, n_city: int | None, n_prov: int) -> list[dict]:
     """County, score and rank within the city (left out when the account may not see that comparison), score and
     rank in the province; each score header names its comparison set (i18n.score_label)."""
     num = {"type": "rightAligned", "valueFormatter": {"function": "params.value == null ? '—' : d3.format('.2f')(params.value)"}}
-    cols = [{"field": "region", "headerName": t("pref_col_county", lang), "cellRenderer": "markdown", "pinned": "left",
-             "minWidth": 110, "flex": 1, "cellStyle": CENTRED}]
+    cols = [{"field": "region", "headerName": t("pref_col_county", lang), "cellRenderer": "markdown", "minWidth": 110,
+             "flex": 1, "cellStyle": CENTRED}]
     if n_city is not None:
         cols += [{"field": "score_city", "headerName": score_label("city", lang), "width": 120, **num},
                  {"field": "rank_city", "headerName": f"{t('county_col_rank_city', lang)}/{n_city}", "width": 112,

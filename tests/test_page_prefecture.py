@@ -6,11 +6,13 @@ import contextlib
 import importlib
 import io
 import json
+import time
+from pathlib import Path
 
 import pytest
 from dash import _callback
 from selenium.webdriver.common.by import By
-from ui_helpers import as_user, component_text, login_as
+from ui_helpers import PHONE_FITS, as_user, component_text, login_as
 
 from app import create_app
 from indicators import cli, reading
@@ -22,6 +24,7 @@ from loaders import regions as regions_mod
 
 LONGNAN, LANZHOU, LIXIAN, QUARTER, PERIOD = "621200", "620100", "621226", "2026Q3", "2026-09"
 CAT = catalogue.default()
+OUTPUT = Path(__file__).resolve().parent / "output"
 REGIONS = regions_mod.default()
 
 
@@ -244,4 +247,12 @@ def test_prefecture_page_in_chromium_agrees_with_the_gaps_command(keep_callbacks
     dash_duo.wait_for_element(f"#{ids.PREF_WATERFALL} .waterfalllayer .trace", timeout=30)
     link = driver.find_element(By.CSS_SELECTOR, f"#{ids.PREF_COUNTIES} a[href^='/county/621226']")
     assert "period=2026Q3" in link.get_attribute("href")
+    OUTPUT.mkdir(exist_ok=True)
+    for width in (1440, 390):  # screenshots to look at; on a phone the page is one column
+        driver.set_window_size(width, 1000)
+        time.sleep(1)
+        driver.set_window_size(width, driver.execute_script("return document.documentElement.scrollHeight") + 20)
+        time.sleep(1)
+        driver.save_screenshot(str(OUTPUT / f"prefecture_longnan_{width}.png"))
+    assert driver.execute_script(PHONE_FITS)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
