@@ -28,23 +28,26 @@ def _num(x, d=2):
 def county_rows(counties: list[str], names: dict[str, str], city: pd.DataFrame | None, province: pd.DataFrame,
                 links: set[str], qs: str) -> list[dict]:
     """One row per county of the prefecture, best within the city first (else best in the province): its name (a
-    link to its page where the account may open it), its score and rank within the city (None when `city` is
-    not to be shown) and in the province."""
+    link to its page where the account may open it), its score and rank within the city (left out of the rows
+    when `city` is None: not to be shown) and in the province."""
     out = []
     for c in counties:
         name = names.get(c, c)
-        r_city = city.loc[c] if city is not None and c in city.index else None
         r_prov = province.loc[c] if c in province.index else None
-        out.append({"region_code": c, "region": f"[{name}](/county/{c}{qs})" if c in links else name,
-                    "score_city": None if r_city is None else _num(r_city["score"]),
-                    "rank_city": None if r_city is None else _num(r_city["rank"], 0),
-                    "score_prov": None if r_prov is None else _num(r_prov["score"]),
-                    "rank_prov": None if r_prov is None else _num(r_prov["rank"], 0)})
+        row = {"region_code": c, "region": f"[{name}](/county/{c}{qs})" if c in links else name,
+               "score_prov": None if r_prov is None else _num(r_prov["score"]),
+               "rank_prov": None if r_prov is None else _num(r_prov["rank"], 0)}
+        if city is not None:
+            r_city = city.loc[c] if c in city.index else None
+            row |= {"score_city": None if r_city is None else _num(r_city["score"]),
+                    "rank_city": None if r_city is None else _num(r_city["rank"], 0)}
+        out.append(row)
     key = "rank_city" if city is not None else "rank_prov"
     out.sort(key=lambda r: (r[key] is None, r[key] or 0, r["region_code"]))
     for r in out:
         for k in ("rank_city", "rank_prov"):
-            r[k] = None if r[k] is None else int(r[k])
+            if k in r:
+                r[k] = None if r[k] is None else int(r[k])
     return out
 
 

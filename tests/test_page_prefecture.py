@@ -91,7 +91,7 @@ def test_counties_list_links_only_counties_the_account_may_open(demo):
     assert lixian["rank_prov"] == int(prov.loc[LIXIAN, "rank"]) and lixian["score_city"] == round(city.loc[LIXIAN, "score"], 2)
     assert all(r["region"] == names[r["region_code"]] for r in rows if r["region_code"] != LIXIAN)
     no_city = pview.county_rows(counties, names, None, prov, set(), "")
-    assert all(r["score_city"] is None and r["rank_city"] is None for r in no_city)
+    assert all("score_city" not in r and "rank_city" not in r for r in no_city)  # not even as blanks
     assert [r["rank_prov"] for r in no_city] == sorted(int(prov.loc[c, "rank"]) for c in counties)
 
 
@@ -154,6 +154,9 @@ def test_page_for_longnan_against_the_gaps_command(page, demo_store):
         assert "没有代码为 999999 的市州" in component_text(mod.layout(code="999999", period=QUARTER))
         jiayuguan = component_text(mod.layout(code="620200", period=QUARTER))  # no counties: its own numbers only
         assert "嘉峪关市在库中没有下辖县区" in jiayuguan and "市州间第" in jiayuguan
+        assert "进入前 5 名需要什么" in component_text(mod.layout(code=LONGNAN, period=QUARTER, target_rank="5"))
+        en = component_text(mod.layout(code=LONGNAN, period=QUARTER, lang="en"))
+        assert "Score among the prefectures" in en and "rank 14 of 14 prefectures" in en and "What it takes" in en
         county = mod.layout(code=LIXIAN, period=QUARTER)
         assert "没有代码为 621226 的市州" in component_text(county) and "/county/621226" in str(county)
 
@@ -182,7 +185,7 @@ def test_a_scoped_viewer_sees_any_prefecture_but_not_other_counties_scores_withi
         lanzhou = mod.layout(code=LANZHOU, period=QUARTER)
     grid = next(c for c in _walk(lanzhou) if getattr(c, "id", None) == ids.PREF_COUNTIES)
     assert [c["field"] for c in grid.columnDefs] == ["region", "score_prov", "rank_prov"]
-    assert all("/county/" not in r["region"] and r["score_city"] is None for r in grid.rowData)
+    assert all("/county/" not in r["region"] and "score_city" not in r for r in grid.rowData)
     assert "只列出各县区的全省得分" in component_text(lanzhou)
 
 
