@@ -122,9 +122,8 @@ def status_style() -> dict:
         for k, c in STATUS_COLOURS.items() if k != "none"]}
 
 
-def _rank_col(field: str, header: str, n: int, tip: str) -> dict:
+def _rank_col(field: str, header: str, n: int, tip: str, width: int = 112) -> dict:
     bottom = {"color": STATUS_COLOURS["far"], "fontWeight": 600}
-    width = 112 if len(header) <= 4 else 136  # 全省位次/86 fits 112 px; 市州间位次/14 needs more
     return {"field": field, "headerName": f"{header}/{n}", "width": width, "type": "rightAligned",
             "headerTooltip": tip, "cellStyle": {"styleConditions": [
                 {"condition": f"params.value > {n - 3}", "style": bottom}]}}
@@ -135,7 +134,8 @@ def column_defs(lang: str, n_prov: int, n_city: int | None, prov_header: str | N
     rank column among the prefectures (`n_city` None, `prov_header` naming the comparison set)."""
     tip = t("county_rank_basis", lang)
     num = {"type": "rightAligned"}
-    ranks = [_rank_col("rank_prov", prov_header or t("county_col_rank_prov", lang), n_prov, tip)]
+    ranks = [_rank_col("rank_prov", prov_header, n_prov, tip, width=136) if prov_header else  # 市州间位次/14
+             _rank_col("rank_prov", t("county_col_rank_prov", lang), n_prov, tip)]
     if n_city is not None:
         ranks.append(_rank_col("rank_city", t("county_col_rank_city", lang), n_city, tip))
     return [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from dash import _callback
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from ui_helpers import PHONE_FITS, as_user, component_text, login_as
 
 from app import create_app
@@ -250,6 +251,11 @@ def test_prefecture_page_in_chromium_agrees_with_the_gaps_command(keep_callbacks
     dash_duo.wait_for_element(f"#{ids.PREF_WATERFALL} .waterfalllayer .trace", timeout=30)
     link = driver.find_element(By.CSS_SELECTOR, f"#{ids.PREF_COUNTIES} a[href^='/county/621226']")
     assert "period=2026Q3" in link.get_attribute("href")
+    box = driver.find_element(By.CSS_SELECTOR, f"#{ids.PREF_TARGET_RANK}")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("12")
+    dash_duo.wait_for_contains_text(f"#{ids.PREF_GAPS}", "进入前 12 名需要什么", timeout=30)
+    assert "target_rank=12" in driver.current_url and "period=2026Q3" in driver.current_url
     OUTPUT.mkdir(exist_ok=True)
     for width in (1440, 390):  # screenshots to look at; on a phone the page is one column
         driver.set_window_size(width, 1000)
