@@ -132,8 +132,8 @@ def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
 
 
 def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
-    """Every county's, prefecture's and the province's current values as of a month: each indicator at the latest period of that year it reports
-    by then (quarterly series at the last quarter end), with that period in `period`."""
+    """Every county's, prefecture's and the province's current values as of a month: each indicator at the latest
+    period of that year it reports by then (quarterly series at the last quarter end), with that period in `period`."""
     def compute():
         as_of_ = {i.code: as_of(i.months, month) for i in catalogue_mod.default()}
         obs = pd.concat([province_values(snap, p) for p in sorted(set(as_of_.values()))], ignore_index=True)
@@ -163,7 +163,7 @@ def rank_table(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFram
 
 
 def indicator_ranks(snap: Snapshot, month: str, scope: str) -> pd.DataFrame:
-    """rank_table over a comparison set's counties as of a month (values_at)."""
+    """rank_table over a comparison set's units (counties, or the prefectures) as of a month (values_at)."""
     return _cached(snap, "indicator_ranks", (month, scope), month,
                    lambda: rank_table(values_at(snap, month), catalogue_mod.default(), pipeline.units(scope)))
 

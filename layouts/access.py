@@ -30,11 +30,12 @@ LOCATION_ID = "_pages_location"
 
 @dataclass(frozen=True)
 class View:
-    """What a request asks to see: the page, the comparison set and a county (any may be absent)."""
+    """What a request asks to see: the page, the comparison set, a county or a prefecture (any may be absent)."""
 
     path: str = "/"
     scope: str | None = None
     county: str | None = None
+    prefecture: str | None = None
 
 
 def requires(role: str) -> Callable:
@@ -114,6 +115,29 @@ def may_see_county(account: Account, code: str, regions: regions_mod.Regions | N
     return code in account.scope or regions.city_of(code) in account.scope
 
 
+def may_see_prefecture(account: Account, code: str, regions: regions_mod.Regions | None = None) -> bool:
+    """A prefecture's own page (its score among the prefectures, its points, its gap to a rank): prefecture-level
+    numbers are those of the 14市州 ranking, which every account may see (allowed_scope "prefectures"), so any
+    prefecture's; a scoped account is refused a code that is no prefecture. What the page says about the
+    prefecture's counties follows the county rules (prefecture_counties)."""
+    if not allowed_scope(account, "prefectures", regions):
+        return False
+    if not account.scope:
+        return True
+    regions = regions or regions_mod.default()
+    return code in regions and regions[code].level == "prefecture"
+
+
+def prefecture_counties(account: Account, code: str, regions: regions_mod.Regions | None = None) -> dict:
+    """What a prefecture's page may say about its counties: the within-city scores only when the account may see
+    that prefecture's internal comparison (allowed_scope city:<code>); the province scores always (the province
+    ranking is open to every account); a county's name links to its page only where may_see_county."""
+    regions = regions or regions_mod.default()
+    counties = [r.code for r in regions.counties_of(code)] if code in regions else []
+    return {"city": allowed_scope(account, f"city:{code}", regions),
+            "links": {c for c in counties if may_see_county(account, c, regions)}}
+
+
 def upload_regions(account: Account, regions: regions_mod.Regions | None = None) -> set[str] | None:
     """Regions a scoped uploader may send figures for (its counties, and a prefecture's 全市 row); None = any."""
     if not account.scope:
@@ -152,6 +176,8 @@ def refusal(account: Account | None, view: View, regions: regions_mod.Regions | 
         return f"当前账号的查看范围（{scope_label(account, regions)}）不含比较范围“{view.scope}”"
     if view.county and not may_see_county(account, view.county, regions):
         return f"当前账号的查看范围（{scope_label(account, regions)}）不含县区 {view.county}"
+    if view.prefecture and not may_see_prefecture(account, view.prefecture, regions):
+        return f"当前账号的查看范围（{scope_label(account, regions)}）不含市州 {view.prefecture}"
     return None
 
 
@@ -176,10 +202,12 @@ def view_of(path: str | None, search: str | None = None, **params) -> View:
     q = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
     q.update({k: v for k, v in params.items() if v})
     path = path or "/"
-    county = q.get("code")
+    county, prefecture = q.get("code"), None
     if path.startswith("/county/"):
         county = path.removeprefix("/county/").split("/")[0] or county
-    return View(path=path, scope=q.get("scope"), county=county)
+    elif path.startswith("/prefecture/"):
+        county, prefecture = None, path.removeprefix("/prefecture/").split("/")[0] or q.get("code")
+    return View(path=path, scope=q.get("scope"), county=county, prefecture=prefecture)
 
 
 def declared_values(entry: dict, body: dict) -> list[tuple[str, str, object]] | None:
@@ -199,12 +227,14 @@ def declared_values(entry: dict, body: dict) -> list[tuple[str, str, object]] | 
 
 
 def views_in_payload(values: list[tuple[str, str, object]]) -> list[View]:
-    """Every view a callback's arguments name: the page location, and page-state stores holding a county or scope."""
+    """Every view a callback's arguments name: the page location, and page-state stores holding a county, a
+    prefecture or a scope."""
     loc = {prop: value for cid, prop, value in values if cid == LOCATION_ID}
     views = [view_of(loc.get("pathname") or "/", loc.get("search"))] if loc else []
     for _, _, v in values:
-        if isinstance(v, dict) and ({"county", "scope"} & v.keys()):
-            views.append(View(path=views[0].path if views else "/", scope=v.get("scope"), county=v.get("county")))
+        if isinstance(v, dict) and ({"county", "prefecture", "scope"} & v.keys()):
+            views.append(View(path=views[0].path if views else "/", scope=v.get("scope"), county=v.get("county"),
+                              prefecture=v.get("prefecture")))
     return views
 
 
@@ -259,7 +289,8 @@ def _guarded(layout: Callable, page: dict, on_refused) -> Callable:
         account = current()
         path = template_path.replace("<code>", str(kwargs.get("code") or ""))
         county = kwargs.get("code") if template_path.startswith("/county/") else None
-        view = View(path=path, scope=kwargs.get("scope"), county=county)
+        prefecture = kwargs.get("code") if template_path.startswith("/prefecture/") else None
+        view = View(path=path, scope=kwargs.get("scope"), county=county, prefecture=prefecture)
         reason = refusal(account, view, page=page)
         if reason:
             on_refused(account, view, reason)

@@ -89,12 +89,14 @@ def trend_figure(history: dict, home: str, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def score_panel(s: dict, lang: str = "zh") -> dmc.Paper:
-    """The big number: score, rank among the prefectures (red in the bottom three) and the change."""
+def score_panel(s: dict, lang: str = "zh", home: str | None = None, qs: str = "") -> dmc.Paper:
+    """The big number: score, rank among the prefectures (red in the bottom three) and the change; the
+    prefecture's name opens its page (/prefecture/<home>, keeping the query string)."""
+    name = dcc.Link(s["name"], href=f"/prefecture/{home}{qs}", id=f"{ids.COCKPIT_SCORE}-link") if home else s["name"]
     rank = t("cockpit_rank_of", lang).format(r=s["rank"], n=s["n"]) if s["rank"] else t("cockpit_no_score", lang)
     red = {"c": "red"} if s["rank"] and s["rank"] > s["n"] - BOTTOM_THREE else {}
     return dmc.Paper(id=ids.COCKPIT_SCORE, withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap=2, children=[
-        dmc.Text(f"{s['name']} · {score_label('prefectures', lang)}", size="sm", c="dimmed"),
+        dmc.Text([name, f" · {score_label('prefectures', lang)}"], size="sm", c="dimmed"),
         dmc.Group(gap="md", align="baseline", children=[
             dmc.Text("—" if s["score"] is None else f"{s['score']:.2f}", fw=700, fz=34),
             dmc.Text(rank, fw=600, size="lg", **red),

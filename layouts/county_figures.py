@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import progress
-from layouts.county_view import YI
+from layouts.county_view import YI, unit_above
 from layouts.figures import INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import t
 
@@ -45,6 +45,27 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def waterfall_height(n_indicators: int) -> int:
     """Pixels for n bars and the total: the page sizes the graph's box with it (responsive graphs)."""
     return max(320, 30 * (n_indicators + 1) + 110)
+
+
+def points_figure(card, pts: pd.Series, code: str, vs: str, region_names: dict[str, str], catalogue,
+                  lang: str = "zh", prefix: str = "county") -> go.Figure:
+    """The waterfall of one unit's points (`pts`, a row of explain.points[vs]) with its title: against the mean of
+    the comparison set or the unit one place above (texts `{prefix}_vs_mean` …: county_ for the province's counties,
+    pref_ for the prefectures)."""
+    names = {c: catalogue[c].name(lang) for c in card.scheme.codes}
+    score = card.table.loc[code, "score"]
+    if vs == "vs_mean":
+        ref, ref_score = t(f"{prefix}_ref_mean", lang), score - pts.sum()
+    else:
+        above = unit_above(card.table, code)
+        ref = region_names.get(above, above or "")
+        ref_score = card.table.loc[above, "score"] if above else float("nan")
+    title = t(f"{prefix}_vs_mean" if vs == "vs_mean" else f"{prefix}_vs_above", lang)
+    if ref_score == ref_score and score == score:
+        sub = t("county_points_sub", lang).format(name=region_names.get(code, code), score=f"{score:.2f}",
+                                                  ref=ref, ref_score=f"{ref_score:.2f}", diff=f"{score - ref_score:+.2f}")
+        title = f"{title}<br><span style='font-size:12px;color:#495057'>{sub}</span>"
+    return points_waterfall(pts, names, title, lang, empty_note=t(f"{prefix}_first_place", lang))
 
 
 def points_waterfall(pts: pd.Series, names: dict[str, str], title: str, lang: str = "zh",

@@ -63,11 +63,13 @@ def _r(x, d):
     return None if _missing(x) else round(float(x), d)
 
 
-def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Series, city_rank: pd.Series,
+def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Series, city_rank: pd.Series | None,
                    catalogue, lang: str = "zh", month: str | None = None) -> list[dict]:
-    """One grid row per catalogue indicator with data for the county at the period (and per target kind
+    """One grid row per catalogue indicator with data for the unit at the period (and per target kind
     when an indicator has both a growth and a level target), in catalogue order. A value from before `month`
-    (a quarterly series between quarter ends) names its own period: 地区生产总值（1-9月）."""
+    (a quarterly series between quarter ends) names its own period: 地区生产总值（1-9月）. A prefecture has one
+    comparison set (the prefectures: `prov_rank`) and no `city_rank`."""
+    city_rank = pd.Series(dtype=float) if city_rank is None else city_rank
     value = {(i, m): float(v) for i, m, v in zip(values["indicator"], values["measure"], values["value"], strict=True)}
     earlier = {} if month is None or "period" not in values else \
         {i: p for i, p in zip(values["indicator"], values["period"], strict=True) if p != month}
@@ -120,10 +122,22 @@ def status_style() -> dict:
         for k, c in STATUS_COLOURS.items() if k != "none"]}
 
 
-def column_defs(lang: str, n_prov: int, n_city: int) -> list[dict]:
+def _rank_col(field: str, header: str, n: int, tip: str, width: int = 112) -> dict:
     bottom = {"color": STATUS_COLOURS["far"], "fontWeight": 600}
+    return {"field": field, "headerName": f"{header}/{n}", "width": width, "type": "rightAligned",
+            "headerTooltip": tip, "cellStyle": {"styleConditions": [
+                {"condition": f"params.value > {n - 3}", "style": bottom}]}}
+
+
+def column_defs(lang: str, n_prov: int, n_city: int | None, prov_header: str | None = None) -> list[dict]:
+    """The indicator grid's columns: rank among the province's counties and within the city (a county), or one
+    rank column among the prefectures (`n_city` None, `prov_header` naming the comparison set)."""
     tip = t("county_rank_basis", lang)
     num = {"type": "rightAligned"}
+    ranks = [_rank_col("rank_prov", prov_header, n_prov, tip, width=136) if prov_header else  # 市州间位次/14
+             _rank_col("rank_prov", t("county_col_rank_prov", lang), n_prov, tip)]
+    if n_city is not None:
+        ranks.append(_rank_col("rank_city", t("county_col_rank_city", lang), n_city, tip))
     return [
         {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150,
          "wrapText": True, "autoHeight": True, "cellStyle": CENTRED},
@@ -136,18 +150,14 @@ def column_defs(lang: str, n_prov: int, n_city: int) -> list[dict]:
          "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.2f')(params.value)"}},
         {"field": "completion", "headerName": t("county_col_completion", lang), "flex": 1, "minWidth": 180},
         {"field": "pace", "headerName": t("county_col_pace", lang), "width": 112},
-        {"field": "rank_prov", "headerName": f"{t('county_col_rank_prov', lang)}/{n_prov}", "width": 112, **num,
-         "headerTooltip": tip, "cellStyle": {"styleConditions": [
-             {"condition": f"params.value > {n_prov - 3}", "style": bottom}]}},
-        {"field": "rank_city", "headerName": f"{t('county_col_rank_city', lang)}/{n_city}", "width": 112, **num,
-         "headerTooltip": tip, "cellStyle": {"styleConditions": [
-             {"condition": f"params.value > {n_city - 3}", "style": bottom}]}},
+        *ranks,
     ]
 
 
-def indicator_grid(rows: list[dict], lang: str, n_prov: int, n_city: int, grid_id: str) -> dag.AgGrid:
+def indicator_grid(rows: list[dict], lang: str, n_prov: int, n_city: int | None, grid_id: str,
+                   prov_header: str | None = None) -> dag.AgGrid:
     return dag.AgGrid(
-        id=grid_id, rowData=rows, columnDefs=column_defs(lang, n_prov, n_city),
+        id=grid_id, rowData=rows, columnDefs=column_defs(lang, n_prov, n_city, prov_header),
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
         dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "animateRows": False, "tooltipShowDelay": 300},
         style={"width": "100%"}, className="ag-theme-alpine county-grid")
@@ -156,17 +166,19 @@ def indicator_grid(rows: list[dict], lang: str, n_prov: int, n_city: int, grid_i
 # ---------------------------------------------------------------- the rank line under the title
 
 def score_line(row: pd.Series, scope: str, n: int, lang: str, city: str | None = None) -> str:
-    """'全省得分 76.49 · 全省第54名（共86个，5–95%区间 第48–60名）' — the score with its comparison set."""
+    """'全省得分 76.49 · 全省第54名（共86个，5–95%区间 第48–60名）' — the score with its comparison set
+    (市州间得分 … 市州间第14名（共14个，…） for a prefecture)."""
+    rank = rank_text(row, n, lang, city, prefectures=scope == "prefectures")
     if _missing(row.get("score")):
-        return f"{score_label(scope, lang)} — · {rank_text(row, n, lang, city)}"
-    return f"{score_label(scope, lang)} {float(row['score']):.2f} · {rank_text(row, n, lang, city)}"
+        return f"{score_label(scope, lang)} — · {rank}"
+    return f"{score_label(scope, lang)} {float(row['score']):.2f} · {rank}"
 
 
-def rank_text(row: pd.Series, n: int, lang: str, city: str | None = None) -> str:
-    """全省第54名（共86个，5–95%区间 第48–60名）; the reason when the county is not ranked."""
+def rank_text(row: pd.Series, n: int, lang: str, city: str | None = None, prefectures: bool = False) -> str:
+    """全省第54名（共86个，5–95%区间 第48–60名）; the reason when the unit is not ranked."""
     if _missing(row.get("rank")):
         return f"{t('unranked', lang)}：{row.get('reason', '')}" if lang == "zh" else t("unranked", lang)
-    key = "county_rank_city" if city else "county_rank_province"
+    key = "pref_rank" if prefectures else "county_rank_city" if city else "county_rank_province"
     text = t(key, lang).format(rank=int(row["rank"]), n=n, city=city or "")
     if not _missing(row.get("rank_p05")):
         interval = t("county_interval", lang).format(lo=int(row["rank_p05"]), hi=int(row["rank_p95"]))
@@ -292,6 +304,13 @@ def gap_grid(rows: list[dict], lang: str, grid_id: str) -> dag.AgGrid:
 
 
 # ---------------------------------------------------------------- helpers for the page's glue
+
+def section(title, *children) -> dmc.Paper:
+    """A titled panel of the county and prefecture pages."""
+    # minWidth 0 lets a grid cell shrink below its content, so charts fit a 390-px phone
+    return dmc.Paper(withBorder=True, radius="sm", p="sm", style={"minWidth": 0}, children=dmc.Stack(gap="xs", children=[
+        dmc.Title(title, order=5), *children]))
+
 
 def scheme_ranks(matrix: pd.DataFrame, scheme) -> pd.DataFrame:
     """units × scheme indicators: the rank on the value the scheme scores, best first by direction."""

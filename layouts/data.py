@@ -112,6 +112,15 @@ def resolve(period: str | None) -> tuple[str | None, str | None]:
     return next((q for q in qs if pipeline.quarter_period(q) <= period), None), period
 
 
+def released_view(state: dict) -> tuple[str, str]:
+    """(quarter, month) of a page state (a county's or a prefecture's), re-resolved against the periods the server
+    has released: a period the browser sends that is not released (a forged request) falls back to the latest
+    released one."""
+    asked = state.get("month") or state.get("quarter")
+    quarter, month = resolve(asked)
+    return quarter, month or pipeline.quarter_period(quarter)
+
+
 def _audit_unreleased(period) -> None:
     """A request for a period that holds data but is not released, from an account that may not see it."""
     if not isinstance(period, str) or not has_request_context() or getattr(g, "monitor_refused_period", None):
@@ -168,8 +177,8 @@ def _warm_logged() -> None:
 def warm(quarter: str | None = None, scopes=WARM_SCOPES, home: str = WARM_SCOPES[-1].removeprefix("city:"),
          target_rank: int = WARM_TARGET_RANK) -> None:
     """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
-    first, the home prefecture's 总览, its counties' answers to "what would it take to reach rank K", and the
-    tables a county page reads at the month and at the quarter's end."""
+    first, the home prefecture's 总览, its counties' (and its own, among the prefectures) answers to "what would it
+    take to reach rank K", and the tables a county or prefecture page reads at the month and at the quarter's end."""
     from layouts.kpi_cards import HEADLINE  # the cockpit's cards (a page module; imported when warming)
 
     s = snap()
@@ -182,8 +191,9 @@ def warm(quarter: str | None = None, scopes=WARM_SCOPES, home: str = WARM_SCOPES
     reading.cockpit(s, quarter, home, month, HEADLINE)
     for code in pipeline.units(f"city:{home}"):
         reading.gaps(s, quarter, code, target_rank)
+    reading.gaps(s, quarter, home, target_rank, "prefectures")  # the prefecture page's question among the 14
     for period in dict.fromkeys((month, pipeline.quarter_period(quarter))):
         reading.progress_at(s, period, "province")
         reading.progress_at(s, period, "prefectures")
-        for scope in ("province", f"city:{home}"):
+        for scope in ("province", "prefectures", f"city:{home}"):
             reading.indicator_ranks(s, period, scope)

@@ -108,3 +108,13 @@ BRIEF_DOCX = "brief-docx"
 BRIEF_PDF = "brief-pdf"
 BRIEF_DOWNLOAD = "brief-download"
 BRIEF_MESSAGE = "brief-message"
+
+PREF_STATE = "pref-state"  # a dcc.Store with the page's prefecture, quarter, month and language
+PREF_TITLE = "pref-title"
+PREF_TREND = "pref-trend"
+PREF_GRID = "pref-grid"
+PREF_WATERFALL = "pref-waterfall"
+PREF_WATERFALL_VS = "pref-waterfall-vs"
+PREF_TARGET_RANK = "pref-target-rank"
+PREF_GAPS = "pref-gaps"
+PREF_COUNTIES = "pref-counties"

@@ -9,6 +9,7 @@ from indicators.reading import rank_measure
 from layouts import tile_map
 from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, label, period_label, t
+from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
 DEFAULT_CODE = "FAI"
@@ -198,10 +199,12 @@ def series_figure(obs: pd.DataFrame, ind, selected: list[str], names: dict[str, 
 
 
 def grid_rows(frame: pd.DataFrame, city_names: dict[str, str], qs: str) -> list[dict]:
-    """Grid rows, best first: region (a link to the county page), its prefecture, level, growth, rank."""
+    """Grid rows, best first: region (a link to its county or prefecture page), its prefecture, level, growth,
+    rank."""
+    regions = regions_mod.default()
     out = []
     for code, r in frame.sort_values(["rank", "region_name"], na_position="last", kind="stable").iterrows():
-        out.append({"region_code": code, "region": f"[{r['region_name']}](/county/{code}{qs})",
+        out.append({"region_code": code, "region": f"[{r['region_name']}]({unit_path(code, regions)}{qs})",
                     "city": city_names.get(code, ""), "level": _f(r["level"]), "growth": _f(r["growth"]),
                     "rank": None if pd.isna(r["rank"]) else int(r["rank"])})
     return out

@@ -3,19 +3,20 @@
 import pandas as pd
 
 from layouts.i18n import fmt_change, score_label, t
+from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
-    """Grid rows: one per unit, best first; the sparkline holds the last quarters' ranks; a county names its
-    prefecture."""
+    """Grid rows: one per unit, best first, its name a link to its page (a county's or a prefecture's); the
+    sparkline holds the last quarters' ranks; a county names its prefecture."""
     regions = regions_mod.default()
     ranked = table.sort_values(["rank", "region_name"], na_position="last")
     past = [card.table["rank"].to_dict() for card in history.values()]
     pillars = [c for c in table.columns if c.startswith("pillar_")]
     out = []
     for code, r in zip(ranked.index, ranked.to_dict("records"), strict=True):
-        row = {"region_code": code, "region": f"[{r['region_name']}](/county/{code}{qs})",
+        row = {"region_code": code, "region": f"[{r['region_name']}]({unit_path(code, regions)}{qs})",
                "score": _f(r["score"]), "rank": _i(r["rank"]), "change": fmt_change(r.get("rank_change")),
                "rank_p05": _i(r.get("rank_p05")), "rank_p95": _i(r.get("rank_p95")),
                "trend": [_i(p.get(code)) for p in past], "reason": r.get("reason", ""),

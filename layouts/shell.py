@@ -27,6 +27,13 @@ def search_from_state(state: dict) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
+def unit_path(code: str, regions=None) -> str:
+    """The page of a region: /prefecture/<code> for a prefecture, /county/<code> for a county."""
+    regions = regions or regions_mod.default()
+    level = regions[code].level if code in regions else "county"
+    return f"/prefecture/{code}" if level == "prefecture" else f"/county/{code}"
+
+
 def scope_options(lang: str) -> list[dict]:
     """The comparison sets the logged-in account may open."""
     regions = regions_mod.default()

@@ -11,6 +11,7 @@ from indicators import progress
 from layouts.figures import STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, label, t
 from layouts.method_view import wrap_label
+from layouts.shell import unit_path
 
 # The colour scale saturates at ±10 个百分点: 严重落后 starts at −10 pp on completion targets and at −3 pp on growth
 # targets (indicators.progress.Thresholds), so both stay visible while one outlier does not wash out the rest.
@@ -133,9 +134,10 @@ def lagging_figure(counts: pd.DataFrame, names: dict[str, str], lang: str = "zh"
 
 
 def midyear_rows(prog: pd.DataFrame, units: list[str], names: dict[str, str], catalogue,
-                 lang: str = "zh") -> list[dict]:
+                 lang: str = "zh", qs: str | None = None) -> list[dict]:
     """At 1–6月, per unit: 双过半 met / judged and the targets not met; 正增长 count / indicators with growth and
-    those with 负增长 or 持平. Empty at any other month (progress_table leaves double_half unknown)."""
+    those with 负增长 or 持平. Empty at any other month (progress_table leaves double_half unknown). With `qs`
+    (the query string to keep) each unit's name links to its county or prefecture page."""
     half = prog[prog["double_half"].notna()]
     if half.empty:
         return []
@@ -152,7 +154,9 @@ def midyear_rows(prog: pd.DataFrame, units: list[str], names: dict[str, str], ca
     missed = half[~half["met"]].groupby("region_code")["label"].agg("、".join)
     up, growth_n = g["up"].sum(), g.size()
     not_up = growth[~growth["up"]].groupby("region_code")["label"].agg("、".join)
-    return [{"region_code": u, "region": names.get(u, u),
+    def region(u):
+        return names.get(u, u) if qs is None else f"[{names.get(u, u)}]({unit_path(u)}{qs})"
+    return [{"region_code": u, "region": region(u),
              "half_met": int(half_met.get(u, 0)), "half_n": int(half_n.get(u, 0)), "half_missed": missed.get(u, ""),
              "positive": int(up.get(u, 0)), "growth_n": int(growth_n.get(u, 0)), "not_positive": not_up.get(u, "")}
             for u in units]
@@ -168,7 +172,7 @@ def midyear_summary(rows: list[dict], unit_word: str, lang: str = "zh") -> str:
 def midyear_columns(lang: str = "zh") -> list[dict]:
     return [
         {"field": "region", "headerName": t("region", lang), "pinned": "left", "width": 150,
-         "filter": "agTextColumnFilter"},
+         "filter": "agTextColumnFilter", "cellRenderer": "markdown"},
         {"field": "half_met", "headerName": t("targets_half_met", lang), "width": 120,
          "valueFormatter": {"function": "params.value + ' / ' + params.data.half_n"},
          "cellClassRules": {"cell-lagging": "params.value < params.data.half_n"}},

@@ -41,6 +41,10 @@ LONGNAN_STAFF = Account("ln", "陇南市", "viewer", ("621200",))
     (LIXIAN, access.View("/county/621202", county="621202"), False),  # 武都's own page
     (LONGNAN_STAFF, access.View("/county/621202", county="621202"), True),
     (LONGNAN_STAFF, access.View("/county/620102", county="620102"), False),
+    (LIXIAN, access.View("/prefecture/620100", prefecture="620100"), True),  # any prefecture's own numbers
+    (LIXIAN, access.View("/prefecture/621202", prefecture="621202"), False),  # a county's code is no prefecture
+    (LIXIAN, access.View("/prefecture/620100", "city:620100", prefecture="620100"), False),
+    (LEADER, access.View("/prefecture/621200", prefecture="621200"), True),
     (None, access.View("/"), False),
 ])
 def test_rules(app, account, view, allowed):  # app: the pages' declared roles are in dash.page_registry
@@ -189,6 +193,13 @@ def test_county_scoped_viewer_sees_its_county_and_its_comparisons_only(app):
     assert "礼县" in body and "无权访问" not in body
     status, body = page(c, "/rankings", "?scope=city%3A620100")
     assert "无权访问" in body and "城关区" not in body
+    status, body = page(c, "/prefecture/620100", "?period=2026Q3")  # 兰州's page: its own numbers, its counties'
+    assert "兰州市" in body and "市州间第" in body and "只列出各县区的全省得分" in body  # province scores only
+    assert "score_city" not in body and "/county/620102" not in body
+    status, body = page(c, "/prefecture/621200", "?period=2026Q3")  # its own prefecture: the city scores too
+    assert "score_city" in body and "/county/621226" in body and "/county/621202" not in body
+    status, body = page(c, "/prefecture/621202")
+    assert "无权访问" in body and "不含市州 621202" in body
 
 
 def test_every_server_callback_declares_a_role(app):

@@ -18,7 +18,7 @@ from ui_helpers import login_as
 
 from app import create_app
 from conftest import ROOT
-from indicators import explain, ranking, reading
+from indicators import explain, pipeline, ranking, reading
 from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts import data, ids
@@ -97,7 +97,8 @@ def test_title_states_the_composite_rank_in_province_and_city_with_the_interval(
 
 @pytest.fixture
 def lixian_rows(demo):
-    values = reading.province_values(data.snap(), PERIOD)
+    values = reading.province_values(data.snap(), PERIOD)  # the counties' and the prefectures' values
+    values = values[values["region_code"].isin(pipeline.units("province"))]
     rows = view.indicator_rows(values[values["region_code"] == LIXIAN], reading.progress_rows(data.snap(), PERIOD, LIXIAN),
                                reading.indicator_ranks(data.snap(), PERIOD, "province").loc[LIXIAN],
                                reading.indicator_ranks(data.snap(), PERIOD, "city:621200").loc[LIXIAN], CAT)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from indicators import explain, pipeline, progress, reading
+from indicators import explain, pipeline, progress, reading, tiles
 from indicators.brief import wording as w
 from indicators.brief.doc import Brief, Figure, Interview, Paragraph, Section, Table
 from indicators.brief.settings import BriefSettings
@@ -273,7 +273,7 @@ def tile_figure(f: Facts) -> Figure:
     t = f.card.table
     return Figure("tile_map", f"图2　{f.area}{f.unit_word}{score_word(f)}分布（方块大致按地理位置排列）",
                   {"layout_key": f.home if f.kind == "city" else None,
-                   "units": [{"code": c, "label": regions[c].short_name, "longitude": regions[c].longitude,
+                   "units": [{"code": c, "label": tiles.tile_label(regions[c]), "longitude": regions[c].longitude,
                               "latitude": regions[c].latitude,
                               "value": None if pd.isna(t.at[c, "score"]) else round(float(t.at[c, "score"]), 2),
                               "rank": None if pd.isna(t.at[c, "rank"]) else int(t.at[c, "rank"])} for c in f.units],

@@ -39,7 +39,9 @@ def layout(period=None, scope=None, lang=None, **_):
                  size="xs", c="dimmed"),
         dmc.Grid(gutter="sm", children=[
             dmc.GridCol(span={"base": 12, "md": 4}, children=dmc.Stack(gap="xs", children=[
-                view.score_panel(view.score_summary(ck.prefectures.table, home), lang),
+                view.score_panel(view.score_summary(ck.prefectures.table, home), lang, home,
+                                 search_from_state({"period": period if period == month else quarter,
+                                                    "lang": lang if lang != "zh" else None})),
                 dcc.Graph(id=ids.COCKPIT_TREND, figure=view.trend_figure(ck.history, home, lang),
                           config=graph_config(lang, f"trend_{home}_{quarter}")),
             ])),

@@ -12,7 +12,7 @@ from layouts import county_view as view
 from layouts.cockpit_view import when_label
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
-from layouts.shell import quarter_notice
+from layouts.shell import quarter_notice, search_from_state, unit_path
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
@@ -35,6 +35,12 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     regions = regions_mod.default()
     if quarter is None:
         return dmc.Alert(t("county_no_quarter", lang), color="yellow")
+    if code in regions and regions[code].level == "prefecture":  # a prefecture has its own page
+        qs = search_from_state({"period": period, "lang": lang if lang != "zh" else None})
+        return dmc.Alert(color="yellow", children=[
+            t("county_not_found", lang).format(code=code), " ",
+            dcc.Link(t("county_is_prefecture", lang).format(name=regions[code].name),
+                     href=f"{unit_path(code, regions)}{qs}", id="county-prefecture-link")])
     if code not in regions or regions[code].level != "county":
         return dmc.Alert(t("county_not_found", lang).format(code=code), color="yellow")
     cat = catalogue_mod.default()
@@ -46,7 +52,8 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
     state = {"county": code, "quarter": quarter, "month": month, "lang": lang}  # access.py reads "county"
     return dmc.Stack(gap="md", children=[
         dcc.Store(id=ids.COUNTY_STATE, data=state),
-        _title(code, quarter, month, prov, city, regions, lang),
+        _title(code, quarter, month, prov, city, regions, lang,
+               search_from_state({"period": period, "lang": lang if lang != "zh" else None})),
         *quarter_notice(quarter, month, lang),
         _section(f"{t('county_indicators', lang)} · {period_label(month, lang)}",
                  _grid(code, month, cat, lang, n_prov, n_city),
@@ -66,22 +73,18 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
 
 
 def released_view(state: dict) -> tuple[str, str]:
-    """(quarter, month) of the page state, re-resolved against the periods the server has released: a period
-    the browser sends that is not released (a forged request) falls back to the latest released one."""
-    asked = state.get("month") or state.get("quarter")
-    quarter, month = data.resolve(asked)
-    return quarter, month or pipeline.quarter_period(quarter)
+    """(quarter, month) of the page state, re-resolved against the released periods (data.released_view)."""
+    return data.released_view(state)
 
 
-def _section(title, *children):
-    # minWidth 0 lets a grid cell shrink below its content, so charts fit a 390-px phone
-    return dmc.Paper(withBorder=True, radius="sm", p="sm", style={"minWidth": 0}, children=dmc.Stack(gap="xs", children=[
-        dmc.Title(title, order=5), *children]))
+_section = view.section
 
 
-def _title(code, quarter, month, prov, city, regions, lang):
-    """The county's two composite scores, each with its comparison set and rank (全省 and 市内), and the period."""
-    city_name = regions[regions.city_of(code)].name
+def _title(code, quarter, month, prov, city, regions, lang, qs=""):
+    """The county's two composite scores, each with its comparison set and rank (全省 and 市内), and the period;
+    the city's name opens the prefecture's page."""
+    city_code = regions.city_of(code)
+    city_name = regions[city_code].name
     ranks = [view.score_line(prov.table.loc[code], prov.scope, len(prov.table), lang),
              view.score_line(city.table.loc[code], city.scope, len(city.table), lang, city=city_name)]
     when = when_label(quarter, month, lang)
@@ -89,7 +92,9 @@ def _title(code, quarter, month, prov, city, regions, lang):
                                          month=figs.MONTHS_EN[int(month[5:7]) - 1])
     return dmc.Stack(gap=2, id=ids.COUNTY_TITLE, children=[
         dmc.Group(gap="sm", align="baseline", children=[
-            dmc.Title(regions[code].name, order=2), dmc.Text(f"{city_name} · {when}", c="dimmed")]),
+            dmc.Title(regions[code].name, order=2),
+            dmc.Text(c="dimmed", children=[dcc.Link(city_name, href=f"{unit_path(city_code, regions)}{qs}",
+                                                    id="county-city-link"), f" · {when}"])]),
         dmc.Stack(gap=0, children=[dmc.Text(r, fw=600) for r in ranks]),
         dmc.Text(note, size="xs", c="dimmed"),
     ])
@@ -119,22 +124,10 @@ def _points(code, quarter, lang):
 
 def waterfall(code: str, quarter: str, vs: str, lang: str):
     card = reading.scorecard(data.snap(), quarter, PROVINCE)
-    cat = catalogue_mod.default()
     pts = reading.points(data.snap(), quarter)[vs].loc[code]
-    names = {c: cat[c].name(lang) for c in card.scheme.codes}
-    score = card.table.loc[code, "score"]
-    if vs == "vs_mean":
-        ref, ref_score = t("county_ref_mean", lang), score - pts.sum()
-    else:
-        above = view.unit_above(card.table, code)
-        ref = regions_mod.default()[above].name if above else ""
-        ref_score = card.table.loc[above, "score"] if above else float("nan")
-    title = t("county_vs_mean" if vs == "vs_mean" else "county_vs_above", lang)
-    if ref_score == ref_score and score == score:
-        sub = t("county_points_sub", lang).format(name=regions_mod.default()[code].name, score=f"{score:.2f}",
-                                                  ref=ref, ref_score=f"{ref_score:.2f}", diff=f"{score - ref_score:+.2f}")
-        title = f"{title}<br><span style='font-size:12px;color:#495057'>{sub}</span>"
-    return figs.points_waterfall(pts, names, title, lang, empty_note=t("county_first_place", lang))
+    regions = regions_mod.default()
+    names = {c: regions[c].name for c in card.table.index}
+    return figs.points_figure(card, pts, code, vs, names, catalogue_mod.default(), lang)
 
 
 def _strengths(code, quarter, card, cat, lang):

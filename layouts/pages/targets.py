@@ -60,7 +60,8 @@ def layout(period=None, scope=None, lang=None, **_):
 
 def _midyear(prog, units, names, cat, month_period, scope, unit_word, lang):
     """The 双过半 / 正增长 table at 1–6月; at other quarters a link to that year's 1–6月 view."""
-    rows = view.midyear_rows(prog, units, names, cat, lang)
+    rows = view.midyear_rows(prog, units, names, cat, lang,
+                             qs=search_from_state({"period": month_period, "lang": lang if lang != "zh" else None}))
     if not rows:
         q2 = f"{month_period[:4]}Q2"
         if q2 not in data.quarters():
