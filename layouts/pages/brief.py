@@ -63,7 +63,7 @@ def layout(period=None, scope=None, lang=None, **_):
                      description=t("brief_requirements_help" if may_edit else "brief_requirements_readonly", lang),
                      value=brief_view.requirements_text(brief), autosize=True, minRows=3, maxRows=12,
                      readOnly=not may_edit, className="no-print"),
-        brief_view.preview(brief),
+        dmc.Box(id=ids.BRIEF_PREVIEW, children=brief_view.preview(brief)),
     ])
 
 
