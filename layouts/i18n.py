@@ -183,9 +183,15 @@ TEXT = {
     "cockpit_map_hint": ("点击县区方块查看该县区详情", "Click a county tile for its details"),
     "cockpit_pref_hint": ("粗框为本市州；点击其他市州切换", "Outlined: this prefecture; click another to switch"),
     "cockpit_attention": ("需要关注", "Needs attention"),
-    "cockpit_attention_rule": ("主要指标累计增速为负、居全省{n}个县区后两位，或完成进度低于序时进度{t}个百分点以上",
-                               "Headline indicators with negative YTD growth, in the bottom two of the province's "
-                               "{n} counties, or more than {t} pp behind schedule"),
+    "cockpit_attention_rule": ("判断规则（对照全省{n}个县区）：{rules}", "Rules (against the province's {n} counties): {rules}"),
+    "cockpit_attention_carried": ("（{year}年规则，本年规则未发布）", " (the {year} rules: this year's are not yet published)"),
+    "attention_col_code": ("代码", "Code"),
+    "attention_col_region": ("县区", "County"),
+    "attention_col_indicator": ("指标", "Indicator"),
+    "attention_col_rule_id": ("规则代码", "Rule id"),
+    "attention_col_rule": ("规则", "Rule"),
+    "attention_col_facts": ("情况", "Facts"),
+    "attention_col_numbers": ("数值", "Numbers"),
     "cockpit_attention_none": ("本期没有需要特别关注的县区指标", "Nothing needs special attention this period"),
     "cockpit_no_score": ("本季度暂无综合得分", "No composite score for this quarter"),
     # 方法 (method), 目标 (targets), 指标 (indicator) pages

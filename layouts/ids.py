@@ -23,6 +23,9 @@ COCKPIT_KPIS = "cockpit-kpis"
 COCKPIT_COUNTY_MAP = "cockpit-county-map"
 COCKPIT_PREF_MAP = "cockpit-pref-map"
 COCKPIT_ATTENTION = "cockpit-attention"
+COCKPIT_ATTENTION_XLSX = "cockpit-attention-xlsx"
+COCKPIT_ATTENTION_CSV = "cockpit-attention-csv"
+COCKPIT_ATTENTION_DOWNLOAD = "cockpit-attention-download"
 COCKPIT_NAV = "cockpit-nav"  # a Location the tile clicks navigate through
 
 METHOD_SCHEME_GRID = "method-scheme-grid"
