@@ -316,8 +316,15 @@ def _plain(v):
 
 
 def _ranked(table: pd.DataFrame, units: list[str]) -> pd.DataFrame:
+    """The ranked units of a scorecard table with their place from the bottom (1 = last; ties share the place, so
+    two units tied at the bottom are both last; a unit without a score is not ranked, so never last)."""
     t = table.reindex(units)
-    return t[t["rank"].notna() & t["score"].notna()]
+    t = t[t["rank"].notna() & t["score"].notna()]
+    return t.assign(from_bottom=rank(-t["score"].astype(float)))
+
+
+def _in_bottom(t: pd.DataFrame, code: str, places: int) -> bool:
+    return code in t.index and len(t) > places and int(t.at[code, "from_bottom"]) <= places
 
 
 def _composite_bottom(r: Rule, inputs: Inputs) -> list[Finding]:
@@ -326,17 +333,15 @@ def _composite_bottom(r: Rule, inputs: Inputs) -> list[Finding]:
     quarter, table = list(inputs.cards.items())[-1]
     ranked = _ranked(table, inputs.set_units)
     n = len(ranked)
-    if n <= r.places:
-        return []
     out = []
     for code in inputs.units:
-        if code not in ranked.index or int(ranked.at[code, "rank"]) <= n - r.places:
+        if not _in_bottom(ranked, code, r.places):
             continue
-        rk, score = int(ranked.at[code, "rank"]), float(ranked.at[code, "score"])
+        rk, score, p = int(ranked.at[code, "rank"]), float(ranked.at[code, "score"]), int(ranked.at[code, "from_bottom"])
         out.append(_finding(r, inputs, code, f"综合得分{score:.2f}分，{_rank_words(rk, n, inputs.place)}",
                             f"composite score {score:.2f}, {_rank_words(rk, n, inputs.place, 'en')}",
-                            {"quarter": quarter, "score": round(score, 2), "rank": rk, "n": n},
-                            (-rk, score), topic=COMPOSITE))
+                            {"quarter": quarter, "score": round(score, 2), "rank": rk, "n": n,
+                             "place_from_bottom": p}, (p, score), topic=COMPOSITE))
     return out
 
 
@@ -345,28 +350,24 @@ def _composite_running(r: Rule, inputs: Inputs) -> list[Finding]:
     if len(cards) < r.quarters:
         return []
     ranked = [(q, _ranked(t, inputs.set_units)) for q, t in cards]
+    zh_place, unit, en_place = PLACES[inputs.place]
     out = []
     for code in inputs.units:
-        ranks = []
-        for q, t in ranked:
-            n = len(t)
-            if code not in t.index or n <= r.places or int(t.at[code, "rank"]) <= n - r.places:
-                break
-            ranks.append((q, int(t.at[code, "rank"]), n))
-        if len(ranks) < r.quarters:
+        if not all(_in_bottom(t, code, r.places) for _, t in ranked):
             continue
-        zh_place, unit, _ = PLACES[inputs.place]
+        ranks = [(q, int(t.at[code, "rank"]), len(t)) for q, t in ranked]
         qs_zh = "、".join(quarter_words(q) if i == 0 or q[:4] != ranks[i - 1][0][:4] else quarter_words(q)[5:]
                          for i, (q, _, _) in enumerate(ranks))
         n_last = ranks[-1][2]
         zh = (f"{qs_zh}综合得分分别列{zh_place}第{'位、第'.join(str(k) for _, k, _ in ranks)}位"
               f"（共{n_last}个{unit}）")
         en = ("composite rank " + ", ".join(f"{ordinal(k)} ({quarter_words(q, 'en')})" for q, k, _ in ranks)
-              + f" of {n_last} " + ("prefectures" if inputs.place == "prefectures"
-                                    else f"counties {PLACES[inputs.place][2]}"))
+              + f" of {n_last} " + ("prefectures" if inputs.place == "prefectures" else f"counties {en_place}"))
+        p = int(ranked[-1][1].at[code, "from_bottom"])
         out.append(_finding(r, inputs, code, zh, en, {"quarters": [q for q, _, _ in ranks],
-                                                      "ranks": [k for _, k, _ in ranks], "n": n_last},
-                            (-ranks[-1][1], 0.0), topic=COMPOSITE))
+                                                      "ranks": [k for _, k, _ in ranks], "n": n_last,
+                                                      "place_from_bottom": p},
+                            (p, 0.0), topic=COMPOSITE))
     return out
 
 
@@ -374,7 +375,8 @@ def _value_words(cat: Catalogue, code: str, v: float, growth: bool, lang: str) -
     ind = cat[code]
     if growth:
         return f"{ind.name_en} growth {v:.1f}%" if lang == "en" else f"{ind.name_zh}增长{v:.1f}%"
-    num = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+    whole = ind.value_type == "level" and float(v).is_integer()  # counts (个, 家) print whole; rates to 0.1
+    num = f"{v:,.0f}" if whole else f"{v:,.1f}"
     return f"{ind.name_en} {num}{' ' if ind.unit != '%' else ''}{ind.unit}" if lang == "en" else f"{ind.name_zh}{num}{ind.unit}"
 
 
