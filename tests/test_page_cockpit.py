@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dash
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -274,6 +275,19 @@ def test_the_attention_export_has_every_finding(demo_store):
     assert "value=-17.1; measure=cum_yoy" in set(rows["数值"])
     exports = audit.entries(demo_store, action="export", user="leader")
     assert sent["filename"] in set(exports["target"])
+    inputs[0]["value"], inputs[1]["value"] = 1, None  # .xlsx: a title row with the period and the data state
+    r = post(client, f"{ids.COCKPIT_ATTENTION_DOWNLOAD}.data", inputs, search,
+             changed=[f"{ids.COCKPIT_ATTENTION_XLSX}.n_clicks"])
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(r.get_json()["response"][ids.COCKPIT_ATTENTION_DOWNLOAD]
+                                                             ["data"]["content"])))
+    sheet = book.active
+    assert sheet["A1"].value == f"需要关注 · 陇南市 · 2026年三季度（1-9月）（数据状态 {data.state()}）"
+    assert sheet.max_row == len(found) + 2 and sheet["F2"].value == "情况"
+    # a viewer scoped to 礼县 gets no other prefecture's list
+    scoped = logged_in_client(app, "lixian")
+    other = [{"id": ids.LOCATION, "property": "search", "value": "?period=2026Q3&scope=city:620100"}]
+    assert post(scoped, f"{ids.COCKPIT_ATTENTION_DOWNLOAD}.data", inputs, other,
+                changed=[f"{ids.COCKPIT_ATTENTION_XLSX}.n_clicks"]).status_code == 403
 
 
 def test_tile_clicks_keep_the_query_string():
