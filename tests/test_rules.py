@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from indicators import rules, scheme
-from loaders import catalogue
+from loaders import catalogue, regions
 
 CAT = catalogue.default()
 SRC = "2026.rules.toml"
@@ -223,3 +223,30 @@ def test_findings_group_per_unit_worst_first_and_are_json_friendly():
     assert units[1]["rules"][1] == {"rule": "neg", "text": "负增长", "facts": "固定资产投资增长-3.0%，负增长",
                                     "values": {"value": -3.0, "measure": "cum_yoy"}, "indicator": "FAI"}
     assert json.loads(json.dumps([f.as_dict() for f in found]))[0]["rule_id"] == "bottom3"
+
+
+# ---------------------------------------------------------------- from the store (the brief's 约谈 list)
+
+def test_interviews_on_the_demo_province_agree_with_the_scorecards_and_progress(demo_store):
+    from indicators import reading
+
+    snap = reading.snapshot(demo_store)
+    found = reading.interviews(snap, "2026-10", "city:621200")  # composite at 2026Q3, values at 1–10月
+    q3, q2 = (reading.scorecard(snap, q, "city:621200", draws=0, with_previous=False).table for q in ("2026Q3", "2026Q2"))
+    tail3 = set(q3["score"].nsmallest(3).index)
+    bottom3 = {f.region_code: f for f in found if f.rule_id == "bottom3"}
+    assert set(bottom3) == tail3
+    for code, f in bottom3.items():
+        assert f.facts_zh == f"综合得分{q3.at[code, 'score']:.2f}分，列全市第{int(q3.at[code, 'rank'])}位（共9个县区）"
+    running = {f.region_code for f in found if f.rule_id == "bottom3_running"}
+    assert running == tail3 & set(q2["score"].nsmallest(3).index)
+    prog = reading.progress_at(snap, "2026-10", "city:621200")
+    paid = prog[(prog["indicator"] == "ARREARS_PAID") & (prog["gap_linear_pp"].round(2) <= -10)]
+    behind = {f.region_code: f.values["gap_pp"] for f in found if f.rule_id == "arrears_behind"}
+    assert behind == {r.region_code: round(r.gap_linear_pp, 2) for r in paid.itertuples()}
+    units = rules.by_unit(found)
+    last = q3["score"].idxmin()
+    assert last in running and units[0]["region_code"] == last and units[0]["rules"][0]["rule"] == "bottom3_running"
+    prefectures = reading.interviews(snap, "2026-10", "prefectures")
+    assert any("14个市州中倒数第1" in f.facts_zh for f in prefectures)
+    assert {f.region_code for f in prefectures} <= {r.code for r in regions.default().of_level("prefecture")}
