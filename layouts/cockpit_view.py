@@ -8,6 +8,7 @@ from dash import dcc
 from plotly.subplots import make_subplots
 
 from indicators import pipeline, reading
+from indicators import rules as rules_mod
 from layouts import attention, data, ids, tile_map
 from layouts.export import to_csv, to_xlsx
 from layouts.figures import TEMPLATE
@@ -153,6 +154,18 @@ def needs_attention(ck: reading.Cockpit, regions, cat) -> tuple[list[dict], int]
     how many counties the province has (the set they are judged against)."""
     found = reading.attention(data.snap(), ck.period, ck.quarter, ck.home)
     return attention.lines(found, cat), len(regions.of_level("county"))
+
+
+def attention_block(ck: reading.Cockpit, regions, cat, qs: str, lang: str = "zh") -> tuple[str, object]:
+    """(the rule line under the heading, the list) of 需要关注; a rules file that does not load shows its problems
+    (each names the file, the rule and the fix) instead of a list."""
+    try:
+        found, n_counties = needs_attention(ck, regions, cat)
+        rule = attention.rule_text(reading.rules_for(int(ck.period[:4])), n_counties, lang)
+    except rules_mod.RulesError as exc:
+        return "", dmc.Alert(dmc.List([dmc.ListItem(m) for m in exc.messages], size="sm"), color="red",
+                             title=t("cockpit_attention_rules_error", lang))
+    return rule, attention_list(found, qs, lang)
 
 
 def attention_list(found: list[dict], qs: str, lang: str = "zh") -> dmc.Stack:

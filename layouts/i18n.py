@@ -184,6 +184,7 @@ TEXT = {
     "cockpit_pref_hint": ("粗框为本市州；点击其他市州切换", "Outlined: this prefecture; click another to switch"),
     "cockpit_attention": ("需要关注", "Needs attention"),
     "cockpit_attention_rule": ("判断规则（对照全省{n}个县区）：{rules}", "Rules (against the province's {n} counties): {rules}"),
+    "cockpit_attention_rules_error": ("需要关注规则文件有误，请修正后刷新", "The attention rules file has problems: fix it and reload"),
     "cockpit_attention_carried": ("（{year}年规则，本年规则未发布）", " (the {year} rules: this year's are not yet published)"),
     "attention_col_code": ("代码", "Code"),
     "attention_col_region": ("县区", "County"),

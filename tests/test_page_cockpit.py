@@ -253,6 +253,17 @@ def test_the_attention_list_follows_the_rules_file(cockpit, tmp_path, monkeypatc
     assert text.startswith("判断规则（对照全省86个县区）：主要指标累计增速居全省县区后30位；主要指标累计增速为负")
 
 
+def test_a_bad_rules_file_is_named_on_the_page(demo_store, tmp_path, monkeypatch):
+    app = create_app(demo_store, secret=TEST_SECRET)
+    layout = next(p for p in dash.page_registry.values() if p["path"] == "/")["layout"]
+    monkeypatch.setattr(rules, "RULES_DIR", _rules_dir(tmp_path, lambda s: s.replace('kind = "indicator_bottom"',
+                                                                                      'kind = "indicator_botom"')))
+    with as_user(app, demo_store):
+        text = _text(layout(period="2026Q3", scope="city:621200"))
+    assert "2026.rules.toml 规则“headline_bottom2”：未知类型“indicator_botom”，可选类型为composite_bottom" in text
+    assert "地区生产总值" in text  # the rest of the page is there
+
+
 def test_the_attention_export_has_every_finding(demo_store):
     from test_access import post
 

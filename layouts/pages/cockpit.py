@@ -5,8 +5,8 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
-from indicators import pipeline, reading
-from layouts import access, attention, data, ids, kpi_cards
+from indicators import pipeline
+from layouts import access, data, ids, kpi_cards
 from layouts import cockpit_view as view
 from layouts.i18n import lang_of, t
 from layouts.plotly_locale import graph_config
@@ -31,8 +31,7 @@ def layout(period=None, scope=None, lang=None, **_):
     city, months = regions[home].name, view.months_label(ck.period, lang)
     cards = kpi_cards.kpis(ck.growth, ck.levels, ck.progress, home, pipeline.units("prefectures", regions), cat,
                            as_of={c: p for c, p in ck.as_of.items() if p != ck.period})
-    found, n_counties = view.needs_attention(ck, regions, cat)
-    rule = attention.rule_text(reading.rules_for(int(ck.period[:4])), n_counties, lang)
+    rule, found_list = view.attention_block(ck, regions, cat, qs, lang)
     return dmc.Stack(gap="sm", children=[
         dcc.Location(id=ids.COCKPIT_NAV, refresh="callback-nav"),
         dmc.Title(f"{t('nav_cockpit', lang)} · {city} · {view.when_label(quarter, ck.period, lang)}", order=4),
@@ -54,7 +53,7 @@ def layout(period=None, scope=None, lang=None, **_):
         dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
             dmc.Title(f"{t('cockpit_attention', lang)} · {city} · {months}", order=5),
             dmc.Text(rule, size="xs", c="dimmed"),
-            dmc.Box(id=ids.COCKPIT_ATTENTION, children=view.attention_list(found, qs, lang)),
+            dmc.Box(id=ids.COCKPIT_ATTENTION, children=found_list),
             dmc.Group(gap="xs", className="no-print", children=[
                 dmc.Button(t("export_xlsx", lang), id=ids.COCKPIT_ATTENTION_XLSX, size="xs", variant="light"),
                 dmc.Button(t("export_csv", lang), id=ids.COCKPIT_ATTENTION_CSV, size="xs", variant="light"),
