@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from indicators import derive, explain, pipeline, progress, results
+from indicators import rules as rules_mod
 from indicators.ranking import rank
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
@@ -292,3 +293,82 @@ def cockpit(snap: Snapshot, quarter: str, home: str, month: str, headline: tuple
     ck = _cached(snap, "cockpit", (quarter, home, month, headline), month, compute)
     return replace(ck, prefectures=scorecard(snap, quarter, "prefectures"),  # saying this snapshot's data state
                    city=scorecard(snap, quarter, f"city:{home}"))
+
+
+# ---------------------------------------------------------------- 约谈 and 需要关注 (indicators/rules.py)
+
+def rules_for(year: int) -> rules_mod.Rules:
+    """The year's rules file (data/schemes/<year>.rules.toml, or the newest earlier one carried forward)."""
+    return rules_mod.for_year(year, catalogue_mod.default())
+
+
+def quarter_of(month: str) -> str:
+    """The latest quarter ending at or before a month: '2026-10' → '2026Q3', '2027-02' → '2026Q4'."""
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y - 1}Q4" if m < 3 else f"{y}Q{m // 3}"
+
+
+def value_matrix(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFrame:
+    """units × indicator codes: each indicator on the measure it is ranked on (rank_measure: growth where published)."""
+    cols = {}
+    for ind in catalogue:
+        rows = values[(values["indicator"] == ind.code) & (values["measure"] == rank_measure(ind))
+                      & values["region_code"].isin(units)]
+        if len(rows):
+            cols[ind.code] = rows.drop_duplicates("region_code").set_index("region_code")["value"].astype(float)
+    return pd.DataFrame(cols).reindex(units)
+
+
+def _rule_inputs(snap: Snapshot, month: str, quarter: str, scope: str, units: list[str],
+                 rule_list: tuple[rules_mod.Rule, ...]) -> rules_mod.Inputs:
+    """What the rules read for the comparison set `scope` ('province', 'city:621200' or 'prefectures')."""
+    regions, cat = regions_mod.default(), catalogue_mod.default()
+    set_units = pipeline.units(scope, regions)
+    running = [r.quarters for r in rule_list if r.kind == "composite_bottom_running"]
+    cards = {}
+    if any(r.kind in rules_mod.COMPOSITE_KINDS for r in rule_list):
+        cards = {q: card.table for q, card in history(snap, quarter, scope, max(running, default=1)).items()}
+    try:
+        scheme_codes = tuple(pipeline.for_year(int(quarter[:4]), cat).codes)
+    except pipeline.SchemeError:
+        scheme_codes = ()
+    level = "prefectures" if scope == "prefectures" else PROVINCE
+    values = values_at(snap, month)
+    prog = progress_at(snap, month, level)
+    return rules_mod.Inputs(
+        units=units, set_units=set_units, names={c: regions[c].name for c in set_units},
+        place=scope.split(":")[0], catalogue=cat, cards=cards, values=value_matrix(values, cat, set_units),
+        progress=prog[prog["region_code"].isin(set(units))].reset_index(drop=True), scheme_codes=scheme_codes)
+
+
+def interviews(snap: Snapshot, month: str, scope: str) -> list[rules_mod.Finding]:
+    """The 约谈 rules met by the units of a comparison set ('city:621200': a city's counties; 'prefectures'),
+    judged against that set: composite ranks at the latest quarter ending by `month`, values and progress at
+    `month`. Worst first."""
+    rules = rules_for(int(month[:4]))
+    quarter = quarter_of(month)
+
+    def compute():
+        inputs = _rule_inputs(snap, month, quarter, scope, pipeline.units(scope), rules.interview)
+        return rules_mod.evaluate(rules.interview, inputs)
+    return _cached(snap, "interviews", (month, scope, rules.year), month, compute, extra=_rules_extra(rules, quarter))
+
+
+def attention(snap: Snapshot, month: str, quarter: str, home: str) -> list[rules_mod.Finding]:
+    """The 需要关注 rules met by the home prefecture's counties, judged against the province's counties (values and
+    progress at `month`, composite ranks at `quarter`). Worst first."""
+    rules = rules_for(int(month[:4]))
+
+    def compute():
+        inputs = _rule_inputs(snap, month, quarter, PROVINCE, pipeline.units(f"city:{home}"), rules.attention)
+        return rules_mod.evaluate(rules.attention, inputs)
+    return _cached(snap, "attention", (month, quarter, home, rules.year), month, compute,
+                   extra=_rules_extra(rules, quarter))
+
+
+def _rules_extra(rules: rules_mod.Rules, quarter: str) -> str:
+    """The rules file's and the quarter's scheme's sha256: a change of either is a new result."""
+    try:
+        return rules.sha256 + pipeline.for_year(int(quarter[:4]), catalogue_mod.default()).sha256
+    except pipeline.SchemeError:
+        return rules.sha256

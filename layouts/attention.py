@@ -1,15 +1,16 @@
-"""需要关注: the counties of a prefecture that a leader should ask about, in the sentences a leader
-uses ("西和县固定资产投资增速-16.4%，全省倒数第2"), worst first (pure: frames in, sentences out)."""
+"""需要关注: the findings of the year's attention rules (indicators/rules.py, data/schemes/<year>.rules.toml) as the
+lines a leader reads ("西和县固定资产投资增长-16.4%，全省倒数第2"), one line per county × indicator, worst first,
+and as an exportable table (pure: findings in, lines and frames out)."""
 
 import pandas as pd
 
-from indicators import progress, ranking
+from indicators import ranking
+from indicators import rules as rules_mod
+from layouts.export import Column
+from layouts.i18n import t
 
-# "Last or second-to-last in the province" (issue 4): the places a dispatch meeting names.
-BOTTOM_PLACES = 2
-MAX_ITEMS = 12
-# Worst first: last in the province, second-to-last, negative growth, far behind 序时进度.
-LAST, SECOND_LAST, NEGATIVE, BEHIND = 0, 1, 2, 3
+MAX_ITEMS = 12  # the cockpit shows the worst twelve lines; the export has every finding
+BOTTOM_KINDS = ("indicator_bottom", "indicator_last", "indicator_negative_bottom", *rules_mod.COMPOSITE_KINDS)
 
 
 def growth_ranks(growth: pd.DataFrame, directions: dict[str, int], worst_first: bool = False) -> pd.DataFrame:
@@ -22,53 +23,67 @@ def growth_ranks(growth: pd.DataFrame, directions: dict[str, int], worst_first: 
     return pd.DataFrame(out, index=growth.index)
 
 
-def items(growth: pd.DataFrame, prog: pd.DataFrame, counties: list[str], names: dict[str, str], cat,
-          limit: int = MAX_ITEMS) -> list[dict]:
-    """One item per county × indicator with something to say: negative growth, last or second-to-last
-    among the province's counties (the rows of `growth`), or below 序时进度 by more than the 落后
-    threshold (completion rows of the progress table). Each: code, indicator, key, zh, en."""
-    bottom = growth_ranks(growth, {c: cat[c].direction for c in growth.columns}, worst_first=True)
-    facts: dict[tuple, dict] = {}
-    for code in counties:
-        if code not in growth.index:
-            continue
-        for ind in growth.columns:
-            yoy = growth.at[code, ind]
-            if pd.isna(yoy):
-                continue
-            place = bottom.at[code, ind]
-            if pd.notna(place) and int(place) <= BOTTOM_PLACES and growth[ind].notna().sum() > BOTTOM_PLACES:
-                facts[(code, ind)] = {"growth": (LAST if int(place) == 1 else SECOND_LAST, yoy, int(place))}
-            elif progress.growth_status(yoy) == progress.NEGATIVE:
-                facts[(code, ind)] = {"growth": (NEGATIVE, yoy, None)}
-    behind = prog[(prog["compare"] == progress.COMPLETION) & prog["region_code"].isin(counties)
-                  & prog["indicator"].isin(growth.columns)
-                  & (prog["gap_pp"].round(progress.GAP_DECIMALS) < progress.THRESHOLDS.level_behind)]
-    for r in behind.itertuples():
-        facts.setdefault((r.region_code, r.indicator), {})["behind"] = (BEHIND, r.gap_pp, r.completion_pct)
+def css_class(f: rules_mod.Finding) -> str:
+    """last / second / negative / behind: the colour of a line (assets/app.css), from its worst finding."""
+    if f.kind in BOTTOM_KINDS:
+        return "last" if f.values.get("place_from_bottom", 1) == 1 else "second"
+    return "behind" if f.kind == "behind_schedule" else "negative"
+
+
+def lines(findings: list[rules_mod.Finding], cat, limit: int = MAX_ITEMS) -> list[dict]:
+    """One line per unit × indicator, worst first: the facts of its first finding per topic (a unit last on an
+    indicator is not also told it is negative: the number says so), joined. Each: code, indicator, key, zh, en,
+    cls, rules (the rule ids met)."""
+    groups: dict[tuple, list[rules_mod.Finding]] = {}
+    for f in sorted(findings, key=lambda f: f.sort_key):
+        groups.setdefault((f.region_code, f.indicator), []).append(f)
     out = []
-    for (code, ind), f in facts.items():
-        worst = min(f.values())
-        zh, en = _sentences(names[code], cat[ind], f)
-        out.append({"code": code, "indicator": ind, "key": (worst[0], worst[1], code, ind), "zh": zh, "en": en})
+    for (code, ind), fs in groups.items():
+        kept = list({f.topic: f for f in reversed(fs)}.values())[::-1]  # the first finding of each topic
+        kept.sort(key=lambda f: f.sort_key)
+        name_zh = cat[ind].name_zh if ind in cat else ""
+        name_en = cat[ind].name_en if ind in cat else ""
+        zh = [kept[0].facts_zh] + [_strip(f.facts_zh, name_zh) for f in kept[1:]]
+        en = [kept[0].facts_en] + [_strip(f.facts_en, name_en + " ") for f in kept[1:]]
+        out.append({"code": code, "indicator": ind, "key": fs[0].sort_key, "cls": css_class(fs[0]),
+                    "zh": fs[0].region_name + "；".join(zh), "en": f"{fs[0].region_name}: " + "; ".join(en),
+                    "rules": [f.rule_id for f in fs]})
     return sorted(out, key=lambda i: i["key"])[:limit]
 
 
-def _sentences(name: str, ind, f: dict) -> tuple[str, str]:
-    zh, en = [], []
-    if "growth" in f:
-        kind, yoy, place = f["growth"]
-        zh.append(f"{name}{ind.name_zh}增速{yoy:.1f}%，" + (f"全省倒数第{place}" if place else "负增长"))
-        en.append(f"{name}: {ind.name_en} growth {yoy:.1f}%, "
-                  + (("lowest" if place == 1 else f"{_ordinal(place)} lowest") + " in the province" if place
-                     else "negative"))
-    if "behind" in f:
-        _, gap, done = f["behind"]
-        head_zh, head_en = ("", "") if zh else (f"{name}{ind.name_zh}", f"{name}: {ind.name_en} ")
-        zh.append(f"{head_zh}完成年度目标的{done:.1f}%，低于序时进度{-gap:.1f}个百分点")
-        en.append(f"{head_en}at {done:.1f}% of the annual target, {-gap:.1f} pp behind schedule")
-    return "；".join(zh), "; ".join(en)
+def _strip(text: str, prefix: str) -> str:
+    return text.removeprefix(prefix) if prefix and text.startswith(prefix) else text
 
 
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+def rule_text(rules: rules_mod.Rules, n: int, lang: str = "zh") -> str:
+    """The line under the heading: the attention rules in the rules file's own words, against the province's n
+    counties."""
+    words = [r.en if lang == "en" else r.zh for r in rules.attention]
+    sep = "; " if lang == "en" else "；"
+    text = t("cockpit_attention_rule", lang).format(n=n, rules=sep.join(words))
+    if rules.carried_from:
+        text += t("cockpit_attention_carried", lang).format(year=rules.carried_from)
+    return text
+
+
+def numbers(values: dict) -> str:
+    """The numbers behind a finding as text for a cell: 'value=-16.4; place_from_bottom=2; n=86'."""
+    return "; ".join(f"{k}={'/'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in values.items())
+
+
+def export_table(findings: list[rules_mod.Finding], cat, lang: str = "zh") -> tuple[pd.DataFrame, list[Column]]:
+    """Every finding (not only the lines shown), worst first: region, indicator, rule, facts, numbers."""
+    en = lang == "en"
+    rows = [{"region_code": f.region_code, "region_name": f.region_name,
+             "indicator": cat[f.indicator].name(lang) if f.indicator in cat else "",
+             "rule_id": f.rule_id, "rule": f.rule_en if en else f.rule_zh,
+             "facts": f.facts_en if en else f.facts_zh, "numbers": numbers(f.values)}
+            for f in sorted(findings, key=lambda f: f.sort_key)]
+    cols = [Column("region_code", t("attention_col_code", lang), width=10),
+            Column("region_name", t("attention_col_region", lang), width=14),
+            Column("indicator", t("attention_col_indicator", lang), width=24),
+            Column("rule_id", t("attention_col_rule_id", lang), width=18),
+            Column("rule", t("attention_col_rule", lang), width=36),
+            Column("facts", t("attention_col_facts", lang), width=56),
+            Column("numbers", t("attention_col_numbers", lang), width=48)]
+    return pd.DataFrame(rows, columns=[c.field for c in cols]), cols

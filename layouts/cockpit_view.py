@@ -8,18 +8,19 @@ from dash import dcc
 from plotly.subplots import make_subplots
 
 from indicators import pipeline, reading
+from indicators import rules as rules_mod
 from layouts import attention, data, ids, tile_map
+from layouts.export import to_csv, to_xlsx
 from layouts.figures import TEMPLATE
 from layouts.i18n import fmt_change, period_label, score_label, t
 from layouts.kpi_cards import HEADLINE
 from layouts.plotly_locale import graph_config
-from layouts.shell import search_from_state, state_from_search
+from layouts.shell import search_from_state, state_from_search, state_text
+from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 DEFAULT_HOME = "621200"  # 陇南市, the bureau this dashboard is built for
 BOTTOM_THREE = 3  # the rank is shown in red in the bottom three, as on the rankings page
-ATTENTION_CLASSES = {attention.LAST: "last", attention.SECOND_LAST: "second", attention.NEGATIVE: "negative",
-                     attention.BEHIND: "behind"}
 
 
 # ---------------------------------------------------------------- reading (cached by data state)
@@ -151,21 +152,45 @@ def maps(ck: reading.Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
 
 
 def needs_attention(ck: reading.Cockpit, regions, cat) -> tuple[list[dict], int]:
-    """The 需要关注 items for the home prefecture's counties, and how many counties the province ranks."""
-    province = [c for c in ck.growth.index if regions[c].level == "county"]
-    counties = [r.code for r in regions.counties_of(ck.home)]
-    found = attention.items(ck.growth.loc[province], ck.progress, counties, {c: regions[c].name for c in counties}, cat)
-    return found, len(province)
+    """The 需要关注 lines for the home prefecture's counties (the year's attention rules, indicators/rules.py), and
+    how many counties the province has (the set they are judged against)."""
+    found = reading.attention(data.snap(), ck.period, ck.quarter, ck.home)
+    return attention.lines(found, cat), len(regions.of_level("county"))
+
+
+def attention_block(ck: reading.Cockpit, regions, cat, qs: str, lang: str = "zh") -> tuple[str, object]:
+    """(the rule line under the heading, the list) of 需要关注; a rules file that does not load shows its problems
+    (each names the file, the rule and the fix) instead of a list."""
+    try:
+        found, n_counties = needs_attention(ck, regions, cat)
+        rule = attention.rule_text(reading.rules_for(int(ck.period[:4])), n_counties, lang)
+    except rules_mod.RulesError as exc:
+        return "", dmc.Alert(dmc.List([dmc.ListItem(m) for m in exc.messages], size="sm"), color="red",
+                             title=t("cockpit_attention_rules_error", lang))
+    return rule, attention_list(found, qs, lang)
 
 
 def attention_list(found: list[dict], qs: str, lang: str = "zh") -> dmc.Stack:
-    """The sentences as links to each county's page, worst first; a calm line when there are none."""
+    """The lines as links to each county's page, worst first; a calm line when there are none."""
     if not found:
         return dmc.Stack([dmc.Text(t("cockpit_attention_none", lang), size="sm", c="dimmed")])
     return dmc.Stack(gap=4, className="attention-list", children=[
         dcc.Link(f"{n}. {item['en' if lang == 'en' else 'zh']}", href=f"/county/{item['code']}{qs}",
-                 className=f"attention-item attention-{ATTENTION_CLASSES[item['key'][0]]}")
+                 className=f"attention-item attention-{item['cls']}")
         for n, item in enumerate(found, start=1)])
+
+
+def attention_file(quarter: str, month: str, home: str, fmt: str, lang: str = "zh") -> tuple[bytes, str, int]:
+    """Every finding of the attention rules for the home prefecture's counties (not only the lines shown) as an
+    .xlsx (title row: the list, the prefecture, the period and the data state) or a .csv: (bytes, file name, rows)."""
+    snap = data.snap()
+    frame, cols = attention.export_table(reading.attention(snap, month, quarter, home), catalogue_mod.default(), lang)
+    stem = f"attention_{home}_{month}_{snap.data_state}"
+    if fmt == "csv":
+        return to_csv(frame, cols), f"{stem}.csv", len(frame)
+    title = (f"{t('cockpit_attention', lang)} · {regions_mod.default()[home].name} · {when_label(quarter, month, lang)}"
+             f"（{state_text(snap.data_state, lang)}）")
+    return to_xlsx(frame, cols, title=title, sheet=t("cockpit_attention", lang)), f"{stem}.xlsx", len(frame)
 
 
 def click_href(click: dict | None, search: str | None, kind: str, with_counties: set[str] | None = None) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import pipeline, progress, scheme
+from indicators import pipeline, progress, rules, scheme
 from loaders import catalogue, parsed, users
 
 LANGS = ("zh", "en")
@@ -183,9 +183,16 @@ TEXT = {
     "cockpit_map_hint": ("点击县区方块查看该县区详情", "Click a county tile for its details"),
     "cockpit_pref_hint": ("粗框为本市州；点击其他市州切换", "Outlined: this prefecture; click another to switch"),
     "cockpit_attention": ("需要关注", "Needs attention"),
-    "cockpit_attention_rule": ("主要指标累计增速为负、居全省{n}个县区后两位，或完成进度低于序时进度{t}个百分点以上",
-                               "Headline indicators with negative YTD growth, in the bottom two of the province's "
-                               "{n} counties, or more than {t} pp behind schedule"),
+    "cockpit_attention_rule": ("判断规则（对照全省{n}个县区）：{rules}", "Rules (against the province's {n} counties): {rules}"),
+    "cockpit_attention_rules_error": ("需要关注规则文件有误，请修正后刷新", "The attention rules file has problems: fix it and reload"),
+    "cockpit_attention_carried": ("（{year}年规则，本年规则未发布）", " (the {year} rules: this year's are not yet published)"),
+    "attention_col_code": ("代码", "Code"),
+    "attention_col_region": ("县区", "County"),
+    "attention_col_indicator": ("指标", "Indicator"),
+    "attention_col_rule_id": ("规则代码", "Rule id"),
+    "attention_col_rule": ("规则", "Rule"),
+    "attention_col_facts": ("情况", "Facts"),
+    "attention_col_numbers": ("数值", "Numbers"),
     "cockpit_attention_none": ("本期没有需要特别关注的县区指标", "Nothing needs special attention this period"),
     "cockpit_no_score": ("本季度暂无综合得分", "No composite score for this quarter"),
     # 方法 (method), 目标 (targets), 指标 (indicator) pages
@@ -262,6 +269,20 @@ TEXT = {
     "method_agg_geometric": ("加权几何平均", "weighted geometric mean"),
     "method_fact_weights": ("权重：{mode}，全年不变；某项缺数时，其余指标的权重按比例放大", "Weights: {mode}, frozen for the year; when an indicator is missing the others are scaled up"),
     "method_fact_aggregation": ("汇总：先按维度、再按总分，{agg}", "Aggregation: pillars first, then the total, {agg}"),
+    "method_rules": ("约谈与需要关注规则（{file}）", "Interview and attention rules ({file})"),
+    "method_rules_carried": ("本年规则未发布，沿用{year}年规则", "This year's rules are not yet published: the {year} rules apply"),
+    "method_rules_interview": ("约谈：各比较范围内的单位与本范围比较", "Interviews (约谈): the units of a comparison set against that set"),
+    "method_rules_attention": ("需要关注（总览）：本市州各县区与全省县区比较", "Needs attention (overview): a prefecture's counties against the province's counties"),
+    "method_rules_indicators": ("指标：{names}", "indicators: {names}"),
+    "method_rules_scheme": ("当年评价方案的指标", "the year's scheme indicators"),
+    "rule_kind_composite_bottom": ("综合得分位列后{places}位", "composite score in the bottom {places}"),
+    "rule_kind_composite_bottom_running": ("综合得分连续{quarters}个季度位列后{places}位",
+                                           "composite score in the bottom {places} for {quarters} quarters running"),
+    "rule_kind_indicator_negative_bottom": ("负增长且位列后{places}位", "negative growth and in the bottom {places}"),
+    "rule_kind_indicator_bottom": ("位列后{places}位（有增速的按增速）", "in the bottom {places} (on growth where published)"),
+    "rule_kind_indicator_negative": ("累计增速为负", "negative YTD growth"),
+    "rule_kind_behind_schedule": ("完成年度目标低于序时进度{pp}个百分点及以上", "{pp} pp or more behind the linear schedule"),
+    "rule_kind_indicator_last": ("位列末位", "last of the set"),
     "method_fact_coverage": ("有数据的指标权重合计不足 {pct}% 的单位不参与排名", "Units with data for less than {pct}% of the weight are not ranked"),
     "method_fact_robustness": ("名次区间：{draws} 次随机改变方法选择（各项权重 ±{noise}%、算术或几何平均、功效系数法/门槛法/极差标准化），取名次的 5%–95% 分位",
                                "Rank interval: {draws} random changes of the method (each weight ±{noise}%, arithmetic or geometric mean, efficacy / goalposts / min-max), 5th–95th percentile of the rank"),
@@ -441,6 +462,7 @@ VOCABULARY: dict[str, tuple[tuple[str, ...], str]] = {
     "role": (users.ROLES, "role_"),
     "format": (parsed.FORMATS, "format_"),
     "scope": (pipeline.SCOPE_KINDS, "scope_"),
+    "rule_kind": (tuple(rules.KINDS), "rule_kind_"),
 }
 
 

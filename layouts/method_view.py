@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.rules import SCHEME, Rules
 from indicators.scheme import Scheme, SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts.figures import TEMPLATE
@@ -169,3 +170,21 @@ def method_facts(scheme: Scheme, params: dict, lang: str = "zh") -> list[str]:
     if rob:
         lines.append(t("method_fact_robustness", lang).format(draws=f"{rob['draws']:,}", noise=f"{100 * rob['weight_noise']:.0f}"))
     return lines
+
+
+def rule_lines(rules: Rules, catalogue, lang: str = "zh") -> list[tuple[str, list[str]]]:
+    """The year's 约谈 and 需要关注 rules, list by list: each rule in the file's own words, then what it tests (its
+    kind with its parameters) and the indicators it reads."""
+    out = []
+    for key, listed in (("method_rules_interview", rules.interview), ("method_rules_attention", rules.attention)):
+        lines = []
+        for r in listed:
+            test = label("rule_kind", r.kind, lang).format(places=r.places, quarters=r.quarters, pp=f"{r.pp:g}")
+            parts = [r.en if lang == "en" else r.zh, test]
+            if r.indicators:
+                names = t("method_rules_scheme", lang) if r.indicators == (SCHEME,) else \
+                    ("、" if lang != "en" else ", ").join(catalogue[c].name(lang) for c in r.indicators)
+                parts.append(t("method_rules_indicators", lang).format(names=names))
+            lines.append(" · ".join(parts))
+        out.append((t(key, lang), lines))
+    return out

@@ -1,23 +1,27 @@
 """总览 (cockpit): the builders as plain functions on the demo province, then the page in real chromium."""
 
+import base64
+import io
 import itertools
+import re
 from pathlib import Path
 
 import dash
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
-from ui_helpers import TEST_SECRET, as_user, login_as
+from ui_helpers import TEST_SECRET, add_test_accounts, as_user, logged_in_client, login_as
 from ui_helpers import component_text as _text
 
 from app import create_app
-from indicators import pipeline, progress
+from indicators import pipeline, progress, reading, rules
 from layouts import attention, data, ids, kpi_cards, tile_map
 from layouts import cockpit_view as view
 from layouts.figures import STATUS_COLOURS
-from loaders import catalogue
+from loaders import audit, catalogue
 from loaders import regions as regions_mod
 
 OUTPUT = Path(__file__).resolve().parent / "output"
@@ -161,36 +165,47 @@ def test_kpis_show_value_growth_target_gap_status_and_rank(cockpit):
 
 # ---------------------------------------------------------------- 需要关注
 
-def _cat_growth(values: dict[str, list]) -> pd.DataFrame:
-    return pd.DataFrame(values, index=["621225", "621228", "621202", "620102", "620103"], dtype=float)
+UNITS = ["621225", "621228", "621202", "620102", "620103"]
+NAMES = {"621225": "西和县", "621228": "两当县", "621202": "武都区", "620102": "城关区", "620103": "七里河区"}
+ATTENTION = rules.for_year(2026, CAT).attention  # the shipped 需要关注 rules
 
 
-def test_attention_sentences_worst_first():
-    growth = _cat_growth({"FAI": [-16.4, 5.0, 3.0, -20.0, 1.0], "IVA": [4.0, -17.1, 6.0, 2.0, 8.0]})
-    prog = pd.DataFrame([{"region_code": "621202", "indicator": "FAI", "compare": "completion", "gap_pp": -12.34,
-                          "completion_pct": 62.66},
-                         {"region_code": "621228", "indicator": "FAI", "compare": "completion", "gap_pp": -9.99,
-                          "completion_pct": 65.0}])  # within the 10 pp threshold: not named
-    names = {"621225": "西和县", "621228": "两当县", "621202": "武都区"}
-    got = attention.items(growth, prog, ["621225", "621228", "621202"], names, CAT)
+def _prog(*rows):
+    return pd.DataFrame([{"compare": "completion", "schedule_linear_pct": 75.0, "target": 100.0,
+                          "ytd_level": r["completion_pct"], **r} for r in rows])
+
+
+def _lines(values: dict, prog: pd.DataFrame, units=("621225", "621228", "621202"), limit=attention.MAX_ITEMS):
+    inputs = rules.Inputs(units=list(units), set_units=UNITS, names=NAMES, place="province", catalogue=CAT,
+                          values=pd.DataFrame(values, index=UNITS, dtype=float), progress=prog)
+    return attention.lines(rules.evaluate(ATTENTION, inputs), CAT, limit=limit)
+
+
+def test_attention_lines_worst_first():
+    values = {"FAI": [-16.4, 5.0, 3.0, -20.0, 1.0], "IVA": [4.0, -17.1, 6.0, 2.0, 8.0]}
+    prog = _prog({"region_code": "621202", "indicator": "INVEST_IN", "gap_linear_pp": -12.34, "completion_pct": 62.66},
+                 {"region_code": "621228", "indicator": "INVEST_IN", "gap_linear_pp": -9.99,
+                  "completion_pct": 65.0})  # within the 10 pp of the rule: not named
+    got = _lines(values, prog)
     assert [i["zh"] for i in got] == [
-        "两当县规模以上工业增加值增速-17.1%，全省倒数第1",
-        "西和县固定资产投资增速-16.4%，全省倒数第2",
-        "武都区固定资产投资完成年度目标的62.7%，低于序时进度12.3个百分点",
+        "两当县规模以上工业增加值增长-17.1%，全省倒数第1",  # last and negative: the place says it, 负增长 is not repeated
+        "西和县固定资产投资增长-16.4%，全省倒数第2",
+        "武都区招商引资到位资金完成年度目标的62.7%，低于序时进度12.3个百分点",
     ]
+    assert [i["cls"] for i in got] == ["last", "second", "behind"]
+    assert got[0]["rules"] == ["headline_bottom2", "headline_negative"]
     assert got[1]["en"] == "西和县: Fixed-asset investment (excl. rural households) growth -16.4%, 2nd lowest in the province"
-    assert attention.items(growth, prog, ["621225"], names, CAT, limit=1)[0]["code"] == "621225"
+    assert _lines(values, prog, limit=1)[0]["code"] == "621228"
 
 
-def test_attention_negative_growth_and_schedule_in_one_sentence():
-    growth = _cat_growth({"FAI": [-1.0, 5.0, 3.0, -20.0, -30.0]})
-    prog = pd.DataFrame([{"region_code": "621225", "indicator": "FAI", "compare": "completion", "gap_pp": -22.7,
-                          "completion_pct": 52.3}])
-    (item,) = attention.items(growth, prog, ["621225", "621228", "621202"], {"621225": "西和县"}, CAT)
-    assert item["zh"] == "西和县固定资产投资增速-1.0%，负增长；完成年度目标的52.3%，低于序时进度22.7个百分点"
+def test_attention_negative_growth_and_schedule_in_one_line():
+    prog = _prog({"region_code": "621225", "indicator": "INVEST_IN", "gap_linear_pp": -22.7, "completion_pct": 52.3})
+    (item,) = _lines({"INVEST_IN": [-1.0, 5.0, 3.0, -20.0, -30.0]}, prog)
+    assert item["zh"] == "西和县招商引资到位资金增长-1.0%，负增长；完成年度目标的52.3%，低于序时进度22.7个百分点"
     assert item["en"].endswith("negative; at 52.3% of the annual target, 22.7 pp behind schedule")
-    flat = _cat_growth({"FAI": [-0.04, 5.0, 3.0, -20.0, -30.0]})  # rounds to 0.0: 持平, not 负增长
-    assert attention.items(flat, prog.iloc[:0], ["621225"], {"621225": "西和县"}, CAT) == []
+    assert item["cls"] == "negative"
+    # -0.04 rounds to 0.0: 持平, not 负增长
+    assert _lines({"INVEST_IN": [-0.04, 5.0, 3.0, -20.0, -30.0]}, prog.iloc[:0], units=["621225"]) == []
 
 
 def test_attention_on_the_demo_province(cockpit):
@@ -200,15 +215,90 @@ def test_attention_on_the_demo_province(cockpit):
     assert n == 86 and 0 < len(got) <= attention.MAX_ITEMS and {i["code"] for i in got} <= set(counties)
     assert [i["key"] for i in got] == sorted(i["key"] for i in got)
     texts = [i["zh"] for i in got]
-    assert "两当县规模以上工业增加值增速-17.1%，负增长" in texts
-    assert "西和县固定资产投资增速-16.4%，负增长" in texts
+    assert "两当县规模以上工业增加值增长-17.1%，负增长" in texts
+    assert "西和县固定资产投资增长-16.4%，负增长" in texts
     for i in got:  # a 倒数第k is the county's place from the bottom among the 86 counties
         if "倒数第" in i["zh"]:
             col = cockpit.growth.loc[province, i["indicator"]]
-            k = int(i["zh"].rsplit("倒数第", 1)[1])
+            k = _place(i["zh"])
             assert k == 1 + int((col < col[i["code"]]).sum()) and len(col.dropna()) == 86
     links = view.attention_list(got, "?period=2026Q3", "zh").children
     assert links[0].href == f"/county/{got[0]['code']}?period=2026Q3" and links[0].children.startswith("1. ")
+
+
+def _place(text: str) -> int:
+    return int(re.search(r"倒数第(\d+)", text).group(1))
+
+
+def _rules_dir(tmp_path, edit):
+    for year in rules.rules_years():
+        text = (rules.RULES_DIR / f"{year}.rules.toml").read_text(encoding="utf-8")
+        (tmp_path / f"{year}.rules.toml").write_text(edit(text) if year == 2026 else text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_attention_list_follows_the_rules_file(cockpit, tmp_path, monkeypatch):
+    shipped, _ = view.needs_attention(cockpit, REGIONS, CAT)
+    shipped_tail = [i for i in shipped if "全省倒数第" in i["zh"]]
+    wider = _rules_dir(tmp_path, lambda s: s.replace('places = 2\nzh = "主要指标累计增速居全省县区后两位"',
+                                                     'places = 30\nzh = "主要指标累计增速居全省县区后30位"'))
+    monkeypatch.setattr(rules, "RULES_DIR", wider)
+    got, _ = view.needs_attention(cockpit, REGIONS, CAT)
+    tail = [i for i in got if "全省倒数第" in i["zh"]]
+    places = [_place(i["zh"]) for i in tail]
+    assert len(tail) > len(shipped_tail) and max(places) <= 30
+    assert max(places) > 2  # places the shipped rule (bottom 2) leaves out  # places the shipped rule (bottom 2) leaves out
+    assert got[:len(tail)] == tail  # the first rule of the file sorts first
+    text = attention.rule_text(reading.rules_for(2026), 86)
+    assert text.startswith("判断规则（对照全省86个县区）：主要指标累计增速居全省县区后30位；主要指标累计增速为负")
+
+
+def test_a_bad_rules_file_is_named_on_the_page(demo_store, tmp_path, monkeypatch):
+    app = create_app(demo_store, secret=TEST_SECRET)
+    layout = next(p for p in dash.page_registry.values() if p["path"] == "/")["layout"]
+    monkeypatch.setattr(rules, "RULES_DIR", _rules_dir(tmp_path, lambda s: s.replace('kind = "indicator_bottom"',
+                                                                                      'kind = "indicator_botom"')))
+    with as_user(app, demo_store):
+        text = _text(layout(period="2026Q3", scope="city:621200"))
+    assert "2026.rules.toml 规则“headline_bottom2”：未知类型“indicator_botom”，可选类型为composite_bottom" in text
+    assert "地区生产总值" in text  # the rest of the page is there
+
+
+def test_the_attention_export_has_every_finding(demo_store):
+    from test_access import post
+
+    app = create_app(demo_store, secret=TEST_SECRET)
+    add_test_accounts(demo_store)
+    client = logged_in_client(app, "leader")
+    inputs = [{"id": ids.COCKPIT_ATTENTION_XLSX, "property": "n_clicks", "value": None},
+              {"id": ids.COCKPIT_ATTENTION_CSV, "property": "n_clicks", "value": 1}]
+    search = [{"id": ids.LOCATION, "property": "search", "value": "?period=2026Q3&scope=city:621200"}]
+    r = post(client, f"{ids.COCKPIT_ATTENTION_DOWNLOAD}.data", inputs, search,
+             changed=[f"{ids.COCKPIT_ATTENTION_CSV}.n_clicks"])
+    assert r.status_code == 200, r.get_data(as_text=True)
+    sent = r.get_json()["response"][ids.COCKPIT_ATTENTION_DOWNLOAD]["data"]
+    rows = pd.read_csv(io.BytesIO(base64.b64decode(sent["content"])), encoding="utf-8-sig", dtype=str)
+    data.use_store(demo_store)
+    found = reading.attention(data.snap(), "2026-09", "2026Q3", LONGNAN)
+    assert sent["filename"].startswith("attention_621200_2026-09_") and len(rows) == len(found) > 0
+    assert list(rows.columns) == ["代码", "县区", "指标", "规则代码", "规则", "情况", "数值"]
+    assert "两当县" in set(rows["县区"]) and "规模以上工业增加值增长-17.1%，负增长" in set(rows["情况"])
+    assert "value=-17.1; measure=cum_yoy" in set(rows["数值"])
+    exports = audit.entries(demo_store, action="export", user="leader")
+    assert sent["filename"] in set(exports["target"])
+    inputs[0]["value"], inputs[1]["value"] = 1, None  # .xlsx: a title row with the period and the data state
+    r = post(client, f"{ids.COCKPIT_ATTENTION_DOWNLOAD}.data", inputs, search,
+             changed=[f"{ids.COCKPIT_ATTENTION_XLSX}.n_clicks"])
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(r.get_json()["response"][ids.COCKPIT_ATTENTION_DOWNLOAD]
+                                                             ["data"]["content"])))
+    sheet = book.active
+    assert sheet["A1"].value == f"需要关注 · 陇南市 · 2026年三季度（1-9月）（数据状态 {data.state()}）"
+    assert sheet.max_row == len(found) + 2 and sheet["F2"].value == "情况"
+    # a viewer scoped to 礼县 gets no other prefecture's list
+    scoped = logged_in_client(app, "lixian")
+    other = [{"id": ids.LOCATION, "property": "search", "value": "?period=2026Q3&scope=city:620100"}]
+    assert post(scoped, f"{ids.COCKPIT_ATTENTION_DOWNLOAD}.data", inputs, other,
+                changed=[f"{ids.COCKPIT_ATTENTION_XLSX}.n_clicks"]).status_code == 403
 
 
 def test_tile_clicks_keep_the_query_string():

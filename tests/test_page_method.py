@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 from ui_helpers import PHONE_FITS, login_as
 
-from indicators import reading
+from indicators import reading, rules
 from indicators.scheme import SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts import data, ids
@@ -97,6 +97,22 @@ def test_sensitivity_of_the_demo_ranking_agrees_with_the_scorecard(card):
 
 
 @pytest.mark.browser
+def test_the_years_rules_are_listed_in_the_files_words(tmp_path, monkeypatch):
+    (interview, ilines), (attention, alines) = view.rule_lines(reading.rules_for(2026), CAT)
+    assert interview.startswith("约谈") and attention.startswith("需要关注")
+    assert ilines[0] == "综合得分连续两个季度位列后3位 · 综合得分连续2个季度位列后3位"
+    assert ilines[2] == ("核心指标负增长且位列后3位 · 负增长且位列后3位 · 指标：地区生产总值、规模以上工业增加值、"
+                         "固定资产投资、社会消费品零售总额、一般公共预算收入")
+    assert alines[2].startswith("主要指标完成年度目标低于序时进度10个百分点及以上 · 完成年度目标低于序时进度10个百分点及以上")
+    (_, en), _ = view.rule_lines(reading.rules_for(2026), CAT, "en")
+    assert en[1] == "Composite score in the bottom 3 · composite score in the bottom 3"
+    # a year without its own file says whose rules apply
+    for year in (2024, 2025):
+        (tmp_path / f"{year}.rules.toml").write_bytes((rules.RULES_DIR / f"{year}.rules.toml").read_bytes())
+    monkeypatch.setattr(rules, "RULES_DIR", tmp_path)
+    assert reading.rules_for(2026).carried_from == 2025
+
+
 def test_method_page_in_chromium(dash_duo, demo_store):
     """Open the method page for Longnan from a URL: scheme, weights chart and the sentence, laptop and phone."""
     login_as(dash_duo, demo_store)
@@ -106,6 +122,8 @@ def test_method_page_in_chromium(dash_duo, demo_store):
     dash_duo.wait_for_contains_text(f"#{ids.METHOD_SCHEME_GRID}", "新增入统“四上”企业", timeout=20)
     dash_duo.wait_for_element(f"#{ids.METHOD_WEIGHTS_CHART} .barlayer", timeout=20)
     assert "熵权法" in dash_duo.find_element(f"#{ids.METHOD_WEIGHTS_CHART}").text
+    dash_duo.wait_for_contains_text(f"#{ids.METHOD_RULES}", "2026.rules.toml", timeout=10)
+    assert "综合得分连续两个季度位列后3位" in dash_duo.find_element("body").text
     OUTPUT.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(OUTPUT / "method_longnan_1440.png"))
     dash_duo.driver.set_window_size(390, 3000)

@@ -65,12 +65,6 @@ class Facts:
         return len(self.units)
 
 
-def quarter_by(period: str) -> str:
-    """The latest quarter ending at or before a month: 2026-10 → 2026Q3, 2026-02 → 2025Q4."""
-    y, m = int(period[:4]), int(period[5:7])
-    return f"{y}Q{m // 3}" if m >= 3 else f"{y - 1}Q4"
-
-
 def scope_kind(scope: str) -> str:
     if scope == "prefectures":
         return "prefectures"
@@ -85,7 +79,7 @@ def read(snap: reading.Snapshot, period: str, scope: str, settings: BriefSetting
     kind = scope_kind(scope)
     regions = regions_mod.default()
     today = today or clock.today()
-    quarter = quarter_by(period)
+    quarter = reading.quarter_of(period)
     card = reading.scorecard(snap, quarter, scope)
     units = list(card.table.index)
     if kind == "city":

@@ -3,14 +3,15 @@ against their targets, tile maps of its counties and of the 14 prefectures, and 
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, State, callback, dcc
+from dash import Input, Output, State, callback, ctx, dcc
 
-from indicators import pipeline, progress
+from indicators import pipeline
 from layouts import access, data, ids, kpi_cards
 from layouts import cockpit_view as view
 from layouts.i18n import lang_of, t
 from layouts.plotly_locale import graph_config
-from layouts.shell import search_from_state, state_text
+from layouts.shell import search_from_state, state_from_search, state_text
+from loaders import audit
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
@@ -30,8 +31,7 @@ def layout(period=None, scope=None, lang=None, **_):
     city, months = regions[home].name, view.months_label(ck.period, lang)
     cards = kpi_cards.kpis(ck.growth, ck.levels, ck.progress, home, pipeline.units("prefectures", regions), cat,
                            as_of={c: p for c, p in ck.as_of.items() if p != ck.period})
-    found, n_counties = view.needs_attention(ck, regions, cat)
-    rule = t("cockpit_attention_rule", lang).format(n=n_counties, t=f"{-progress.THRESHOLDS.level_behind:g}")
+    rule, found_list = view.attention_block(ck, regions, cat, qs, lang)
     return dmc.Stack(gap="sm", children=[
         dcc.Location(id=ids.COCKPIT_NAV, refresh="callback-nav"),
         dmc.Title(f"{t('nav_cockpit', lang)} · {city} · {view.when_label(quarter, ck.period, lang)}", order=4),
@@ -55,7 +55,12 @@ def layout(period=None, scope=None, lang=None, **_):
         dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
             dmc.Title(f"{t('cockpit_attention', lang)} · {city} · {months}", order=5),
             dmc.Text(rule, size="xs", c="dimmed"),
-            dmc.Box(id=ids.COCKPIT_ATTENTION, children=view.attention_list(found, qs, lang)),
+            dmc.Box(id=ids.COCKPIT_ATTENTION, children=found_list),
+            dmc.Group(gap="xs", className="no-print", children=[
+                dmc.Button(t("export_xlsx", lang), id=ids.COCKPIT_ATTENTION_XLSX, size="xs", variant="light"),
+                dmc.Button(t("export_csv", lang), id=ids.COCKPIT_ATTENTION_CSV, size="xs", variant="light"),
+                dcc.Download(id=ids.COCKPIT_ATTENTION_DOWNLOAD),
+            ]),
         ])),
     ])
 
@@ -70,3 +75,20 @@ def follow_tile(county_click, pref_click, search):
     regions = regions_mod.default()
     with_counties = {r.code for r in regions.of_level("prefecture") if regions.counties_of(r.code)}
     return view.click_href(pref_click, search, "prefecture", with_counties) or dash.no_update
+
+
+@callback(Output(ids.COCKPIT_ATTENTION_DOWNLOAD, "data"), Input(ids.COCKPIT_ATTENTION_XLSX, "n_clicks"),
+          Input(ids.COCKPIT_ATTENTION_CSV, "n_clicks"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("viewer")
+def export_attention(_xlsx, _csv, search):
+    """The 需要关注 findings for the view in the URL (period re-resolved on the server, never sent by the browser)."""
+    st = state_from_search(search)
+    lang = lang_of(st["lang"])
+    quarter, month = data.resolve(st["period"])
+    if quarter is None:
+        return dash.no_update
+    home = view.home_prefecture(st["scope"] or access.home_scope(access.current(), regions_mod.default()))
+    fmt = "csv" if ctx.triggered_id == ids.COCKPIT_ATTENTION_CSV else "xlsx"
+    content, name, n = view.attention_file(quarter, month or pipeline.quarter_period(quarter), home, fmt, lang)
+    audit.record(data.store(), "export", user=access.current().name, target=name, detail=f"{fmt} {n} 行")
+    return dcc.send_bytes(content, name)

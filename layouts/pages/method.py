@@ -7,6 +7,7 @@ import dash_mantine_components as dmc
 from dash import dcc
 
 from indicators import reading
+from indicators.rules import RulesError
 from indicators.scheme import SchemeError
 from layouts import data, grid_export, ids
 from layouts import method_view as view
@@ -68,7 +69,22 @@ def layout(period=None, scope=None, lang=None, **_):
                    style={"width": "100%"} if len(stats["pairs"]) <= view.GRID_ROWS_IN_PAGE
                    else {"width": "100%", "height": "480px"},
                    className="ag-theme-alpine"),
+        *_rules_section(int(quarter[:4]), cat, lang),
     ])
+
+
+def _rules_section(year: int, cat, lang: str) -> list:
+    """The year's 约谈 and 需要关注 rules (data/schemes/<year>.rules.toml), as the brief and the overview apply them."""
+    try:
+        rules = reading.rules_for(year)
+    except RulesError as exc:
+        return [dmc.Alert("；".join(exc.messages), color="yellow")]
+    out = [dmc.Title(t("method_rules", lang).format(file=rules.source), order=5, mt="sm", id=ids.METHOD_RULES)]
+    if rules.carried_from:
+        out.append(dmc.Text(t("method_rules_carried", lang).format(year=rules.carried_from), size="sm", c="dimmed"))
+    for title, lines in view.rule_lines(rules, cat, lang):
+        out += [dmc.Text(title, size="sm", fw=600), dmc.List([dmc.ListItem(x) for x in lines], size="sm")]
+    return out
 
 
 def _stat(label: str, value: str) -> dmc.Paper:
