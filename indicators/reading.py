@@ -13,6 +13,7 @@ import pandas as pd
 
 from indicators import derive, explain, pipeline, progress, results
 from indicators import rules as rules_mod
+from indicators.brief import settings as brief_settings
 from indicators.ranking import rank
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
@@ -338,7 +339,8 @@ def _rule_inputs(snap: Snapshot, month: str, quarter: str, scope: str, units: li
     return rules_mod.Inputs(
         units=units, set_units=set_units, names={c: regions[c].name for c in set_units},
         place=scope.split(":")[0], catalogue=cat, cards=cards, values=value_matrix(values, cat, set_units),
-        progress=prog[prog["region_code"].isin(set(units))].reset_index(drop=True), scheme_codes=scheme_codes)
+        progress=prog[prog["region_code"].isin(set(units))].reset_index(drop=True), scheme_codes=scheme_codes,
+        negative_growth=brief_settings.default().negative_growth)
 
 
 def interviews(snap: Snapshot, month: str, scope: str) -> list[rules_mod.Finding]:

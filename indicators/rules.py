@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import progress
+from indicators.brief import wording
 from indicators.ranking import rank
 from loaders.catalogue import Catalogue
 from loaders.settings import DATA_DIR
@@ -244,7 +245,8 @@ class Inputs:
     set_units: the comparison set ranks are taken in; place: province | city | prefectures (the words);
     cards: quarter → scorecard table (region_name, score, rank) of the set, oldest first, the last the current one;
     values: set units × indicator codes, each on its ranked measure (YTD growth where published, else ratio or
-    level; reading.rank_measure); progress: progress_table rows of the set's units."""
+    level; reading.rank_measure); progress: progress_table rows of the set's units; negative_growth: how a
+    negative growth is written (indicators/brief/wording.py)."""
 
     units: list[str]
     set_units: list[str]
@@ -255,6 +257,7 @@ class Inputs:
     values: pd.DataFrame = field(default_factory=pd.DataFrame)
     progress: pd.DataFrame = field(default_factory=pd.DataFrame)
     scheme_codes: tuple[str, ...] = ()
+    negative_growth: str = wording.DECLINE  # 下降8.9% or 增长-8.9%: the bureau's setting (data/brief.toml)
 
 
 def evaluate(rules: tuple[Rule, ...] | list[Rule], inputs: Inputs) -> list[Finding]:
@@ -371,10 +374,10 @@ def _composite_running(r: Rule, inputs: Inputs) -> list[Finding]:
     return out
 
 
-def _value_words(cat: Catalogue, code: str, v: float, growth: bool, lang: str) -> str:
+def _value_words(cat: Catalogue, code: str, v: float, growth: bool, lang: str, style: str = wording.DECLINE) -> str:
     ind = cat[code]
     if growth:
-        return f"{ind.name_en} growth {v:.1f}%" if lang == "en" else f"{ind.name_zh}增长{v:.1f}%"
+        return f"{ind.name_en} growth {v:.1f}%" if lang == "en" else f"{ind.name_zh}{wording.growth(v, style)}"
     whole = ind.value_type == "level" and float(v).is_integer()  # counts (个, 家) print whole; rates to 0.1
     num = f"{v:,.0f}" if whole else f"{v:,.1f}"
     return f"{ind.name_en} {num}{' ' if ind.unit != '%' else ''}{ind.unit}" if lang == "en" else f"{ind.name_zh}{num}{ind.unit}"
@@ -407,7 +410,8 @@ def _positions(r: Rule, inputs: Inputs, *, negative: bool, bottom: int) -> list[
             if bottom and (pd.isna(place) or int(place) > bottom or n <= bottom):
                 continue
             v = float(col[unit])
-            value_zh, value_en = _value_words(cat, code, v, growth, "zh"), _value_words(cat, code, v, growth, "en")
+            value_zh = _value_words(cat, code, v, growth, "zh", inputs.negative_growth)
+            value_en = _value_words(cat, code, v, growth, "en")
             values = {"value": round(v, 2), "measure": "cum_yoy" if growth else cat[code].value_type}
             if bottom:
                 p = int(place)

@@ -124,9 +124,17 @@ def test_json_sections_and_interviews(demo_store):
     assert headings[0] == "一、综合评价情况" and headings[-1].endswith("下一步工作要求")
     assert any("约谈" in h for h in headings)
     assert all({"heading", "paragraphs", "tables"} <= set(s) for s in doc["sections"])
+    from loaders import regions as regions_mod
+
+    counties = {r.code: r.name for r in regions_mod.default().counties_of(LONGNAN)}
+    assert doc["interviews"]  # the demo's bottom three meet the rules
     for item in doc["interviews"]:
         assert set(item) == {"region_code", "region_name", "rules"} and item["rules"]
-        assert item["region_code"] in {r["code"] for r in doc["sections"][0]["figures"][1]["data"]["units"]}
+        assert counties[item["region_code"]] == item["region_name"]
+        assert all(r["text"] and r["facts"] for r in item["rules"])
+    listed = next(t for s in doc["sections"] for t in s["tables"] if "约谈名单" in t["title"])
+    assert [row[0] for row in listed["rows"]] == [i["region_name"] for i in doc["interviews"]]
+    assert [f["kind"] for f in doc["sections"][0]["figures"]] == ["ranking_bars", "tile_map"]
     assert doc["params"]["scope"] == CITY and doc["params"]["quarter"] == "2026Q3"
 
 

@@ -89,16 +89,17 @@ def test_indicator_values_and_ranks_agree_on_every_page(app, demo_store, pages, 
 
 
 def test_the_cockpit_names_the_growth_and_place_the_other_pages_show(app, demo_store):
-    """需要关注: “西和县固定资产投资增长-17.0%，全省倒数第2” is the store's growth, and its place from the bottom
+    """需要关注: “西和县固定资产投资下降17.0%，全省倒数第2” is the store's growth, and its place from the bottom
     is the county page's rank read from the other end (ties share a place at either end)."""
     cockpit = importlib.import_module("layouts.pages.cockpit")
     with as_user(app, demo_store):
         text = component_text(cockpit.layout(period="2026-10"))
-    found = re.findall(r"(\S+?[县区市])(\S+?)增长(-?\d+\.\d)%，全省倒数第(\d+)", text)
+    found = re.findall(r"(\S+?[县区市])(\S+?)(增长|下降)(\d+\.\d)%，全省倒数第(\d+)", text)
     assert found, text[:500]
     names = {c.name: c.code for c in REGS.of_level("county")}
     by_name = {i.name_zh: i.code for i in CAT}
-    for county_name, ind_name, shown, place in found:
+    for county_name, ind_name, sign, size, place in found:
+        shown = float(size) if sign == "增长" else -float(size)
         county, code = names[county_name.split("。")[-1].split(" ")[-1]], by_name[ind_name]
         growth, prov_rank, _ = truth(demo_store, county, code, "2026-10")
         values = demo_store.export(period=reading.as_of(CAT[code].months, "2026-10"), indicator=code)

@@ -188,8 +188,8 @@ def test_attention_lines_worst_first():
                   "completion_pct": 65.0})  # within the 10 pp of the rule: not named
     got = _lines(values, prog)
     assert [i["zh"] for i in got] == [
-        "两当县规模以上工业增加值增长-17.1%，全省倒数第1",  # last and negative: the place says it, 负增长 is not repeated
-        "西和县固定资产投资增长-16.4%，全省倒数第2",
+        "两当县规模以上工业增加值下降17.1%，全省倒数第1",  # last and negative: the place says it, 负增长 is not repeated
+        "西和县固定资产投资下降16.4%，全省倒数第2",
         "武都区招商引资到位资金完成年度目标的62.7%，低于序时进度12.3个百分点",
     ]
     assert [i["cls"] for i in got] == ["last", "second", "behind"]
@@ -201,7 +201,7 @@ def test_attention_lines_worst_first():
 def test_attention_negative_growth_and_schedule_in_one_line():
     prog = _prog({"region_code": "621225", "indicator": "INVEST_IN", "gap_linear_pp": -22.7, "completion_pct": 52.3})
     (item,) = _lines({"INVEST_IN": [-1.0, 5.0, 3.0, -20.0, -30.0]}, prog)
-    assert item["zh"] == "西和县招商引资到位资金增长-1.0%，负增长；完成年度目标的52.3%，低于序时进度22.7个百分点"
+    assert item["zh"] == "西和县招商引资到位资金下降1.0%，负增长；完成年度目标的52.3%，低于序时进度22.7个百分点"
     assert item["en"].endswith("negative; at 52.3% of the annual target, 22.7 pp behind schedule")
     assert item["cls"] == "negative"
     # -0.04 rounds to 0.0: 持平, not 负增长
@@ -215,8 +215,8 @@ def test_attention_on_the_demo_province(cockpit):
     assert n == 86 and 0 < len(got) <= attention.MAX_ITEMS and {i["code"] for i in got} <= set(counties)
     assert [i["key"] for i in got] == sorted(i["key"] for i in got)
     texts = [i["zh"] for i in got]
-    assert "两当县规模以上工业增加值增长-17.1%，负增长" in texts
-    assert "西和县固定资产投资增长-16.4%，负增长" in texts
+    assert "两当县规模以上工业增加值下降17.1%，负增长" in texts
+    assert "西和县固定资产投资下降16.4%，负增长" in texts
     for i in got:  # a 倒数第k is the county's place from the bottom among the 86 counties
         if "倒数第" in i["zh"]:
             col = cockpit.growth.loc[province, i["indicator"]]
@@ -282,7 +282,7 @@ def test_the_attention_export_has_every_finding(demo_store):
     found = reading.attention(data.snap(), "2026-09", "2026Q3", LONGNAN)
     assert sent["filename"].startswith("attention_621200_2026-09_") and len(rows) == len(found) > 0
     assert list(rows.columns) == ["代码", "县区", "指标", "规则代码", "规则", "情况", "数值"]
-    assert "两当县" in set(rows["县区"]) and "规模以上工业增加值增长-17.1%，负增长" in set(rows["情况"])
+    assert "两当县" in set(rows["县区"]) and "规模以上工业增加值下降17.1%，负增长" in set(rows["情况"])
     assert "value=-17.1; measure=cum_yoy" in set(rows["数值"])
     exports = audit.entries(demo_store, action="export", user="leader")
     assert sent["filename"] in set(exports["target"])

@@ -158,15 +158,15 @@ def test_composite_bottom_running_needs_every_quarter():
 
 @pytest.mark.parametrize("kind, kw, values, expected", [
     ("indicator_bottom", {"indicators": ["FAI"], "places": 2}, {"FAI": [-16.4, 5.0, 3.0, -20.0, None]},
-     [("宕昌县", "固定资产投资增长-20.0%，全市倒数第1"), ("武都区", "固定资产投资增长-16.4%，全市倒数第2")]),
+     [("宕昌县", "固定资产投资下降20.0%，全市倒数第1"), ("武都区", "固定资产投资下降16.4%，全市倒数第2")]),
     ("indicator_bottom", {"indicators": ["FAI"], "places": 1}, {"FAI": [-5.0, 5.0, -5.0, 2.0, 9.0]},  # a tie
-     [("武都区", "固定资产投资增长-5.0%，全市倒数第1"), ("文县", "固定资产投资增长-5.0%，全市倒数第1")]),
+     [("武都区", "固定资产投资下降5.0%，全市倒数第1"), ("文县", "固定资产投资下降5.0%，全市倒数第1")]),
     ("indicator_bottom", {"indicators": ["FAI"], "places": 2}, {"FAI": [-5.0, 5.0, None, None, None]}, []),
     ("indicator_negative_bottom", {"indicators": ["FAI", "IVA"], "places": 2},
      {"FAI": [1.0, 5.0, 3.0, 2.0, 9.0], "IVA": [-1.0, -3.0, 2.0, 4.0, 6.0]},  # FAI's bottom two grew
-     [("成县", "规模以上工业增加值增长-3.0%，全市倒数第1"), ("武都区", "规模以上工业增加值增长-1.0%，全市倒数第2")]),
+     [("成县", "规模以上工业增加值下降3.0%，全市倒数第1"), ("武都区", "规模以上工业增加值下降1.0%，全市倒数第2")]),
     ("indicator_negative", {"indicators": ["FAI"]}, {"FAI": [-0.04, -0.05, 3.0, None, -2.0]},  # -0.04 is 持平
-     [("康县", "固定资产投资增长-2.0%，负增长"), ("成县", "固定资产投资增长-0.1%，负增长")]),
+     [("康县", "固定资产投资下降2.0%，负增长"), ("成县", "固定资产投资下降0.1%，负增长")]),
     ("indicator_last", {"indicators": ["ARREARS_RATE"]}, {"ARREARS_RATE": [41.0, 88.0, 76.5, 90.0, None]},
      [("武都区", "清欠完成率41.0%，全市倒数第1")]),
     ("indicator_bottom", {"indicators": "scheme", "places": 1}, {"GDP": [5.0, 6.0, 7.0, 8.0, 9.0]},
@@ -183,11 +183,11 @@ def test_place_words_of_each_set_in_both_languages():
         (last, second) = rules.evaluate(_rule("indicator_bottom", indicators=["FAI"], places=2),
                                         _inputs(place=place, values=values))
         words[place] = (second.facts_zh, second.facts_en, last.facts_en)
-    assert words["province"] == ("固定资产投资增长-16.4%，全省倒数第2",
+    assert words["province"] == ("固定资产投资下降16.4%，全省倒数第2",
                                  "Fixed-asset investment (excl. rural households) growth -16.4%, 2nd lowest in the province",
                                  "Fixed-asset investment (excl. rural households) growth -20.0%, lowest in the province")
-    assert words["city"][0] == "固定资产投资增长-16.4%，全市倒数第2"
-    assert words["prefectures"][0] == "固定资产投资增长-16.4%，5个市州中倒数第2"
+    assert words["city"][0] == "固定资产投资下降16.4%，全市倒数第2"
+    assert words["prefectures"][0] == "固定资产投资下降16.4%，5个市州中倒数第2"
     assert words["prefectures"][2].endswith("lowest of the 5 prefectures")
 
 
@@ -220,7 +220,7 @@ def test_findings_group_per_unit_worst_first_and_are_json_friendly():
     units = rules.by_unit(found)
     assert [u["region_name"] for u in units] == ["宕昌县", "文县", "武都区"]
     assert [r["rule"] for r in units[1]["rules"]] == ["bottom3", "neg"]
-    assert units[1]["rules"][1] == {"rule": "neg", "text": "负增长", "facts": "固定资产投资增长-3.0%，负增长",
+    assert units[1]["rules"][1] == {"rule": "neg", "text": "负增长", "facts": "固定资产投资下降3.0%，负增长",
                                     "values": {"value": -3.0, "measure": "cum_yoy"}, "indicator": "FAI"}
     assert json.loads(json.dumps([f.as_dict() for f in found]))[0]["rule_id"] == "bottom3"
 

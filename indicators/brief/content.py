@@ -556,7 +556,7 @@ def gaps_section(f: Facts) -> Part | None:
 def interviews(f: Facts) -> list[Interview]:
     from indicators import rules
 
-    return [Interview(code, f.names.get(code, code), tuple(items)) for code, items in rules.by_unit(f.interviews)]
+    return [Interview(g["region_code"], g["region_name"], tuple(g["rules"])) for g in rules.by_unit(f.interviews)]
 
 
 def interviews_section(f: Facts) -> Part:

@@ -81,15 +81,14 @@ class Brief:
         """{"header", "sections": [{"heading", "level", "paragraphs", "tables", "figures", "blocks"}], "interviews",
         "footer", "params"}: the blocks in order, and per kind for readers that want only the tables."""
         def block(b):
-            kind = {Paragraph: "paragraph", Table: "table", Figure: "figure"}[type(b)]
-            return {"kind": kind, **asdict(b)}
+            return {"type": {Paragraph: "paragraph", Table: "table", Figure: "figure"}[type(b)], **asdict(b)}
         sections = []
         for s in self.sections:
             blocks = [block(b) for b in s.blocks]
             sections.append({"heading": s.heading, "level": s.level, "blocks": blocks,
-                             "paragraphs": [b["text"] for b in blocks if b["kind"] == "paragraph"],
-                             "tables": [b for b in blocks if b["kind"] == "table"],
-                             "figures": [b for b in blocks if b["kind"] == "figure"]})
+                             "paragraphs": [b["text"] for b in blocks if b["type"] == "paragraph"],
+                             "tables": [b for b in blocks if b["type"] == "table"],
+                             "figures": [b for b in blocks if b["type"] == "figure"]})
         return {"header": {"office": self.office, "number": self.number, "title": self.title,
                            "addressees": self.addressees, "basis": self.basis},
                 "sections": sections,
