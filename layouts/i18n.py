@@ -203,6 +203,9 @@ TEXT = {
     "brief_no_data": ("库中还没有可通报的期间", "No period to report on yet"),
     "brief_quarter": ("综合评价为{q}（截至该月最近一个季度）", "composite score: {q} (the latest quarter by then)"),
     "brief_docx": ("下载 DOCX", "Download DOCX"),
+    "brief_scope_note": ("通报按市州的县区或全省各市州编写：这里是{name}的通报；在页眉选“14个市州”看全省各市州的通报。",
+                         "Briefs cover a city's counties or the province's prefectures: this is the brief for {name}; "
+                         "choose the 14 prefectures in the header for theirs."),
     "brief_pdf": ("下载 PDF", "Download PDF"),
     "brief_requirements": ("下一步工作要求", "Next steps (下一步工作要求)"),
     "brief_requirements_help": ("可在下载前修改，每行一段；留空则用默认文字。其余内容由数据生成，不可修改。",

@@ -46,13 +46,15 @@ def layout(period=None, scope=None, lang=None, **_):
     if quarter is None:
         return dmc.Alert(t("brief_no_data", lang), color="yellow")
     month = month or pipeline.quarter_period(quarter)
-    scope = brief_scope(scope)
+    asked, scope = scope, brief_scope(scope)
     brief = content.generate(data.snap(), month, scope)
     may_edit = access.current().at_least(EDIT_ROLE)
     return dmc.Stack(gap="sm", children=[
         dmc.Title(f"{t('nav_brief', lang)} · {scope_name(scope)} · {period_label(month, lang)}", order=4),
         dmc.Text(f"{brief.params['scheme']}；{t('brief_quarter', lang).format(q=period_label(brief.params['quarter'], lang))}"
                  f"；{state_text(brief.params['data_state'], lang)}", size="xs", c="dimmed"),
+        *([dmc.Text(t("brief_scope_note", lang).format(name=scope_name(scope)), size="sm", c="blue")]
+          if asked != scope else []),
         dmc.Group(className="no-print", gap="xs", children=[
             dmc.Button(t("brief_docx", lang), id=ids.BRIEF_DOCX, size="xs"),
             dmc.Button(t("brief_pdf", lang), id=ids.BRIEF_PDF, size="xs", variant="light"),
