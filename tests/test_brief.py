@@ -225,8 +225,11 @@ def test_differences_ranks_and_levels():
     assert w.pp_diff(-0.3, "序时进度") == "低于序时进度0.3个百分点"
     assert w.pp_diff(0.0, "全市平均水平") == "与全市平均水平持平"
     assert (w.rank_change(3), w.rank_change(-2), w.rank_change(0)) == ("较上季度前移3位", "较上季度后退2位", "与上季度持平")
-    assert w.level(4298600.0, "万元", city=True) == "429.86亿元" and w.level(52340.0, "万元") == "52,340.0万元"
-    assert w.improvement(1.4, "%") == "1.4个百分点" and w.improvement(6.0, "家") == "6家"
+    assert w.level(4298600.0, "万元", city=True) == "429.86亿元" and w.level(52340.0, "万元") == "52340.0万元"  # no separators
+    assert w.improvement(1.4, "%") == "1.4个百分点" and w.improvement(2.0, "%") == "2.0个百分点"
+    assert w.improvement(6.0, "家") == "6家"
+    assert w.gap(84.66, 83.33) == 1.4  # from the printed 84.7 and 83.3, not 1.33 → 1.3
+    assert [w.cn_number(n) for n in (1, 10, 11, 20, 34)] == ["一", "十", "十一", "二十", "三十四"]
     assert w.months("2026-10") == "2026年1-10月" and w.quarter("2026Q3") == "2026年三季度"
 
 

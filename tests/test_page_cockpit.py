@@ -184,8 +184,8 @@ def _lines(values: dict, prog: pd.DataFrame, units=("621225", "621228", "621202"
 def test_attention_lines_worst_first():
     values = {"FAI": [-16.4, 5.0, 3.0, -20.0, 1.0], "IVA": [4.0, -17.1, 6.0, 2.0, 8.0]}
     prog = _prog({"region_code": "621202", "indicator": "INVEST_IN", "gap_linear_pp": -12.34, "completion_pct": 62.66},
-                 {"region_code": "621228", "indicator": "INVEST_IN", "gap_linear_pp": -9.99,
-                  "completion_pct": 65.0})  # within the 10 pp of the rule: not named
+                 {"region_code": "621228", "indicator": "INVEST_IN", "gap_linear_pp": -9.94,
+                  "completion_pct": 65.06})  # 75.0 − 65.1 = 9.9, within the 10 pp of the rule: not named
     got = _lines(values, prog)
     assert [i["zh"] for i in got] == [
         "两当县规模以上工业增加值下降17.1%，全省倒数第1",  # last and negative: the place says it, 负增长 is not repeated

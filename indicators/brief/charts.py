@@ -107,16 +107,16 @@ def ranking_bars(data: dict, title: str = "") -> bytes:
     fig = MplFigure(figsize=(WIDTH_CM * _CM, height_cm * _CM))
     ax = fig.add_subplot()
     present = [values[i] for i in rows if values[i] is not None]
-    lo = min(0.0, min(present, default=0.0))
+    lo = min(float(data.get("axis_min") or 0.0), min(present, default=0.0))  # axis_min: where the axis starts
     hi = max(present, default=1.0) or 1.0
     span = hi - lo or 1.0
     for y, i in enumerate(rows):
         v = values[i]
         colour = BOTTOM_COLOUR if i in bottom else HIGHLIGHT_COLOUR if labels[i] in highlight else BAR_COLOUR
         if v is not None:
-            ax.barh(y, v, color=colour, height=0.66,
+            ax.barh(y, v - lo, left=lo, color=colour, height=0.66,
                     edgecolor=HIGHLIGHT_COLOUR if labels[i] in highlight else "none", linewidth=1.6)
-        end = v if v is not None and v > 0 else 0
+        end = v if v is not None and v > max(lo, 0) else max(lo, 0)
         strong = i in bottom or labels[i] in highlight
         ax.text(end + span * 0.012, y, _rank_text(ranks[i], texts[i]) or "—", va="center", ha="left",
                 fontproperties=_font(label_pt * 0.9, strong), color=BOTTOM_COLOUR if i in bottom else "#212529")

@@ -21,6 +21,7 @@ from loaders import clock
 from loaders import regions as regions_mod
 
 BOTTOM = 3  # "后3位": the tail a brief names, and the rows printed in red
+EFFICACY_FLOOR = 60  # 功效系数法: 60 + 40·(x − min)/(max − min), the lowest score a unit can get
 SHA_SHOWN = 12
 
 
@@ -38,7 +39,9 @@ class Facts:
     card: object  # pipeline.Scorecard of the units
     prefectures: object  # pipeline.Scorecard of the province's prefectures (city scope) or the same as card
     province: object | None  # pipeline.Scorecard of the province's counties (city scope), for the 全省 rank
-    values: pd.DataFrame  # reading.values_at(period): every county's and prefecture's values
+    values: pd.DataFrame  # reading.values_at(period): every county's, prefecture's and the province's values
+    previous: pd.DataFrame  # reading.values_at of the month before, within the year (empty at the year's first month)
+    above: str | None  # the province (city scope): the level the city is compared with
     ranks: pd.DataFrame  # units × indicator: rank among the units
     home_ranks: pd.Series  # indicator → the city's rank among the prefectures (city scope)
     progress: pd.DataFrame  # progress rows of the units and of home
@@ -95,8 +98,12 @@ def read(snap: reading.Snapshot, period: str, scope: str, settings: BriefSetting
     midyear_month = f"{period[:4]}-{progress.HALF_YEAR_MONTH:02d}"
     midyear = reading.progress_at(snap, midyear_month, scope) if period >= midyear_month else pd.DataFrame()
     gaps = _gaps(snap, card, prefectures, home, kind, quarter, scope, settings)
+    before = clock.month_before(period)
+    previous = reading.values_at(snap, before) if before[:4] == period[:4] else reading.values_at(snap, period).iloc[:0]
+    above = regions[home].parent_code if kind == "city" else None
     return Facts(period, quarter, scope, kind, home, units, {c: regions[c].name for c in [*units, home]}, card,
-                 prefectures, province, reading.values_at(snap, period), reading.indicator_ranks(snap, period, scope),
+                 prefectures, province, reading.values_at(snap, period), previous, above,
+                 reading.indicator_ranks(snap, period, scope),
                  home_ranks, prog, midyear, gaps, reading.interviews(snap, period, scope), settings,
                  clock.is_closed(period, snap.closing, today), clock.closing_date(period, snap.closing),
                  reading.simulated(snap), snap.data_state, today)
@@ -113,8 +120,9 @@ def generate(snap: reading.Snapshot, period: str, scope: str, *, settings: Brief
 
     settings = settings or settings_mod.default()
     if requirements:
-        settings = replace(settings, requirements=tuple(r.strip()[:MAX_REQUIREMENT_CHARS] for r in requirements
-                                                        if r.strip()))
+        kind = scope_kind(scope)
+        mine = tuple(r.strip()[:MAX_REQUIREMENT_CHARS] for r in requirements if r.strip())
+        settings = replace(settings, requirements={**settings.requirements, kind: mine})
     return build(read(snap, period, scope, settings, today))
 
 
@@ -248,7 +256,9 @@ def ranking_table(f: Facts) -> Table:
         if rank and n > BOTTOM and rank > n - BOTTOM:
             emphasis.append(i)
     note = (f"{score_word(f)}：{f.card.scheme.name}，{w.quarter(f.quarter)}，在{f.area}{f.n}个{f.unit_word}中比较；"
-            "名次区间为权重±25%、加权方式和标准化方法变动下名次的5%–95%区间；后3位以红色标出。")
+            "名次区间为权重±25%、加权方式和标准化方法变动下名次的5%–95%区间；后3位以红色标出。"
+            + (f"全省位次为在全省{len(f.province.table)}个县区中另行计算的综合得分位次（标准化范围不同），"
+               "与市内位次不一定一致。" if f.province is not None else ""))
     return Table(f"表1　{w.quarter(f.quarter)}{f.area}{f.unit_word}综合评价排名", tuple(header), tuple(rows),
                  tuple(values), tuple(emphasis), note)
 
@@ -256,10 +266,13 @@ def ranking_table(f: Facts) -> Table:
 def ranking_figure(f: Facts) -> Figure:
     table = f.card.table.dropna(subset=["score"]).sort_values(["rank", "region_name"], kind="stable")
     n = len(table)
+    low = float(table["score"].min()) if n else 0.0
     return Figure("ranking_bars", f"图1　{w.quarter(f.quarter)}{f.area}{f.unit_word}{score_word(f)}",
                   {"labels": table["region_name"].tolist(), "values": [round(float(x), 2) for x in table["score"]],
                    "ranks": [int(x) for x in table["rank"]],
-                   "highlight": [], "axis": f"{score_word(f)}（{f.area}{n}个{f.unit_word}）"})
+                   "highlight": [], "axis": f"{score_word(f)}（{f.area}{n}个{f.unit_word}）",
+                   # 功效系数法 scores run from 60: an axis from 0 would hide every difference
+                   "axis_min": EFFICACY_FLOOR if low >= EFFICACY_FLOOR else 0})
 
 
 def tile_figure(f: Facts) -> Figure:
@@ -276,15 +289,26 @@ def tile_figure(f: Facts) -> Figure:
 
 # ---------------------------------------------------------------- 二、主要指标
 
-def _value(f: Facts, code: str, indicator: str, measure: str):
-    v = f.values[(f.values["region_code"] == code) & (f.values["indicator"] == indicator)
-                 & (f.values["measure"] == measure)]["value"]
+def _value(f: Facts, code: str, indicator: str, measure: str, frame: pd.DataFrame | None = None):
+    frame = f.values if frame is None else frame
+    v = frame[(frame["region_code"] == code) & (frame["indicator"] == indicator) & (frame["measure"] == measure)]["value"]
     return float(v.iloc[0]) if len(v) else None
 
 
-def _as_of(f: Facts, indicator: str) -> str:
-    p = f.values.loc[f.values["indicator"] == indicator, "period"]
-    return p.iloc[0] if len(p) else f.period
+def _as_of(f: Facts, indicator: str, frame: pd.DataFrame | None = None) -> str | None:
+    frame = f.values if frame is None else frame
+    p = frame.loc[frame["indicator"] == indicator, "period"]
+    return p.iloc[0] if len(p) else None
+
+
+def months_of(f: Facts, indicator: str) -> str:
+    """The span an indicator's value covers by the period: 1-10月, or 1-9月 for a quarterly series."""
+    return w.months_short(_as_of(f, indicator) or f.period)
+
+
+def schedule_gap(row) -> float:
+    """A completion row's gap to 序时进度 from the published figures (84.7% against 83.3% → +1.4)."""
+    return w.gap(row["completion_pct"], row["schedule_linear_pct"])
 
 
 def _progress(f: Facts, code: str, indicator: str, kind: str):
@@ -314,19 +338,29 @@ def area_sentence(f: Facts, indicator: str) -> str:
     yoy = _value(f, f.home, indicator, "cum_yoy")
     if yoy is not None:
         parts.append(w.growth(yoy, f.settings.negative_growth))
+    if yoy is not None and f.above:
+        above = _value(f, f.above, indicator, "cum_yoy")
+        if above is not None:
+            parts.append(w.pp_diff(w.gap(yoy, above), "全省"))
+    if yoy is not None and _as_of(f, indicator, f.previous) not in (None, _as_of(f, indicator)):
+        before = _value(f, f.home, indicator, "cum_yoy", f.previous)
+        if before is not None:
+            change = w.gap(yoy, before)
+            words = "持平" if change == 0 else f"{'提高' if change > 0 else '回落'}{w.num(abs(change))}个百分点"
+            parts.append(f"增速较{w.months_short(_as_of(f, indicator, f.previous))}{words}")
     target = _progress(f, f.home, indicator, "growth")
-    if target is not None and pd.notna(target["gap_pp"]):
-        parts.append(w.pp_diff(target["gap_pp"], f"年度目标（{w.num(target['target'])}%）"))
+    if target is not None and pd.notna(target["yoy"]) and pd.notna(target["target"]):
+        parts.append(w.pp_diff(w.gap(target["yoy"], target["target"]), f"年度目标（{w.num(target['target'])}%）"))
     level = _progress(f, f.home, indicator, "level")
     if level is not None and pd.notna(level["completion_pct"]):
         parts.append(f"完成年度目标的{w.num(level['completion_pct'])}%，"
-                     + w.pp_diff(level["gap_pp"], f"序时进度（{w.num(level['schedule_linear_pct'])}%）"))
+                     + w.pp_diff(schedule_gap(level), f"序时进度（{w.num(level['schedule_linear_pct'])}%）"))
     rank = f.home_ranks.get(indicator) if f.kind == "city" else None
     if rank is not None and pd.notna(rank):
         parts.append(f"增速列全省{int(f.prefectures.table['rank'].notna().sum())}个市州{w.rank(rank)}")
     if not parts:
         return ""
-    return f"{w.months_short(_as_of(f, indicator))}，{f.area}{ind.name_zh}" + "，".join(parts) + "。"
+    return f"{months_of(f, indicator)}，{f.area}{ind.name_zh}" + "，".join(parts) + "。"
 
 
 def unit_lines(f: Facts, indicator: str) -> str:
@@ -351,13 +385,16 @@ def unit_lines(f: Facts, indicator: str) -> str:
 def indicators_section(f: Facts) -> Part:
     cat = catalogue_mod.default()
     subs = []
-    for i, code in enumerate(f.settings.indicators):
+    for code in f.settings.indicators:
         paras = [p for p in (area_sentence(f, code), unit_lines(f, code)) if p]
         if paras:
-            subs.append(Section(f"（{w.CN_ORDINALS[i] if i < 10 else i + 1}）{cat[code].name_zh}",
-                                tuple(Paragraph(p) for p in paras), 2))
-    subs = [Section(f"（{w.CN_ORDINALS[i]}）{s.heading.split('）', 1)[1]}", s.blocks, 2) for i, s in enumerate(subs)]
-    return Part("主要指标完成情况", (growth_table(f),), tuple(subs))
+            subs.append((cat[code].name_zh, tuple(Paragraph(p) for p in paras)))
+    return Part("主要指标完成情况", (growth_table(f),), numbered(subs))
+
+
+def numbered(subs: list[tuple[str, tuple]]) -> tuple[Section, ...]:
+    """Level-2 sections （一）…（二）… in order."""
+    return tuple(Section(f"（{w.cn_number(i + 1)}）{heading}", blocks, 2) for i, (heading, blocks) in enumerate(subs))
 
 
 def growth_table(f: Facts) -> Table:
@@ -382,72 +419,79 @@ def growth_table(f: Facts) -> Table:
             vals.append(w.one(yoy))
         rows.append(tuple(row))
         values.append(tuple(vals))
-    months = {w.months_short(_as_of(f, c)) for c in codes}
-    return Table(f"表2　{w.months(f.period)}主要指标增速及{f.area}位次",
-                 (f.unit_word, *[f"{cat[c].name_zh}（%）" for c in codes]), tuple(rows), tuple(values), (),
-                 f"增速为累计同比（%），括号内为在{f.area}{f.n}个{f.unit_word}中的位次；"
-                 + ("季度指标为最近一个季度的数据；" if len(months) > 1 else "") + "“—”为无数据。")
+    head = [f"{cat[c].name_zh}（%）" if months_of(f, c) == w.months_short(f.period)
+            else f"{cat[c].name_zh}（{months_of(f, c)}，%）" for c in codes]
+    return Table(f"表2　{w.months(f.period)}主要指标增速及{f.area}位次", (f.unit_word, *head), tuple(rows),
+                 tuple(values), (), f"增速为累计同比（%），括号内为在{f.area}{f.n}个{f.unit_word}中的位次；"
+                 "季度指标为最近一个季度的数据；“—”为无数据。")
 
 
 # ---------------------------------------------------------------- 三、目标任务
 
 def targets_section(f: Facts) -> Part:
     subs = [schedule_section(f), double_half_section(f), positive_section(f)]
-    return Part("目标任务推进情况", (), tuple(s for s in subs if s is not None))
+    return Part("目标任务推进情况", (), numbered([s for s in subs if s is not None]))
 
 
-def schedule_section(f: Facts) -> Section | None:
-    """Level targets: the area's completion against 序时进度, and the units behind it (worst first)."""
+FAR_BEHIND = -progress.THRESHOLDS.level_behind  # 10个百分点: "明显滞后", the 落后 threshold of the targets page
+
+
+def schedule_section(f: Facts) -> tuple[str, tuple] | None:
+    """Level targets: the area's completion against 序时进度; how many units are behind, naming those far behind."""
     cat = catalogue_mod.default()
     rows = f.progress[(f.progress["compare"] == progress.COMPLETION) & f.progress["completion_pct"].notna()]
     paras = []
     for indicator in [c for c in cat.codes if c in set(rows["indicator"])]:
         ind_rows = rows[rows["indicator"] == indicator]
         area = ind_rows[ind_rows["region_code"] == f.home]
-        units = ind_rows[ind_rows["region_code"].isin(f.units)]
-        schedule = float(ind_rows["schedule_linear_pct"].iloc[0])
+        units = ind_rows[ind_rows["region_code"].isin(f.units)].assign(
+            shown_gap=lambda d: [schedule_gap(r) for _, r in d.iterrows()]).sort_values("shown_gap", kind="stable")
+        schedule = w.num(ind_rows["schedule_linear_pct"].iloc[0])
         text = f"{cat[indicator].name_zh}："
         if len(area):
             a = area.iloc[0]
-            text += f"{f.area}完成年度目标的{w.num(a['completion_pct'])}%，{w.pp_diff(a['gap_pp'], '序时进度')}；"
-        behind = units[units["gap_pp"].round(progress.GAP_DECIMALS) < 0].sort_values("gap_pp", kind="stable")
-        if len(behind):
-            items = [f"{f.names[r.region_code]}（{w.num(r.completion_pct)}%，低于{w.num(-r.gap_pp)}个百分点）"
-                     for r in behind.itertuples()]
-            text += f"{w.names(items)}{len(items)}个{f.unit_word}低于序时进度（{w.num(schedule)}%）"
+            text += f"{f.area}完成年度目标的{w.num(a['completion_pct'])}%，{w.pp_diff(schedule_gap(a), '序时进度')}；"
+        behind = units[units["shown_gap"] < 0]
+        far = behind[behind["shown_gap"] <= -FAR_BEHIND]
+        if behind.empty:
+            text += f"各{f.unit_word}均达到序时进度（{schedule}%）"
         else:
-            text += f"各{f.unit_word}均达到序时进度（{w.num(schedule)}%）"
+            text += (f"{len(behind)}个{f.unit_word}均低于序时进度（{schedule}%）" if len(behind) == len(units) else
+                     f"{w.names([f.names[c] for c in behind['region_code']])}{len(behind)}个{f.unit_word}"
+                     f"低于序时进度（{schedule}%）")
+            if len(far):
+                items = [f"{f.names[r.region_code]}（完成{w.num(r.completion_pct)}%，低于{w.num(-r.shown_gap)}个百分点）"
+                         for r in far.itertuples()]
+                text += f"，其中{w.names(items)}低于{FAR_BEHIND:g}个百分点以上"
         paras.append(Paragraph(text + "。"))
-    if not paras:
+    return ("序时进度", tuple(paras)) if paras else None
+
+
+def double_half_section(f: Facts) -> tuple[str, tuple] | None:
+    """双过半 is the 1–6月 test (总量过半, 增速达到年度目标): only the half-year brief reports it."""
+    if not f.period.endswith(f"-{progress.HALF_YEAR_MONTH:02d}") or f.midyear.empty:
         return None
-    return Section("（一）序时进度", tuple(paras), 2)
-
-
-def double_half_section(f: Facts) -> Section:
-    """双过半 is judged at 1–6月: before June it says when; after June it repeats the half-year result."""
-    year = f.period[:4]
-    if f.midyear.empty or f.midyear["double_half"].notna().sum() == 0:
-        return Section("（二）双过半", (Paragraph(f"“双过半”按{year}年1-6月数据评价，本期为{w.months(f.period)}，"
-                                                 "尚未到评价时点。"),), 2)
     cat = catalogue_mod.default()
     half = f.midyear[f.midyear["double_half"].notna() & f.midyear["region_code"].isin(f.units)
                      & f.midyear["indicator"].isin(f.settings.indicators)]
+    if half.empty:
+        return None
     missed = half[~half["double_half"].astype(bool)]
     made = [c for c in f.units if c in set(half["region_code"]) and c not in set(missed["region_code"])]
-    when = "" if f.period.endswith("-06") else f"{year}年1-6月，"
-    paras = [Paragraph(f"{when}{w.names([f.names[c] for c in made])}{len(made)}个{f.unit_word}主要指标全部实现“双过半”"
-                       "（总量完成年度目标过半、增速达到年度目标）。" if made else
-                       f"{when}没有{f.unit_word}主要指标全部实现“双过半”（总量完成年度目标过半、增速达到年度目标）。")]
-    counts = half.groupby("region_code").size()
-    order = sorted(set(missed["region_code"]), key=lambda c: (-len(missed[missed["region_code"] == c]), f.names[c]))
-    for code in order:
+    rule = "（总量完成年度目标过半、增速达到年度目标）"
+    paras = [Paragraph(f"{w.names([f.names[c] for c in made])}{len(made)}个{f.unit_word}主要指标全部实现“双过半”{rule}。"
+                       if made else f"没有{f.unit_word}主要指标全部实现“双过半”{rule}。")]
+    for code in sorted(set(missed["region_code"]), key=lambda c: (-(missed["region_code"] == c).sum(), f.names[c])):
         rows = missed[missed["region_code"] == code]
-        items = "、".join(cat[r.indicator].name_zh + ("增速" if r.kind == "growth" else "总量") for r in rows.itertuples())
-        paras.append(Paragraph(f"{f.names[code]}{int(counts[code])}项中{len(rows)}项未过半：{items}。"))
-    return Section("（二）双过半", tuple(paras), 2)
+        totals = [cat[r.indicator].name_zh for r in rows.itertuples() if r.kind == "level"]
+        growth = [cat[r.indicator].name_zh for r in rows.itertuples() if r.kind == "growth"]
+        said = ([f"{'、'.join(totals)}总量未过半"] if totals else []) + ([f"{'、'.join(growth)}增速未达到年度目标"]
+                                                                       if growth else [])
+        paras.append(Paragraph(f"{f.names[code]}：{'；'.join(said)}。"))
+    return ("双过半", tuple(paras))
 
 
-def positive_section(f: Facts) -> Section:
+def positive_section(f: Facts) -> tuple[str, tuple]:
     """正增长 at the period: per indicator the units with negative growth or 持平; the units with all positive."""
     cat = catalogue_mod.default()
     paras, not_all = [], set()
@@ -461,47 +505,55 @@ def positive_section(f: Facts) -> Section:
     all_up = [f.names[c] for c in f.units if c not in not_all]
     head = (f"{w.months_short(f.period)}，{w.names(all_up)}{len(all_up)}个{f.unit_word}主要指标全部实现正增长。" if all_up
             else f"{w.months_short(f.period)}，没有{f.unit_word}主要指标全部实现正增长。")
-    return Section("（三）正增长", (Paragraph(head), *paras), 2)
+    return ("正增长", (Paragraph(head), *paras))
 
 
 # ---------------------------------------------------------------- 四、存在的问题
 
-def lagging(f: Facts, code: str) -> list[str]:
-    """The unit's lagging indicators as sentences: growth among the last three of the set, negative growth, or a
-    level target behind 序时进度 by more than the 落后 threshold."""
+def ranked_low(f: Facts, code: str) -> tuple[list[str], list[str]]:
+    """(indicators on which the unit is last, those among the last three) of the brief's indicators."""
     cat = catalogue_mod.default()
-    out = []
-    n = f.n
+    last, low = [], []
     for ind in f.settings.indicators:
-        growth = unit_growth(f, ind)
-        if code not in growth:
+        if ind not in f.ranks or pd.isna(f.ranks[ind].get(code)):
             continue
-        rank = f.ranks[ind].get(code) if ind in f.ranks else None
-        n_ranked = int(f.ranks[ind].notna().sum()) if ind in f.ranks else 0
-        bottom = rank is not None and pd.notna(rank) and n_ranked > BOTTOM and rank > n_ranked - BOTTOM
-        if bottom or growth[code] < 0:
-            text = f"{cat[ind].name_zh}{w.growth(growth[code], f.settings.negative_growth)}"
-            if bottom:
-                text += f"，位列{f.area}末位" if int(rank) == n_ranked else f"，列{f.area}{w.rank(rank)}"
-            out.append(text)
-    behind = f.progress[(f.progress["region_code"] == code) & (f.progress["compare"] == progress.COMPLETION)
-                        & (f.progress["gap_pp"].round(progress.GAP_DECIMALS) < progress.THRESHOLDS.level_behind)]
-    for r in behind.itertuples():
-        out.append(f"{cat[r.indicator].name_zh}完成年度目标的{w.num(r.completion_pct)}%，"
-                   f"低于序时进度{w.num(-r.gap_pp)}个百分点")
-    del n
-    return out
+        rank, n = int(f.ranks[ind][code]), int(f.ranks[ind].notna().sum())
+        if n > BOTTOM and rank == n:
+            last.append(cat[ind].name_zh)
+        elif n > BOTTOM and rank > n - BOTTOM:
+            low.append(cat[ind].name_zh)
+    return last, low
 
 
 def problems_section(f: Facts) -> Part:
+    """The usual tests, one point each, naming the units: places at the bottom, 序时进度 far behind (negative
+    growth is named under 正增长)."""
+    cat = catalogue_mod.default()
     order = f.card.table.sort_values(["rank", "region_name"], ascending=[False, True], na_position="first",
                                      kind="stable").index.tolist()
-    paras = []
+    points = []
+    places = []
     for code in order:
-        items = lagging(f, code)
-        if items:
-            paras.append(Paragraph(f"{w.ordinal_lead(len(paras))}{f.names[code]}：" + "；".join(items) + "。",
-                                   style="lead"))
+        last, low = ranked_low(f, code)
+        said = ([f"{'、'.join(last)}增速位列{f.area}末位"] if last else []) + \
+               ([f"{'、'.join(low)}增速列{f.area}后{BOTTOM}位"] if low else [])
+        if said:
+            places.append(f"{f.names[code]}{'，'.join(said)}")
+    if places:
+        points.append(f"部分{f.unit_word}主要指标位次靠后。" + "；".join(places) + "。")
+    far = f.progress[(f.progress["compare"] == progress.COMPLETION) & f.progress["region_code"].isin(f.units)
+                     & f.progress["completion_pct"].notna()]
+    lines = []
+    for indicator in [c for c in cat.codes if c in set(far["indicator"])]:
+        rows = far[far["indicator"] == indicator]
+        rows = rows.assign(shown_gap=[schedule_gap(r) for _, r in rows.iterrows()])
+        rows = rows[rows["shown_gap"] <= -FAR_BEHIND].sort_values("shown_gap", kind="stable")
+        if len(rows):
+            items = [f"{f.names[r.region_code]}低于{w.num(-r.shown_gap)}个百分点" for r in rows.itertuples()]
+            lines.append(f"{cat[indicator].name_zh}{w.names(items)}")
+    if lines:
+        points.append(f"部分目标任务进度明显滞后，低于序时进度{FAR_BEHIND:g}个百分点以上。" + "；".join(lines) + "。")
+    paras = [Paragraph(f"{w.ordinal_lead(i)}{text}", style="lead") for i, text in enumerate(points)]
     if not paras:
         paras = [Paragraph(f"本期各{f.unit_word}主要指标均未出现负增长、末位或明显低于序时进度的情况。")]
     return Part("存在的问题", tuple(paras))
@@ -548,7 +600,7 @@ def gaps_section(f: Facts) -> Part | None:
         return None
     paras.append(Paragraph("以上测算按本期评价方案和各单位实际数据，每个答案都经重新计算综合得分验证；"
                            "“个百分点”为增速或比率的提高幅度。", style="note"))
-    return Part("进位赶超需要什么", tuple(paras))
+    return Part("争先进位测算", tuple(paras))
 
 
 # ---------------------------------------------------------------- 六、约谈
@@ -556,7 +608,15 @@ def gaps_section(f: Facts) -> Part | None:
 def interviews(f: Facts) -> list[Interview]:
     from indicators import rules
 
-    return [Interview(g["region_code"], g["region_name"], tuple(g["rules"])) for g in rules.by_unit(f.interviews)]
+    out = []
+    for g in rules.by_unit(f.interviews):
+        met = {r["rule"] for r in g["rules"]}
+        kinds = {f_.rule_id: f_.kind for f_ in f.interviews}
+        # "two quarters running in the bottom three" already says "in the bottom three": the brief names it once
+        running = any(kinds.get(r) == "composite_bottom_running" for r in met)
+        kept = tuple(r for r in g["rules"] if not (running and kinds.get(r["rule"]) == "composite_bottom"))
+        out.append(Interview(g["region_code"], g["region_name"], kept))
+    return out
 
 
 def interviews_section(f: Facts) -> Part:
@@ -574,4 +634,5 @@ def interviews_section(f: Facts) -> Part:
 # ---------------------------------------------------------------- 七、下一步工作要求
 
 def requirements_section(f: Facts) -> Part:
-    return Part("下一步工作要求", tuple(Paragraph(text, editable="requirements") for text in f.settings.requirements))
+    return Part("下一步工作要求", tuple(Paragraph(text, editable="requirements")
+                                   for text in f.settings.requirements[f.kind]))

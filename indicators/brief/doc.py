@@ -36,7 +36,8 @@ class Figure:
     """A chart the renderers draw offline (indicators/brief/charts.py); the document prints `title` above it.
 
     kind "ranking_bars": data {"labels": [str], "values": [float | None], "ranks": [int | None], "highlight":
-    [label, …] drawn in a strong colour, "axis": the x-axis title (say the comparison set), optional "texts": [str]
+    [label, …] drawn in a strong colour, "axis": the x-axis title (say the comparison set), optional "axis_min"
+    (where the value axis starts, e.g. 60 for 功效系数法 scores; default 0), optional "texts": [str]
     written at each bar instead of "第N位"}; best rank at the top, the bottom three ranks in red, a None value keeps
     its row without a bar.
     kind "tile_map": data {"layout_key": a key of indicators.tiles.FIXED_LAYOUTS or None, "units": [{"code",

@@ -147,6 +147,11 @@ def _styles(doc) -> None:
     pf.line_spacing = Pt(LINE_PT)
     pf.space_before = pf.space_after = Pt(0)
     pf.widow_control = True
+    # Punctuation stays inside the type area: LibreOffice hangs a line-final ，past the margin (and the PDF may
+    # lose it) unless hanging punctuation is off, as 公文 set it.
+    no_hang = OxmlElement("w:overflowPunct")
+    no_hang.set(qn("w:val"), "0")
+    normal.element.get_or_add_pPr().insert_element_before(no_hang, *_AFTER_PBDR[_AFTER_PBDR.index("w:overflowPunct") + 1:])
     for name in ("Table Grid", "Header", "Footer"):
         try:
             style = doc.styles[name]
@@ -413,7 +418,7 @@ def _signature(doc, signature: str) -> None:
     lines = signature.split("\n")
     date_ems = _text_width(lines[-1])
     for k, line in enumerate(lines):
-        p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_next=k < len(lines) - 1)  # office and date on one page
         shift = 0 if k == len(lines) - 1 else max(0.0, (date_ems - _text_width(line)) / 2)
         p.paragraph_format.right_indent = Pt(BODY_PT * (SIGNATURE_RIGHT_EMS + shift))
         _run(p, line)

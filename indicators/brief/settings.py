@@ -31,7 +31,7 @@ class BriefSettings:
     top_named: int
     target_rank: int
     county_target_rank: int
-    requirements: tuple[str, ...]
+    requirements: dict  # {"city": (paragraph, …), "prefectures": (…)}: the default 下一步工作要求 of each scope
     headers: dict  # {"city": {office, number, title, addressees, basis}, "prefectures": {...}}
 
     def header(self, scope_kind: str, **values) -> dict[str, str]:
@@ -61,19 +61,21 @@ def parse(doc: dict, name: str, catalogue_codes) -> BriefSettings:
     if unknown:
         problems.append(f"{name} content.indicators：未知指标 {'、'.join(map(str, unknown))}；"
                         "指标代码见 data/indicators.toml")
-    requirements = content.get("requirements", [])
-    if not isinstance(requirements, list) or not all(isinstance(r, str) and r.strip() for r in requirements):
-        problems.append(f"{name} content.requirements：应为非空文字的列表（每条一段）")
-        requirements = []
     ints = {k: _positive_int(content, k, f"{name} content", problems)
             for k in ("top_named", "target_rank", "county_target_rank")}
-    headers = {}
+    headers, requirements = {}, {}
     for kind in SCOPES:
         section = doc.get(kind)
         if not isinstance(section, dict):
             problems.append(f"{name} [{kind}]：缺少这一节（{'、'.join(HEADER_KEYS)}）")
             continue
         headers[kind] = {}
+        paragraphs = section.get("requirements", [])
+        if not isinstance(paragraphs, list) or not paragraphs or \
+                not all(isinstance(r, str) and r.strip() for r in paragraphs):
+            problems.append(f"{name} {kind}.requirements：应为非空文字的列表（每条一段“下一步工作要求”）")
+            paragraphs = []
+        requirements[kind] = tuple(r.strip() for r in paragraphs)
         for key in HEADER_KEYS:
             text = section.get(key)
             if not isinstance(text, str) or not text.strip():
@@ -88,7 +90,7 @@ def parse(doc: dict, name: str, catalogue_codes) -> BriefSettings:
     if problems:
         raise BriefSettingsError(problems)
     return BriefSettings(style, tuple(codes), ints["top_named"], ints["target_rank"], ints["county_target_rank"],
-                         tuple(r.strip() for r in requirements), headers)
+                         requirements, headers)
 
 
 def load(path: Path | None = None, catalogue_codes=None) -> BriefSettings:

@@ -13,7 +13,6 @@ DECLINE, MINUS = "下降", "增长-"  # the two ways briefs write negative growt
 NEGATIVE_STYLES = (DECLINE, MINUS)
 WAN_PER_YI = 10_000  # 1 亿元 = 10,000 万元
 CN_DIGITS = "零一二三四五六七八九"
-CN_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 QUARTER_WORDS = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 
 
@@ -24,6 +23,12 @@ def missing(x) -> bool:
 def one(x) -> float:
     """A rate as published: one decimal, half up (8.25 → 8.3, as the pages round)."""
     return float(round_half_up(float(x), 1))
+
+
+def gap(a, b) -> float:
+    """The difference of two published rates (completion − 序时进度, growth − target), from their one-decimal
+    figures, so a reader who subtracts the printed numbers gets the printed gap (84.7 − 83.3 = 1.4)."""
+    return one(one(a) - one(b))
 
 
 def num(x, decimals: int = 1) -> str:
@@ -55,8 +60,10 @@ def pp_diff(x, than: str) -> str:
 
 
 def improvement(delta, unit: str) -> str:
-    """An improvement as explain.gap_to_rank gives it: 1.4个百分点 for growth and ratios ('%'), else 6家, 2.5万元."""
-    return f"{delta:g}{'个百分点' if unit == '%' else unit}"
+    """An improvement as explain.gap_to_rank gives it: 2.0个百分点 for growth and ratios ('%'), 6家, 2.5万元."""
+    if unit == "%":
+        return f"{num(delta)}个百分点"
+    return f"{delta:.0f}{unit}" if float(delta).is_integer() else f"{delta:g}{unit}"
 
 
 def rank(n) -> str:
@@ -72,11 +79,11 @@ def rank_change(change) -> str:
 
 
 def rank_change_cell(change) -> str:
-    """The short form for a table cell: ↑3 / ↓2 / 持平 / —."""
+    """The form for a table cell: 前移3位 / 后退2位 / 持平 / —."""
     if missing(change):
         return "—"
     c = int(change)
-    return "持平" if c == 0 else (f"↑{c}" if c > 0 else f"↓{-c}")
+    return "持平" if c == 0 else (f"前移{c}位" if c > 0 else f"后退{-c}位")
 
 
 def score(x) -> str:
@@ -89,13 +96,13 @@ def level(x, unit: str, *, city: bool = False) -> str:
     if missing(x):
         return "无数据"
     v = float(x)
-    if unit == "万元":
-        return f"{v / WAN_PER_YI:,.2f}亿元" if city else f"{v:,.1f}万元"
+    if unit == "万元":  # 公文 write numbers without thousands separators
+        return f"{v / WAN_PER_YI:.2f}亿元" if city else f"{v:.1f}万元"
     if unit in ("元", "家", "件", "个"):
-        return f"{v:,.0f}{unit}"
+        return f"{v:.0f}{unit}"
     if unit == "%":
         return f"{num(v)}%"
-    return f"{v:,.1f}{unit}"
+    return f"{v:.1f}{unit}"
 
 
 def names(items: list[str], limit: int = 0) -> str:
@@ -105,14 +112,21 @@ def names(items: list[str], limit: int = 0) -> str:
     return "、".join(items)
 
 
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 34 → 三十四 (1–99, as documents number their points)."""
+    tens, ones = divmod(int(n), 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
+    return head + (CN_DIGITS[ones] if ones else "") if n >= 10 else CN_DIGITS[n]
+
+
 def ordinal_lead(i: int) -> str:
-    """0 → '一是', 1 → '二是' (the run-in heads of a problems list)."""
-    return f"{CN_ORDINALS[i] if i < len(CN_ORDINALS) else i + 1}是"
+    """0 → '一是', 10 → '十一是' (the run-in heads of a problems list)."""
+    return f"{cn_number(i + 1)}是"
 
 
 def section_number(i: int) -> str:
-    """0 → '一', 9 → '十' (level-1 headings 一、二、…)."""
-    return CN_ORDINALS[i] if i < len(CN_ORDINALS) else str(i + 1)
+    """0 → '一', 9 → '十' (level-1 headings 一、二、…; level-2 （一）…)."""
+    return cn_number(i + 1)
 
 
 def months(period: str) -> str:
