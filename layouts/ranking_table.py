@@ -5,6 +5,9 @@ import pandas as pd
 from layouts.i18n import fmt_change, score_label, t
 from loaders import regions as regions_mod
 
+# wide enough for "86" beside the sort arrow: on paper the grid is fitted to the page and a rank is never cut to "1…"
+RANK_MIN_WIDTH = 64
+
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
     """Grid rows: one per unit, best first; the sparkline holds the last quarters' ranks; a county names its
@@ -42,25 +45,26 @@ def _i(x):
 
 def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province") -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
-                   "minWidth": 120}] if scope == "province" else []
+                   "minWidth": 96}] if scope == "province" else []
     cols = [
-        {"field": "rank", "headerName": t("rank", lang), "width": 80, "pinned": "left", "sort": "asc"},
+        {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc"},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
-         "filter": "agTextColumnFilter", "minWidth": 140},
+         "filter": "agTextColumnFilter", "minWidth": 120, "wrapText": True, "autoHeight": True},
         *prefecture,
-        {"field": "score", "headerName": score_label(scope, lang), "width": 120,
+        {"field": "score", "headerName": score_label(scope, lang), "width": 120, "minWidth": 72,
          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
-        {"field": "change", "headerName": t("change", lang), "width": 100},
+        {"field": "change", "headerName": t("change", lang), "width": 100, "minWidth": 64},
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
-         "cellRendererParams": {"n": n}, "minWidth": 180, "sortable": False},
+         "cellRendererParams": {"n": n}, "minWidth": 150, "sortable": False},
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
-         "cellDataType": False, "width": 110, "sortable": False},  # a list drawn as a line, not a value to format
+         "cellDataType": False, "width": 110, "minWidth": 90, "sortable": False},  # a list drawn as a line, not a value to format
     ]
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")
             names = pillars.get(key, {})
-            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110})
+            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 64,
+                         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}})
     return cols
 
 

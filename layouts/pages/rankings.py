@@ -37,10 +37,11 @@ def layout(period=None, scope=None, lang=None, **_):
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
             columnDefs=column_defs(card.table, card.scheme.pillars, lang, n, scope),
-            defaultColDef={"sortable": True, "resizable": True, "filter": True},
+            defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True,
+                           "autoHeaderHeight": True},  # headers wrap, never "全…", on screen and on paper
             dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
-                             "animateRows": False},
+                             "animateRows": False, "suppressColumnVirtualisation": True},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
         dmc.Group(className="no-print", gap="xs", children=[

@@ -1,0 +1,63 @@
+"""Printing: the cockpit on at most two A4 landscape pages, the ranking with every column, whole headers and whole
+ranks — through Chrome's own print path (Page.printToPDF), which is what Ctrl+P and the 打印 button both reach."""
+
+import base64
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from selenium.webdriver.support.ui import WebDriverWait
+from ui_helpers import login_as
+
+from layouts import ids
+
+OUTPUT = Path(__file__).resolve().parent / "output"
+A4_LANDSCAPE = {"landscape": True, "paperWidth": 11.69, "paperHeight": 8.27, "preferCSSPageSize": True,
+                "printBackground": True}
+
+
+def print_pdf(driver, name: str) -> PdfReader:
+    """Chrome's own print of the current page (no emulation, no call into the page's script) as a PDF, kept in
+    tests/output with a PNG of every page (pdftoppm) to look at."""
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", A4_LANDSCAPE)["data"])
+    OUTPUT.mkdir(exist_ok=True)
+    path = OUTPUT / f"{name}.pdf"
+    for old in OUTPUT.glob(f"{name}-*.png"):
+        old.unlink()
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(OUTPUT / name)], check=False, timeout=60)
+    return PdfReader(io.BytesIO(pdf))
+
+
+def layout_text(name: str) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(OUTPUT / f"{name}.pdf"), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
+
+def open_page(dash_duo, path: str, ready: str, text: str):
+    driver = dash_duo.driver
+    driver.set_window_size(1440, 1000)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}", timeout=30)
+    dash_duo.wait_for_contains_text(ready, text, timeout=30)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('.js-plotly-plot .main-svg').length > 0"))
+
+
+@pytest.mark.browser
+def test_cockpit_prints_on_two_a4_landscape_pages(dash_duo, demo_store):
+    login_as(dash_duo, demo_store)
+    open_page(dash_duo, "/?period=2026Q3", f"#{ids.COCKPIT_ATTENTION}", "1.")
+    pdf = print_pdf(dash_duo.driver, "cockpit_print")
+    text = layout_text("cockpit_print")
+    assert len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
+    box = pdf.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # landscape
+    assert "总览 · 陇南市 · 2026年三季度" in text and "需要关注" in text and "数据状态" in text
+    assert "模拟数据" in text
+    # back on screen, the charts and the page are as they were (afterprint)
+    assert not dash_duo.driver.execute_script("return document.documentElement.classList.contains('printing')")
+
+
