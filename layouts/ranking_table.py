@@ -7,6 +7,8 @@ from loaders import regions as regions_mod
 
 # wide enough for "86" beside the sort arrow: on paper the grid is fitted to the page and a rank is never cut to "1…"
 RANK_MIN_WIDTH = 64
+# the longest county name (积石山保安族东乡族撒拉族自治县, 15 characters) whole in the print font (app.css, 12 px)
+REGION_MIN_WIDTH = 200
 
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
@@ -45,19 +47,19 @@ def _i(x):
 
 def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province") -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
-                   "minWidth": 96}] if scope == "province" else []
+                   "minWidth": 100}] if scope == "province" else []
     cols = [
         {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc"},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
-         "filter": "agTextColumnFilter", "minWidth": 120, "wrapText": True, "autoHeight": True},
+         "filter": "agTextColumnFilter", "minWidth": REGION_MIN_WIDTH},
         *prefecture,
         {"field": "score", "headerName": score_label(scope, lang), "width": 120, "minWidth": 72,
          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
         {"field": "change", "headerName": t("change", lang), "width": 100, "minWidth": 64},
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
-         "cellRendererParams": {"n": n}, "minWidth": 150, "sortable": False},
+         "cellRendererParams": {"n": n}, "minWidth": 130, "sortable": False},
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
-         "cellDataType": False, "width": 110, "minWidth": 90, "sortable": False},  # a list drawn as a line, not a value to format
+         "cellDataType": False, "width": 110, "minWidth": 84, "sortable": False},  # a list drawn as a line, not a value to format
     ]
     for col in table.columns:
         if col.startswith("pillar_"):

@@ -61,3 +61,47 @@ def test_cockpit_prints_on_two_a4_landscape_pages(dash_duo, demo_store):
     assert not dash_duo.driver.execute_script("return document.documentElement.classList.contains('printing')")
 
 
+def rank_headers(scope: str) -> list[str]:
+    """The ranking grid's column headers (text columns; the sparkline's arrow is a picture's heading)."""
+    from indicators import reading
+    from layouts import data
+    from layouts.ranking_table import column_defs
+
+    card = reading.scorecard(data.snap(), "2026Q3", scope)
+    return [c["headerName"] for c in column_defs(card.table, card.scheme.pillars, "zh", len(card.table), scope)
+            if c["headerName"] != "↗"]
+
+
+def units(scope: str) -> list[str]:
+    from indicators import reading
+    from layouts import data
+
+    return list(reading.scorecard(data.snap(), "2026Q3", scope).table["region_name"])
+
+
+def rank_column(text: str) -> list[int]:
+    """The first number of every table line of `pdftotext -layout` output: the rank column."""
+    import re
+
+    return [int(m[1]) for line in text.splitlines() if (m := re.match(r"^\s*(\d+)\s+\S*[县区市州]", line))]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scope, n", [("province", 86), ("prefectures", 14)])
+def test_rankings_print_every_rank_whole_and_every_header_whole(dash_duo, demo_store, scope, n):
+    from layouts import data
+
+    data.use_store(demo_store)
+    login_as(dash_duo, demo_store)
+    open_page(dash_duo, f"/rankings?period=2026Q3&scope={scope}", f"#{ids.RANK_GRID}", "名次")
+    name = f"rankings_{scope}_print"
+    pdf = print_pdf(dash_duo.driver, name)
+    text = layout_text(name)
+    assert "…" not in text  # no rank, header or cell cut short
+    assert sorted(rank_column(text)) == list(range(1, n + 1))
+    for region in units(scope):  # every name whole (the longest: 积石山保安族东乡族撒拉族自治县)
+        assert region in text, region
+    flat = "".join(text.split())
+    for header in rank_headers(scope):  # whole, maybe wrapped over two lines in its cell
+        assert "".join(header.split()) in flat or all(part in text for part in header.split("(")), header
+    assert len(pdf.pages) <= (5 if n > 20 else 2)

@@ -16,6 +16,12 @@ from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer")
 
+HEADER_HEIGHT = 52  # two lines of header text
+ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42, takes seven)
+# A chart of more units than this is taller than an A4 landscape page and would be cut across pages; on paper the
+# grid's 名次区间 column carries the same intervals.
+PRINT_CHART_MAX_UNITS = 20
+
 
 def layout(period=None, scope=None, lang=None, **_):
     lang = lang_of(lang)
@@ -37,11 +43,13 @@ def layout(period=None, scope=None, lang=None, **_):
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
             columnDefs=column_defs(card.table, card.scheme.pillars, lang, n, scope),
-            defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True,
-                           "autoHeaderHeight": True},  # headers wrap, never "全…", on screen and on paper
+            # headers wrap (never "全…") in a header two lines high: on paper the columns narrow at once, and a grown
+            # header (autoHeaderHeight) would be drawn too late for Chrome's print
+            defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True},
             dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
-                             "animateRows": False, "suppressColumnVirtualisation": True},
+                             "animateRows": False, "suppressColumnVirtualisation": True,
+                             "headerHeight": HEADER_HEIGHT, "rowHeight": ROW_HEIGHT},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
         dmc.Group(className="no-print", gap="xs", children=[
@@ -50,7 +58,8 @@ def layout(period=None, scope=None, lang=None, **_):
             dcc.Download(id=ids.RANK_DOWNLOAD),
         ]),
         dcc.Graph(id=ids.RANK_CHART, figure=figures.rank_intervals(card.table, lang),
-                  config=graph_config(lang, f"ranking_{quarter}")),
+                  config=graph_config(lang, f"ranking_{quarter}"),
+                  className="no-print" if n > PRINT_CHART_MAX_UNITS else ""),
     ])
 
 
