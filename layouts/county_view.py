@@ -254,19 +254,34 @@ def combined_answer(r: dict, units: dict, catalogue, lang: str = "zh") -> str:
 
 
 def gap_rows(gaps: pd.DataFrame, scheme, catalogue, lang: str = "zh") -> tuple[list[dict], str]:
-    """(grid rows for each indicator alone, the combined-path sentence) from explain.gap_to_rank."""
+    """(grid rows: each indicator alone, then the cheapest combination as the last row — so the grid, its export
+    and the screen say the same; the combined-path sentence) from explain.gap_to_rank."""
     units = gap_units(scheme, catalogue, lang)
     measures = {i.code: i.measure for i in scheme.indicators}
-    rows, combined = [], ""
+    rows, combined, last = [], "", []
     for r in gaps.to_dict("records"):
         if r["indicator"] == COMBINED:
             combined = combined_answer(r, units, catalogue, lang)
+            last = [_combined_row(r, combined, lang)]
             continue
         reachable = bool(r.get("reachable")) and bool(r.get("improvement"))
         rows.append({"indicator": r["indicator"], "name": catalogue[r["indicator"]].name(lang),
                      "answer": gap_answer(r, units, measures, catalogue, lang), "reachable": reachable,
                      "verified_rank": _int(r.get("verified_rank")) if reachable else None})
-    return rows, combined
+    return rows + last, combined
+
+
+def _combined_row(r: dict, sentence: str, lang: str) -> dict:
+    """The combination as a grid row: its name, the steps (the sentence without its head), the verified rank."""
+    changes = r.get("changes") if isinstance(r.get("changes"), dict) else {}
+    reachable = bool(r.get("reachable")) and bool(changes)
+    head = t("county_gap_combined", lang)
+    if r.get("reachable") and not changes:
+        answer = t("county_gap_reached", lang)
+    else:
+        answer = sentence.removeprefix(head).lstrip("：: ")
+    return {"indicator": COMBINED, "name": head, "answer": answer, "reachable": reachable,
+            "verified_rank": _int(r.get("verified_rank")) if reachable else None}
 
 
 def gap_head(gaps: pd.DataFrame, k: int, lang: str = "zh") -> str:

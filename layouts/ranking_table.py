@@ -88,7 +88,7 @@ def export_table(table, pillars: dict, lang: str, scope: str = "province"):
         if col.startswith("pillar_"):
             names = pillars.get(col.removeprefix("pillar_"), {})
             cols.append(Column(col, names.get(lang, names.get("zh", col)), "", "0.00"))
-    for c in ("rank", "rank_p05", "rank_p95"):
+    for c in ("rank", "rank_p05", "rank_p95"):  # whole places (1, never 1.0), empty for an unranked unit
         if c in ranked:
-            ranked[c] = ranked[c].astype("float")
+            ranked[c] = ranked[c].astype("float").round().astype("Int64")
     return ranked, cols

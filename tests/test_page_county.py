@@ -207,6 +207,9 @@ def test_gap_answers_agree_with_the_gaps_command(demo, k):
     card = reading.scorecard(data.snap(), QUARTER, "province")
     gaps = reading.gaps(data.snap(), QUARTER, LIXIAN, k)
     rows, combined = view.gap_rows(gaps, card.scheme, CAT)
+    *rows, last = rows  # the cheapest combination is the grid's last row, worded as the sentence (and the CLI)
+    assert (last["indicator"], last["name"]) == ("组合", "最省力的组合") and f"最省力的组合：{last['answer']}" == combined
+    assert last["reachable"] and last["verified_rank"] <= k
     alone = [g for g in cli["gaps"] if g["indicator"] != "组合"]
     want = {g["indicator"]: g["improvement"] for g in alone if g["reachable"] and g.get("improvement")}
     got = {r["indicator"]: gaps.set_index("indicator").loc[r["indicator"], "improvement"] for r in rows if r["reachable"]}

@@ -1,6 +1,8 @@
 """县区: one county at one quarter — every indicator, points won and lost, strongest and weakest,
 what it takes to reach a target rank (kept in the URL as target_rank), and each indicator over the year."""
 
+from urllib.parse import parse_qsl
+
 import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
@@ -19,10 +21,34 @@ from loaders import regions as regions_mod
 dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2, min_role="viewer")
 
 GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
-grid_export.register(ids.COUNTY_GRID, "县区指标")
-grid_export.register(GAP_GRID, "进位所需")
-
 DEFAULT_TARGET_RANK = data.WARM_TARGET_RANK  # "进入全省前十" is how leaders put the question
+
+
+def _county_of(pathname: str | None) -> str:
+    code = (pathname or "").removeprefix("/county/").split("/")[0]
+    regions = regions_mod.default()
+    return regions[code].name if code in regions else code
+
+
+def indicators_export(pathname, search, lang) -> grid_export.Subject:
+    """县区指标_礼县_2026年1-10月: the county and the month the grid is read at."""
+    quarter, month = grid_export.url_period(search)
+    name = _county_of(pathname)
+    return grid_export.Subject(zh=name, text=name, period=month or pipeline.quarter_period(quarter))
+
+
+def gaps_export(pathname, search, lang) -> grid_export.Subject:
+    """进位所需_礼县_前10名_2026年三季度: the county, the target rank of the URL and the quarter."""
+    quarter, _ = grid_export.url_period(search)
+    k = view.parse_rank(dict(parse_qsl((search or "").lstrip("?"))).get("target_rank"),
+                        len(pipeline.units(reading.PROVINCE)), DEFAULT_TARGET_RANK)
+    name = _county_of(pathname)
+    return grid_export.Subject(zh=name, text=name, period=quarter, detail_zh=f"前{k}名",
+                               detail=t("county_export_top", lang).format(k=k))
+
+
+grid_export.register(ids.COUNTY_GRID, "县区指标", subject=indicators_export)
+grid_export.register(GAP_GRID, "进位所需", subject=gaps_export)
 DEFAULT_SERIES = "FAI"
 PROVINCE = reading.PROVINCE
 # Figures are drawn by their callbacks, which run when the page appears (and restore a persisted choice).
@@ -173,7 +199,7 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
             dmc.Text(view.gap_head(gaps, k, lang), fw=600, id=ids.COUNTY_GAPS),
         ]),
         dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
-                  variant="light"),
+                  variant="light", className="no-print"),  # on paper the grid's last row says it
         view.gap_grid(rows, lang, GAP_GRID),
         grid_export.buttons(GAP_GRID, lang),
     )

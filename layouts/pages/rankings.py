@@ -6,7 +6,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import reading
-from layouts import access, data, figures, ids
+from layouts import access, data, export_names, figures, ids
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -74,10 +74,14 @@ def export(_xlsx, _csv, search):
     scope = st["scope"] or "province"
     card = reading.scorecard(data.snap(), quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
-    name = f"ranking_{quarter}_{scope.replace(':', '_')}_{card.data_state}"
-    audit.record(data.store(), "export", user=access.current().name, target=name,
-                 detail="csv" if ctx.triggered_id == ids.RANK_EXPORT_CSV else "xlsx")
-    if ctx.triggered_id == ids.RANK_EXPORT_CSV:
-        return dcc.send_bytes(to_csv(frame, cols), f"{name}.csv")
-    title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}；{state_text(card.data_state, lang)}）"
-    return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{name}.xlsx")
+    csv = ctx.triggered_id == ids.RANK_EXPORT_CSV
+    about = {"period": quarter, "state": card.data_state, "simulated": data.uploads_summary()["simulated"]}
+    name = export_names.file_name(t("rankings_file", "zh"), "csv" if csv else "xlsx",
+                                  subject=export_names.scope_subject(scope), **about)
+    audit.record(data.store(), "export", user=access.current().name, target=name.rsplit(".", 1)[0],
+                 detail="csv" if csv else "xlsx")
+    if csv:
+        return dcc.send_bytes(to_csv(frame, cols), name)
+    title = export_names.title(t("rankings_file", lang), lang, subject=export_names.scope_subject(scope, lang),
+                               note=card.scheme.name, **about)
+    return dcc.send_bytes(to_xlsx(frame, cols, title=title), name)

@@ -17,7 +17,7 @@ from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/targets", name="目标", order=5, nav="nav_targets", min_role="viewer")
 
-grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长")
+grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长", subject=grid_export.scope_subject)
 
 
 def layout(period=None, scope=None, lang=None, **_):
