@@ -1,12 +1,13 @@
 // Printing, the same whichever way it starts: the header's 打印 button, Ctrl+P and Chrome's own print
-// (Page.printToPDF) all fire `beforeprint`, and Chrome lays the page out for paper right after the handlers return,
+// (Page.printToPDF) all fire `beforeprint` (the button just calls window.print), and Chrome lays the page out for paper right after the handlers return,
 // without waiting for anything asynchronous. So everything here is synchronous:
 //   1. <html class="printing"> gives the page the paper's width (A4 landscape less the margins of app.css @page),
 //      so layout is measured at that width now, on screen, before the print layout exists;
 //   2. every plotly chart is relaid at its container's new width (Plotly.relayout draws synchronously);
-//   3. every AG Grid is fitted to its new width (sizeColumnsToFit; its minWidths keep ranks and headers whole);
-//      a grid that scrolls its rows (virtual rows) is switched to AG Grid's print layout, whose rows draw
-//      asynchronously, which is why the button waits a moment before opening the dialog.
+//   3. every AG Grid is fitted to its new width (sizeColumnsToFit, which redraws at once; its minWidths keep
+//      ranks and headers whole). Rows are not redrawn (AG Grid's print layout draws asynchronously, too late for
+//      Chrome): a grid that must print every row renders them all (suppressRowVirtualisation) and app.css
+//      @media print lets it grow to its full height.
 // afterprint puts every chart and grid back as it was.
 (function () {
   const PAPER_WIDTH = 1047;  // 297 mm − 2 × 10 mm (app.css @page) at 96 CSS px per inch
@@ -40,9 +41,7 @@
       });
     }
     grids().forEach(function ([id, api]) {
-      const layout = api.getGridOption('domLayout') || 'normal';
-      savedGrids[id] = {layout: layout, columns: api.getColumnState()};
-      if (layout === 'normal') { api.setGridOption('domLayout', 'print'); }  // autoHeight already has every row
+      savedGrids[id] = {columns: api.getColumnState()};
       api.sizeColumnsToFit(document.getElementById(id).clientWidth - 2);
     });
   };
@@ -60,16 +59,12 @@
     savedPlots.clear();
     grids().forEach(function ([id, api]) {
       if (id in savedGrids) {
-        api.setGridOption('domLayout', savedGrids[id].layout);
         api.applyColumnState({state: savedGrids[id].columns, applyOrder: true});
         delete savedGrids[id];
       }
     });
   };
-  window.monitorPrint = function () {
-    window.monitorPreparePrint();
-    setTimeout(function () { window.print(); }, 400);  // let grids in print layout draw every row first
-  };
+  window.monitorPrint = function () { window.print(); };  // exactly Ctrl+P: the page is prepared on beforeprint
   window.addEventListener('beforeprint', window.monitorPreparePrint);
   window.addEventListener('afterprint', window.monitorRestorePrint);
 })();

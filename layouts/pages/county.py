@@ -80,10 +80,11 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
         dmc.Grid(gutter="md", children=[
             dmc.GridCol(_section(f"{t('county_points_title', lang)} · {period_label(quarter, lang)}",
                                  *_points(code, quarter, lang)),
-                        span={"base": 12, "md": 7}),
+                        span={"base": 12, "md": 7}, className="print-span-7"),
             dmc.GridCol(_section(f"{t('county_strongest', lang)} · {t('county_weakest', lang)} · "
                                  f"{period_label(quarter, lang)}",
-                                 _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5}),
+                                 _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5},
+                        className="print-span-5"),
         ]),
         _section(f"{t('county_gap_title', lang)} · {period_label(quarter, lang)}",
                  *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),

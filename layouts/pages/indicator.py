@@ -97,7 +97,8 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
         dag.AgGrid(id=ids.IND_GRID, rowData=view.grid_rows(frame, city_names, qs),
                    columnDefs=view.grid_columns(ind, lang, with_city=bool(city_names) and scope == "province"),
                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {}),
+                                   "suppressRowVirtualisation": True},  # every row on paper (app.css @media print)
                    style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.IND_GRID, lang),

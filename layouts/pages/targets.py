@@ -73,7 +73,8 @@ def _midyear(prog, units, names, cat, month_period, scope, unit_word, lang):
         dmc.Text(view.midyear_summary(rows, unit_word, lang), size="sm"),
         dag.AgGrid(id=ids.TARGETS_MIDYEAR_GRID, rowData=rows, columnDefs=view.midyear_columns(lang),
                    defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {}),
+                                   "suppressRowVirtualisation": True},  # every row on paper (app.css @media print)
                    style={"width": "100%", **({} if len(rows) <= 20 else {"height": "560px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.TARGETS_MIDYEAR_GRID, lang),
