@@ -125,7 +125,7 @@ def column_defs(lang: str, n_prov: int, n_city: int) -> list[dict]:
     tip = t("county_rank_basis", lang)
     num = {"type": "rightAligned"}
     return [
-        {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150,
+        {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150, "minWidth": 150,
          "wrapText": True, "autoHeight": True, "cellStyle": CENTRED},
         {"field": "status", "headerName": t("county_col_status", lang), "width": 108, "cellStyle": status_style()},
         {"field": "value", "headerName": t("county_col_value", lang), "width": 136, **num},
