@@ -148,3 +148,16 @@ def test_ranking_export_reads_back_as_numbers_and_says_what_it_is(demo_store):
                                   "模拟数据）")
         assert ws["A3"].value == 1 and isinstance(ws["A3"].value, int)
         assert ws["D3" if scope == "province" else "C3"].value == round(ws["D3" if scope == "province" else "C3"].value, 2)
+
+
+def test_indicator_and_scope_grids_name_what_they_hold(demo_store):
+    add_test_accounts(demo_store)
+    app = create_app(demo_store, secret=TEST_SECRET)
+    c = logged_in_client(app, "leader")
+    state = demo_store.data_state()
+    sent = post_export(c, ids.IND_GRID, ROWS, DEFS, "?period=2026-10&scope=city%3A621200", "/indicator/FAI", "csv")
+    assert sent["filename"] == f"指标_固定资产投资_陇南市各县区_2026年1-10月_{state}_模拟数据.csv"
+    sent = post_export(c, ids.TARGETS_MIDYEAR_GRID, ROWS, DEFS, "?period=2026Q2&scope=prefectures", "/targets")
+    assert sent["filename"] == f"双过半与正增长_14个市州_2026年1-6月_{state}_模拟数据.xlsx"
+    ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
+    assert ws["A1"].value == f"双过半与正增长 · 14个市州 · 2026年1-6月（数据状态 {state}；模拟数据）"

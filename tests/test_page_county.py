@@ -142,7 +142,7 @@ def test_status_cells_take_the_status_colours():
     assert conds["params.data.status_key == 'far'"] == STATUS_COLOURS["far"]
     assert conds["params.data.status_key == 'ok'"] == STATUS_COLOURS["ok"]
     headers = [c["headerName"] for c in view.column_defs("zh", 86, 9)]
-    assert headers[:4] == ["指标", "状态", "累计值", "增速(%)"] and "全省位次/86" in headers and "全市位次/9" in headers
+    assert headers[:4] == ["指标", "状态", "累计值", "增速（%）"] and "全省位次/86" in headers and "全市位次/9" in headers
     assert [c["headerName"] for c in view.column_defs("en", 86, 9)][:2] == ["Indicator", "Status"]
 
 
