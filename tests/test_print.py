@@ -50,6 +50,9 @@ def open_page(dash_duo, path: str, ready: str, text: str):
 def test_cockpit_prints_on_two_a4_landscape_pages(dash_duo, demo_store):
     login_as(dash_duo, demo_store)
     open_page(dash_duo, "/?period=2026Q3", f"#{ids.COCKPIT_ATTENTION}", "1.")
+    widths = "return Array.from(document.querySelectorAll('.js-plotly-plot .main-svg:first-child')).map(" \
+             "s => Math.round(s.getBoundingClientRect().width))"
+    on_screen = dash_duo.driver.execute_script(widths)
     pdf = print_pdf(dash_duo.driver, "cockpit_print")
     text = layout_text("cockpit_print")
     assert len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
@@ -59,6 +62,7 @@ def test_cockpit_prints_on_two_a4_landscape_pages(dash_duo, demo_store):
     assert "模拟数据" in text
     # back on screen, the charts and the page are as they were (afterprint)
     assert not dash_duo.driver.execute_script("return document.documentElement.classList.contains('printing')")
+    WebDriverWait(dash_duo.driver, 5).until(lambda d: d.execute_script(widths) == on_screen)
 
 
 def rank_headers(scope: str) -> list[str]:
