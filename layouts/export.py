@@ -9,6 +9,7 @@ an uploaded county name must not be able to run anything on a leader's machine (
 """
 
 import io
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def as_displayed(values: pd.Series, number_format: str = "General") -> pd.Series
     """A column's numbers as the screen shows them (see the module docstring); text columns unchanged."""
     if values.dtype == object:
         present = values.dropna()
-        if len(present) == 0 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        if len(present) == 0 or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in present):
             return values
         values = pd.to_numeric(values)
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
