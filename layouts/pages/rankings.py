@@ -16,7 +16,7 @@ from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer")
 
-HEADER_HEIGHT = 52  # two lines of header text
+HEADER_HEIGHT = {"zh": 52, "en": 72}  # two lines of Chinese header text; four of English ("Score among the …")
 ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42, takes seven)
 # A chart of more units than this is taller than an A4 landscape page and would be cut across pages; on paper the
 # grid's 名次区间 column carries the same intervals.
@@ -49,7 +49,7 @@ def layout(period=None, scope=None, lang=None, **_):
             dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
                              "animateRows": False, "suppressColumnVirtualisation": True,
-                             "headerHeight": HEADER_HEIGHT, "rowHeight": ROW_HEIGHT},
+                             "headerHeight": HEADER_HEIGHT[lang], "rowHeight": ROW_HEIGHT},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
         dmc.Group(className="no-print", gap="xs", children=[
