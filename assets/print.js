@@ -11,6 +11,7 @@
 // afterprint puts every chart and grid back as it was.
 (function () {
   const PAPER_WIDTH = 1047;  // 297 mm − 2 × 10 mm (app.css @page) at 96 CSS px per inch
+  const PAGE_HEIGHT = 718;  // 210 mm − 2 × 10 mm
   const savedGrids = {};
   const savedPlots = new Map();
   function grids() {
@@ -38,6 +39,8 @@
           change.height = Math.round(tall * width / shown);
         }
         window.Plotly.relayout(gd, change);
+        // a chart taller than a page is cut across pages anyway: it need not start on a new one (app.css)
+        gd.classList.toggle('print-taller-than-page', (change.height || tall || 0) > PAGE_HEIGHT);
       });
     }
     grids().forEach(function ([id, api]) {
