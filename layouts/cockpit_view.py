@@ -141,12 +141,12 @@ def maps(ck: reading.Cockpit, regions, lang: str = "zh") -> dmc.SimpleGrid:
     pref = tile_map.tile_figure(prefecture_tiles(ck.prefectures, regions), colour_title=score_label("prefectures", lang),
                                 title=f"{t('cockpit_pref_map', lang)} · {when}", highlight=ck.home,
                                 rank_word=t("cockpit_rank_in_province", lang), tile_px=64, font_size=11)
-    return dmc.SimpleGrid(cols={"base": 1, "md": 2}, spacing="sm", children=[
+    return dmc.SimpleGrid(cols={"base": 1, "md": 2}, spacing="sm", className="print-cols-2 print-page-break", children=[
         dmc.Stack(gap=2, children=[
-            dcc.Graph(id=ids.COCKPIT_COUNTY_MAP, figure=county, config=graph_config(lang, f"counties_{ck.home}_{ck.quarter}")),
+            dcc.Graph(id=ids.COCKPIT_COUNTY_MAP, figure=county, className="print-keep-aspect", config=graph_config(lang, f"counties_{ck.home}_{ck.quarter}")),
             dmc.Text(t("cockpit_map_hint", lang), size="xs", c="dimmed", className="no-print")]),
         dmc.Stack(gap=2, children=[
-            dcc.Graph(id=ids.COCKPIT_PREF_MAP, figure=pref, config=graph_config(lang, f"prefectures_{ck.quarter}")),
+            dcc.Graph(id=ids.COCKPIT_PREF_MAP, figure=pref, className="print-keep-aspect", config=graph_config(lang, f"prefectures_{ck.quarter}")),
             dmc.Text(t("cockpit_pref_hint", lang), size="xs", c="dimmed", className="no-print")]),
     ])
 

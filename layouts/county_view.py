@@ -139,7 +139,7 @@ def column_defs(lang: str, n_prov: int, n_city: int | None, prov_header: str | N
     if n_city is not None:
         ranks.append(_rank_col("rank_city", t("county_col_rank_city", lang), n_city, tip))
     return [
-        {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150,
+        {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150, "minWidth": 150,
          "wrapText": True, "autoHeight": True, "cellStyle": CENTRED},
         {"field": "status", "headerName": t("county_col_status", lang), "width": 108, "cellStyle": status_style()},
         {"field": "value", "headerName": t("county_col_value", lang), "width": 136, **num},
@@ -266,19 +266,34 @@ def combined_answer(r: dict, units: dict, catalogue, lang: str = "zh") -> str:
 
 
 def gap_rows(gaps: pd.DataFrame, scheme, catalogue, lang: str = "zh") -> tuple[list[dict], str]:
-    """(grid rows for each indicator alone, the combined-path sentence) from explain.gap_to_rank."""
+    """(grid rows: each indicator alone, then the cheapest combination as the last row — so the grid, its export
+    and the screen say the same; the combined-path sentence) from explain.gap_to_rank."""
     units = gap_units(scheme, catalogue, lang)
     measures = {i.code: i.measure for i in scheme.indicators}
-    rows, combined = [], ""
+    rows, combined, last = [], "", []
     for r in gaps.to_dict("records"):
         if r["indicator"] == COMBINED:
             combined = combined_answer(r, units, catalogue, lang)
+            last = [_combined_row(r, combined, lang)]
             continue
         reachable = bool(r.get("reachable")) and bool(r.get("improvement"))
         rows.append({"indicator": r["indicator"], "name": catalogue[r["indicator"]].name(lang),
                      "answer": gap_answer(r, units, measures, catalogue, lang), "reachable": reachable,
                      "verified_rank": _int(r.get("verified_rank")) if reachable else None})
-    return rows, combined
+    return rows + last, combined
+
+
+def _combined_row(r: dict, sentence: str, lang: str) -> dict:
+    """The combination as a grid row: its name, the steps (the sentence without its head), the verified rank."""
+    changes = r.get("changes") if isinstance(r.get("changes"), dict) else {}
+    reachable = bool(r.get("reachable")) and bool(changes)
+    head = t("county_gap_combined", lang)
+    if r.get("reachable") and not changes:
+        answer = t("county_gap_reached", lang)
+    else:
+        answer = sentence.removeprefix(head).lstrip("：: ")
+    return {"indicator": COMBINED, "name": head, "answer": answer, "reachable": reachable,
+            "verified_rank": _int(r.get("verified_rank")) if reachable else None}
 
 
 def gap_head(gaps: pd.DataFrame, k: int, lang: str = "zh") -> str:
@@ -340,3 +355,26 @@ def parse_rank(value, n: int, default: int) -> int:
     except (TypeError, ValueError):
         return min(default, n)
     return min(max(k, 1), n)
+
+
+def gap_panel(gaps: pd.DataFrame, k: int, n: int, scheme, cat, lang: str, *, rank_input: str, head_id: str,
+              grid_id: str, label: str) -> tuple:
+    """"What it takes to reach rank K" as a page shows it (county and prefecture pages): the target-rank input
+    (kept in the URL by the page's callback), the head line, the cheapest combination (on paper the grid's last row
+    says it) and the grid of answers, each verified by recomputation, with its export buttons."""
+    from layouts import grid_export
+
+    rows, combined = gap_rows(gaps, scheme, cat, lang)
+    reached = not rows or all(r["answer"] == t("county_gap_reached", lang) for r in rows)
+    return (
+        dmc.Group(align="end", gap="md", children=[
+            dmc.NumberInput(id=rank_input, label=label, value=k, min=1, max=n, step=1, allowDecimal=False,
+                            allowNegative=False, clampBehavior="strict", debounce=600, w=150, className="no-print"),
+            dmc.Text(gap_head(gaps, k, lang), fw=600, id=head_id),
+        ]),
+        dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
+                  variant="light", className="no-print"),
+        gap_grid(rows, lang, grid_id),
+        grid_export.buttons(grid_id, lang),
+    )
+

@@ -6,6 +6,11 @@ from layouts.i18n import fmt_change, score_label, t
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
+# wide enough for "86" beside the sort arrow: on paper the grid is fitted to the page and a rank is never cut to "1…"
+RANK_MIN_WIDTH = 64
+# the longest county name (积石山保安族东乡族撒拉族自治县, 15 characters) whole in the print font (app.css, 12 px)
+REGION_MIN_WIDTH = 200
+
 
 def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
     """Grid rows: one per unit, best first, its name a link to its page (a county's or a prefecture's); the
@@ -43,25 +48,26 @@ def _i(x):
 
 def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province") -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
-                   "minWidth": 120}] if scope == "province" else []
+                   "minWidth": 100}] if scope == "province" else []
     cols = [
-        {"field": "rank", "headerName": t("rank", lang), "width": 80, "pinned": "left", "sort": "asc"},
+        {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc"},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
-         "filter": "agTextColumnFilter", "minWidth": 140},
+         "filter": "agTextColumnFilter", "minWidth": REGION_MIN_WIDTH},
         *prefecture,
-        {"field": "score", "headerName": score_label(scope, lang), "width": 120,
+        {"field": "score", "headerName": score_label(scope, lang), "width": 120, "minWidth": 72,
          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
-        {"field": "change", "headerName": t("change", lang), "width": 100},
+        {"field": "change", "headerName": t("change", lang), "width": 100, "minWidth": 64},
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
-         "cellRendererParams": {"n": n}, "minWidth": 180, "sortable": False},
+         "cellRendererParams": {"n": n}, "minWidth": 130, "sortable": False},
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
-         "cellDataType": False, "width": 110, "sortable": False},  # a list drawn as a line, not a value to format
+         "cellDataType": False, "width": 110, "minWidth": 84, "sortable": False},  # a list drawn as a line, not a value to format
     ]
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")
             names = pillars.get(key, {})
-            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110})
+            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 64,
+                         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}})
     return cols
 
 
@@ -83,7 +89,7 @@ def export_table(table, pillars: dict, lang: str, scope: str = "province"):
         if col.startswith("pillar_"):
             names = pillars.get(col.removeprefix("pillar_"), {})
             cols.append(Column(col, names.get(lang, names.get("zh", col)), "", "0.00"))
-    for c in ("rank", "rank_p05", "rank_p95"):
+    for c in ("rank", "rank_p05", "rank_p95"):  # whole places (1, never 1.0), empty for an unranked unit
         if c in ranked:
-            ranked[c] = ranked[c].astype("float")
+            ranked[c] = ranked[c].astype("float").round().astype("Int64")
     return ranked, cols

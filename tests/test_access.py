@@ -139,7 +139,7 @@ def test_anonymous_gets_nothing_but_a_refusal(app, demo_store):
 def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
     c = client(app, "leader")
     r = export(c, "?scope=city%3A621200")
-    assert r.status_code == 200 and f"ranking_2026Q3_city_621200_{demo_store.data_state()}.xlsx" in r.get_data(as_text=True)
+    assert r.status_code == 200 and f"排名_陇南市各县区_2026年三季度_{demo_store.data_state()}_模拟数据.xlsx" in text(r)
     status, body = page(c, "/rankings", "?scope=city%3A621200")
     assert status == 200 and "两当县" in body
     for path in ("/upload", "/history", "/periods", "/audit", "/users"):

@@ -204,7 +204,7 @@ def test_export_holds_the_whole_filtered_set_from_the_server(app, store):
              changed=[f"{ids.AUDIT_EXPORT_CSV}.n_clicks"])
     assert r.status_code == 200
     sent = r.get_json()["response"][ids.AUDIT_DOWNLOAD]["data"]
-    assert sent["filename"] == "audit_log.csv"
+    assert sent["filename"] == "审计日志_2026-11-23.csv"  # the day it was taken (MONITOR_TODAY)
     frame = pd.read_csv(io.BytesIO(base64.b64decode(sent["content"])), encoding="utf-8-sig")
     assert len(frame) == 250 and set(frame["操作"]) == {"上传"}  # more than a page, and only what the filter selects
     assert frame["对象"].iloc[-1] == "f0" and frame["详情"].iloc[0] == "'=1+1"

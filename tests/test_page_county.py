@@ -143,7 +143,7 @@ def test_status_cells_take_the_status_colours():
     assert conds["params.data.status_key == 'far'"] == STATUS_COLOURS["far"]
     assert conds["params.data.status_key == 'ok'"] == STATUS_COLOURS["ok"]
     headers = [c["headerName"] for c in view.column_defs("zh", 86, 9)]
-    assert headers[:4] == ["指标", "状态", "累计值", "增速(%)"] and "全省位次/86" in headers and "全市位次/9" in headers
+    assert headers[:4] == ["指标", "状态", "累计值", "增速（%）"] and "全省位次/86" in headers and "全市位次/9" in headers
     assert [c["headerName"] for c in view.column_defs("en", 86, 9)][:2] == ["Indicator", "Status"]
 
 
@@ -208,6 +208,9 @@ def test_gap_answers_agree_with_the_gaps_command(demo, k):
     card = reading.scorecard(data.snap(), QUARTER, "province")
     gaps = reading.gaps(data.snap(), QUARTER, LIXIAN, k)
     rows, combined = view.gap_rows(gaps, card.scheme, CAT)
+    *rows, last = rows  # the cheapest combination is the grid's last row, worded as the sentence (and the CLI)
+    assert (last["indicator"], last["name"]) == ("组合", "最省力的组合") and f"最省力的组合：{last['answer']}" == combined
+    assert last["reachable"] and last["verified_rank"] <= k
     alone = [g for g in cli["gaps"] if g["indicator"] != "组合"]
     want = {g["indicator"]: g["improvement"] for g in alone if g["reachable"] and g.get("improvement")}
     got = {r["indicator"]: gaps.set_index("indicator").loc[r["indicator"], "improvement"] for r in rows if r["reachable"]}

@@ -2,6 +2,7 @@
 page in real chromium: open /indicator/FAI from a URL, switch indicator, laptop and phone width."""
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -147,8 +148,8 @@ ROW_COUNT = "return document.querySelectorAll('#{grid} .ag-center-cols-container
 
 @pytest.mark.browser
 def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store):
-    """86 counties scroll inside the grid on screen; on paper all 86 rows appear, the controls do not, and the
-    period and data version stay in the header."""
+    """86 counties scroll inside the grid on screen; on paper (Chrome's own print, as Ctrl+P) all 86 rows appear,
+    the controls do not, and the period and data version stay in the header."""
     import base64
     import time
 
@@ -157,11 +158,12 @@ def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store
     driver.set_window_size(1440, 1000)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/indicator/FAI?period=2026Q3", timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.IND_GRID}", "所属市州", timeout=30)
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) > 5)
-    assert driver.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) < 86  # virtual rows on screen
-    driver.execute_script("window.monitorPreparePrint()")  # what the 打印 button and Ctrl+P run first
     WebDriverWait(driver, 10).until(lambda d: d.execute_script(ROW_COUNT.format(grid=ids.IND_GRID)) == 86)
-    time.sleep(0.5)  # flex columns re-laid for the paper width
+    scrolls = "const v = document.querySelector('#' + arguments[0] + ' .ag-body-viewport'); " \
+              "return v.scrollHeight > v.clientHeight + 100"
+    assert driver.execute_script(scrolls, ids.IND_GRID)  # on screen the rows scroll inside the grid
+    driver.execute_script("window.monitorPreparePrint()")  # what beforeprint runs (the 打印 button, Ctrl+P)
+    time.sleep(0.5)
     right = "const g = document.getElementById(arguments[0]).getBoundingClientRect(); return Math.max(...Array.from(" \
             "document.querySelectorAll('#' + arguments[0] + ' .ag-header-cell')).map(c => c.getBoundingClientRect().right))" \
             " <= g.right + 1"
@@ -172,9 +174,20 @@ def test_indicator_page_prints_every_row_without_navigation(dash_duo, demo_store
     assert "2026年1-9月" in dash_duo.find_element(f"#{ids.IND_TITLE}").text
     OUTPUT.mkdir(exist_ok=True)
     driver.save_screenshot(str(OUTPUT / "indicator_fai_print_media.png"))
-    pdf = base64.b64decode(driver.print_page())
+    driver.execute_script("window.monitorRestorePrint()")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {
+        "landscape": True, "paperWidth": 11.69, "paperHeight": 8.27, "preferCSSPageSize": True})["data"])
     (OUTPUT / "indicator_fai_print.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 3
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(OUTPUT / "indicator_fai_print.pdf"), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    names = [r["region"] for r in driver.execute_script(
+        "return window.dash_ag_grid.getApi(arguments[0]).getGridOption('rowData')", ids.IND_GRID)]
+    assert len(names) == 86
+    rows = {m[1] for line in text.splitlines() if (m := re.match(r"^\s*\d+\s+(\S+)\s+\S+[市州]\s", line))}
+    assert rows == {re.sub(r"^\[(.*)\]\(.*\)$", r"\1", str(n)) for n in names}  # every row: rank, county, city
 
 
 def test_tile_map_colours_better_green_whatever_the_direction(fai):

@@ -11,10 +11,10 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc
 
-from layouts import access, data, ids
+from layouts import access, data, export_names, ids
 from layouts.export import Column, to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, local_time, t
-from loaders import audit
+from loaders import audit, clock
 
 dash.register_page(__name__, path="/audit", name="审计日志", order=13, nav="nav_audit", min_role="admin")
 
@@ -125,6 +125,8 @@ def export(_x, _c, user=None, action=None, outcome=None, dates=None, text=None):
     frame = pd.DataFrame(audit_rows(audit.matching(store, f)), columns=[c.field for c in COLUMNS])
     csv = ctx.triggered_id == ids.AUDIT_EXPORT_CSV
     audit.record(store, "export", user=access.current().name, target="audit_log", detail=f"{len(frame)} 条")
+    day = clock.today().isoformat()  # the log is about no period or data state: the day it was taken says what it is
+    name = export_names.file_name("审计日志", "csv" if csv else "xlsx", detail=day)
     if csv:
-        return dcc.send_bytes(to_csv(frame, COLUMNS), "audit_log.csv")
-    return dcc.send_bytes(to_xlsx(frame, COLUMNS, title="审计日志"), "audit_log.xlsx")
+        return dcc.send_bytes(to_csv(frame, COLUMNS), name)
+    return dcc.send_bytes(to_xlsx(frame, COLUMNS, title=export_names.title("审计日志", "zh", detail=day)), name)

@@ -38,16 +38,16 @@ def layout(period=None, scope=None, lang=None, **_):
         dmc.Text(f"{ck.prefectures.scheme.name}；{t('quarter_note', lang)}；{state_text(ck.prefectures.data_state, lang)}",
                  size="xs", c="dimmed"),
         dmc.Grid(gutter="sm", children=[
-            dmc.GridCol(span={"base": 12, "md": 4}, children=dmc.Stack(gap="xs", children=[
+            dmc.GridCol(span={"base": 12, "md": 4}, className="print-span-4", children=dmc.Stack(gap="xs", children=[
                 view.score_panel(view.score_summary(ck.prefectures.table, home), lang, home,
                                  search_from_state({"period": period if period == month else quarter,
                                                     "lang": lang if lang != "zh" else None})),
                 dcc.Graph(id=ids.COCKPIT_TREND, figure=view.trend_figure(ck.history, home, lang),
                           config=graph_config(lang, f"trend_{home}_{quarter}")),
             ])),
-            dmc.GridCol(span={"base": 12, "md": 8}, children=dmc.Stack(gap="xs", children=[
+            dmc.GridCol(span={"base": 12, "md": 8}, className="print-span-8", children=dmc.Stack(gap="xs", children=[
                 dmc.Title(f"{t('cockpit_kpis', lang)} · {months}", order=5),
-                dmc.SimpleGrid(id=ids.COCKPIT_KPIS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="xs",
+                dmc.SimpleGrid(id=ids.COCKPIT_KPIS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="xs", className="print-cols-3",
                                children=[kpi_cards.kpi_card(k, cat, lang) for k in cards]),
             ])),
         ]),

@@ -1,6 +1,7 @@
 """县区: one county at one quarter — every indicator, points won and lost, strongest and weakest,
 what it takes to reach a target rank (kept in the URL as target_rank), and each indicator over the year."""
 
+
 import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
@@ -19,12 +20,13 @@ from loaders import regions as regions_mod
 dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2, min_role="viewer")
 
 GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
-grid_export.register(ids.COUNTY_GRID, "县区指标")
-grid_export.register(GAP_GRID, "进位所需")
-
 DEFAULT_TARGET_RANK = data.WARM_TARGET_RANK  # "进入全省前十" is how leaders put the question
-DEFAULT_SERIES = "FAI"
 PROVINCE = reading.PROVINCE
+
+
+grid_export.register(ids.COUNTY_GRID, "县区指标", subject=grid_export.unit_month_subject)
+grid_export.register(GAP_GRID, "进位所需", subject=grid_export.gaps_subject(PROVINCE, DEFAULT_TARGET_RANK))
+DEFAULT_SERIES = "FAI"
 # Figures are drawn by their callbacks, which run when the page appears (and restore a persisted choice).
 BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
@@ -61,10 +63,11 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
         dmc.Grid(gutter="md", children=[
             dmc.GridCol(_section(f"{t('county_points_title', lang)} · {period_label(quarter, lang)}",
                                  *_points(code, quarter, lang)),
-                        span={"base": 12, "md": 7}),
+                        span={"base": 12, "md": 7}, className="print-span-7"),
             dmc.GridCol(_section(f"{t('county_strongest', lang)} · {t('county_weakest', lang)} · "
                                  f"{period_label(quarter, lang)}",
-                                 _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5}),
+                                 _strengths(code, quarter, prov, cat, lang)), span={"base": 12, "md": 5},
+                        className="print-span-5"),
         ]),
         _section(f"{t('county_gap_title', lang)} · {period_label(quarter, lang)}",
                  *_gap_panel(code, quarter, k, n_prov, prov, cat, lang)),
@@ -156,20 +159,8 @@ def switch_points(vs, state):
 
 def _gap_panel(code, quarter, k, n, card, cat, lang):
     gaps = reading.gaps(data.snap(), quarter, code, k)
-    rows, combined = view.gap_rows(gaps, card.scheme, cat, lang)
-    reached = not rows or all(r["answer"] == t("county_gap_reached", lang) for r in rows)
-    return (
-        dmc.Group(align="end", gap="md", children=[
-            dmc.NumberInput(id=ids.COUNTY_TARGET_RANK, label=t("county_target_rank", lang), value=k, min=1, max=n,
-                            step=1, allowDecimal=False, allowNegative=False, clampBehavior="strict", debounce=600,
-                            w=150, className="no-print"),
-            dmc.Text(view.gap_head(gaps, k, lang), fw=600, id=ids.COUNTY_GAPS),
-        ]),
-        dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
-                  variant="light"),
-        view.gap_grid(rows, lang, GAP_GRID),
-        grid_export.buttons(GAP_GRID, lang),
-    )
+    return view.gap_panel(gaps, k, n, card.scheme, cat, lang, rank_input=ids.COUNTY_TARGET_RANK, head_id=ids.COUNTY_GAPS,
+                          grid_id=GAP_GRID, label=t("county_target_rank", lang))
 
 
 @callback(Output(ids.LOCATION, "search", allow_duplicate=True), Input(ids.COUNTY_TARGET_RANK, "value"),

@@ -13,7 +13,7 @@ from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/data", name="数据", order=9, nav="nav_data", min_role="viewer")
 
-grid_export.register(ids.DATA_COMPLETE_GRID, "报送完整性")
+grid_export.register(ids.DATA_COMPLETE_GRID, "报送完整性", subject=grid_export.scope_only)
 
 
 def layout(scope=None, lang=None, **_):

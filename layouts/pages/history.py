@@ -12,7 +12,7 @@ from loaders import audit, upload_check
 
 dash.register_page(__name__, path="/history", name="上报记录", order=11, nav="nav_history", min_role="uploader")
 
-grid_export.register(ids.HISTORY_GRID, "上报记录", role="uploader")
+grid_export.register(ids.HISTORY_GRID, "上报记录", role="uploader", subject=grid_export.no_subject)
 
 SHOWN = 500
 

@@ -7,17 +7,30 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import pipeline, reading
-from layouts import access, data, grid_export, ids
+from layouts import access, data, export_names, grid_export, ids
 from layouts import indicator_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
-from layouts.shell import scope_options, search_from_state
+from layouts.shell import scope_options, search_from_state, state_from_search
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3, nav="nav_indicator", min_role="viewer")
 
-grid_export.register(ids.IND_GRID, "指标数据")
+ROW_HEIGHT = 34  # as the ranking's: 86 counties on five A4 landscape pages rather than seven
+
+
+def grid_export_subject(pathname, search, lang) -> grid_export.Subject:
+    """指标_固定资产投资_全省县区_2026年1-10月: the indicator, the comparison set and the month the grid shows."""
+    st = state_from_search(search)
+    code = (pathname or "").removeprefix("/indicator").strip("/") or None
+    ind, month, *_ = _view(code, st["period"], st["scope"] or "province")
+    return grid_export.Subject(zh=ind.name("zh"), text=ind.name(lang), period=month,
+                               detail_zh=export_names.scope_subject(st["scope"]),
+                               detail=export_names.scope_subject(st["scope"], lang))
+
+
+grid_export.register(ids.IND_GRID, "指标", subject=grid_export_subject)
 
 
 def _view(code, period, scope):
@@ -85,7 +98,9 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
         dag.AgGrid(id=ids.IND_GRID, rowData=view.grid_rows(frame, city_names, qs),
                    columnDefs=view.grid_columns(ind, lang, with_city=bool(city_names) and scope == "province"),
                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {}),
+                                   "suppressRowVirtualisation": True,  # every row on paper (app.css @media print)
+                                   "rowHeight": ROW_HEIGHT},
                    style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.IND_GRID, lang),

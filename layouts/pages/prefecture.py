@@ -22,9 +22,9 @@ dash.register_page(__name__, path_template="/prefecture/<code>", name="市州", 
 
 SCOPE = "prefectures"
 GAP_GRID = f"{ids.PREF_GAPS}-grid"
-grid_export.register(ids.PREF_GRID, "市州指标")
-grid_export.register(GAP_GRID, "市州进位所需")
-grid_export.register(ids.PREF_COUNTIES, "市州下辖县区")
+grid_export.register(ids.PREF_GRID, "市州指标", subject=grid_export.unit_month_subject)
+grid_export.register(GAP_GRID, "市州进位所需", subject=grid_export.gaps_subject(SCOPE, data.WARM_TARGET_RANK))
+grid_export.register(ids.PREF_COUNTIES, "市州下辖县区", subject=grid_export.unit_quarter_subject)
 
 
 def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_):
@@ -146,20 +146,8 @@ def switch_points(vs, state):
 
 def _gap_panel(code, quarter, k, n, card, cat, lang):
     gaps = reading.gaps(data.snap(), quarter, code, k, SCOPE)
-    rows, combined = view.gap_rows(gaps, card.scheme, cat, lang)
-    reached = not rows or all(r["answer"] == t("county_gap_reached", lang) for r in rows)
-    return (
-        dmc.Group(align="end", gap="md", children=[
-            dmc.NumberInput(id=ids.PREF_TARGET_RANK, label=t("pref_target_rank", lang), value=k, min=1, max=n,
-                            step=1, allowDecimal=False, allowNegative=False, clampBehavior="strict", debounce=600,
-                            w=150, className="no-print"),
-            dmc.Text(view.gap_head(gaps, k, lang), fw=600, id=ids.PREF_GAPS),
-        ]),
-        dmc.Alert(t("county_gap_reached", lang) if reached else combined, color="green" if reached else "blue",
-                  variant="light"),
-        view.gap_grid(rows, lang, GAP_GRID),
-        grid_export.buttons(GAP_GRID, lang),
-    )
+    return view.gap_panel(gaps, k, n, card.scheme, cat, lang, rank_input=ids.PREF_TARGET_RANK, head_id=ids.PREF_GAPS,
+                          grid_id=GAP_GRID, label=t("pref_target_rank", lang))
 
 
 @callback(Output(ids.LOCATION, "search", allow_duplicate=True), Input(ids.PREF_TARGET_RANK, "value"),

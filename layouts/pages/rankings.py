@@ -6,7 +6,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import reading
-from layouts import access, data, figures, ids
+from layouts import access, data, export_names, figures, ids
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -15,6 +15,12 @@ from layouts.shell import quarter_notice, scope_options, search_from_state, stat
 from loaders import audit
 
 dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer")
+
+HEADER_HEIGHT = {"zh": 52, "en": 72}  # two lines of Chinese header text; four of English ("Score among the …")
+ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42, takes seven)
+# A chart of more units than this is taller than an A4 landscape page and would be cut across pages; on paper the
+# grid's 名次区间 column carries the same intervals.
+PRINT_CHART_MAX_UNITS = 20
 
 
 def layout(period=None, scope=None, lang=None, **_):
@@ -37,10 +43,13 @@ def layout(period=None, scope=None, lang=None, **_):
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
             columnDefs=column_defs(card.table, card.scheme.pillars, lang, n, scope),
-            defaultColDef={"sortable": True, "resizable": True, "filter": True},
+            # headers wrap (never "全…") in a header two lines high: on paper the columns narrow at once, and a grown
+            # header (autoHeaderHeight) would be drawn too late for Chrome's print
+            defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True},
             dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
                              if n > 3 else {},
-                             "animateRows": False},
+                             "animateRows": False, "suppressColumnVirtualisation": True,
+                             "headerHeight": HEADER_HEIGHT[lang], "rowHeight": ROW_HEIGHT},
             columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
         ),
         dmc.Group(className="no-print", gap="xs", children=[
@@ -49,7 +58,8 @@ def layout(period=None, scope=None, lang=None, **_):
             dcc.Download(id=ids.RANK_DOWNLOAD),
         ]),
         dcc.Graph(id=ids.RANK_CHART, figure=figures.rank_intervals(card.table, lang),
-                  config=graph_config(lang, f"ranking_{quarter}")),
+                  config=graph_config(lang, f"ranking_{quarter}"),
+                  className="no-print" if n > PRINT_CHART_MAX_UNITS else ""),
     ])
 
 
@@ -64,10 +74,14 @@ def export(_xlsx, _csv, search):
     scope = st["scope"] or "province"
     card = reading.scorecard(data.snap(), quarter, scope)
     frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
-    name = f"ranking_{quarter}_{scope.replace(':', '_')}_{card.data_state}"
-    audit.record(data.store(), "export", user=access.current().name, target=name,
-                 detail="csv" if ctx.triggered_id == ids.RANK_EXPORT_CSV else "xlsx")
-    if ctx.triggered_id == ids.RANK_EXPORT_CSV:
-        return dcc.send_bytes(to_csv(frame, cols), f"{name}.csv")
-    title = f"{t('rankings_title', lang)} {period_label(quarter, lang)}（{card.scheme.name}；{state_text(card.data_state, lang)}）"
-    return dcc.send_bytes(to_xlsx(frame, cols, title=title), f"{name}.xlsx")
+    csv = ctx.triggered_id == ids.RANK_EXPORT_CSV
+    about = {"period": quarter, "state": card.data_state, "simulated": data.uploads_summary()["simulated"]}
+    name = export_names.file_name(t("rankings_file", "zh"), "csv" if csv else "xlsx",
+                                  subject=export_names.scope_subject(scope), **about)
+    audit.record(data.store(), "export", user=access.current().name, target=name.rsplit(".", 1)[0],
+                 detail="csv" if csv else "xlsx")
+    if csv:
+        return dcc.send_bytes(to_csv(frame, cols), name)
+    title = export_names.title(t("rankings_file", lang), lang, subject=export_names.scope_subject(scope, lang),
+                               note=card.scheme.name, **about)
+    return dcc.send_bytes(to_xlsx(frame, cols, title=title), name)

@@ -17,7 +17,7 @@ from loaders import regions as regions_mod
 
 dash.register_page(__name__, path="/targets", name="目标", order=5, nav="nav_targets", min_role="viewer")
 
-grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长")
+grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长", subject=grid_export.scope_subject)
 
 
 def layout(period=None, scope=None, lang=None, **_):
@@ -74,7 +74,8 @@ def _midyear(prog, units, names, cat, month_period, scope, unit_word, lang):
         dmc.Text(view.midyear_summary(rows, unit_word, lang), size="sm"),
         dag.AgGrid(id=ids.TARGETS_MIDYEAR_GRID, rowData=rows, columnDefs=view.midyear_columns(lang),
                    defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {})},
+                   dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {}),
+                                   "suppressRowVirtualisation": True},  # every row on paper (app.css @media print)
                    style={"width": "100%", **({} if len(rows) <= 20 else {"height": "560px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.TARGETS_MIDYEAR_GRID, lang),
