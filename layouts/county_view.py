@@ -378,3 +378,10 @@ def gap_panel(gaps: pd.DataFrame, k: int, n: int, scheme, cat, lang: str, *, ran
         grid_export.buttons(grid_id, lang),
     )
 
+
+def target_rank_search(k, search: str | None) -> str | None:
+    """The URL's search string with the target rank the person typed, or None when nothing changes."""
+    if k in (None, "") or not str(k).isdigit():
+        return None
+    new = with_query(search, "target_rank", int(k))
+    return new if new != (search or "") else None

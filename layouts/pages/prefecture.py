@@ -155,7 +155,4 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
 @access.requires("viewer")
 def target_rank_to_url(k, search):
     """The target rank goes into the URL (a copied link reproduces it); the page re-renders from it."""
-    if k in (None, "") or not str(k).isdigit():
-        return dash.no_update
-    new = view.with_query(search, "target_rank", int(k))
-    return new if new != (search or "") else dash.no_update
+    return view.target_rank_search(k, search) or dash.no_update
