@@ -233,6 +233,34 @@ def test_differences_ranks_and_levels():
     assert w.months("2026-10") == "2026年1-10月" and w.quarter("2026Q3") == "2026年三季度"
 
 
+def _section_texts(brief) -> dict[str, str]:
+    return {s.heading: " ".join(b.text for b in s.blocks if hasattr(b, "text")) for s in brief.sections}
+
+
+def test_double_half_is_the_half_year_test(demo_store):
+    """1–6月 says who made 双过半 and what each other county missed (总量 / 增速); 1–10月 recalls it in one line;
+    1–4月 has no 双过半 yet."""
+    from indicators import reading
+    from indicators.brief import content
+
+    snap = reading.snapshot(demo_store)
+    june = _section_texts(content.generate(snap, "2026-06", CITY))
+    half = next(text for heading, text in june.items() if heading.endswith("双过半"))
+    assert "“双过半”" in half and ("总量未过半" in half or "增速未达到年度目标" in half)
+    progress = reading.progress_at(snap, "2026-06", CITY)
+    missed = progress[progress["double_half"].notna() & ~progress["double_half"].fillna(True).astype(bool)
+                      & progress["indicator"].isin(["GDP", "IVA", "FAI", "RETAIL", "GPBR", "INVEST_IN"])]
+    from loaders import regions as regions_mod
+
+    for code in set(missed["region_code"]):
+        assert f"{regions_mod.default()[code].name}：" in half
+    october = _section_texts(content.generate(snap, PERIOD, CITY))
+    recalled = [text for heading, text in october.items() if heading.endswith("双过半")]
+    assert len(recalled) == 1 and recalled[0].startswith("2026年1-6月，") and "：" not in recalled[0]
+    april = _section_texts(content.generate(snap, "2026-04", CITY))
+    assert not any(heading.endswith("双过半") for heading in april)
+
+
 def test_brief_reads_the_same_progress_as_the_targets_page(demo_store):
     """The 序时进度 sentence of the city's 招商引资到位资金 is the targets page's row (one table, many readers)."""
     from indicators import reading

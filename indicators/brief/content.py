@@ -468,8 +468,9 @@ def schedule_section(f: Facts) -> tuple[str, tuple] | None:
 
 
 def double_half_section(f: Facts) -> tuple[str, tuple] | None:
-    """双过半 is the 1–6月 test (总量过半, 增速达到年度目标): only the half-year brief reports it."""
-    if not f.period.endswith(f"-{progress.HALF_YEAR_MONTH:02d}") or f.midyear.empty:
+    """双过半 is the 1–6月 test (总量过半, 增速达到年度目标): the half-year brief says who made it and what each of the
+    others missed; a later brief of the year recalls the half-year result in one sentence; an earlier one nothing."""
+    if f.midyear.empty:
         return None
     cat = catalogue_mod.default()
     half = f.midyear[f.midyear["double_half"].notna() & f.midyear["region_code"].isin(f.units)
@@ -479,8 +480,13 @@ def double_half_section(f: Facts) -> tuple[str, tuple] | None:
     missed = half[~half["double_half"].astype(bool)]
     made = [c for c in f.units if c in set(half["region_code"]) and c not in set(missed["region_code"])]
     rule = "（总量完成年度目标过半、增速达到年度目标）"
-    paras = [Paragraph(f"{w.names([f.names[c] for c in made])}{len(made)}个{f.unit_word}主要指标全部实现“双过半”{rule}。"
-                       if made else f"没有{f.unit_word}主要指标全部实现“双过半”{rule}。")]
+    when = "" if f.period.endswith(f"-{progress.HALF_YEAR_MONTH:02d}") else f"{f.period[:4]}年1-6月，"
+    head = (f"{when}{w.names([f.names[c] for c in made])}{len(made)}个{f.unit_word}主要指标全部实现“双过半”{rule}" if made
+            else f"{when}没有{f.unit_word}主要指标全部实现“双过半”{rule}")
+    if when:
+        rest = len(set(missed["region_code"]))
+        return ("双过半", (Paragraph(head + (f"，其余{rest}个{f.unit_word}未全部实现。" if made and rest else "。")),))
+    paras = [Paragraph(head + "。")]
     for code in sorted(set(missed["region_code"]), key=lambda c: (-(missed["region_code"] == c).sum(), f.names[c])):
         rows = missed[missed["region_code"] == code]
         totals = [cat[r.indicator].name_zh for r in rows.itertuples() if r.kind == "level"]
