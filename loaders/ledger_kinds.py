@@ -210,14 +210,19 @@ def _kind(e: dict, label: str, catalogue: catalogue_mod.Catalogue) -> tuple[Kind
     raw_columns = e["column"] if isinstance(e["column"], list) else []
     if not raw_columns:
         msgs.append(f"{label}: no [[ledger.column]] entries; declare the columns of the sheet")
+    broken: set[str] = set()  # columns already reported: rules and keys naming them add nothing
     for n, c in enumerate(raw_columns, start=1):
         col, col_msgs = _column(c, f"{label} column '{c.get('code', f'#{n}') if isinstance(c, dict) else n}'")
         msgs += col_msgs
         if col is not None:
             columns.append(col)
+        elif isinstance(c, dict):
+            broken.add(c.get("code"))
     msgs += _check_columns(label, columns)
     by_code = {c.code: c for c in columns}
     for k in e["key"] if _texts(e["key"]) else ():
+        if k in broken:
+            continue
         if k not in by_code:
             msgs.append(f"{label}: key column '{k}' is not declared; use one of {', '.join(by_code)}")
         elif not by_code[k].required:
@@ -231,7 +236,7 @@ def _kind(e: dict, label: str, catalogue: catalogue_mod.Catalogue) -> tuple[Kind
                         f"({catalogue[code].numerator}, {catalogue[code].denominator})")
     rules = []
     for n, r in enumerate(e.get("rule", []), start=1):
-        rule, rule_msgs = _rule(r, f"{label} rule #{n}", by_code)
+        rule, rule_msgs = _rule(r, f"{label} rule #{n}", by_code, broken)
         msgs += rule_msgs
         if rule is not None:
             rules.append(rule)
@@ -277,7 +282,7 @@ def _column(c: dict, label: str) -> tuple[Column | None, list[str]]:
     aliases = c.get("choice_aliases", {})
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
         msgs.append(f"{label}: choice_aliases must be a table of word = value, e.g. {{ \"已销号\" = \"销号\" }}")
-    elif _texts(c.get("choices")):
+    elif _texts(c.get("choices")) and c.get("choices"):
         for word, value in aliases.items():
             if value not in c["choices"]:
                 msgs.append(f"{label}: choice_aliases '{word}' points to '{value}', which is not among the choices "
@@ -324,7 +329,7 @@ def _check_columns(label: str, columns: list[Column]) -> list[str]:
     return msgs
 
 
-def _rule(r: dict, label: str, columns: dict[str, Column]) -> tuple[Rule | None, list[str]]:
+def _rule(r: dict, label: str, columns: dict[str, Column], broken: set[str]) -> tuple[Rule | None, list[str]]:
     if not isinstance(r, dict) or r.get("check") not in RULES:
         got = r.get("check") if isinstance(r, dict) else r
         return None, [f"{label}: unknown check {got!r}; checks are {', '.join(RULES)}"]
@@ -338,6 +343,8 @@ def _rule(r: dict, label: str, columns: dict[str, Column]) -> tuple[Rule | None,
         return None, msgs
     if r["severity"] not in SEVERITIES:
         msgs.append(f"{label}: unknown severity '{r['severity']}'; use error or warning")
+    if any(r[part] in broken for part in need):
+        return None, msgs
     for part, types in need.items():
         col = columns.get(r[part])
         if col is None:
@@ -399,6 +406,9 @@ def default() -> Kinds:
 
 # ---------------------------------------------------------------- items as frames and as stored JSON
 
+DATETIME = "datetime64[ns]"  # one resolution for every date column, whatever pandas infers from the values
+
+
 def typed_frame(kind: Kind, records: list[dict]) -> pd.DataFrame:
     """Items as a frame with the kind's columns typed: number float64, date datetime64, bool boolean, the others
     text (None when empty). Columns: region_code, item_id, the kind's field columns, then any extra keys given
@@ -410,13 +420,13 @@ def typed_frame(kind: Kind, records: list[dict]) -> pd.DataFrame:
         if c.type == "number":
             df[c.code] = pd.to_numeric(df[c.code], errors="coerce").astype("float64")
         elif c.type == "date":
-            df[c.code] = pd.to_datetime(df[c.code], errors="coerce")
+            df[c.code] = pd.to_datetime(df[c.code], errors="coerce").astype(DATETIME)
         elif c.type == "bool":
             df[c.code] = df[c.code].astype("boolean")
         else:
             df[c.code] = df[c.code].astype(object).where(df[c.code].notna(), None)
     if "as_of" in df:
-        df["as_of"] = pd.to_datetime(df["as_of"])
+        df["as_of"] = pd.to_datetime(df["as_of"]).astype(DATETIME)
     return df
 
 
