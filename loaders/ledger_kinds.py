@@ -115,7 +115,10 @@ class Kind:
     rules: tuple[Rule, ...] = ()
 
     def __getitem__(self, code: str) -> Column:
-        return next(c for c in self.columns if c.code == code)
+        for c in self.columns:
+            if c.code == code:
+                return c
+        raise KeyError(f"ledger '{self.code}' has no column '{code}'; columns are {', '.join(c.code for c in self.columns)}")
 
     @property
     def region_column(self) -> Column:
