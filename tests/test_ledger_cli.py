@@ -8,6 +8,8 @@ import sys
 import openpyxl
 
 from conftest import ROOT
+from loaders import audit
+from loaders.store import Store
 
 
 def run(*args, db, cwd=ROOT):
@@ -47,6 +49,13 @@ def test_template_fill_dry_run_ingest_show_and_rollback(tmp_path):
         [("621226", "LX-001", 3900.5, 1200.0, False)]
     r = run("ledger", "show", "arrears", "--as-of", "2026-10-30", db=db)
     assert "没有已导入的事项" in r.stdout
+
+    store = Store(db)
+    logged = audit.entries(store, action="upload")
+    assert [(e.user_name, e.outcome, e.target) for e in logged.itertuples()] == [
+        ("张三", "ok", "1"), ("cli", "failed", "清欠台账.xlsx")]  # the rejected try is audited too; dry runs are not
+    assert "台账 arrears" in logged.detail[0]
+    store.dispose()
 
     r = run("history", "--json", db=db)
     assert [(u["kind"], u["format"]) for u in json.loads(r.stdout)] == [("ledger", "ledger_arrears")]

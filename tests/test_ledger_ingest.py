@@ -414,3 +414,13 @@ def test_xlsx_template_offers_drop_downs_date_formats_and_notes():
     assert ws["A3"].value == "示例"
     notes = wb["填表说明"]
     assert any("第3行（序号为“示例”）是示例，上传时自动忽略" in (r[0].value or "") for r in notes.iter_rows())
+
+
+def test_a_hostile_or_damaged_workbook_is_refused_before_anything_is_read(duck):
+    from hostile_xlsx import MB, many_rows
+
+    r = load(duck, "炸弹.xlsx", many_rows(30 * MB))  # under the size limits, compressed ~300:1
+    assert r.status == "rejected" and [p.code for p in r.errors] == ["xlsx_ratio"]
+    r = load(duck, "坏.xlsx", b"PK\x03\x04" + b"\x00" * 200)  # read (and found damaged) in the limited child
+    assert r.status == "rejected" and "已损坏" in r.errors[0].message()
+    assert duck.uploads().empty
