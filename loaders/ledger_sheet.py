@@ -105,6 +105,8 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
         rows += part.rows
     problems += _duplicates(items, chosen, file)
     date, source, date_problems = _as_of(dates, as_of, today, file)
+    if any(p.code == "bad_as_of" for p in problems):  # a date was written but is wrong: that is the message
+        date_problems = [p for p in date_problems if p.code != "no_as_of"]
     problems += date_problems
     if not items and not any(p.severity == ERROR for p in problems):
         problems.append(Problem(ERROR, "no_items", f"{chosen.name_zh}中没有任何事项",
@@ -350,6 +352,8 @@ def _title_dates(title: str, file: str) -> tuple[list[tuple[dt.date, str, str]],
     for m in _AS_OF.finditer(norm(title)):
         y, mo = int(m.group(1)), int(m.group(2))
         try:
+            if not 1 <= mo <= 12:
+                raise ValueError(mo)
             if m.group(4):  # 10月底 / 10月末: the month's last day
                 d = (dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1))
             else:

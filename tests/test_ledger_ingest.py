@@ -263,6 +263,11 @@ def test_as_of_from_a_column_or_given_and_disagreement_is_an_error(duck):
     assert (r.status, r.as_of, r.as_of_source) == ("dry_run", OCT31, "column")
     r = load(duck, "given.csv", arrears_csv(title="清欠台账").encode(), as_of="2026-10-31", dry_run=True)
     assert (r.status, r.as_of, r.as_of_source) == ("dry_run", OCT31, "option")
+    r = load(duck, "end.csv", arrears_csv(title="清欠台账（截至2026年10月底）").encode(), dry_run=True)
+    assert (r.status, r.as_of, r.as_of_source) == ("dry_run", OCT31, "title")
+    r = load(duck, "no13.csv", arrears_csv(title="清欠台账（截至2026年13月底）").encode())
+    assert [p.message() for p in r.errors] == ["no13.csv 值“截至2026年13月底”：标题中的截至日期“截至2026年13月底”不存在。"
+                                               "处理办法：请改正标题中的日期，如“截至2026年10月31日”"]
     r = load(duck, "both.csv", arrears_csv().encode(), as_of="2026-09-30")
     assert [p.code for p in r.errors] == ["as_of_mismatch"]
     mixed = [GOOD[0] + ",2026-10-31", GOOD[1] + ",2026-09-30"]
@@ -424,3 +429,53 @@ def test_a_hostile_or_damaged_workbook_is_refused_before_anything_is_read(duck):
     r = load(duck, "坏.xlsx", b"PK\x03\x04" + b"\x00" * 200)  # read (and found damaged) in the limited child
     assert r.status == "rejected" and "已损坏" in r.errors[0].message()
     assert duck.uploads().empty
+
+
+def test_mangled_files_get_a_report_never_an_exception(duck):
+    """Truncated, shuffled, re-encoded and junk-filled variants of a good file: each is loaded or rejected with
+    problems, and a rejected one writes nothing."""
+    import random
+
+    rng = random.Random(12)
+    good = arrears_csv(GOOD + ["3,成县,CX-1,县水务局,丁公司,12,否,12,2026-08-01,销号,督查转办,县水务局"])
+    junk = ["", "—", "N/A", "1e309", "-0", "２０２６年１０月３１日", "已销号", "\"", "=1+1", "x" * 600, "621202", "合计"]
+    variants = []
+    for _ in range(80):
+        lines = good.splitlines()
+        how = rng.choice(["truncate", "cell", "shuffle_cols", "drop_line", "dup_line", "encoding", "bytes"])
+        if how == "truncate":
+            text = good[: rng.randrange(len(good))]
+        elif how == "cell":
+            i = rng.randrange(len(lines))
+            cells = lines[i].split(",")
+            cells[rng.randrange(len(cells))] = rng.choice(junk)
+            lines[i] = ",".join(cells)
+            text = "\n".join(lines)
+        elif how == "shuffle_cols":
+            rows = [r.split(",") for r in lines[1:]]
+            order = list(range(len(rows[0])))
+            rng.shuffle(order)
+            text = "\n".join([lines[0], *(",".join(r[j] for j in order if j < len(r)) for r in rows)])
+        elif how in ("drop_line", "dup_line"):
+            i = rng.randrange(len(lines))
+            lines[i:i + 1] = [] if how == "drop_line" else [lines[i], lines[i]]
+            text = "\n".join(lines)
+        else:
+            text = good
+        data = text.encode(rng.choice(["utf-8", "gbk", "utf-8-sig"]))
+        if how == "bytes":
+            pos = rng.randrange(len(data))
+            data = data[:pos] + bytes([rng.randrange(256)]) + data[pos + 1:]
+        variants.append((how, data))
+    seen = set()
+    for n, (how, data) in enumerate(variants):
+        before = len(duck.uploads())
+        r = load(duck, f"v{n}.csv", data)
+        seen.add(r.status)
+        assert r.status in ("committed", "rejected", "duplicate"), how
+        if r.status == "rejected":
+            assert r.errors and all(p.reason for p in r.errors)
+            assert len(duck.uploads()) == before
+        elif r.status == "committed":
+            duck.rollback(r.upload_id, user="fuzz")  # the next variant is compared with an empty store
+    assert {"committed", "rejected"} <= seen
