@@ -67,8 +67,7 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
         return fail("unknown_ledger", f"没有“{kind}”这种台账", f"台账类型可为：{kinds.hint()}")
     candidates = [kinds[kind]] if kind else list(kinds)
     book = [s for s in book if s.name not in NOTE_SHEETS]
-    found = {s.name: _best_header(s, candidates) for s in book}
-    best = [f for f in found.values() if f is not None]
+    best = [h for s in book for k in candidates if (h := _best_header(s, [k])) is not None]
     if not best:
         if kind:
             k = kinds[kind]
@@ -86,7 +85,8 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
     problems: list[Problem] = []
     items: list[dict] = []
     dates: list[tuple[dt.date, str, str]] = []  # (date, source, where) from titles and columns
-    simulated, examples, rows = False, 0, 0
+    simulated, examples, rows, read_any = False, 0, 0, False
+    others: list[Kind] = []  # kinds of the sheets skipped as another kind's
     xlsx = file.lower().endswith(".xlsx") or encoding == "xlsx"
     for sheet in book:
         label = f"{file}[{sheet.name}]" if xlsx else file
@@ -96,6 +96,12 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
                 problems.append(Problem(WARNING, "sheet_ignored", f"工作表“{sheet.name}”不是{chosen.name_zh}，已跳过",
                                         "如该表有台账数据，请按模板的表头整理", label))
             continue
+        other = _best_header(sheet, [k for k in kinds if k.code != chosen.code])
+        if other is not None and other.score > f.score:  # another kind's sheet in the same workbook
+            problems.append(Problem(WARNING, "sheet_other_kind", f"工作表“{sheet.name}”是{other.kind.name_zh}，"
+                                    f"不是{chosen.name_zh}，已跳过", f"{other.kind.name_zh}请单独上传", label))
+            others.append(other.kind)
+            continue
         part = _read_sheet(sheet, f.row, chosen, label, regions)
         problems += part.problems
         items += part.items
@@ -103,6 +109,12 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
         simulated |= part.simulated
         examples += part.examples
         rows += part.rows
+        read_any = True
+    if not read_any:  # every sheet is another kind's: the kind given is the wrong one
+        other_name = others[0].name_zh
+        return fail("kind_mismatch", f"文件的表头是{other_name}，不是{chosen.name_zh}",
+                    f"请选择台账类型“{other_name}”，或上传{chosen.name_zh}的文件",
+                    cli_fix="请用 --kind 指定正确的台账类型，或不指定（按表头识别）")
     problems += _duplicates(items, chosen, file)
     date, source, date_problems = _as_of(dates, as_of, today, file)
     if any(p.code == "bad_as_of" for p in problems):  # a date was written but is wrong: that is the message

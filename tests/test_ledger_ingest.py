@@ -289,11 +289,15 @@ def test_amounts_in_yuan_are_stored_in_wan_and_unknown_columns_are_said(duck):
 
 def test_the_kind_given_must_match_the_headers(duck):
     r = load(duck, "a.csv", arrears_csv().encode(), kind="sishang")
+    assert [p.message() for p in r.errors] == [
+        "a.csv 文件的表头是清欠台账，不是“四上”企业培育台账。处理办法：请选择台账类型“清欠台账”，或上传“四上”企业培育台账的文件"]
+    assert r.errors[0].for_cli().fix == "请用 --kind 指定正确的台账类型，或不指定（按表头识别）"
+    r = load(duck, "b.csv", "县区,台账编号,企业名称\n武都区,1,某公司\n".encode(), kind="sishang")
     assert r.status == "rejected"
-    assert [p.column for p in r.errors] == ["企业名称", "类别", "预计入库月份", "培育状态"]
-    assert r.errors[0].message() == ("a.csv 第2行 “企业名称”列 缺少必填列“企业名称”。处理办法：请在表头行加上这一列；"
-                                     "表头可写作：企业名称、企业、单位名称")
-    r = load(duck, "b.csv", "县区,线索编号\n武都区,1\n".encode(), kind="sishang")
+    assert [p.column for p in r.errors if p.code == "missing_column"] == ["类别", "预计入库月份", "培育状态"]
+    assert r.errors[0].message() == ("b.csv 第1行 “类别”列 缺少必填列“类别”。处理办法：请在表头行加上这一列；"
+                                     "表头可写作：类别、企业类别、行业类别、入库类别")
+    r = load(duck, "c.csv", "县区,线索编号\n武都区,1\n".encode(), kind="sishang")
     assert r.errors[0].code == "no_header"
     assert "表头行应含：县区、台账编号、企业名称、类别、预计入库月份、培育状态" in r.errors[0].message()
 
@@ -479,3 +483,45 @@ def test_mangled_files_get_a_report_never_an_exception(duck):
         elif r.status == "committed":
             duck.rollback(r.upload_id, user="fuzz")  # the next variant is compared with an empty store
     assert {"committed", "rejected"} <= seen
+
+
+def test_headers_that_fit_two_kinds_ask_for_the_kind(duck):
+    text = "台账 截至2026年10月31日\n县区,项目编号,项目名称,责任单位\n成县,P1,某项目,某镇\n"
+    r = load(duck, "p.csv", text.encode())
+    assert [p.code for p in r.errors] == ["ambiguous_ledger"]
+    assert "无法判断台账类型" in r.errors[0].message() and "指定台账类型" in r.errors[0].fix
+    assert r.errors[0].for_cli().fix == "请用 --kind 指定台账类型"
+    r = load(duck, "p.csv", text.encode(), kind="investment")
+    assert r.status == "rejected" and {p.column for p in r.errors} == {"合同金额", "到位资金", "省外资金", "项目进度"}
+
+
+def test_the_same_number_in_two_counties_is_two_items(duck):
+    rows = [GOOD[0], GOOD[1].replace("LX-001", "WD-001")]
+    r = load(duck, "same.csv", arrears_csv(rows).encode())
+    assert r.status == "committed" and r.inserted == 2
+    snap = duck.ledger_snapshot("arrears")
+    assert sorted(zip(snap["region_code"], snap["item_id"], strict=True)) == [("621202", "WD-001"), ("621226", "WD-001")]
+
+
+def test_a_workbook_with_one_sheet_per_county_is_one_snapshot(duck):
+    head = ARREARS_HEAD.split(",")
+    wb = openpyxl.Workbook()
+    for n, (sheet, row) in enumerate([("武都区", GOOD[0]), ("礼县", GOOD[1])]):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = sheet
+        ws.append([f"{sheet}清欠台账（截至2026年10月31日）"])
+        ws.append(head)
+        ws.append(next(iter(__import__("csv").reader([row]))))
+    wb.create_sheet("填表说明").append(["县区", "台账编号", "拖欠主体", "债权企业"])  # never read as a ledger
+    wb.create_sheet("汇总").append(["各县区合计", "3980.5"])
+    complaints = wb.create_sheet("投诉")
+    complaints.append(["县区", "线索编号", "受理日期", "线索来源", "是否有分歧", "责任单位"])
+    complaints.append(["礼县", "T1", "2026-10-08", "企业投诉", "无分歧", "县工信局"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = load(duck, "分县.xlsx", buf.getvalue())
+    assert r.status == "committed", [p.message() for p in r.errors]
+    assert (r.inserted, r.regions) == (2, ["621202", "621226"])
+    assert [p.message() for p in r.warnings] == [
+        "分县.xlsx[汇总] 工作表“汇总”不是清欠台账，已跳过。处理办法：如该表有台账数据，请按模板的表头整理",
+        "分县.xlsx[投诉] 工作表“投诉”是投诉线索台账，不是清欠台账，已跳过。处理办法：投诉线索台账请单独上传"]
