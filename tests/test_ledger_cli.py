@@ -74,5 +74,10 @@ def test_a_bad_file_exits_2_naming_row_value_and_fix(tmp_path):
     assert r.returncode == 2
     assert "第3行 “已清偿金额(万元)”列 值“5,200.0”：大于拖欠金额“3,900.5”，已清偿不能超过拖欠金额" in r.stdout
     assert "整份文件未写入（库中数据不变）" in r.stdout
-    help_text = run("ledger", "ingest", "--help", db=db).stdout
-    assert "例：python -m loaders ledger ingest" in help_text and "--as-of" in help_text
+
+
+def test_every_ledger_subcommand_has_help_with_an_example():
+    for cmd in ("ingest", "template", "show", "kinds"):
+        r = subprocess.run([sys.executable, "-m", "loaders", "ledger", cmd, "--help"], cwd=ROOT, capture_output=True,
+                           text=True)
+        assert r.returncode == 0 and f"例：python -m loaders ledger {cmd}" in r.stdout and "--db" in r.stdout

@@ -346,6 +346,10 @@ def test_rollback_restores_the_previous_snapshot_and_data_state_follows(store):
     pd.testing.assert_frame_equal(store.ledger_snapshot("arrears"), before)
     assert store.upload(r.upload_id)["status"] == "rolled_back"
     assert len(store.ledger_item_history("arrears", "621202", "WD-001")) == 2  # nothing deleted
+    listed = store.ledger_uploads("arrears")
+    assert [(u.id, u.ledger, u.as_of, u.status, u.revised) for u in listed.itertuples()] == [
+        (2, "arrears", OCT31, "rolled_back", 1), (1, "arrears", OCT31, "committed", 0)]
+    assert store.ledger_uploads("sishang").empty
     assert load(store, "a2.csv", arrears_csv([GOOD[0].replace(",1200,", ",1500,"), GOOD[1]]).encode()).status == \
         "committed"  # a withdrawn file may be uploaded again
 
