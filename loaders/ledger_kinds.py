@@ -412,12 +412,11 @@ def default() -> Kinds:
 DATETIME = "datetime64[ns]"  # one resolution for every date column, whatever pandas infers from the values
 
 
-def typed_frame(kind: Kind, records: list[dict]) -> pd.DataFrame:
+def typed_frame(kind: Kind, records: list[dict], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Items as a frame with the kind's columns typed: number float64, date datetime64, bool boolean, the others
-    text (None when empty). Columns: region_code, item_id, the kind's field columns, then any extra keys given
-    (upload_id, as_of, src_row) in the order met."""
+    text (None when empty). Columns: region_code, item_id, the kind's field columns, then `extra` (upload_id,
+    src_row as integers, as_of as datetime64), present even when there are no records."""
     fields = [c.code for c in kind.field_columns]
-    extra = [k for k in (records[0] if records else {}) if k not in ("region_code", "item_id", *fields)]
     df = pd.DataFrame(records, columns=["region_code", "item_id", *fields, *extra])
     for c in kind.field_columns:
         if c.type == "number":
@@ -428,8 +427,8 @@ def typed_frame(kind: Kind, records: list[dict]) -> pd.DataFrame:
             df[c.code] = df[c.code].astype("boolean")
         else:
             df[c.code] = df[c.code].astype(object).where(df[c.code].notna(), None)
-    if "as_of" in df:
-        df["as_of"] = pd.to_datetime(df["as_of"]).astype(DATETIME)
+    for col in extra:
+        df[col] = pd.to_datetime(df[col]).astype(DATETIME) if col == "as_of" else df[col].astype("int64")
     return df
 
 

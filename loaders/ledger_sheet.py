@@ -123,7 +123,7 @@ def parse(book: list[Sheet], *, file: str, kinds: Kinds, regions: Regions, kind:
     if not items and not any(p.severity == ERROR for p in problems):
         problems.append(Problem(ERROR, "no_items", f"{chosen.name_zh}中没有任何事项",
                                 "请在表头下方逐行填写事项（序号为“示例”的示例行上传时会被忽略）", file))
-    frame = typed_frame(chosen, items) if items else typed_frame(chosen, []).assign(src_row=pd.Series(dtype="int64"))
+    frame = typed_frame(chosen, items, extra=("src_row",))
     return LedgerParsed(kind=chosen, frame=frame, problems=problems, as_of=date, as_of_source=source,
                         encoding=encoding, simulated=simulated, examples_skipped=examples, rows=rows)
 

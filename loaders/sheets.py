@@ -39,9 +39,6 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(XLSX_MAGIC)
 
 
-DATE_MODES = ("month", "day")  # how an Excel date cell is written: 2024-06 (statistics) or 2026-10-31 (ledgers)
-
-
 def read(name: str, data: bytes, dates: str = "month") -> tuple[list[Sheet], str]:
     """(sheets, encoding) for a file's bytes; the kind is decided by content, not by extension."""
     if is_xlsx(data):

@@ -287,12 +287,8 @@ class Store:
         else:
             rows = conn.execute(q).fetchall()
         records = [{"region_code": r.region_code, "item_id": r.item_id, **ledger_kinds.from_json(r.fields),
-                    "upload_id": int(r.upload_id), "as_of": r.as_of, "src_row": int(r.src_row)} for r in rows]
-        if not records:
-            records_frame = ledger_kinds.typed_frame(declared, [])
-            return records_frame.assign(upload_id=pd.Series(dtype="int64"), as_of=pd.Series(dtype="datetime64[ns]"),
-                                        src_row=pd.Series(dtype="int64"))
-        return ledger_kinds.typed_frame(declared, records)
+                    "upload_id": r.upload_id, "as_of": r.as_of, "src_row": r.src_row} for r in rows]
+        return ledger_kinds.typed_frame(declared, records, extra=("upload_id", "as_of", "src_row"))
 
     def ledger_dates(self, kind: str) -> list[dt.date]:
         """The as-of dates of a kind's committed uploads, newest first."""
