@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from loaders import audit, ledger_kinds, ledger_templates
+from loaders import regions as regions_mod
 from loaders.ledger_ingest import LedgerReport, as_of_day, ingest_ledger
 from loaders.settings import database_url
 from loaders.store import Store
@@ -93,7 +95,13 @@ def cmd_show(args) -> int:
     as_of = None
     if args.as_of:
         as_of = as_of_day(args.as_of)
-    regions = [args.region] if args.region else None
+    regions = None
+    if args.region:
+        code = regions_mod.default().resolve(args.region)
+        if code is None:
+            print(f"错误：--region “{args.region}” 不是县区名称或代码（如 礼县 / 621226）", file=sys.stderr)
+            return EXIT_FAILED
+        regions = [code]
     df = store.ledger_snapshot(kind.code, as_of, regions)
     if args.json:
         print(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
@@ -157,7 +165,7 @@ def register(sub, add_db) -> None:
              "python -m loaders ledger show arrears --as-of 2026-10-31")
     sp.add_argument("kind", choices=codes, metavar="KIND", help=f"台账类型：{'、'.join(codes)}")
     sp.add_argument("--as-of", help="截至日期，如 2026-10-31（默认最新）")
-    sp.add_argument("--region", help="只看一个县区（6位代码）")
+    sp.add_argument("--region", help="只看一个县区（名称或6位代码，如 礼县 / 621226）")
     sp.add_argument("--json", action="store_true", help="输出 JSON")
 
     add("kinds", cmd_kinds, "列出台账类型及其列（data/ledgers.toml）", "python -m loaders ledger kinds")

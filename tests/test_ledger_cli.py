@@ -47,6 +47,8 @@ def test_template_fill_dry_run_ingest_show_and_rollback(tmp_path):
     items = json.loads(r.stdout)
     assert [(i["region_code"], i["item_id"], i["owed"], i["repaid"], i["disputed"]) for i in items] == \
         [("621226", "LX-001", 3900.5, 1200.0, False)]
+    r = run("ledger", "show", "arrears", "--region", "礼县", db=db)
+    assert "清欠台账（最新）：1 项，来自 621226 截至2026-10-31 上传#1 1项" in r.stdout and "乙公司" in r.stdout
     r = run("ledger", "show", "arrears", "--as-of", "2026-10-30", db=db)
     assert "没有已导入的事项" in r.stdout
 
