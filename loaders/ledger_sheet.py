@@ -29,6 +29,7 @@ EXAMPLE_MARK = "示例"
 TOTAL_NAMES = (*CITY_ROW_NAMES, "小计", "合计行")
 NOTE_SHEETS = ("填表说明", "说明", "填报说明")  # the template's notes sheet: never a ledger, never a warning
 SIMULATED_MARK = "模拟数据"
+MAX_KEY_CHARS = 128  # ledger_items.item_id holds this many; a 台账编号 is a dozen characters
 REVISION_EPSILON = 1e-6  # amounts in 万元 have at most 4 decimals; below this two amounts are equal
 _AS_OF = re.compile(r"(?:截至|截止)(?:到|至)?[:：]?\s*((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]?\s*"
                     r"(?:(\d{1,2})\s*日?|(底|末))")
@@ -276,9 +277,15 @@ def _read_row(kind: Kind, cells: dict[str, str], headers: dict[str, str], factor
                                     file, row_no, header, raw))
         values[col.code] = value
     problems += _rules(kind, values, cells, headers, row_no, file)  # on the cells that could be read
+    key = " / ".join(str(values[k]) for k in kind.key if values.get(k) is not None)
+    if len(key) > MAX_KEY_CHARS:
+        first = kind[kind.key[0]]
+        problems.append(Problem(ERROR, "key_too_long", f"编号有 {len(key)} 个字符，超过 {MAX_KEY_CHARS} 个的上限",
+                                f"请使用简短的{first.header}，如 {first.example}", file, row_no,
+                                headers.get(first.code, first.header), cells.get(first.code, "")))
     if any(p.severity == ERROR for p in problems):
         return None, problems
-    values["item_id"] = " / ".join(str(values[k]) for k in kind.key)
+    values["item_id"] = key
     return values, problems
 
 

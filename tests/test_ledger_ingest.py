@@ -198,6 +198,10 @@ BAD = {
     "unit_not_convertible": (
         arrears_csv(head=ARREARS_HEAD.replace("拖欠金额（万元）", "拖欠金额（万千瓦时）")),
         dict(row=2, column="拖欠金额(万千瓦时)", value="拖欠金额(万千瓦时)", text="表头单位“万千瓦时”无法换算为万元")),
+    "key_too_long": (
+        arrears_csv(bad_row(台账编号="X" * 129)),
+        dict(row=3, column="台账编号", value="X" * 129, text="编号有 129 个字符，超过 128 个的上限",
+             fix="请使用简短的台账编号，如 WD-QQ-001")),
     "not_a_ledger": (
         "region_code,period,indicator,measure,value\n621202,2026-10,FAI,cum_yoy,5.1\n",
         dict(row=None, column="", value="", text="无法识别是哪种台账", fix="arrears（清欠台账）")),
