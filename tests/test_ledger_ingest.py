@@ -2,8 +2,10 @@
 fix and writes nothing, every revision is kept, rollback restores, and a snapshot as of a date picks the right
 upload per county."""
 
+import csv
 import datetime as dt
 import io
+import random
 
 import openpyxl
 import pandas as pd
@@ -446,8 +448,6 @@ def test_a_hostile_or_damaged_workbook_is_refused_before_anything_is_read(duck):
 def test_mangled_files_get_a_report_never_an_exception(duck):
     """Truncated, shuffled, re-encoded and junk-filled variants of a good file: each is loaded or rejected with
     problems, and a rejected one writes nothing."""
-    import random
-
     rng = random.Random(12)
     good = arrears_csv(GOOD + ["3,成县,CX-1,县水务局,丁公司,12,否,12,2026-08-01,销号,督查转办,县水务局"])
     junk = ["", "—", "N/A", "1e309", "-0", "２０２６年１０月３１日", "已销号", "\"", "=1+1", "x" * 600, "621202", "合计"]
@@ -519,7 +519,7 @@ def test_a_workbook_with_one_sheet_per_county_is_one_snapshot(duck):
         ws.title = sheet
         ws.append([f"{sheet}清欠台账（截至2026年10月31日）"])
         ws.append(head)
-        ws.append(next(iter(__import__("csv").reader([row]))))
+        ws.append(next(csv.reader([row])))
     wb.create_sheet("填表说明").append(["县区", "台账编号", "拖欠主体", "债权企业"])  # never read as a ledger
     wb.create_sheet("汇总").append(["各县区合计", "3980.5"])
     complaints = wb.create_sheet("投诉")
