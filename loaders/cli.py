@@ -1,11 +1,11 @@
-"""`python -m loaders`: ingest, export, history, rollback, demo — thin wrappers over the library."""
+"""`python -m loaders`: ingest, export, history, rollback, demo, users, ledger — thin wrappers over the library."""
 
 import argparse
 import json
 import os
 import sys
 
-from loaders import audit, clock, demo, users
+from loaders import audit, cli_ledger, clock, demo, users
 from loaders.cells import period as parse_period
 from loaders.cells import period_label, show
 from loaders.ingest import IngestReport, ingest
@@ -229,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
     def add(name, func, help, example):
         sp = sub.add_parser(name, help=help, description=help, epilog=f"例：{example}",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-        sp.add_argument("--db", help="数据库 URL（默认取 MONITOR_DATABASE_URL，否则为 data/monitor.duckdb）")
+        _db_option(sp)
         sp.set_defaults(func=func)
         return sp
 
@@ -270,10 +270,16 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--password-stdin", action="store_true", help="从标准输入读密码；不加则生成随机密码并显示一次")
     sp.add_argument("--by", default="cli", help="操作人（记入审计日志）")
 
+    cli_ledger.register(sub, _db_option)
+
     sp = add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州，截至当天已统计关库的最近月份",
              "python -m loaders demo --today 2027-06-01")
     _today_option(sp)
     return p
+
+
+def _db_option(sp) -> None:
+    sp.add_argument("--db", help="数据库 URL（默认取 MONITOR_DATABASE_URL，否则为 data/monitor.duckdb）")
 
 
 def _today_option(sp) -> None:

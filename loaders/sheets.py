@@ -1,7 +1,7 @@
 """Read an uploaded file into sheets of text cells: CSV (UTF-8, UTF-8 BOM, GBK, GB18030) or .xlsx.
 
 Cells come out NFKC-normalised (rule 2); numbers from Excel come out as their shortest text,
-dates as YYYY-MM (Excel turns a typed "2024-06" into a date).
+dates as YYYY-MM (Excel turns a typed "2024-06" into a date), or as YYYY-MM-DD for ledgers (dates="day").
 """
 
 import csv
@@ -39,10 +39,10 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(XLSX_MAGIC)
 
 
-def read(name: str, data: bytes) -> tuple[list[Sheet], str]:
+def read(name: str, data: bytes, dates: str = "month") -> tuple[list[Sheet], str]:
     """(sheets, encoding) for a file's bytes; the kind is decided by content, not by extension."""
     if is_xlsx(data):
-        return read_xlsx(data), "xlsx"
+        return read_xlsx(data, dates), "xlsx"
     lower = name.lower()
     if lower.endswith((".xls", ".et")) or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileFormatError("这是旧版 Excel 97-2003 (.xls) 文件，无法读取；请在 Excel 中另存为 .xlsx 或 CSV 后上传")
@@ -66,7 +66,7 @@ def read_csv_text(text: str) -> list[list[str]]:
     return _trim(rows)
 
 
-def read_xlsx(data: bytes) -> list[Sheet]:
+def read_xlsx(data: bytes, dates: str = "month") -> list[Sheet]:
     import openpyxl
 
     # A damaged workbook fails deep inside zipfile, zlib, the XML parser or openpyxl with many exception types;
@@ -89,7 +89,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
                 if read_rows > MAX_XLSX_ROWS:
                     raise FileFormatError(f"工作表“{ws.title}”读到第 {len(rows) + 1} 行时，工作簿已超过 "
                                           f"{MAX_XLSX_ROWS:,} 行的上限（各工作表合计），未再读取", "xlsx_too_many_rows", OVERSIZE_FIX)
-                rows.append([_xlsx_cell(v, ws.title, len(rows) + 1, j) for j, v in enumerate(row[:MAX_COLUMNS])])
+                rows.append([_xlsx_cell(v, ws.title, len(rows) + 1, j, dates) for j, v in enumerate(row[:MAX_COLUMNS])])
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
     except (FileFormatError, MemoryError):
         raise
@@ -105,7 +105,7 @@ def _damaged(exc: Exception) -> FileFormatError:
                            "请用 Excel 打开后重新另存为 .xlsx 再上传")
 
 
-def _xlsx_cell(v, sheet: str = "", row: int = 0, col: int = 0) -> str:
+def _xlsx_cell(v, sheet: str = "", row: int = 0, col: int = 0, dates: str = "month") -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -116,7 +116,7 @@ def _xlsx_cell(v, sheet: str = "", row: int = 0, col: int = 0) -> str:
         v = clean_float(v)
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, dt.datetime | dt.date):
-        return f"{v.year:04d}-{v.month:02d}"
+        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}" if dates == "day" else f"{v.year:04d}-{v.month:02d}"
     if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
         from openpyxl.utils import get_column_letter
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from loaders import ledger_kinds
 from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders.settings import database_url
@@ -233,10 +234,10 @@ class Store:
                 raise
 
     def upload_region_sets(self) -> dict[int, set[str]]:
-        """upload id → the regions its values and targets are for (who may download or roll it back)."""
+        """upload id → the regions its values, targets and ledger items are for (who may download or roll it back)."""
         out: dict[int, set[str]] = {}
         with self.engine.connect() as conn:
-            for table in (t.observations, t.targets):
+            for table in (t.observations, t.targets, t.ledger_items):
                 q = sa.select(table.c.upload_id, table.c.region_code).distinct()
                 for uid, code in conn.execute(q):
                     out.setdefault(int(uid), set()).add(code)
@@ -247,6 +248,84 @@ class Store:
         f = t.upload_files
         with self.engine.connect() as conn:
             return conn.execute(sa.select(f.c.content).where(f.c.upload_id == upload_id)).scalar()
+
+    # ------------------------------------------------------------------ ledgers (data/ledgers.toml)
+
+    @staticmethod
+    def ledger_snapshot_select(kind: str, as_of: dt.date | None = None, regions=None):
+        """The items of `kind`'s snapshot as of a date (None: the latest): for each county, the items of the latest
+        committed upload of the kind with as_of ≤ the date (latest as_of first, then the latest upload) that has
+        items for that county. A file covering some counties therefore leaves the others' snapshots as they were,
+        and a revision (same date, a new upload) replaces the county's items."""
+        li, u = t.ledger_items, t.uploads
+        where = [u.c.status == COMMITTED, li.c.ledger == kind]
+        if as_of is not None:
+            where.append(li.c.as_of <= as_of)
+        if regions is not None:
+            where.append(li.c.region_code.in_(list(regions)))
+        cover = (sa.select(li.c.upload_id, li.c.region_code, li.c.as_of).distinct()
+                 .join(u, u.c.id == li.c.upload_id).where(*where).subquery("cover"))
+        rn = sa.func.row_number().over(partition_by=cover.c.region_code,
+                                       order_by=(cover.c.as_of.desc(), cover.c.upload_id.desc())).label("rn")
+        ranked = sa.select(cover.c.upload_id, cover.c.region_code, rn).subquery("ranked")
+        chosen = sa.select(ranked.c.upload_id, ranked.c.region_code).where(ranked.c.rn == 1).subquery("chosen")
+        return (sa.select(li.c.region_code, li.c.item_id, li.c.fields, li.c.upload_id, li.c.as_of, li.c.src_row)
+                .join(chosen, sa.and_(li.c.upload_id == chosen.c.upload_id, li.c.region_code == chosen.c.region_code))
+                .where(li.c.ledger == kind)
+                .order_by(li.c.region_code, li.c.upload_id, li.c.src_row))
+
+    def ledger_snapshot(self, kind: str, as_of: dt.date | None = None, regions=None, *, kinds=None,
+                        conn: sa.Connection | None = None) -> pd.DataFrame:
+        """The items of a ledger kind as of a date (None: the latest), typed by the kind's declaration:
+        region_code, item_id, the kind's columns (numbers float, dates datetime64, bools boolean), upload_id,
+        as_of, src_row. `conn` reads inside a caller's transaction."""
+        declared = (kinds or ledger_kinds.default())[kind]
+        q = self.ledger_snapshot_select(kind, as_of, regions)
+        if conn is None:
+            with self.engine.connect() as own:
+                rows = own.execute(q).fetchall()
+        else:
+            rows = conn.execute(q).fetchall()
+        records = [{"region_code": r.region_code, "item_id": r.item_id, **ledger_kinds.from_json(r.fields),
+                    "upload_id": r.upload_id, "as_of": r.as_of, "src_row": r.src_row} for r in rows]
+        return ledger_kinds.typed_frame(declared, records, extra=("upload_id", "as_of", "src_row"))
+
+    def ledger_dates(self, kind: str) -> list[dt.date]:
+        """The as-of dates of a kind's committed uploads, newest first."""
+        lu, u = t.ledger_uploads, t.uploads
+        q = (sa.select(lu.c.as_of).distinct().join(u, u.c.id == lu.c.upload_id)
+             .where(u.c.status == COMMITTED, lu.c.ledger == kind).order_by(lu.c.as_of.desc()))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    def ledger_uploads(self, kind: str | None = None) -> pd.DataFrame:
+        """Every ledger upload (rolled back too), newest first: id, ledger, as_of, as_of_source, file_name,
+        user_name, created_at, status, rows_read, inserted, revised, unchanged, warnings, simulated."""
+        lu, u = t.ledger_uploads, t.uploads
+        q = (sa.select(u.c.id, lu.c.ledger, lu.c.as_of, lu.c.as_of_source, u.c.file_name, u.c.user_name,
+                       u.c.created_at, u.c.status, u.c.rows_read, u.c.inserted, u.c.revised, u.c.unchanged,
+                       u.c.warnings, u.c.simulated)
+             .join(u, u.c.id == lu.c.upload_id).order_by(u.c.id.desc()))
+        if kind is not None:
+            q = q.where(lu.c.ledger == kind)
+        return self._frame(q)
+
+    def ledger_upload(self, upload_id: int) -> dict | None:
+        """ledger, as_of and as_of_source of a ledger upload (None for any other upload)."""
+        lu = t.ledger_uploads
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(lu).where(lu.c.upload_id == upload_id)).mappings().first()
+        return dict(row) if row else None
+
+    def ledger_item_history(self, kind: str, region: str, item_id: str) -> pd.DataFrame:
+        """Every version of one item (all uploads, rolled back included), newest first, fields as JSON text."""
+        li, u = t.ledger_items, t.uploads
+        q = (sa.select(li.c.upload_id, li.c.as_of, li.c.fields, li.c.src_row, u.c.file_name, u.c.user_name,
+                       u.c.created_at, u.c.status)
+             .join(u, u.c.id == li.c.upload_id)
+             .where(li.c.ledger == kind, li.c.region_code == region, li.c.item_id == item_id)
+             .order_by(li.c.upload_id.desc()))
+        return self._frame(q)
 
     # ------------------------------------------------------------------ regions, periods
 

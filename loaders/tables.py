@@ -38,7 +38,7 @@ regions = Table(
 uploads = Table(
     "uploads", metadata,
     Column("id", Integer, upload_id_seq, primary_key=True, server_default=upload_id_seq.next_value()),
-    Column("kind", String(16), nullable=False),  # observations | targets
+    Column("kind", String(16), nullable=False),  # observations | targets | ledger
     Column("file_name", String(255), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("size_bytes", Integer, nullable=False),
@@ -46,7 +46,7 @@ uploads = Table(
     Column("encoding", String(16), nullable=False),
     Column("user_name", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("periods", Text, nullable=False),  # comma-separated YYYY-MM covered by the file
+    Column("periods", Text, nullable=False),  # comma-separated YYYY-MM covered by the file (a ledger: its as-of month)
     Column("rows_read", Integer, nullable=False),
     Column("inserted", Integer, nullable=False),
     Column("revised", Integer, nullable=False),
@@ -81,6 +81,31 @@ targets = Table(
     Column("kind", String(8), nullable=False),  # growth (%) | level (annual amount)
     Column("value", Double, nullable=False),
     Column("src_row", Integer, nullable=False),
+)
+
+# A ledger upload (uploads.kind = "ledger") is a snapshot of one ledger kind (data/ledgers.toml) as of a date.
+ledger_uploads = Table(
+    "ledger_uploads", metadata,
+    Column("upload_id", Integer, primary_key=True, autoincrement=False),
+    Column("ledger", String(32), nullable=False),  # a kind's code: arrears | complaints | investment | …
+    Column("as_of", Date, nullable=False),  # 截至日期
+    Column("as_of_source", String(16), nullable=False),  # title | column | option: where the date came from
+)
+
+# The items of a ledger upload, append-only like observations. The snapshot of a kind for a county as of a date is
+# the items of the latest committed upload of that kind with as_of ≤ the date that has items for the county
+# (Store.ledger_snapshot). `fields` holds the kind's other columns as JSON (numbers, ISO dates, true/false, texts);
+# the columns later code filters on are kept as columns.
+ledger_items = Table(
+    "ledger_items", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("ledger", String(32), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("item_id", String(128), nullable=False),  # the kind's key, unique per county and upload
+    Column("unit", Text, nullable=False),  # 责任单位 ("" when the kind or the row has none)
+    Column("fields", Text, nullable=False),
+    Column("src_row", Integer, nullable=False),  # row in the uploaded file, for tracing
 )
 
 upload_problems = Table(
@@ -202,4 +227,6 @@ PG_INDEXES = (
     Index("ix_obs_upload", observations.c.upload_id),
     Index("ix_targets_key", targets.c.year, targets.c.indicator, targets.c.region_code),
     Index("ix_uploads_sha", uploads.c.sha256),
+    Index("ix_ledger_items_key", ledger_items.c.ledger, ledger_items.c.region_code, ledger_items.c.as_of,
+          ledger_items.c.upload_id),
 )

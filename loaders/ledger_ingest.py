@@ -1,0 +1,248 @@
+"""Ingest one ledger (台账) file: read, validate, compare with the snapshot it replaces, and write it in one
+transaction with its audit record — like loaders/ingest.py for statistics.
+
+A ledger upload is a snapshot of one kind as of a date. Nothing is overwritten: the items are appended under a
+new upload id, and the report says which items are new, which changed (old → new per column), which are
+unchanged and which the previous snapshot had and this one lacks. A file identical to a committed upload (same
+sha256) is a no-op that says so; a rejected file writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from loaders import bulk, clock, isolated, ledger_cells, ledger_sheet, upload_check
+from loaders import ledger_kinds as kinds_mod
+from loaders import regions as regions_mod
+from loaders import tables as t
+from loaders.cells import CellError, show
+from loaders.ingest import IngestReport, _insert_problems, _insert_upload
+from loaders.problems import ERROR, WARNING, Problem
+from loaders.store import COMMITTED, Store, now
+
+KIND = "ledger"  # uploads.kind of every ledger upload
+MAX_DROPPED_LISTED = 10  # item ids named in the warning about items the previous snapshot had
+
+
+def format_of(kind: str) -> str:
+    """uploads.format of a ledger upload: ledger_arrears, ledger_complaints, …"""
+    return f"ledger_{kind}"
+
+
+@dataclass
+class LedgerReport(IngestReport):
+    """An IngestReport (the upload preview and history show it) plus what a ledger upload adds."""
+
+    ledger: str = ""  # the kind's code
+    ledger_name: str = ""
+    as_of: dt.date | None = None
+    as_of_source: str = ""  # option | column | title
+    dropped: int = 0  # items of the replaced snapshot (same counties) this file no longer lists
+    examples_skipped: int = 0
+    items: pd.DataFrame | None = None  # the typed items read (the preview)
+
+    def as_dict(self) -> dict:
+        d = super().as_dict()
+        revisions = [] if self.revisions is None else self.revisions.head(500).to_dict("records")
+        return d | {"ledger": self.ledger, "ledger_name": self.ledger_name,
+                    "as_of": self.as_of.isoformat() if self.as_of else None, "as_of_source": self.as_of_source,
+                    "dropped": self.dropped, "examples_skipped": self.examples_skipped, "revisions": revisions}
+
+
+def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None = None,
+                  as_of: dt.date | str | None = None, name: str | None = None, user: str = "cli",
+                  dry_run: bool = False, simulated: bool | None = None, note: str = "",
+                  today: dt.date | None = None, kinds: kinds_mod.Kinds | None = None,
+                  regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None) -> LedgerReport:
+    """Load one ledger file. `source` is a path or the file's bytes (then `name` is needed). `kind` is a kind's
+    code (None: recognised from the headers); `as_of` the snapshot's date (None: from the file's 截至日期 column
+    or title). Returns a report; never raises for a bad file. `allowed_regions` (an uploader scoped to some
+    counties) rejects a file with items of any other."""
+    today = today or clock.today()
+    kinds = kinds or kinds_mod.default()
+    regions = regions or regions_mod.default()
+    data = Path(source).read_bytes() if not isinstance(source, bytes) else source
+    name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
+    sha = hashlib.sha256(data).hexdigest()
+    same = store.committed_upload_with_sha(sha)
+    if same is not None:
+        return _duplicate(store, name, sha, same, kinds)
+    report = LedgerReport(file=name, sha256=sha, status="rejected", kind=KIND)
+    if isinstance(as_of, str):
+        try:
+            as_of = as_of_day(as_of)
+        except ValueError:
+            report.errors.append(Problem(ERROR, "bad_as_of", f"截至日期“{as_of}”无法识别",
+                                         "应为如 2026-10-31 的日期", name, value=as_of))
+            return report
+    refused = upload_check.check(name, data, max_bytes=None, accepted=None)
+    if refused:
+        report.errors = refused
+        return report
+    book, encoding, problems = isolated.read_sheets(name, data, dates="day")
+    report.encoding = encoding
+    if problems:
+        report.errors = [p for p in problems if p.severity == ERROR]
+        return report
+    parsed = ledger_sheet.parse(book, file=name, kinds=kinds, regions=regions, kind=kind, as_of=as_of,
+                                today=today, encoding=encoding)
+    frame = parsed.frame
+    if parsed.kind is not None:
+        report.ledger, report.ledger_name = parsed.kind.code, parsed.kind.name_zh
+        report.format = format_of(parsed.kind.code)
+    report.as_of, report.as_of_source = parsed.as_of, parsed.as_of_source
+    report.periods = [f"{parsed.as_of:%Y-%m}"] if parsed.as_of else []
+    report.regions = sorted(frame["region_code"].unique()) if len(frame) else []
+    report.rows, report.items = parsed.rows, frame
+    report.examples_skipped = parsed.examples_skipped
+    report.simulated = parsed.simulated if simulated is None else simulated
+    report.errors = [p for p in parsed.problems if p.severity == ERROR]
+    report.warnings = [p for p in parsed.problems if p.severity == WARNING]
+    outside = sorted(set(report.regions) - allowed_regions) if allowed_regions is not None else []
+    if outside:
+        names = "、".join(regions[c].name for c in outside[:10])
+        report.errors.append(Problem(ERROR, "region_out_of_scope",
+                                     f"文件含本账号上报范围以外的县区（{len(outside)} 个）：{names}",
+                                     "只上报本账号范围内县区的台账；其他县区请由市级部门上传", name))
+    if report.errors:
+        report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
+        return report
+    try:
+        _write(store, parsed, report, data, user=user, note=note, dry_run=dry_run)
+    except sa.exc.DBAPIError:
+        same = store.committed_upload_with_sha(sha)  # the same bytes committed meanwhile (see loaders/ingest.py)
+        if same is None:
+            raise
+        return _duplicate(store, name, sha, same, kinds)
+    return report
+
+
+def as_of_day(text: str) -> dt.date:
+    """A 截至日期 given by the uploader ('2026-10-31', '2026年10月31日'); ValueError says what was expected."""
+    try:
+        d = ledger_cells.date(text)
+    except CellError as exc:
+        raise ValueError(str(exc)) from exc
+    if d is None:
+        raise ValueError(f"截至日期为空，{ledger_cells.DATE_HINT}")
+    return d
+
+
+def _duplicate(store: Store, name: str, sha: str, same: dict, kinds: kinds_mod.Kinds) -> LedgerReport:
+    led = store.ledger_upload(same["id"]) or {}
+    code = led.get("ledger", "")
+    return LedgerReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
+                        format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
+                        unchanged=same["rows_read"], periods=[p for p in same["periods"].split(",") if p],
+                        simulated=bool(same["simulated"]), ledger=code,
+                        ledger_name=kinds[code].name_zh if code in kinds else "", as_of=led.get("as_of"),
+                        as_of_source=led.get("as_of_source", ""))
+
+
+def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport, data: bytes, *, user: str,
+           note: str, dry_run: bool) -> None:
+    """One transaction: compare with the snapshot this one replaces, record the upload, append the items."""
+    kind, frame = parsed.kind, parsed.frame
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            previous = store.ledger_snapshot(kind.code, parsed.as_of, report.regions, conn=conn)
+            _compare(kind, frame, previous, report)
+            if dry_run:
+                report.status = "dry_run"
+                trans.rollback()
+                return
+            upload_id = _insert_upload(conn, report, len(data), user, note)
+            conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
+            conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
+            conn.execute(sa.insert(t.ledger_uploads).values(upload_id=upload_id, ledger=kind.code,
+                                                            as_of=parsed.as_of, as_of_source=parsed.as_of_source))
+            bulk.load(conn, t.ledger_items, _rows(kind, frame, upload_id, parsed.as_of))
+            _insert_problems(conn, upload_id, report.warnings)
+            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
+                                                           event_at=now(), note=note))
+            trans.commit()
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+    report.status = "committed"
+    report.upload_id = upload_id
+
+
+def _rows(kind: kinds_mod.Kind, frame: pd.DataFrame, upload_id: int, as_of: dt.date) -> pd.DataFrame:
+    records = frame.to_dict("records")
+    unit = "unit" in {c.code for c in kind.field_columns}
+    return pd.DataFrame({
+        "upload_id": upload_id, "ledger": kind.code, "as_of": as_of.isoformat(),
+        "region_code": [r["region_code"] for r in records], "item_id": [str(r["item_id"]) for r in records],
+        "unit": [(r["unit"] or "") if unit else "" for r in records],
+        "fields": [kinds_mod.fields_json(kind, r) for r in records],
+        "src_row": [int(r["src_row"]) for r in records],
+    })
+
+
+def _compare(kind: kinds_mod.Kind, frame: pd.DataFrame, previous: pd.DataFrame, report: LedgerReport) -> None:
+    """Counts against the replaced snapshot (same counties, as of the same date or the latest before it) and the
+    changed columns, old → new."""
+    cols = [c.code for c in kind.field_columns]
+    old = {(r["region_code"], r["item_id"]): r for r in previous.to_dict("records")}
+    changes = []
+    inserted = revised = unchanged = 0
+    for r in frame.to_dict("records"):
+        before = old.pop((r["region_code"], r["item_id"]), None)
+        if before is None:
+            inserted += 1
+            continue
+        diff = [(c, before[c], r[c]) for c in cols if not _same(before[c], r[c])]
+        if diff:
+            revised += 1
+            changes += [{"region_code": r["region_code"], "item_id": r["item_id"], "column": kind[c].header,
+                         "old_value": _text(a), "new_value": _text(b), "old_upload_id": int(before["upload_id"]),
+                         "src_row": int(r["src_row"])} for c, a, b in diff]
+        else:
+            unchanged += 1
+    report.inserted, report.revised, report.unchanged = inserted, revised, unchanged
+    report.revisions = pd.DataFrame(changes, columns=["region_code", "item_id", "column", "old_value", "new_value",
+                                                      "old_upload_id", "src_row"])
+    report.dropped = len(old)
+    if old:
+        ids = "、".join(i for _, i in sorted(old)[:MAX_DROPPED_LISTED])
+        more = f"等 {len(old)} 项" if len(old) > MAX_DROPPED_LISTED else f"共 {len(old)} 项"
+        since = max(r["as_of"] for r in old.values())
+        report.warnings.append(Problem(
+            WARNING, "items_dropped", f"截至 {since:%Y-%m-%d} 的上一版台账中有、本文件中没有的事项：{ids}（{more}）",
+            "已办结的事项也请保留在台账中并更新状态；确认删除的可忽略本提示", report.file))
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _same(a, b) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) <= ledger_sheet.REVISION_EPSILON
+    if isinstance(a, pd.Timestamp) or isinstance(b, pd.Timestamp):
+        return pd.Timestamp(a) == pd.Timestamp(b)
+    return a == b
+
+
+def _text(v) -> str:
+    if _missing(v):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return f"{v:%Y-%m-%d}"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return show(v)
+    return str(v)
