@@ -36,6 +36,9 @@ def add_command(sub) -> None:
 
 
 def cmd_brief(args) -> int:
+    if args.out == "-" and args.format != "json":
+        print("错误：只有 --format json 可以写到标准输出（-）；DOCX 和 PDF 请用 --out 文件名", file=sys.stderr)
+        return EXIT_FAILED
     store = Store(database_url(args.db))
     try:
         snap = reading.snapshot(store)
@@ -53,9 +56,6 @@ def cmd_brief(args) -> int:
     finally:
         store.dispose()
     if args.out == "-":
-        if args.format != "json":
-            print("错误：只有 --format json 可以写到标准输出（-）", file=sys.stderr)
-            return EXIT_FAILED
         sys.stdout.write(data.decode("utf-8"))
     else:
         Path(args.out).write_bytes(data)

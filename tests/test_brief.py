@@ -225,6 +225,7 @@ def test_differences_ranks_and_levels():
     assert w.pp_diff(-0.3, "序时进度") == "低于序时进度0.3个百分点"
     assert w.pp_diff(0.0, "全市平均水平") == "与全市平均水平持平"
     assert (w.rank_change(3), w.rank_change(-2), w.rank_change(0)) == ("较上季度前移3位", "较上季度后退2位", "与上季度持平")
+    assert w.rank_change(pd.NA) == "" and w.rank_change_cell(None) == "—"  # no previous quarter: nothing said
     assert w.level(4298600.0, "万元", city=True) == "429.86亿元" and w.level(52340.0, "万元") == "52340.0万元"  # no separators
     assert w.improvement(1.4, "%") == "1.4个百分点" and w.improvement(2.0, "%") == "2.0个百分点"
     assert w.improvement(6.0, "家") == "6家"

@@ -7,6 +7,8 @@ for rates, two for scores), so a number in the brief reads as it does on screen.
 
 import math
 
+import pandas as pd
+
 from indicators.progress import round_half_up
 
 DECLINE, MINUS = "下降", "增长-"  # the two ways briefs write negative growth (settings: numbers.negative_growth)
@@ -17,7 +19,8 @@ QUARTER_WORDS = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 
 
 def missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    """None, NaN or pandas' NA (a rank change in the first quarter of a scheme's data)."""
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def one(x) -> float:
