@@ -135,9 +135,9 @@ def _gaps_text(name, card, prog, gaps, units, cat, k) -> str:
         pace = label("pace", r.pace) if isinstance(r.pace, str) else "—"
         if r.compare == "completion":
             lines.append(f"  {name_zh}：完成 {r.completion_pct:.1f}%（序时 {r.schedule_linear_pct:.1f}%），"
-                         f"差 {r.gap_pp:+.2f} 个百分点，{label('status', r.status)}，{pace}")
+                         f"差 {r.gap_shown_pp:+.1f} 个百分点，{label('status', r.status)}，{pace}")
         else:
-            lines.append(f"  {name_zh}：增速 {r.yoy:.1f}%（目标 {r.target:.1f}%），差 {r.gap_pp:+.2f} 个百分点，"
+            lines.append(f"  {name_zh}：增速 {r.yoy:.1f}%（目标 {r.target:.1f}%），差 {r.gap_shown_pp:+.1f} 个百分点，"
                          f"{label('status', r.status)}，{label('growth', r.growth_status)}")
     current = gaps["current_rank"].iloc[0]
     lines += ["", f"二、进入前 {k} 名需要什么（当前第 {int(current) if pd.notna(current) else '—'} 名，全部经重算验证）"]

@@ -198,6 +198,14 @@ def growth_gap_pp(yoy, target_growth):
     return _like(_arr(yoy) - _arr(target_growth), yoy, target_growth)
 
 
+def shown_gap(value, reference):
+    """The gap as published: the difference of the two figures as printed to one decimal (45.2% − 41.7% = 3.5
+    个百分点, reference/methodology.md), so a reader who subtracts the printed numbers gets the printed gap. Pages,
+    the brief and the 约谈 rules say this; gap_pp (unrounded) sets the status."""
+    return round_half_up(round_half_up(value, GROWTH_DECIMALS) - round_half_up(reference, GROWTH_DECIMALS),
+                         GROWTH_DECIMALS)
+
+
 def growth_status(yoy):
     """positive / flat / negative (正增长 / 持平 / 负增长) of a YTD growth rate, judged on the published one-decimal figure:
     0.04 and −0.04 round to 0.0 and are flat; 0.05 rounds to 0.1 and is positive. None when missing."""
@@ -352,7 +360,7 @@ def period_targets(targets: pd.DataFrame, obs: pd.DataFrame, catalogue: Catalogu
 
 TABLE_COLUMNS = [
     "region_code", "indicator", "kind", "period", "as_of", "compare", "target", "ytd_level", "yoy",
-    "completion_pct", "schedule_linear_pct", "schedule_seasonal_pct", "seasonal_basis", "gap_pp",
+    "completion_pct", "schedule_linear_pct", "schedule_seasonal_pct", "seasonal_basis", "gap_pp", "gap_shown_pp",
     "gap_linear_pp", "gap_seasonal_pp", "ahead", "status", "pace_achieved", "pace_required",
     "pace_ratio", "pace", "double_half", "growth_status",
 ]
@@ -447,6 +455,9 @@ def _gaps(df: pd.DataFrame, schedule: str, thresholds: Thresholds) -> pd.DataFra
     chosen = df["gap_seasonal_pp"] if schedule == "seasonal" else df["gap_linear_pp"]
     vs_target = np.where(growth, df["yoy"] - df["target"], df["level"] - df["target"])
     df["gap_pp"] = np.where(comp, chosen, vs_target)
+    chosen_schedule = df["schedule_seasonal_pct"] if schedule == "seasonal" else df["schedule_linear_pct"]
+    df["gap_shown_pp"] = np.where(comp, shown_gap(df["completion_pct"], chosen_schedule),
+                                  shown_gap(np.where(growth, df["yoy"], df["level"]), df["target"]))
     df["status"] = np.where(comp, status(df["gap_pp"], COMPLETION, thresholds),
                             status(df["gap_pp"], GROWTH, thresholds))
     rounded = df["gap_pp"].round(GAP_DECIMALS)

@@ -12,6 +12,8 @@ from indicators.brief.doc import Brief, Figure, Paragraph, Table
 RED = "#c00000"  # 公文's red for the issuing office and its rule (GB/T 9704)
 SERIF = "'Noto Serif CJK SC', 'Noto Serif SC', serif"
 SANS = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
+SHORT_CELL = 12  # cells up to this many characters (names, numbers, 前移3位) never wrap; longer text does
+TABLE_MIN_PX = 560  # narrower screens scroll the table sideways rather than breaking 前移6位 over three lines
 
 
 def _paragraph(p: Paragraph):
@@ -27,12 +29,14 @@ def _table(t: Table):
     for i, (row, vals) in enumerate(zip(t.rows, t.values or [()] * len(t.rows), strict=True)):
         red = {"color": RED, "fontWeight": 600} if i in t.emphasis else {}
         cells = [dmc.TableTd(c, style={**red, **({"textAlign": "right"} if j < len(vals) and isinstance(
-            vals[j], int | float) else {})}) for j, c in enumerate(row)]
+            vals[j], int | float) else {}), **({"whiteSpace": "nowrap"} if len(c) <= SHORT_CELL else {})})
+                 for j, c in enumerate(row)]
         body.append(dmc.TableTr(cells))
     return html.Div(className="brief-table", style={"margin": "8px 0 12px"}, children=[
         html.Div(t.title, style={"textAlign": "center", "fontFamily": SANS, "fontWeight": 600, "margin": "6px 0"}),
         html.Div(className="scroll-x", children=dmc.Table([head, dmc.TableTbody(body)], withTableBorder=True,
-                                                        withColumnBorders=True, striped=False, fz="sm")),
+                                                        withColumnBorders=True, striped=False, fz="sm",
+                                                        style={"minWidth": f"{TABLE_MIN_PX}px"})),
         html.Div(t.note, style={"fontSize": "12px", "color": "#495057", "marginTop": "4px"}) if t.note else None,
     ])
 
@@ -71,7 +75,7 @@ def preview(brief: Brief):
             html.Div([html.Div(line) for line in brief.footer], className="brief-footer",
                      style={"fontSize": "12px", "color": "#495057", "borderTop": "1px solid #dee2e6",
                             "paddingTop": "6px"})]
-    return dmc.Paper(withBorder=True, shadow="xs", p="xl", className="brief-sheet",
+    return dmc.Paper(withBorder=True, shadow="xs", p={"base": "sm", "sm": "xl"}, className="brief-sheet",
                      style={"maxWidth": "820px", "margin": "0 auto", "fontFamily": SERIF}, children=out)
 
 

@@ -109,7 +109,7 @@ def _target_cells(r, ind, lang: str) -> dict:
         completion = f"{r.completion_pct:.1f}%（{t('county_schedule', lang)}{r.schedule_linear_pct:.1f}%）" \
             if lang == "zh" else f"{r.completion_pct:.1f}% ({t('county_schedule', lang)} {r.schedule_linear_pct:.1f}%)"
     key = r.status if isinstance(r.status, str) else "none"
-    return {"target": target, "completion": completion, "gap": _r(r.gap_pp, 2),
+    return {"target": target, "completion": completion, "gap": _r(r.gap_shown_pp, 1),
             "status": label("status", key, lang), "status_key": key,
             "pace": label("pace", r.pace, lang) if isinstance(r.pace, str) else "—"}
 
@@ -147,7 +147,7 @@ def column_defs(lang: str, n_prov: int, n_city: int | None, prov_header: str | N
          "valueFormatter": {"function": "params.value == null ? '—' : d3.format('.1f')(params.value)"}},
         {"field": "target", "headerName": t("county_col_target", lang), "width": 124, **num},
         {"field": "gap", "headerName": t("county_col_gap", lang), "width": 136, **num,
-         "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.2f')(params.value)"}},
+         "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.1f')(params.value)"}},
         {"field": "completion", "headerName": t("county_col_completion", lang), "flex": 1, "minWidth": 180},
         {"field": "pace", "headerName": t("county_col_pace", lang), "width": 112},
         *ranks,

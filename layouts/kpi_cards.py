@@ -39,7 +39,7 @@ def fmt_growth(yoy) -> str:
 def fmt_gap(gap, lang: str = "zh") -> str:
     if gap is None or pd.isna(gap):
         return "—"
-    return f"{gap:+.2f}个百分点" if lang != "en" else f"{gap:+.2f} pp"
+    return f"{gap:+.1f}个百分点" if lang != "en" else f"{gap:+.1f} pp"
 
 
 def status_label(key: str, lang: str = "zh") -> str:
@@ -102,7 +102,7 @@ def kpi_card(k: dict, cat, lang: str = "zh") -> dmc.Paper:
 
 
 def _target_text(r: dict, unit: str, lang: str) -> str:
-    gap = fmt_gap(r["gap_pp"], lang)
+    gap = fmt_gap(r["gap_shown_pp"], lang)  # the difference of the printed figures (progress.shown_gap)
     if r["compare"] == progress.COMPLETION:
         return t("cockpit_completion", lang).format(
             target=fmt_amount(r["target"], unit, lang), c=_pct(r["completion_pct"]), s=_pct(r["schedule_linear_pct"]),

@@ -67,7 +67,7 @@ def _hover(prog: pd.DataFrame, lang: str) -> dict[tuple[str, str], str]:
             detail = t("targets_hover_growth", lang).format(yoy=fmt_number(r.yoy, 1), target=fmt_number(r.target, 1))
         else:
             detail = t("targets_hover_rate", lang).format(value=fmt_number(r.ytd_level, 1), target=fmt_number(r.target, 1))
-        gap = "—" if pd.isna(r.gap_pp) else f"{r.gap_pp:+.2f}"
+        gap = "—" if pd.isna(r.gap_shown_pp) else f"{r.gap_shown_pp:+.1f}"
         out[(r.region_code, column_key(r.indicator, r.kind))] = (
             f"{detail}<br>{t('targets_gap_pp', lang)} {gap}<br>{label('status', r.status, lang)}")
     return out

@@ -64,7 +64,7 @@ def test_levels_in_yi_yuan_from_ten_thousand_wan(value, unit, lang, text):
 def test_period_and_gap_labels():
     assert view.months_label("2026-09") == "1-9月" and view.months_label("2026-09", "en") == "Jan–Sep 2026"
     assert view.when_label("2026Q3", "2026-09") == "2026年三季度（1-9月）"
-    assert kpi_cards.fmt_gap(-0.3) == "-0.30个百分点" and kpi_cards.fmt_gap(1.54, "en") == "+1.54 pp"
+    assert kpi_cards.fmt_gap(-0.3) == "-0.3个百分点" and kpi_cards.fmt_gap(1.4, "en") == "+1.4 pp"  # as printed
     assert kpi_cards.status_label("far") == "严重落后" and kpi_cards.status_label("far", "en") == "Far behind"
     assert kpi_cards.pace_text(progress.IMPROVING) == "↗ 追赶中" and kpi_cards.pace_text(None) == ""
 
@@ -171,8 +171,10 @@ ATTENTION = rules.for_year(2026, CAT).attention  # the shipped 需要关注 rule
 
 
 def _prog(*rows):
+    """Completion rows against a 75% 序时进度; the printed gap (progress.shown_gap) from the one-decimal figures."""
     return pd.DataFrame([{"compare": "completion", "schedule_linear_pct": 75.0, "target": 100.0,
-                          "ytd_level": r["completion_pct"], **r} for r in rows])
+                          "ytd_level": r["completion_pct"], "gap_shown_pp": round(round(r["completion_pct"], 1) - 75.0, 1),
+                          **r} for r in rows])
 
 
 def _lines(values: dict, prog: pd.DataFrame, units=("621225", "621228", "621202"), limit=attention.MAX_ITEMS):

@@ -284,3 +284,11 @@ def test_demo_longnan_2026_09_progress(demo_frames):
     gpbr = t[(t["indicator"] == "GPBR") & (t["kind"] == "level")]
     assert (gpbr["schedule_linear_pct"] == 75.0).all() and set(gpbr["seasonal_basis"]) == {pr.OWN_HISTORY}
     assert t["double_half"].isna().all()  # only meaningful at 1–6月
+
+
+def test_the_printed_gap_is_the_difference_of_the_printed_figures():
+    """reference/methodology.md: 45.2 % completion at 1–5月 is 3.5 percentage points ahead of 序时 (45.2 − 41.7);
+    84.66 % against 83.33 % prints as 84.7 and 83.3, so its gap is 1.4 (not 1.33 → 1.3)."""
+    assert pr.shown_gap(45.2, 5 / 12 * 100) == 3.5
+    assert pr.shown_gap(84.66, 83.33) == 1.4 and pr.shown_gap(37.5, 41.6667) == -4.2
+    assert pr.shown_gap(5.2, 5.5) == -0.3

@@ -194,15 +194,15 @@ def test_place_words_of_each_set_in_both_languages():
 def test_behind_schedule_at_and_within_the_threshold():
     prog = pd.DataFrame([
         {"region_code": A, "indicator": "ARREARS_PAID", "compare": "completion", "completion_pct": 41.0,
-         "schedule_linear_pct": 83.33, "gap_linear_pp": -42.33, "target": 100.0, "ytd_level": 41.0},
+         "schedule_linear_pct": 83.33, "gap_linear_pp": -42.33, "gap_shown_pp": -42.3, "target": 100.0, "ytd_level": 41.0},
         {"region_code": B, "indicator": "ARREARS_PAID", "compare": "completion", "completion_pct": 73.33,
-         "schedule_linear_pct": 83.33, "gap_linear_pp": -10.0, "target": 100.0, "ytd_level": 73.33},  # exactly 10
+         "schedule_linear_pct": 83.33, "gap_linear_pp": -10.0, "gap_shown_pp": -10.0, "target": 100.0, "ytd_level": 73.33},  # exactly 10
         {"region_code": C, "indicator": "ARREARS_PAID", "compare": "completion", "completion_pct": 73.36,
-         "schedule_linear_pct": 83.33, "gap_linear_pp": -9.97, "target": 100.0, "ytd_level": 73.36},  # 83.3 − 73.4
+         "schedule_linear_pct": 83.33, "gap_linear_pp": -9.97, "gap_shown_pp": -9.9, "target": 100.0, "ytd_level": 73.36},  # 83.3 − 73.4
         {"region_code": D, "indicator": "ARREARS_PAID", "compare": "completion", "completion_pct": None,
-         "schedule_linear_pct": 83.33, "gap_linear_pp": None, "target": 100.0, "ytd_level": None},
+         "schedule_linear_pct": 83.33, "gap_linear_pp": None, "gap_shown_pp": None, "target": 100.0, "ytd_level": None},
         {"region_code": E, "indicator": "GDP", "compare": "growth", "completion_pct": None,
-         "schedule_linear_pct": None, "gap_linear_pp": -30.0, "target": 6.0, "ytd_level": None},
+         "schedule_linear_pct": None, "gap_linear_pp": -30.0, "gap_shown_pp": -30.0, "target": 6.0, "ytd_level": None},
     ])
     found = rules.evaluate(_rule("behind_schedule", indicators=["ARREARS_PAID", "GDP"], pp=10), _inputs(prog=prog))
     assert _facts(found) == [("武都区", "拖欠民营中小企业账款已清偿额完成年度目标的41.0%，低于序时进度42.3个百分点"),

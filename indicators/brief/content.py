@@ -307,8 +307,8 @@ def months_of(f: Facts, indicator: str) -> str:
 
 
 def schedule_gap(row) -> float:
-    """A completion row's gap to 序时进度 from the published figures (84.7% against 83.3% → +1.4)."""
-    return w.gap(row["completion_pct"], row["schedule_linear_pct"])
+    """A completion row's gap to 序时进度 as published (84.7% against 83.3% → +1.4: progress.shown_gap)."""
+    return float(row["gap_shown_pp"])
 
 
 def _progress(f: Facts, code: str, indicator: str, kind: str):
@@ -349,8 +349,8 @@ def area_sentence(f: Facts, indicator: str) -> str:
             words = "持平" if change == 0 else f"{'提高' if change > 0 else '回落'}{w.num(abs(change))}个百分点"
             parts.append(f"增速较{w.months_short(_as_of(f, indicator, f.previous))}{words}")
     target = _progress(f, f.home, indicator, "growth")
-    if target is not None and pd.notna(target["yoy"]) and pd.notna(target["target"]):
-        parts.append(w.pp_diff(w.gap(target["yoy"], target["target"]), f"年度目标（{w.num(target['target'])}%）"))
+    if target is not None and pd.notna(target["gap_shown_pp"]):
+        parts.append(w.pp_diff(target["gap_shown_pp"], f"年度目标（{w.num(target['target'])}%）"))
     level = _progress(f, f.home, indicator, "level")
     if level is not None and pd.notna(level["completion_pct"]):
         parts.append(f"完成年度目标的{w.num(level['completion_pct'])}%，"
