@@ -61,19 +61,25 @@ def _common(p) -> None:
 def _scorecard(args, draws: int = pipeline.robustness.DRAWS):
     """(snapshot, scorecard): the shared result the pages show (indicators/reading.py), or with --scheme one
     computed for that scheme alone."""
-    snap = reading.snapshot(Store(database_url(args.db)))
-    if getattr(args, "scheme", None):
-        scheme = load(args.scheme, catalogue=catalogue_mod.default())
-        return snap, pipeline.scorecard(snap.store, args.period, args.scope, scheme=scheme, draws=draws)
-    return snap, reading.scorecard(snap, args.period.strip().upper(), args.scope, draws=draws)
+    store = Store(database_url(args.db))
+    try:
+        snap = reading.snapshot(store)
+        if getattr(args, "scheme", None):
+            scheme = load(args.scheme, catalogue=catalogue_mod.default())
+            return snap, pipeline.scorecard(snap.store, args.period, args.scope, scheme=scheme, draws=draws)
+        return snap, reading.scorecard(snap, args.period.strip().upper(), args.scope, draws=draws)
+    except BaseException:
+        store.dispose()  # DuckDB: never keep the file locked after a refused command
+        raise
 
 
 def cmd_score(args) -> int:
     try:
-        _, card = _scorecard(args, args.draws)
+        snap, card = _scorecard(args, args.draws)
     except (SchemeError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    snap.store.dispose()  # DuckDB: release the file (a CLI called in-process must not keep it locked)
     table = card.table.rename_axis("region_code").reset_index()
     for col in SCORE_COLUMNS:
         if col not in table:
@@ -102,6 +108,13 @@ def cmd_gaps(args) -> int:
     except (SchemeError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    try:
+        return _gaps_answer(args, regions, snap, card)
+    finally:
+        snap.store.dispose()  # DuckDB: release the file (a CLI called in-process must not keep it locked)
+
+
+def _gaps_answer(args, regions, snap, card) -> int:
     if args.region not in card.matrix.index:
         print(f"错误：{regions[args.region].name} 不在比较范围 {args.scope} 内", file=sys.stderr)
         return EXIT_FAILED
