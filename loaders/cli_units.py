@@ -1,0 +1,66 @@
+"""`python -m loaders units …`: ingest the list of units below the county, their annual tasks and their reports to
+a ledger — thin wrappers over loaders/units.py. Rollback and history are the statistics' own commands. The
+ranking is `python -m indicators units ranking` (loaders never import the indicator engine)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from loaders import audit, units
+from loaders.settings import database_url
+from loaders.store import Store
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+INGEST = {"ingest": units.ingest_units, "tasks": units.ingest_tasks, "reports": units.ingest_reports}
+
+
+def cmd_load(args) -> int:
+    store = Store(database_url(args.db))
+    store.create_schema()
+    reports = []
+    for path in args.paths:
+        report = INGEST[args.action](path, store, user=args.user, dry_run=args.dry_run, note=args.note)
+        report.errors = [p.for_cli() for p in report.errors]
+        reports.append(report)
+        if report.status in ("committed", "rejected"):
+            audit.record(store, "upload", user=args.user, outcome=audit.OK if report.ok else audit.FAILED,
+                         target=report.upload_id or report.file,
+                         detail=f"CLI {units.WHAT[report.kind]} {report.file} {report.status}")
+        if not args.json:
+            print(units.describe(report))
+    if args.json:
+        out = [r.as_dict() for r in reports]
+        print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))
+    return EXIT_REJECTED if any(r.status == "rejected" for r in reports) else EXIT_OK
+
+
+HELP = {
+    "ingest": ("导入下辖单位名单（单位类别、所属县区、单位名称、别名）；一个县区的名单整体替换上一版",
+               "python -m loaders units ingest 成县下辖单位.xlsx --dry-run"),
+    "tasks": ("导入单位年度任务（年度、县区、单位名称、任务指标、任务值）；任务指标见 data/unit_measures.toml",
+              "python -m loaders units tasks 2026年招商任务.csv"),
+    "reports": ("导入单位上报记录（台账、截至日期、县区、单位名称）：本期无事项但已上报的单位",
+                "python -m loaders units reports 招商上报_2026-10-31.csv"),
+}
+
+
+def register(sub, add_db) -> None:
+    """Add `units` and its commands to the top-level parser's subparsers; `add_db(parser)` adds --db."""
+    p = sub.add_parser("units", help="下辖单位（乡镇街道、县直部门、市直部门、招商小分队）：名单、年度任务、上报记录",
+                       description="下辖单位的名单、年度任务和上报记录；排名见 python -m indicators units ranking",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="例：python -m loaders units ingest 下辖单位.csv\n"
+                              "    python -m loaders units tasks 2026年任务.csv\n"
+                              "撤销一次上传：python -m loaders rollback 上传编号")
+    inner = p.add_subparsers(title="commands")
+    for action, (text, example) in HELP.items():
+        sp = inner.add_parser(action, help=text, description=text, epilog=f"例：{example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_db(sp)
+        sp.set_defaults(func=cmd_load, action=action)
+        sp.add_argument("paths", nargs="+", metavar="FILE")
+        sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
+        sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
+        sp.add_argument("--note", default="", help="说明，记入上传记录")
+        sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
