@@ -241,8 +241,9 @@ def parse_units(rows, file: str, regions: regions_mod.Regions) -> tuple[pd.DataF
 
 def _unit_fix(units: UnitDirectory, region: str, regions: regions_mod.Regions) -> str:
     names = units.names_in(region)
-    if not names:
-        return f"{regions[region].name}尚未上传下辖单位名单，请先上传单位名单（或核对县区）"
+    if not (units.frame["region_code"] == region).any():
+        city = f"；也可填{'、'.join(names[:MAX_UNITS_LISTED])}" if names else ""
+        return f"{regions[region].name}尚未上传下辖单位名单，请先上传单位名单（或核对县区）{city}"
     more = f" 等 {len(names)} 个" if len(names) > MAX_UNITS_LISTED else ""
     return f"{regions[region].name}的单位有：{'、'.join(names[:MAX_UNITS_LISTED])}{more}；新单位请先加入单位名单"
 
