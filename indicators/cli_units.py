@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sys
 
-from indicators import unit_ranking
+from indicators import reading, unit_ranking
 from loaders import regions as regions_mod
 from loaders import unit_measures, units
 from loaders.cells import show
@@ -58,12 +58,8 @@ def cmd_ranking(args) -> int:
             return EXIT_FAILED
     store = Store(database_url(args.db))
     store.create_schema()
-    kw = dict(unit_kind=args.kind, region=region)
-    if args.cadence:
-        table, dates = unit_ranking.read_cadence(store, args.measure, as_of, args.cadence, **kw)
-        missing = unit_ranking.read(store, args.measure, dates["as_of"] or as_of, **kw)[1]
-    else:
-        (table, missing), dates = unit_ranking.read(store, args.measure, as_of, **kw), {"as_of": as_of}
+    table, missing, dates = reading.unit_ranking(reading.snapshot(store), args.measure, as_of, cadence=args.cadence,
+                                                 unit_kind=args.kind, region=region)
     measure = unit_measures.default()[args.measure]
     if args.json:
         print(json.dumps(_as_json(table, missing, measure, dates, args.cadence), ensure_ascii=False, indent=2))

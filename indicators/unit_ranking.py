@@ -177,6 +177,17 @@ def read(store, measure: str, as_of: dt.date, *, unit_kind: str | None = None, r
     return table.reset_index(drop=True), missing.reset_index(drop=True)
 
 
+def ranking_at(store, measure: str, as_of: dt.date, cadence: str | None = None,
+               **kw) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(ranking, unresolved 责任单位, dates): `read` as of the date (cadence None; dates {"as_of"}), or
+    `read_cadence` with its changes, the unresolved names being those of the snapshot it picked."""
+    if cadence is None:
+        table, missing = read(store, measure, as_of, **kw)
+        return table, missing, {"as_of": as_of, "previous": None, "period_end": None}
+    table, dates = read_cadence(store, measure, as_of, cadence, **kw)
+    return table, read(store, measure, dates["as_of"] or as_of, **kw)[1], dates
+
+
 def read_cadence(store, measure: str, as_of: dt.date, cadence: str, **kw) -> tuple[pd.DataFrame, dict]:
     """The ranking at the cadence's latest snapshot on or before `as_of`, with changes against the previous
     period's snapshot; and {"as_of", "previous", "period_end"} (dates, None when there is none)."""

@@ -6,6 +6,7 @@ Every problem is reported at once, naming the measure, the field and the fix ("m
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -182,6 +183,12 @@ def load(path: Path | str | None = None, kinds: ledger_kinds.Kinds | None = None
     except tomllib.TOMLDecodeError as exc:
         raise MeasuresError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
     return parse(raw, path.name, kinds)
+
+
+@lru_cache(maxsize=1)
+def sha256() -> str:
+    """The sha256 of the project's measures file (results computed from it record it)."""
+    return hashlib.sha256((DATA_DIR / "unit_measures.toml").read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

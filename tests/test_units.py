@@ -245,3 +245,24 @@ def test_declared_measures_load_and_each_names_a_ledger_column():
     assert ms.codes == ["in_place", "signed", "completed", "new_sishang", "repaid"]
     assert ms.resolve("新增“四上”企业").code == "new_sishang"
     assert ms.resolve(" 到位 资金 ").code == "in_place"
+
+
+def test_the_shared_ranking_follows_every_upload(duck):
+    """reading.unit_ranking is computed once per data state: a new task or a rollback is seen at once."""
+    from indicators import reading
+
+    load_units(duck)
+    units.ingest_tasks(csv(TASKS_CSV), duck, name="tasks.csv", today=TODAY)
+    ingest_ledger(csv(LEDGER_HEAD + "成县,A1,甲,抛沙,2026-03-01,9000,2500,是,开工\n"), duck, name="inv.csv",
+                  kind="investment", as_of="2026-10-31", today=TODAY)
+
+    def completion():
+        table = reading.unit_ranking(reading.snapshot(duck), "in_place", dt.date(2026, 10, 31), region=CX)[0]
+        return table.set_index("name")["completion"]["抛沙镇"]
+
+    assert completion() == 0.5
+    r = units.ingest_tasks(csv("年度,县区,单位名称,任务指标,任务值\n2026,成县,抛沙镇,到位资金,10000\n"), duck,
+                           name="tasks2.csv", today=TODAY)
+    assert completion() == 0.25
+    duck.rollback(r.upload_id, "test")
+    assert completion() == 0.5
