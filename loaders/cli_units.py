@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from loaders import audit, units
 from loaders.settings import database_url
@@ -45,6 +46,18 @@ HELP = {
 }
 
 
+TEMPLATES = {"units": units.UNITS, "tasks": units.TASKS, "reports": units.REPORTS}
+LOADED_BY = {"units": "ingest", "tasks": "tasks", "reports": "reports"}  # the command that loads a filled template
+
+
+def cmd_template(args) -> int:
+    upload = TEMPLATES[args.which]
+    out = Path(args.out or f"{units.WHAT[upload]}模板.csv")
+    out.write_bytes(units.template_csv(upload))
+    print(f"已生成 {out}（{units.WHAT[upload]}的表头；逐行填写后用 python -m loaders units {LOADED_BY[args.which]} 导入）")
+    return EXIT_OK
+
+
 def register(sub, add_db) -> None:
     """Add `units` and its commands to the top-level parser's subparsers; `add_db(parser)` adds --db."""
     p = sub.add_parser("units", help="下辖单位（乡镇街道、县直部门、市直部门、招商小分队）：名单、年度任务、上报记录",
@@ -64,3 +77,11 @@ def register(sub, add_db) -> None:
         sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
         sp.add_argument("--note", default="", help="说明，记入上传记录")
         sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+    sp = inner.add_parser("template", help="生成上传用的表头（CSV）：units 单位名单 | tasks 年度任务 | reports 上报记录",
+                          description="生成上传用的表头（CSV，Excel 可直接打开）",
+                          epilog="例：python -m loaders units template tasks --out 2026年任务.csv",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("which", choices=list(TEMPLATES), metavar="WHICH", help="units | tasks | reports")
+    sp.add_argument("--out", help="输出文件（默认 <名称>模板.csv）")
+    add_db(sp)
+    sp.set_defaults(func=cmd_template)

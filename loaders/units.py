@@ -176,6 +176,11 @@ def read_table(book, upload: str, file: str) -> tuple[list[tuple[int, dict[str, 
     return rows, []
 
 
+def template_csv(upload: str) -> bytes:
+    """The header row of an upload as CSV (UTF-8 with BOM, which Excel opens with its Chinese intact)."""
+    return ("\ufeff" + ",".join(c.header for c in COLUMNS[upload]) + "\r\n").encode("utf-8")
+
+
 def _header(upload: str, code: str) -> str:
     return next(c.header for c in COLUMNS[upload] if c.code == code)
 
@@ -411,10 +416,7 @@ def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str 
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
-    if upload == TASKS:
-        report.periods = sorted({f"{y}-12" for y in frame["year"]})
-    elif upload == REPORTS:
-        report.periods = sorted({f"{d:%Y-%m}" for d in frame["as_of"]})
+    # uploads.periods stays empty: these uploads feed no statistic, so results keyed by period never depend on them
     _write(store, upload, frame, report, data, user=user, note=note, dry_run=dry_run)
     return report
 

@@ -27,7 +27,12 @@ def test_units_tasks_ledger_and_ranking(tmp_path):
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    r = run("loaders", "units", "ingest", str(tmp_path / "units.csv"), db=db)
+    template = tmp_path / "units.csv"  # the template's header row, filled in below it
+    assert run("loaders", "units", "template", "units", "--out", str(template), db=db).returncode == 0
+    head, rows = template.read_bytes(), files["units.csv"].split("\n", 1)[1]
+    assert head.decode("utf-8-sig").strip() == "单位类别,所属县区,单位名称,别名"
+    template.write_bytes(head + rows.encode("utf-8"))
+    r = run("loaders", "units", "ingest", str(template), db=db)
     assert r.returncode == 0 and "新增 4" in r.stdout, r.stdout + r.stderr
     r = run("loaders", "units", "tasks", str(tmp_path / "bad_tasks.csv"), db=db)
     assert r.returncode == 2
