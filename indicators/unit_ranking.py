@@ -202,3 +202,20 @@ def read_cadence(store, measure: str, as_of: dt.date, cadence: str, **kw) -> tup
     previous = read(store, measure, prev_["as_of"], **kw)[0] if prev_ is not None else None
     return with_changes(table, previous), {"as_of": now_["as_of"], "period_end": now_["period_end"],
                                            "previous": prev_["as_of"] if prev_ is not None else None}
+
+
+def read_series(store, measure: str, as_of: dt.date, cadence: str, **kw) -> pd.DataFrame:
+    """Every period's ranking of the cadence up to `as_of` (the trend), each with its changes against the period
+    before: period_end, as_of, then with_changes' columns; oldest first, empty when the ledger has no snapshot."""
+    m = (kw.get("measures") or measures_mod.default())[measure]
+    picked = cadence_dates([d for d in store.unit_snapshot_dates(m.ledger) if d <= as_of], cadence)
+    parts, previous = [], None
+    for p in picked.itertuples(index=False):
+        table = read(store, measure, p.as_of, **kw)[0]
+        parts.append(with_changes(table, previous).assign(period_end=p.period_end, as_of=p.as_of))
+        previous = table
+    if not parts:
+        return pd.DataFrame(columns=["period_end", "as_of", *COLUMNS, "prev_result", "prev_rank", "result_change",
+                                     "rank_change"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["period_end", "as_of", *[c for c in out.columns if c not in ("period_end", "as_of")]]]

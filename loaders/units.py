@@ -98,10 +98,6 @@ class UnitDirectory:
         parents = self._parents(region)
         return [n for p in parents for n in self.frame.loc[self.frame["region_code"] == p, "name"]]
 
-    def kind_of(self, parent: str, name: str) -> str | None:
-        hit = self.frame[(self.frame["region_code"] == parent) & (self.frame["name"] == name)]
-        return None if hit.empty else hit["unit_kind"].iloc[0]
-
     def _parents(self, region: str) -> list[str]:
         city = self.regions.city_of(region) if region in self.regions else None
         return [region] + ([city] if city and city != region else [])

@@ -221,6 +221,11 @@ def test_ranking_from_a_ledger_snapshot_and_its_change_since_last_week(store):
     assert chengguan["prev_result"] != chengguan["prev_result"]  # 未上报 a week before: no change to show
     monthly, dates = unit_ranking.read_cadence(store, "in_place", dt.date(2026, 10, 31), "monthly", region=CX)
     assert (dates["as_of"], dates["previous"]) == (dt.date(2026, 10, 30), None)
+    trend = unit_ranking.read_series(store, "in_place", dt.date(2026, 10, 31), "weekly", region=CX)
+    pao = trend[trend["name"] == "抛沙镇"]
+    assert list(zip(pao["period_end"], pao["result"], pao["completion"], strict=True)) == [
+        (dt.date(2026, 10, 25), 1000.0, 0.2), (dt.date(2026, 11, 1), 2500.0, 0.5)]
+    assert trend[trend["name"] == "城关镇"]["state"].tolist() == [unit_ranking.NOT_REPORTED, unit_ranking.ZERO]
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -266,3 +271,11 @@ def test_the_shared_ranking_follows_every_upload(duck):
     assert completion() == 0.25
     duck.rollback(r.upload_id, "test")
     assert completion() == 0.5
+
+
+def test_a_scoped_uploader_cannot_load_another_countys_units(store):
+    r = units.ingest_units(csv(UNITS_CSV), store, name="units.csv", today=TODAY, allowed_regions={CX})
+    assert r.status == "rejected"
+    assert r.errors[-1].message() == ("units.csv 文件含本账号上报范围以外的地区：陇南市、礼县。处理办法："
+                                      "只上报本账号范围内的单位；其他地区请由市级部门上传")
+    assert snapshot(store) == (0, 0, 0, 0)
