@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +178,15 @@ def template_csv(upload: str) -> bytes:
     return ("\ufeff" + ",".join(c.header for c in COLUMNS[upload]) + "\r\n").encode("utf-8")
 
 
+def _resolver(regions: regions_mod.Regions, rows):
+    """Region names of a file resolved with the city most of its rows belong to, which settles a county name used
+    in several prefectures (as loaders/ledger_sheet.py does)."""
+    cities = Counter(regions.city_of(code) for _, c in rows if (code := regions.resolve(c["county"])))
+    cities.pop(None, None)
+    city = cities.most_common(1)[0][0] if cities else None
+    return lambda text: regions.resolve(text, city) if text else None
+
+
 def _header(upload: str, code: str) -> str:
     return next(c.header for c in COLUMNS[upload] if c.code == code)
 
@@ -193,12 +203,13 @@ def parse_units(rows, file: str, regions: regions_mod.Regions) -> tuple[pd.DataF
         problems.append(Problem(ERROR, code, reason, fix, file, row=row, column=_header(UNITS, col), value=value))
 
     kinds_hint = "、".join(zh for zh, _ in UNIT_KINDS.values())
+    resolve = _resolver(regions, rows)
     for row, c in rows:
         kind = resolve_kind(c["unit_kind"])
         if kind is None:
             bad(row, "unknown_unit_kind", "unit_kind", c["unit_kind"], "单位类别无法识别" if c["unit_kind"] else "缺少单位类别",
                 f"应为 {kinds_hint} 之一")
-        region = regions.resolve(c["county"]) if c["county"] else None
+        region = resolve(c["county"])
         if region is None:
             bad(row, "unknown_region", "county", c["county"], "所属县区无法识别" if c["county"] else "缺少所属县区",
                 "填写县区全称、简称或6位区划代码（如 成县 / 621221）；市直部门填所属市（如 陇南市）")
@@ -249,8 +260,8 @@ def _unit_fix(units: UnitDirectory, region: str, regions: regions_mod.Regions) -
     return f"{regions[region].name}的单位有：{'、'.join(names[:MAX_UNITS_LISTED])}{more}；新单位请先加入单位名单"
 
 
-def _unit_cell(units, regions, c, row, upload, file, problems) -> tuple[str, str] | None:
-    region = regions.resolve(c["county"]) if c["county"] else None
+def _unit_cell(units, regions, resolve, c, row, upload, file, problems) -> tuple[str, str] | None:
+    region = resolve(c["county"])
     if region is None:
         problems.append(Problem(ERROR, "unknown_region", "县区无法识别" if c["county"] else "缺少县区",
                                 "填写县区全称、简称或6位区划代码（如 成县 / 621221）", file, row=row,
@@ -268,6 +279,7 @@ def parse_tasks(rows, file: str, units: UnitDirectory, measures: measures_mod.Me
                 regions: regions_mod.Regions) -> tuple[pd.DataFrame, list[Problem]]:
     """The tasks of a file (year, region_code, unit_name, measure, value, src_row) and every problem."""
     problems, out, seen = [], [], {}
+    resolve = _resolver(regions, rows)
     for row, c in rows:
         year = None
         y = squeeze(c["year"]).removesuffix("年")
@@ -276,7 +288,7 @@ def parse_tasks(rows, file: str, units: UnitDirectory, measures: measures_mod.Me
         else:
             problems.append(Problem(ERROR, "bad_year", "年度无法识别" if c["year"] else "缺少年度",
                                     "填写四位年份，如 2026", file, row=row, column="年度", value=c["year"]))
-        hit = _unit_cell(units, regions, c, row, TASKS, file, problems)
+        hit = _unit_cell(units, regions, resolve, c, row, TASKS, file, problems)
         measure = measures.resolve(c["measure"]) if c["measure"] else None
         if measure is None:
             problems.append(Problem(ERROR, "unknown_measure", "任务指标无法识别" if c["measure"] else "缺少任务指标",
@@ -310,6 +322,7 @@ def parse_reports(rows, file: str, units: UnitDirectory, kinds: kinds_mod.Kinds,
                   regions: regions_mod.Regions, today: dt.date) -> tuple[pd.DataFrame, list[Problem]]:
     """The reports of a file (ledger, as_of, region_code, unit_name, src_row) and every problem."""
     problems, out, seen = [], [], set()
+    resolve = _resolver(regions, rows)
     for row, c in rows:
         key = squeeze(c["ledger"])
         kind = next((k for k in kinds if key in {k.code, squeeze(k.name_zh), squeeze(k.name_zh).removesuffix("台账")}),
@@ -328,7 +341,7 @@ def parse_reports(rows, file: str, units: UnitDirectory, kinds: kinds_mod.Kinds,
             problems.append(Problem(ERROR, "bad_as_of", str(exc), "填写该期台账的截至日期，如 2026-10-31", file,
                                     row=row, column="截至日期", value=c["as_of"]))
             as_of = None
-        hit = _unit_cell(units, regions, c, row, REPORTS, file, problems)
+        hit = _unit_cell(units, regions, resolve, c, row, REPORTS, file, problems)
         if kind is None or as_of is None or hit is None or (kind.code, as_of, *hit) in seen:
             continue
         seen.add((kind.code, as_of, *hit))

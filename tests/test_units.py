@@ -279,3 +279,8 @@ def test_a_scoped_uploader_cannot_load_another_countys_units(store):
     assert r.errors[-1].message() == ("units.csv 文件含本账号上报范围以外的地区：陇南市、礼县。处理办法："
                                       "只上报本账号范围内的单位；其他地区请由市级部门上传")
     assert snapshot(store) == (0, 0, 0, 0)
+
+
+def test_a_city_department_may_say_quan_shi_in_a_file_of_the_citys_counties(store):
+    load_units(store, "单位类别,所属县区,单位名称,别名\n乡镇,成县,抛沙镇,\n市直部门,全市,市发展改革委,市发改委\n")
+    assert units.directory(store).resolve("市发改委", CX) == (CITY, "市发展改革委")
