@@ -137,3 +137,26 @@ def test_changes_since_the_previous_snapshot():
 def test_unknown_cadence_says_the_known_ones():
     with pytest.raises(ValueError, match="weekly, half_monthly, monthly"):
         ur.period_end(D(2026, 10, 1), "daily")
+
+
+MEASURE_CASES = [
+    ("in_place", "in_place", [1200.0, 300.5, None], 1500.5),          # sum; an empty cell adds nothing
+    ("completed", "completed", [52000.25, 0.0, 100.0], 52100.25),
+    ("repaid", "repaid", [6.5, 10.0, 0.0], 16.5),
+    ("new_sishang", "state", ["已入库", "培育中", "已入库"], 2.0),        # count of items in 已入库
+    ("signed", "signed", [pd.Timestamp("2026-03-18"), None, pd.Timestamp("2026-05-01")], 2.0),  # count of signed
+]
+
+
+def test_the_cases_cover_every_declared_measure():
+    assert sorted(c[0] for c in MEASURE_CASES) == sorted(MEASURES.codes)
+
+
+@pytest.mark.parametrize("measure, column, values, expected", MEASURE_CASES)
+def test_every_declared_measure_computes_from_its_ledger_column(measure, column, values, expected):
+    m = MEASURES[measure]
+    assert column in {m.column, m.where_column}
+    items = pd.DataFrame({"region_code": CX, "unit": ["抛沙镇", "抛沙", "抛沙镇"], column: values,
+                          "as_of": pd.Timestamp("2026-10-31")})
+    got = ur.measure_results(ur.attach_units(items, UNITS), m)
+    assert got.to_dict("records") == [{"parent": CX, "unit_name": "抛沙镇", "result": pytest.approx(expected)}]
