@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from loaders import audit, units
+from loaders import audit, unit_measures, units
+from loaders import regions as regions_mod
+from loaders.cells import show
 from loaders.settings import database_url
 from loaders.store import Store
 
-EXIT_OK, EXIT_REJECTED = 0, 2
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 INGEST = {"ingest": units.ingest_units, "tasks": units.ingest_tasks, "reports": units.ingest_reports}
 
 
@@ -58,6 +61,39 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
+def cmd_show(args) -> int:
+    store = Store(database_url(args.db))
+    store.create_schema()
+    regions = regions_mod.default()
+    codes = None
+    if args.county:
+        code = regions.resolve(args.county)
+        if code is None:
+            print(f"错误：--county “{args.county}” 不是县区名称或代码（如 礼县 / 621226）", file=sys.stderr)
+            return EXIT_FAILED
+        codes = [code]
+    listed, tasks = store.units(codes), store.unit_tasks(years=[args.year] if args.year else None, regions=codes)
+    if args.json:
+        print(json.dumps({"units": listed.to_dict("records"), "tasks": tasks.to_dict("records")},
+                         ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if listed.empty:
+        print("没有下辖单位（python -m loaders units ingest 导入单位名单）")
+        return EXIT_OK
+    by_unit = {(r.region_code, r.unit_name): [] for r in tasks.itertuples(index=False)}
+    for r in tasks.itertuples(index=False):
+        m = unit_measures.default()[r.measure] if r.measure in unit_measures.default() else None
+        by_unit[(r.region_code, r.unit_name)].append(f"{r.year}年{m.name_zh if m else r.measure} {show(r.value)}"
+                                                     f"{m.unit if m else ''}")
+    for (region, kind), part in listed.groupby(["region_code", "unit_kind"], sort=False):
+        print(f"{regions[region].name} · {units.kind_name(kind)}（上传#{part['upload_id'].iloc[0]}）")
+        for r in part.itertuples(index=False):
+            alias = f"（别名 {r.aliases}）" if r.aliases else ""
+            task = "；".join(by_unit.get((region, r.name), [])) or "无任务"
+            print(f"  {r.name}{alias}：{task}")
+    return EXIT_OK
+
+
 def register(sub, add_db) -> None:
     """Add `units` and its commands to the top-level parser's subparsers; `add_db(parser)` adds --db."""
     p = sub.add_parser("units", help="下辖单位（乡镇街道、县直部门、市直部门、招商小分队）：名单、年度任务、上报记录",
@@ -85,3 +121,11 @@ def register(sub, add_db) -> None:
     sp.add_argument("--out", help="输出文件（默认 <名称>模板.csv）")
     add_db(sp)
     sp.set_defaults(func=cmd_template)
+    sp = inner.add_parser("show", help="列出当前的下辖单位及其年度任务", description="列出当前的下辖单位（别名）及其年度任务",
+                          epilog="例：python -m loaders units show --county 成县 --year 2026",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("--county", help="只看一个县区（名称或6位代码）")
+    sp.add_argument("--year", type=int, help="任务年度（默认全部）")
+    sp.add_argument("--json", action="store_true", help="输出 JSON")
+    add_db(sp)
+    sp.set_defaults(func=cmd_show)

@@ -38,6 +38,9 @@ def test_units_tasks_ledger_and_ranking(tmp_path):
     assert r.returncode == 2
     assert "值“招商五组”：礼县没有名为“招商五组”的单位。处理办法：礼县的单位有：招商一组、招商二组、招商三组、招商四组" in r.stdout
     assert run("loaders", "units", "tasks", str(tmp_path / "tasks.csv"), db=db).returncode == 0
+    r = run("loaders", "units", "show", "--county", "礼县", db=db)
+    assert r.stdout.splitlines()[1:] == ["  招商一组（别名 一组）：2026年到位资金 1000万元", "  招商二组（别名 二组）：2026年到位资金 2000万元",
+                                         "  招商三组：2026年到位资金 500万元", "  招商四组：无任务"], r.stdout
     r = run("loaders", "ledger", "ingest", str(tmp_path / "inv.csv"), "--kind", "investment", "--as-of", "2026-10-31",
             db=db)
     assert r.returncode == 0, r.stdout + r.stderr
