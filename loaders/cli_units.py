@@ -1,6 +1,6 @@
 """`python -m loaders units …`: templates, ingest and show of the units below the county, their annual tasks and
-their reports to a ledger — thin wrappers over loaders/units.py. Rollback and history are the statistics' own commands. The
-ranking is `python -m indicators units ranking` (loaders never import the indicator engine)."""
+their reports to a ledger — thin wrappers over loaders/units.py. Rollback and history are the statistics' own
+commands. The ranking is `python -m indicators units ranking` (loaders never import the indicator engine)."""
 
 from __future__ import annotations
 
