@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import cli_brief, cli_store, composite, scheme
+from indicators import cli_brief, cli_store, cli_units, composite, scheme
 from indicators.scheme import SchemeError
 from indicators.weights import DATA_DRIVEN, WEIGHTINGS
 from loaders.cells import MISSING, CellError, decode, numbers
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
     cli_store.add_commands(sub)
     cli_brief.add_command(sub)
+    cli_units.add_commands(sub)
     return parser
 
 

@@ -13,9 +13,11 @@ import pandas as pd
 
 from indicators import derive, explain, pipeline, progress, results
 from indicators import rules as rules_mod
+from indicators import unit_ranking as unit_ranking_mod
 from indicators.brief import settings as brief_settings
 from indicators.ranking import rank
 from loaders import catalogue as catalogue_mod
+from loaders import ledger_kinds, unit_measures
 from loaders import regions as regions_mod
 from loaders.store import Store
 
@@ -374,3 +376,15 @@ def _rules_extra(rules: rules_mod.Rules, quarter: str) -> str:
         return rules.sha256 + pipeline.for_year(int(quarter[:4]), catalogue_mod.default()).sha256
     except pipeline.SchemeError:
         return rules.sha256
+
+
+# ---------------------------------------------------------------- units below the county
+
+def unit_ranking(snap: Snapshot, measure: str, as_of, *, cadence: str | None = None, unit_kind: str | None = None,
+                 region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """indicators/unit_ranking.ranking_at, once per data state (ledgers, units, tasks and reports are uploads):
+    (ranking, unresolved 责任单位, dates). Shared: callers must not modify the frames."""
+    def compute():
+        return unit_ranking_mod.ranking_at(snap.store, measure, as_of, cadence, unit_kind=unit_kind, region=region)
+    return _cached(snap, "unit_ranking", (measure, as_of, cadence, unit_kind, region), None, compute,
+                   extra=ledger_kinds.sha256() + unit_measures.sha256())

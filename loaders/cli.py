@@ -1,11 +1,11 @@
-"""`python -m loaders`: ingest, export, history, rollback, demo, users, ledger — thin wrappers over the library."""
+"""`python -m loaders`: ingest, export, history, rollback, demo, users, ledger, units — thin wrappers over the library."""
 
 import argparse
 import json
 import os
 import sys
 
-from loaders import audit, cli_ledger, clock, demo, users
+from loaders import audit, cli_ledger, cli_units, clock, demo, users
 from loaders.cells import period as parse_period
 from loaders.cells import period_label, show
 from loaders.ingest import IngestReport, ingest
@@ -271,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", default="cli", help="操作人（记入审计日志）")
 
     cli_ledger.register(sub, _db_option)
+    cli_units.register(sub, _db_option)
 
     sp = add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州，截至当天已统计关库的最近月份",
              "python -m loaders demo --today 2027-06-01")

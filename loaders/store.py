@@ -237,7 +237,7 @@ class Store:
         """upload id → the regions its values, targets and ledger items are for (who may download or roll it back)."""
         out: dict[int, set[str]] = {}
         with self.engine.connect() as conn:
-            for table in (t.observations, t.targets, t.ledger_items):
+            for table in (t.observations, t.targets, t.ledger_items, t.units, t.unit_tasks, t.unit_reports):
                 q = sa.select(table.c.upload_id, table.c.region_code).distinct()
                 for uid, code in conn.execute(q):
                     out.setdefault(int(uid), set()).add(code)
@@ -326,6 +326,64 @@ class Store:
              .where(li.c.ledger == kind, li.c.region_code == region, li.c.item_id == item_id)
              .order_by(li.c.upload_id.desc()))
         return self._frame(q)
+
+    # ------------------------------------------------------------------ units below the county (loaders/units.py)
+
+    def units(self, regions=None, *, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """The current units: for each parent region, the rows of the latest committed units upload that has rows
+        for it. Columns region_code, unit_kind, name, aliases ("、"-joined), upload_id, src_row."""
+        un, u = t.units, t.uploads
+        where = [u.c.status == COMMITTED]
+        if regions is not None:
+            where.append(un.c.region_code.in_(list(regions)))
+        cover = (sa.select(un.c.upload_id, un.c.region_code).distinct()
+                 .join(u, u.c.id == un.c.upload_id).where(*where).subquery("cover"))
+        rn = sa.func.row_number().over(partition_by=cover.c.region_code,
+                                       order_by=cover.c.upload_id.desc()).label("rn")
+        ranked = sa.select(cover.c.upload_id, cover.c.region_code, rn).subquery("ranked")
+        chosen = sa.select(ranked.c.upload_id, ranked.c.region_code).where(ranked.c.rn == 1).subquery("chosen")
+        q = (sa.select(un.c.region_code, un.c.unit_kind, un.c.name, un.c.aliases, un.c.upload_id, un.c.src_row)
+             .join(chosen, sa.and_(un.c.upload_id == chosen.c.upload_id, un.c.region_code == chosen.c.region_code))
+             .order_by(un.c.region_code, un.c.src_row))
+        return self._frame_on(q, conn, ["region_code", "unit_kind", "name", "aliases", "upload_id", "src_row"])
+
+    def unit_tasks(self, years=None, regions=None, measures=None, *, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """The current annual tasks: year, region_code, unit_name, measure, value, upload_id, src_row."""
+        ut = t.unit_tasks
+        where = _filters(ut, year=years, region_code=regions, measure=measures)
+        cur = self.current_select(ut, ("year", "region_code", "unit_name", "measure"), where, name="tasks")
+        q = sa.select(cur).order_by(cur.c.year, cur.c.region_code, cur.c.unit_name, cur.c.measure)
+        return self._frame_on(q, conn, [c.name for c in ut.c])
+
+    def unit_reports(self, ledger: str, as_of: dt.date | None = None) -> pd.DataFrame:
+        """Committed reports of units to a ledger (all dates up to `as_of`): ledger, as_of, region_code,
+        unit_name, upload_id, src_row."""
+        ur, u = t.unit_reports, t.uploads
+        q = (sa.select(ur.c.ledger, ur.c.as_of, ur.c.region_code, ur.c.unit_name, ur.c.upload_id, ur.c.src_row)
+             .join(u, u.c.id == ur.c.upload_id).where(u.c.status == COMMITTED, ur.c.ledger == ledger)
+             .order_by(ur.c.as_of, ur.c.region_code, ur.c.unit_name))
+        if as_of is not None:
+            q = q.where(ur.c.as_of <= as_of)
+        return self._frame_on(q, None, ["ledger", "as_of", "region_code", "unit_name", "upload_id", "src_row"])
+
+    def unit_snapshot_dates(self, ledger: str) -> list[dt.date]:
+        """The dates a unit ranking of a ledger can be taken at, oldest first: the as-of dates of the ledger's
+        committed uploads and of the committed unit reports to it."""
+        ur, u = t.unit_reports, t.uploads
+        q = (sa.select(ur.c.as_of).distinct().join(u, u.c.id == ur.c.upload_id)
+             .where(u.c.status == COMMITTED, ur.c.ledger == ledger))
+        with self.engine.connect() as conn:
+            reported = {r[0] for r in conn.execute(q)}
+        return sorted(set(self.ledger_dates(ledger)) | reported)
+
+    def _frame_on(self, query, conn: sa.Connection | None, columns: list[str]) -> pd.DataFrame:
+        """A query's rows as a frame with `columns` even when empty; `conn` reads inside a caller's transaction."""
+        if conn is None:
+            with self.engine.connect() as own:
+                rows = own.execute(query).fetchall()
+        else:
+            rows = conn.execute(query).fetchall()
+        return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     # ------------------------------------------------------------------ regions, periods
 

@@ -38,7 +38,7 @@ regions = Table(
 uploads = Table(
     "uploads", metadata,
     Column("id", Integer, upload_id_seq, primary_key=True, server_default=upload_id_seq.next_value()),
-    Column("kind", String(16), nullable=False),  # observations | targets | ledger
+    Column("kind", String(16), nullable=False),  # observations | targets | ledger | units | unit_tasks | unit_reports
     Column("file_name", String(255), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("size_bytes", Integer, nullable=False),
@@ -106,6 +106,44 @@ ledger_items = Table(
     Column("unit", Text, nullable=False),  # 责任单位 ("" when the kind or the row has none)
     Column("fields", Text, nullable=False),
     Column("src_row", Integer, nullable=False),  # row in the uploaded file, for tracing
+)
+
+# Units below the county (乡镇街道、县直部门、市直部门、招商小分队): an upload of kind "units" lists the units of the
+# regions it covers; a region's units are those of the latest committed units upload that has rows for it
+# (Store.units), so an upload replaces one county's list and leaves the others as they were.
+units = Table(
+    "units", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),  # the parent: a county (a city for 市直部门)
+    Column("unit_kind", String(16), nullable=False),  # township | county_dept | city_dept | investment_team
+    Column("name", String(128), nullable=False),  # unique within the parent
+    Column("aliases", Text, nullable=False),  # other names, joined by "、"
+    Column("src_row", Integer, nullable=False),
+)
+
+# Annual tasks per unit and measure (data/unit_measures.toml), append-only: the current task of a key is the one of
+# the latest committed "unit_tasks" upload that carries it, like targets.
+unit_tasks = Table(
+    "unit_tasks", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),  # the unit's parent
+    Column("unit_name", String(128), nullable=False),  # the unit's name as in the units table
+    Column("measure", String(32), nullable=False),
+    Column("value", Double, nullable=False),
+    Column("src_row", Integer, nullable=False),
+)
+
+# Units that reported to a ledger's snapshot without any item of their own ("unit_reports" uploads): a unit with
+# no row here and no item in the county's snapshot did not report (未上报), which is never read as zero.
+unit_reports = Table(
+    "unit_reports", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("ledger", String(32), nullable=False),
+    Column("as_of", Date, nullable=False),  # the snapshot date the report is for
+    Column("region_code", String(6), nullable=False),  # the unit's parent
+    Column("unit_name", String(128), nullable=False),
+    Column("src_row", Integer, nullable=False),
 )
 
 upload_problems = Table(
