@@ -87,9 +87,13 @@ def value_text(value: float, unit: str) -> str:
 
 # ---------------------------------------------------------------- facts per kind (not catalogue indicators)
 
-def _per_county(items: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
-    """Sum each boolean or numeric series per county: one row per county of `items`, in code order."""
-    frame = pd.DataFrame({k: pd.Series(v, index=items.index).astype(float) for k, v in columns.items()})
+def _per_county(items: pd.DataFrame, columns: dict[str, pd.Series | bool | int]) -> pd.DataFrame:
+    """Sum each series per county: one row per county of `items`, in code order. Flags (booleans) and the
+    constant 1 sum to whole counts (int64, never shown as 9.0); amounts stay floats."""
+    def typed(v):
+        s = pd.Series(v, index=items.index)
+        return s.astype("int64") if s.dtype == bool or pd.api.types.is_integer_dtype(s) else s.astype(float)
+    frame = pd.DataFrame({k: typed(v) for k, v in columns.items()})
     frame["region_code"] = items["region_code"].astype(str)
     return frame.groupby("region_code").sum().reset_index()
 
@@ -107,7 +111,7 @@ def arrears_facts(kind: Kind, items: pd.DataFrame, as_of=None) -> pd.DataFrame:
     overdue = items["due_date"].notna() & (pd.to_datetime(items["due_date"]) < day) & open_
     small = ~disputed & (owed < kind.limits["small_debt"]) & open_
     out = _per_county(items, {
-        "items": 1.0, "owed_undisputed": owed.where(~disputed, 0.0), "repaid_undisputed": repaid.where(~disputed, 0.0),
+        "items": 1, "owed_undisputed": owed.where(~disputed, 0.0), "repaid_undisputed": repaid.where(~disputed, 0.0),
         "owed_disputed": owed.where(disputed, 0.0), "repaid_disputed": repaid.where(disputed, 0.0),
         "disputed_items": disputed, "small_open": small, "overdue_items": overdue,
         "overdue_outstanding": (owed - repaid).where(overdue, 0.0),
@@ -154,7 +158,7 @@ def investment_facts(kind: Kind, items: pd.DataFrame, as_of=None) -> pd.DataFram
     """Per county: projects, Σ contract, Σ in place (all and from outside the province), and the count and
     contract sum of projects at each stage (stage_洽谈 …, contract_洽谈 …)."""
     outside = items["outside_province"].fillna(False).astype(bool)
-    cols = {"items": 1.0, "contract": items["contract"].fillna(0.0), "in_place": items["in_place"].fillna(0.0),
+    cols = {"items": 1, "contract": items["contract"].fillna(0.0), "in_place": items["in_place"].fillna(0.0),
             "in_place_outside": items["in_place"].fillna(0.0).where(outside, 0.0)}
     for stage in kind["stage"].choices:
         at = items["stage"].eq(stage).fillna(False).astype(bool)
@@ -169,7 +173,7 @@ def key_projects_facts(kind: Kind, items: pd.DataFrame, as_of=None) -> pd.DataFr
     day = _as_of(items, as_of)
     started = items["start_state"].isin(["已开工", "竣工"])
     late = ~started & items["planned_start"].notna() & (pd.to_datetime(items["planned_start"]) < day)
-    out = _per_county(items, {"items": 1.0, "started": started, "planned": items["planned"].fillna(0.0),
+    out = _per_county(items, {"items": 1, "started": started, "planned": items["planned"].fillna(0.0),
                               "completed": items["completed"].fillna(0.0), "start_overdue": late})
     out["start_rate"] = out["started"] / out["items"] * 100
     out["completion"] = (out["completed"] / out["planned"] * 100).where(out["planned"] > 0)
@@ -180,7 +184,7 @@ def sishang_facts(kind: Kind, items: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """Per county: enterprises in the pipeline, the count in each state (state_培育中 …) and, of those 已入库,
     the count per type (entered_规上工业 …)."""
     entered = items["state"].eq("已入库").fillna(False).astype(bool)
-    cols = {"items": 1.0}
+    cols = {"items": 1}
     for state in kind["state"].choices:
         cols[f"state_{state}"] = items["state"].eq(state).fillna(False).astype(bool)
     for typ in kind["type"].choices:

@@ -135,8 +135,10 @@ def test_investment_key_projects_and_sishang_roll_up_by_their_declarations():
         {"region_code": WUDU, "item_id": "S2", "type": "规上工业", "state": "已申报", "expected_month": "2026-11"},
         {"region_code": WUDU, "item_id": "S3", "type": "限上批零住餐", "state": "已入库", "expected_month": "2026-09"}])
     assert values("sishang", ss) == {(WUDU, "NEW_SISHANG"): 2.0}
-    f = rollup.facts(KINDS["sishang"], ss, "2026-10-31").iloc[0]
+    facts = rollup.facts(KINDS["sishang"], ss, "2026-10-31")
+    f = facts.iloc[0]
     assert (f["state_已入库"], f["state_已申报"], f["entered_规上工业"], f["entered_限上批零住餐"]) == (2, 1, 1, 1)
+    assert all(str(facts[c].dtype) == "int64" for c in facts.columns if c != "region_code")  # counts, never "2.0"
 
 
 # ---------------------------------------------------------------- in the store
