@@ -165,8 +165,9 @@ def _warnings_from_store(store: Store, parsed: Parsed, catalogue: catalogue_mod.
     with store.engine.connect() as conn, conn.begin() as trans:
         with bulk.staged(conn, _staging_table("observations"), frame) as staging:
             hits = _store_previous(conn, staging, frame, catalogue)
+            held = _ledger_differs(conn, staging, frame, catalogue, regions, file)
         trans.rollback()
-    return validate.previous_warnings(hits, catalogue, regions, file=file, in_store=True)
+    return validate.previous_warnings(hits, catalogue, regions, file=file, in_store=True) + held
 
 
 def _staging_frame(parsed: Parsed, catalogue: catalogue_mod.Catalogue) -> pd.DataFrame:

@@ -268,3 +268,13 @@ def test_pages_read_the_ledger_value_and_say_where_it_comes_from(store):
     by = {r["indicator"]: r for r in rows}
     assert by["ARREARS_PAID"]["source"] == lines["ARREARS_PAID"] and by["ARREARS_PAID"]["value"].startswith("3,512")
     assert by["ARREARS_RATE"]["source"] is None
+
+
+def test_a_rejected_statistics_file_also_names_the_ledger_disagreement(duck):
+    led = ledger(duck, arrears_file(3512.0))
+    bad = statistics_file(3950.0) + "999999,某县,2026-10,ARREARS_PAID,cum_level,1,万元,\n".encode()
+    r = ingest(bad, duck, name="bad.csv", today=TODAY)
+    assert r.status == "rejected" and [p.code for p in r.errors] == ["unknown_region"]
+    assert [(p.code, p.row) for p in r.warnings] == [("ledger_differs", 5)]
+    assert f"台账汇总 3,512.0万元（清欠台账截至2026-10-31，上传 #{led.upload_id}）" in r.warnings[0].message()
+    assert current(duck) == (3512.0, led.upload_id)
