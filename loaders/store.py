@@ -131,17 +131,22 @@ class Store:
             return [r[0] for r in conn.execute(q)]
 
     def value_history(self, region: str, indicator: str, period: str | None = None) -> pd.DataFrame:
-        """Every version of a region's values (all uploads, rolled back included), newest first."""
+        """Every version of a region's values (all uploads, rolled back included), newest first, with the upload's
+        kind and `current`: whether this version is the current value (a ledger's roll-up stays current over a
+        later statistics upload, so the newest committed version is not always the current one)."""
         o, u = t.observations, t.uploads
+        where = [o.c.region_code == region, o.c.indicator == indicator] + ([o.c.period == period] if period else [])
+        cur = self.current_select(o, OBS_KEY, where)
+        is_current = sa.and_(cur.c.period == o.c.period, cur.c.measure == o.c.measure,
+                             cur.c.upload_id == o.c.upload_id)
         q = (
             sa.select(o.c.period, o.c.measure, o.c.value, o.c.upload_id, o.c.src_row, u.c.file_name,
-                      u.c.user_name, u.c.created_at, u.c.status)
-            .join(u, u.c.id == o.c.upload_id)
-            .where(o.c.region_code == region, o.c.indicator == indicator)
+                      u.c.user_name, u.c.created_at, u.c.status, u.c.kind,
+                      sa.case((cur.c.upload_id.is_not(None), True), else_=False).label("current"))
+            .select_from(o.join(u, u.c.id == o.c.upload_id).outerjoin(cur, is_current))
+            .where(*where)
             .order_by(o.c.period, o.c.measure, o.c.upload_id.desc())
         )
-        if period:
-            q = q.where(o.c.period == period)
         return self._frame(q)
 
     def export(self, *, period=None, region=None, indicator=None) -> pd.DataFrame:

@@ -278,3 +278,17 @@ def test_a_rejected_statistics_file_also_names_the_ledger_disagreement(duck):
     assert [(p.code, p.row) for p in r.warnings] == [("ledger_differs", 5)]
     assert f"台账汇总 3,512.0万元（清欠台账截至2026-10-31，上传 #{led.upload_id}）" in r.warnings[0].message()
     assert current(duck) == (3512.0, led.upload_id)
+
+
+def test_the_revision_history_marks_the_ledger_value_as_current(store):
+    from layouts import county_figures
+
+    stats(store, statistics_file(3900.5))
+    led = ledger(store, arrears_file(3512.0))
+    later = stats(store, statistics_file(3950.0), name="tj2.csv")
+    hist = store.value_history(LIXIAN, "ARREARS_PAID", "2026-10")
+    assert list(zip(hist["upload_id"], hist["kind"], hist["current"], strict=True)) == [
+        (later.upload_id, "observations", False), (led.upload_id, "ledger", True), (1, "observations", False)]
+    rev = county_figures.revisions(hist, "cum_level", [2026])
+    assert rev[["period", "value", "chain"]].to_dict("records") == [
+        {"period": "2026-10", "value": 3512.0, "chain": "3900.5 → 3512 → 3950"}]
