@@ -145,6 +145,15 @@ def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
     return _cached(snap, "values_at", (month,), month, compute)
 
 
+def ledger_sources(snap: Snapshot, month: str) -> pd.DataFrame:
+    """The current values at the periods values_at(month) reads that a ledger snapshot filled (README “台账汇总”):
+    region_code, period, indicator, measure, value, upload_id, ledger, as_of — what says “由台账汇总，截至…”."""
+    def compute():
+        periods = sorted({as_of(i.months, month) for i in catalogue_mod.default()})
+        return snap.store.ledger_sources(periods=periods)
+    return _cached(snap, "ledger_sources", (month,), month, compute)
+
+
 def rank_measure(ind) -> str:
     """The measure an indicator is ranked on: its growth, else its level or ratio."""
     if "cum_yoy" in ind.measures:

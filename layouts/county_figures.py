@@ -132,7 +132,8 @@ def series_frame(obs: pd.DataFrame, ind, measure: str, year: int, last_month: in
 
 def revisions(history: pd.DataFrame, measure: str, years: list[int]) -> pd.DataFrame:
     """Periods whose committed value changed between uploads: period, year, month, value (the current
-    one) and chain ('4.1 → 3.7', oldest first). Re-sending the same figure is not a revision."""
+    one: the version Store.value_history marks current, else the newest) and chain ('4.1 → 3.7', oldest first).
+    Re-sending the same figure is not a revision."""
     h = history[(history["measure"] == measure) & (history["status"] == "committed")]
     h = h[h["period"].str[:4].astype(int).isin(years)].sort_values(["period", "upload_id"])
     rows = []
@@ -140,8 +141,9 @@ def revisions(history: pd.DataFrame, measure: str, years: list[int]) -> pd.DataF
         values = g["value"].astype(float).round(6).tolist()
         distinct = [v for n, v in enumerate(values) if n == 0 or v != values[n - 1]]
         if len(set(distinct)) > 1:
+            now = g[g["current"]] if "current" in g else g.iloc[0:0]
             rows.append({"period": period, "year": int(period[:4]), "month": int(period[5:7]),
-                         "value": values[-1], "chain": " → ".join(f"{v:g}" for v in distinct)})
+                         "value": float(now["value"].iloc[-1]) if len(now) else values[-1], "chain": " → ".join(f"{v:g}" for v in distinct)})
     return pd.DataFrame(rows, columns=["period", "year", "month", "value", "chain"])
 
 

@@ -63,12 +63,30 @@ def _r(x, d):
     return None if _missing(x) else round(float(x), d)
 
 
+def source_text(as_of, upload_id: int, lang: str = "zh") -> str:
+    """Where a ledger-derived value comes from: 由台账汇总，截至2026-10-31（上传 #12）."""
+    return t("ledger_source", lang).format(as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}", upload=int(upload_id))
+
+
+def ledger_source_lines(sources: pd.DataFrame, values: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """indicator → source_text for the unit's YTD levels (`values`: one unit's rows with their period) that a
+    ledger snapshot filled (`sources`: reading.ledger_sources)."""
+    if sources.empty or values.empty:
+        return {}
+    mine = values[values["measure"] == "cum_level"][["region_code", "period", "indicator", "upload_id"]]
+    hit = mine.merge(sources, on=["region_code", "period", "indicator", "upload_id"])
+    return {r.indicator: source_text(r.as_of, r.upload_id, lang) for r in hit.itertuples()}
+
+
 def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Series, city_rank: pd.Series | None,
-                   catalogue, lang: str = "zh", month: str | None = None) -> list[dict]:
+                   catalogue, lang: str = "zh", month: str | None = None,
+                   sources: dict[str, str] | None = None) -> list[dict]:
     """One grid row per catalogue indicator with data for the unit at the period (and per target kind
     when an indicator has both a growth and a level target), in catalogue order. A value from before `month`
     (a quarterly series between quarter ends) names its own period: 地区生产总值（1-9月）. A prefecture has one
-    comparison set (the prefectures: `prov_rank`) and no `city_rank`."""
+    comparison set (the prefectures: `prov_rank`) and no `city_rank`. `sources` (ledger_source_lines) gives the
+    value cell's tooltip where a ledger filled it."""
+    sources = sources or {}
     city_rank = pd.Series(dtype=float) if city_rank is None else city_rank
     value = {(i, m): float(v) for i, m, v in zip(values["indicator"], values["measure"], values["value"], strict=True)}
     earlier = {} if month is None or "period" not in values else \
@@ -86,7 +104,8 @@ def indicator_rows(values: pd.DataFrame, prog: pd.DataFrame, prov_rank: pd.Serie
         base = {"indicator": ind.code, "name": name,
                 "value": fmt_level(value.get((ind.code, level_measure)), ind.unit, lang),
                 "growth": _r(value.get((ind.code, "cum_yoy")), 1),
-                "rank_prov": _int(prov_rank.get(ind.code)), "rank_city": _int(city_rank.get(ind.code))}
+                "rank_prov": _int(prov_rank.get(ind.code)), "rank_city": _int(city_rank.get(ind.code)),
+                "source": sources.get(ind.code)}
         mine = targets.get(ind.code, [])
         if not mine:
             out.append(base | {"target": "—", "completion": "—", "gap": None, "status": "—",
@@ -142,7 +161,7 @@ def column_defs(lang: str, n_prov: int, n_city: int | None, prov_header: str | N
         {"field": "name", "headerName": t("county_col_indicator", lang), "pinned": "left", "width": 150, "minWidth": 150,
          "wrapText": True, "autoHeight": True, "cellStyle": CENTRED},
         {"field": "status", "headerName": t("county_col_status", lang), "width": 108, "cellStyle": status_style()},
-        {"field": "value", "headerName": t("county_col_value", lang), "width": 136, **num},
+        {"field": "value", "headerName": t("county_col_value", lang), "width": 136, "tooltipField": "source", **num},
         {"field": "growth", "headerName": t("county_col_growth", lang), "width": 92, **num,
          "valueFormatter": {"function": "params.value == null ? '—' : d3.format('.1f')(params.value)"}},
         {"field": "target", "headerName": t("county_col_target", lang), "width": 124, **num},

@@ -364,6 +364,7 @@ TEXT = {
     "county_kind_growth": ("（增速目标）", " (growth target)"),
     "county_kind_level": ("（总量目标）", " (level target)"),
     "county_col_value": ("累计值", "Year to date"),
+    "ledger_source": ("由台账汇总，截至{as_of}（上传 #{upload}）", "Rolled up from the ledger as of {as_of} (upload #{upload})"),
     "county_col_growth": ("增速（%）", "Growth (%)"),
     "county_col_target": ("目标", "Target"),
     "county_col_completion": ("完成/序时进度", "Done / schedule"),

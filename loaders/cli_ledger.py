@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import audit, ledger_kinds, ledger_templates
+from loaders import audit, ledger_kinds, ledger_rollup, ledger_templates
+from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
+from loaders.cells import period_label
 from loaders.ledger_ingest import LedgerReport, as_of_day, ingest_ledger
 from loaders.settings import database_url
 from loaders.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 SOURCE_ZH = {"title": "标题", "column": "“截至日期”列", "option": "--as-of"}
+MAX_ROLLED_UP_LISTED = 30
 
 
 def _store(args) -> Store:
@@ -48,6 +51,21 @@ def cmd_ingest(args) -> int:
     return EXIT_REJECTED if any(r.status == "rejected" for r in reports) else EXIT_OK
 
 
+def rolled_up_lines(rolled: pd.DataFrame | None) -> list[str]:
+    """“= 礼县 拖欠民营中小企业账款已清偿额 2026年1-10月 3,512.0万元”: the county values the snapshot fills."""
+    if rolled is None or rolled.empty:
+        return []
+    regions, cat = regions_mod.default(), catalogue_mod.default()
+    lines = ["  汇总到县区指标（以台账汇总为当期值）："]
+    for row in rolled.head(MAX_ROLLED_UP_LISTED).itertuples(index=False):
+        ind = cat[row.indicator]
+        name = regions[row.region_code].name if row.region_code in regions else row.region_code
+        lines.append(f"  = {name} {ind.name_zh} {period_label(row.period)} {ledger_rollup.value_text(row.value, ind.unit)}")
+    if len(rolled) > MAX_ROLLED_UP_LISTED:
+        lines.append(f"  … 另有 {len(rolled) - MAX_ROLLED_UP_LISTED} 个数值（--json 查看全部）")
+    return lines
+
+
 def summary(r: LedgerReport) -> str:
     head = {"committed": "已导入", "dry_run": "试导入（未写入）", "duplicate": "未重复导入", "rejected": "已拒绝"}[r.status]
     name = f"{r.ledger_name}，" if r.ledger_name else ""
@@ -74,6 +92,7 @@ def summary(r: LedgerReport) -> str:
                              f"{row.new_value or '（空）'}")
             if len(r.revisions) > 20:
                 lines.append(f"  … 另有 {len(r.revisions) - 20} 处修改（--json 查看全部）")
+        lines += rolled_up_lines(r.rolled_up)
     if r.warnings:
         lines.append(f"  {len(r.warnings)} 条提示（不影响导入）：")
         lines += [f"  ! {p.message()}" for p in r.warnings[:50]]

@@ -3,6 +3,10 @@
 All rows or none. Nothing is overwritten: every row is appended under a new upload id, and the
 report says which values are new, which revise a current value (old → new) and which are
 unchanged. A file identical to a committed upload (same sha256) is a no-op that says so.
+
+A value whose key a committed ledger snapshot fills (README “台账汇总”) is stored but does not become current:
+the ledger's roll-up stays the value shown, the row counts as unchanged, and a different number is a warning
+naming both. Rolling the ledger back makes the stored statistics value current again.
 """
 
 from __future__ import annotations
@@ -16,15 +20,15 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, clock, isolated, upload_check, validate
+from loaders import bulk, clock, isolated, ledger_kinds, ledger_rollup, upload_check, validate
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
-from loaders.cells import show
+from loaders.cells import period_label, show
 from loaders.clock import closing_date, is_closed
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, OBS_KEY, TARGET_KEY, Store, now
+from loaders.store import COMMITTED, LEDGER, OBS_KEY, TARGET_KEY, Store, now
 
 # A revision is a change larger than float noise; published figures have at most 4 decimals.
 REVISION_EPSILON = 1e-6
@@ -161,8 +165,9 @@ def _warnings_from_store(store: Store, parsed: Parsed, catalogue: catalogue_mod.
     with store.engine.connect() as conn, conn.begin() as trans:
         with bulk.staged(conn, _staging_table("observations"), frame) as staging:
             hits = _store_previous(conn, staging, frame, catalogue)
+            held = _ledger_differs(conn, staging, frame, catalogue, regions, file)
         trans.rollback()
-    return validate.previous_warnings(hits, catalogue, regions, file=file, in_store=True)
+    return validate.previous_warnings(hits, catalogue, regions, file=file, in_store=True) + held
 
 
 def _staging_frame(parsed: Parsed, catalogue: catalogue_mod.Catalogue) -> pd.DataFrame:
@@ -207,6 +212,7 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 report.inserted, report.revised, report.unchanged = _compare_counts(conn, staging, target, key, frame)
                 report.revisions = _revisions(conn, staging, target, key, frame)
                 if kind == "observations":
+                    report.warnings += _ledger_differs(conn, staging, frame, catalogue, regions, report.file)
                     hits = _store_previous(conn, staging, frame, catalogue)
                     report.warnings += validate.previous_warnings(hits, catalogue, regions, file=report.file,
                                                                   in_store=True)
@@ -282,9 +288,16 @@ def _join(staging: sa.Table, cur: sa.Subquery, key: tuple[str, ...]):
     return staging.outerjoin(cur, sa.and_(*[staging.c[k] == cur.c[k] for k in key]))
 
 
+def _held(target: sa.Table, cur: sa.Subquery):
+    """The current value comes from a ledger snapshot: a statistics row for that key changes nothing current."""
+    if target is not t.observations:
+        return sa.false()
+    return cur.c.upload_id.in_(sa.select(t.ledger_uploads.c.upload_id))
+
+
 def _compare_counts(conn, staging, target, key, frame) -> tuple[int, int, int]:
     cur = _current(target, key, frame)
-    changed = sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON
+    changed = (sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON) & ~_held(target, cur)
     q = sa.select(
         sa.func.count().filter(cur.c.value.is_(None)),
         sa.func.count().filter(cur.c.value.is_not(None) & changed),
@@ -299,10 +312,40 @@ def _revisions(conn, staging, target, key, frame) -> pd.DataFrame:
     q = (sa.select(*[staging.c[k] for k in key], cur.c.value.label("old_value"), staging.c.value.label("new_value"),
                    cur.c.upload_id.label("old_upload_id"), staging.c.src_row)
          .select_from(_join(staging, cur, key))
-         .where(cur.c.value.is_not(None), sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON)
+         .where(cur.c.value.is_not(None), sa.func.abs(cur.c.value - staging.c.value) > REVISION_EPSILON,
+                ~_held(target, cur))
          .order_by(staging.c.src_row))
     result = conn.execute(q)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _ledger_differs(conn, staging, frame: pd.DataFrame, catalogue: catalogue_mod.Catalogue,
+                    regions: regions_mod.Regions, file: str) -> list[Problem]:
+    """Rows whose key a committed ledger snapshot fills with another number: a warning naming both (the ledger's
+    value stays current)."""
+    o, u, lu = t.observations, t.uploads, t.ledger_uploads
+    cur = _current(o, OBS_KEY, frame)
+    s = staging.c
+    q = (sa.select(s.src_row, s.region_code, s.period, s.indicator, s.value, cur.c.value.label("ledger_value"),
+                   cur.c.upload_id, lu.c.ledger, lu.c.as_of)
+         .select_from(_join(staging, cur, OBS_KEY).join(u, u.c.id == cur.c.upload_id)
+                      .join(lu, lu.c.upload_id == cur.c.upload_id))
+         .where(u.c.kind == LEDGER, sa.func.abs(cur.c.value - s.value) > REVISION_EPSILON)
+         .order_by(s.src_row))
+    out = []
+    kinds = ledger_kinds.default()
+    for r in conn.execute(q).mappings():
+        ind = catalogue[r["indicator"]]
+        name = regions[r["region_code"]].name if r["region_code"] in regions else r["region_code"]
+        ledger = kinds[r["ledger"]].name_zh if r["ledger"] in kinds else r["ledger"]
+        out.append(Problem(
+            WARNING, "ledger_differs",
+            f"{name} {ind.name_zh} {period_label(r['period'])}：上报 {ledger_rollup.value_text(r['value'], ind.unit)}，"
+            f"台账汇总 {ledger_rollup.value_text(r['ledger_value'], ind.unit)}"
+            f"（{ledger}截至{r['as_of']:%Y-%m-%d}，上传 #{r['upload_id']}）",
+            "该期间以台账汇总数为准，上报数已保存但不作为当前值；如台账有误，请更正后重新上传台账",
+            file, int(r["src_row"])))
+    return out
 
 
 def _store_previous(conn, staging, frame: pd.DataFrame, catalogue: catalogue_mod.Catalogue) -> pd.DataFrame:

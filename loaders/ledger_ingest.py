@@ -5,6 +5,10 @@ A ledger upload is a snapshot of one kind as of a date. Nothing is overwritten: 
 new upload id, and the report says which items are new, which changed (old → new per column), which are
 unchanged and which the previous snapshot had and this one lacks. A file identical to a committed upload (same
 sha256) is a no-op that says so; a rejected file writes nothing.
+
+In the same transaction the snapshot rolls up (loaders/ledger_rollup.py) into the county indicators its kind
+fills, written as observations of the upload at the as-of month: rolling the upload back takes them away too.
+A rolled-up value that differs from a statistics upload's value of the same key is a warning naming both.
 """
 
 from __future__ import annotations
@@ -18,16 +22,17 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders import bulk, clock, isolated, ledger_cells, ledger_sheet, upload_check
+from loaders import bulk, clock, isolated, ledger_cells, ledger_rollup, ledger_sheet, upload_check
+from loaders import catalogue as catalogue_mod
 from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
-from loaders.cells import CellError, show
+from loaders.cells import CellError, period_label, show
 from loaders.ingest import IngestReport, _insert_problems, _insert_upload
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, Store, now
+from loaders.store import COMMITTED, LEDGER, OBS_KEY, Store, now
 
-KIND = "ledger"  # uploads.kind of every ledger upload
+KIND = LEDGER  # uploads.kind of every ledger upload
 MAX_DROPPED_LISTED = 10  # item ids named in the warning about items the previous snapshot had
 
 
@@ -47,13 +52,19 @@ class LedgerReport(IngestReport):
     dropped: int = 0  # items of the replaced snapshot (same counties) this file no longer lists
     examples_skipped: int = 0
     items: pd.DataFrame | None = None  # the typed items read (the preview)
+    # The county values the snapshot fills (observation rows: region_code, period, indicator, measure, value) and
+    # its per-county facts (ledger_rollup.facts), computed in the transaction that writes them.
+    rolled_up: pd.DataFrame | None = None
+    facts: pd.DataFrame | None = None
 
     def as_dict(self) -> dict:
         d = super().as_dict()
         revisions = [] if self.revisions is None else self.revisions.head(500).to_dict("records")
         return d | {"ledger": self.ledger, "ledger_name": self.ledger_name,
                     "as_of": self.as_of.isoformat() if self.as_of else None, "as_of_source": self.as_of_source,
-                    "dropped": self.dropped, "examples_skipped": self.examples_skipped, "revisions": revisions}
+                    "dropped": self.dropped, "examples_skipped": self.examples_skipped, "revisions": revisions,
+                    "rolled_up": [] if self.rolled_up is None else self.rolled_up.drop(columns="src_row")
+                    .to_dict("records")}
 
 
 def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None = None,
@@ -115,7 +126,7 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
     try:
-        _write(store, parsed, report, data, user=user, note=note, dry_run=dry_run)
+        _write(store, parsed, report, data, user=user, note=note, dry_run=dry_run, regions=regions)
     except sa.exc.DBAPIError:
         same = store.committed_upload_with_sha(sha)  # the same bytes committed meanwhile (see loaders/ingest.py)
         if same is None:
@@ -147,14 +158,19 @@ def _duplicate(store: Store, name: str, sha: str, same: dict, kinds: kinds_mod.K
 
 
 def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport, data: bytes, *, user: str,
-           note: str, dry_run: bool) -> None:
-    """One transaction: compare with the snapshot this one replaces, record the upload, append the items."""
+           note: str, dry_run: bool, regions: regions_mod.Regions) -> None:
+    """One transaction: compare with the snapshot this one replaces, roll it up, record the upload, append the
+    items and the rolled-up values."""
     kind, frame = parsed.kind, parsed.frame
+    catalogue = catalogue_mod.default()
+    obs = ledger_rollup.observations(kind, frame, parsed.as_of, catalogue)
+    report.rolled_up, report.facts = obs, ledger_rollup.facts(kind, frame, parsed.as_of)
     with store.engine.connect() as conn:
         trans = conn.begin()
         try:
             previous = store.ledger_snapshot(kind.code, parsed.as_of, report.regions, conn=conn)
             _compare(kind, frame, previous, report)
+            report.warnings += _statistics_differ(conn, kind, obs, catalogue, regions, report.file)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
@@ -165,6 +181,7 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
             conn.execute(sa.insert(t.ledger_uploads).values(upload_id=upload_id, ledger=kind.code,
                                                             as_of=parsed.as_of, as_of_source=parsed.as_of_source))
             bulk.load(conn, t.ledger_items, _rows(kind, frame, upload_id, parsed.as_of))
+            bulk.load(conn, t.observations, obs.assign(upload_id=upload_id))
             _insert_problems(conn, upload_id, report.warnings)
             conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
                                                            event_at=now(), note=note))
@@ -175,6 +192,42 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
             raise
     report.status = "committed"
     report.upload_id = upload_id
+
+
+def statistics_values(conn: sa.Connection, obs: pd.DataFrame) -> pd.DataFrame:
+    """The latest committed statistics (non-ledger) value of each key of `obs`: the keys' columns, value,
+    upload_id. What a ledger's roll-up is compared with."""
+    cols = [*OBS_KEY, "value", "upload_id"]
+    if obs.empty:
+        return pd.DataFrame(columns=cols)
+    o = t.observations
+    cur = Store.current_select(o, OBS_KEY, [
+        t.uploads.c.kind != LEDGER, o.c.indicator.in_(sorted(obs["indicator"].unique())),
+        o.c.period.in_(sorted(obs["period"].unique())), o.c.region_code.in_(sorted(obs["region_code"].unique())),
+        o.c.measure.in_(sorted(obs["measure"].unique()))], name="statistics")
+    rows = conn.execute(sa.select(*[cur.c[c] for c in cols])).fetchall()
+    return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+
+def _statistics_differ(conn: sa.Connection, kind: kinds_mod.Kind, obs: pd.DataFrame,
+                       catalogue: catalogue_mod.Catalogue, regions: regions_mod.Regions, file: str) -> list[Problem]:
+    """A warning for each rolled-up value that differs from the statistics value uploaded for the same key (the
+    ledger's value becomes the current one)."""
+    stats = statistics_values(conn, obs)
+    if stats.empty:
+        return []
+    both = obs.merge(stats, on=list(OBS_KEY), suffixes=("", "_stat"))
+    both = both[(both["value"] - both["value_stat"]).abs() > ledger_sheet.REVISION_EPSILON]
+    out = []
+    for r in both.itertuples(index=False):
+        ind = catalogue[r.indicator]
+        name = regions[r.region_code].name if r.region_code in regions else r.region_code
+        out.append(Problem(
+            WARNING, "statistics_differ",
+            f"{name} {ind.name_zh} {period_label(r.period)}：台账汇总 {ledger_rollup.value_text(r.value, ind.unit)}，"
+            f"已上报统计数 {ledger_rollup.value_text(r.value_stat, ind.unit)}（上传 #{int(r.upload_id)}）",
+            f"该期间以本台账汇总数为准；如统计数正确，请核对{kind.name_zh}中该县区的事项", file))
+    return out
 
 
 def _rows(kind: kinds_mod.Kind, frame: pd.DataFrame, upload_id: int, as_of: dt.date) -> pd.DataFrame:

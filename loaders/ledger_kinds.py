@@ -24,7 +24,7 @@ from loaders.ledger_cells import TYPES
 from loaders.settings import DATA_DIR
 
 KIND_FIELDS = ("code", "name_zh", "name_en", "description", "as_of", "as_of_headers", "key", "rolls_up", "column")
-KIND_OPTIONAL = ("rule",)
+KIND_OPTIONAL = ("rule", "limits")
 COLUMN_FIELDS = ("code", "header", "type", "required", "example")
 COLUMN_OPTIONAL = ("aliases", "unit", "min", "choices", "choice_aliases", "yes", "no", "note")
 TYPE_FIELDS = {"number": ("unit", "min"), "choice": ("choices", "choice_aliases"), "bool": ("yes", "no")}
@@ -37,6 +37,14 @@ RULES = {
 }
 RULE_TEXT = ("check", "severity", "reason", "fix")
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+ROLLUP_FIELDS = ("indicator", "sum", "count", "where", "in_year")
+# The thresholds the roll-up's facts read (loaders/ledger_rollup.py), per kind: each must be declared under that
+# kind's `limits` and nowhere else.
+LIMITS = {
+    "arrears": {"small_debt": "万元: debts below it are to be cleared entirely (小额欠款清零)"},
+    "complaints": {"handle_days_undisputed": "calendar days allowed for an undisputed arrears complaint",
+                   "handle_days": "calendar days allowed for any other lead"},
+}
 # Headers that are never a ledger column and never worth a warning (row numbers, free notes).
 IGNORED_HEADERS = ("序号", "备注", "说明", "行号")
 # A unit or a 必填 mark in brackets, a * before or after: not part of the column's name.
@@ -102,6 +110,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Rollup:
+    """One county indicator a kind fills: Σ `sum` (or the count) of the items matching `where` (and, with
+    `in_year`, whose date in that column falls in the snapshot's year up to its date)."""
+
+    indicator: str
+    sum: str = ""  # a number column; "" with count
+    count: bool = False
+    where: dict = field(default_factory=dict)  # column code → required value (bool or choice)
+    in_year: str = ""  # a date column
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     name_zh: str
@@ -110,9 +130,15 @@ class Kind:
     as_of: str
     as_of_headers: tuple[str, ...]
     key: tuple[str, ...]
-    rolls_up: tuple[str, ...]
+    rollups: tuple[Rollup, ...]
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...] = ()
+    limits: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rolls_up(self) -> tuple[str, ...]:
+        """The catalogue codes this kind fills, in declaration order."""
+        return tuple(r.indicator for r in self.rollups)
 
     def __getitem__(self, code: str) -> Column:
         for c in self.columns:
@@ -206,7 +232,7 @@ def _kind(e: dict, label: str, catalogue: catalogue_mod.Catalogue) -> tuple[Kind
     for k in ("name_zh", "name_en", "description", "as_of"):
         if not isinstance(e[k], str) or not e[k].strip():
             msgs.append(f"{label}: field '{k}' must be a non-empty text")
-    for k in ("as_of_headers", "key", "rolls_up"):
+    for k in ("as_of_headers", "key"):
         if not _texts(e[k]) or not e[k]:
             msgs.append(f"{label}: field '{k}' must be a non-empty list of texts")
     columns: list[Column] = []
@@ -230,13 +256,10 @@ def _kind(e: dict, label: str, catalogue: catalogue_mod.Catalogue) -> tuple[Kind
             msgs.append(f"{label}: key column '{k}' is not declared; use one of {', '.join(by_code)}")
         elif not by_code[k].required:
             msgs.append(f"{label}: key column '{k}' must be required = true (every item needs its key)")
-    for code in e["rolls_up"] if _texts(e["rolls_up"]) else ():
-        if code not in catalogue:
-            msgs.append(f"{label}: rolls_up '{code}' is not in the indicator catalogue (data/indicators.toml); "
-                        f"use a catalogue code such as ARREARS_OWED")
-        elif catalogue[code].value_type == "derived":
-            msgs.append(f"{label}: rolls_up '{code}' is a derived indicator; a ledger feeds the uploaded ones "
-                        f"({catalogue[code].numerator}, {catalogue[code].denominator})")
+    rollups, rollup_msgs = _rollups(e["rolls_up"], label, by_code, broken, catalogue)
+    msgs += rollup_msgs
+    limits, limit_msgs = _limits(e.get("limits", {}), label, e["code"])
+    msgs += limit_msgs
     rules = []
     for n, r in enumerate(e.get("rule", []), start=1):
         rule, rule_msgs = _rule(r, f"{label} rule #{n}", by_code, broken)
@@ -247,8 +270,8 @@ def _kind(e: dict, label: str, catalogue: catalogue_mod.Catalogue) -> tuple[Kind
         return None, msgs
     return Kind(code=e["code"], name_zh=e["name_zh"].strip(), name_en=e["name_en"].strip(),
                 description=e["description"].strip(), as_of=e["as_of"].strip(),
-                as_of_headers=tuple(e["as_of_headers"]), key=tuple(e["key"]), rolls_up=tuple(e["rolls_up"]),
-                columns=tuple(columns), rules=tuple(rules)), []
+                as_of_headers=tuple(e["as_of_headers"]), key=tuple(e["key"]), rollups=rollups,
+                columns=tuple(columns), rules=tuple(rules), limits=limits), []
 
 
 def _column(c: dict, label: str) -> tuple[Column | None, list[str]]:
@@ -362,6 +385,88 @@ def _rule(r: dict, label: str, columns: dict[str, Column], broken: set[str]) -> 
         return None, msgs
     return Rule(check=r["check"], severity=r["severity"], reason=r["reason"], fix=r["fix"],
                 columns={part: r[part] for part in need}, value=r.get("value", "")), []
+
+
+def _rollups(raw, label: str, columns: dict[str, Column], broken: set[str],
+             catalogue: catalogue_mod.Catalogue) -> tuple[tuple[Rollup, ...], list[str]]:
+    example = '{ indicator = "ARREARS_PAID", sum = "repaid", where = { disputed = false } }'
+    if not isinstance(raw, list) or not raw:
+        return (), [f"{label}: rolls_up must be a non-empty list of tables such as {example}"]
+    msgs: list[str] = []
+    out: list[Rollup] = []
+    seen: set[str] = set()
+    for n, r in enumerate(raw, start=1):
+        if not isinstance(r, dict):
+            msgs.append(f"{label}: rolls_up #{n} must be a table such as {example}, got {r!r}")
+            continue
+        code = r.get("indicator")
+        at = f"{label} rolls_up '{code}'" if isinstance(code, str) else f"{label} rolls_up #{n}"
+        bad: list[str] = []
+        unknown = sorted(set(r) - set(ROLLUP_FIELDS))
+        if unknown:
+            bad.append(f"{at}: unknown field(s) {', '.join(unknown)}; fields are {', '.join(ROLLUP_FIELDS)}")
+        if not isinstance(code, str):
+            bad.append(f"{at}: needs indicator = a catalogue code, e.g. {example}")
+        elif code not in catalogue:
+            bad.append(f"{at}: is not in the indicator catalogue (data/indicators.toml); "
+                       f"use a catalogue code such as ARREARS_OWED")
+        elif catalogue[code].value_type == "derived":
+            bad.append(f"{at}: is a derived indicator; a ledger feeds the uploaded ones "
+                       f"({catalogue[code].numerator}, {catalogue[code].denominator})")
+        elif "cum_level" not in catalogue[code].measures:
+            bad.append(f"{at}: the indicator has no YTD level (cum_level) for a ledger to fill; its measures are "
+                       f"{', '.join(catalogue[code].measures)}")
+        elif code in seen:
+            bad.append(f"{at}: declared twice; each indicator is filled by one roll-up")
+        seen.add(code)
+        total, count = r.get("sum"), r.get("count", False)
+        if (total is None) == (count is not True):
+            bad.append(f"{at}: give either sum = a number column or count = true (one of them)")
+        elif total is not None and total not in broken:
+            col = columns.get(total)
+            if col is None or col.type != "number":
+                bad.append(f"{at}: sum '{total}' must be a number column of this ledger; number columns are "
+                           f"{', '.join(c.code for c in columns.values() if c.type == 'number') or 'none'}")
+        where = r.get("where", {})
+        if not isinstance(where, dict):
+            bad.append(f"{at}: where must be a table of column = value, e.g. {{ disputed = false }}")
+            where = {}
+        for col_code, value in where.items():
+            col = columns.get(col_code)
+            if col_code in broken:
+                continue
+            if col is None or col.type not in ("bool", "choice"):
+                bad.append(f"{at}: where '{col_code}' must be a bool or choice column of this ledger")
+            elif col.type == "bool" and not isinstance(value, bool):
+                bad.append(f"{at}: where '{col_code}' is a bool column; its value must be true or false, got {value!r}")
+            elif col.type == "choice" and value not in col.choices:
+                bad.append(f"{at}: where '{col_code}' = {value!r} is not among its choices {', '.join(col.choices)}")
+        in_year = r.get("in_year", "")
+        if in_year and in_year not in broken and (columns.get(in_year) is None or columns[in_year].type != "date"):
+            bad.append(f"{at}: in_year '{in_year}' must be a date column of this ledger")
+        msgs += bad
+        if not bad:
+            out.append(Rollup(indicator=code, sum=total or "", count=count is True, where=dict(where),
+                              in_year=in_year))
+    return tuple(out), msgs
+
+
+def _limits(raw, label: str, code) -> tuple[dict[str, float], list[str]]:
+    known = LIMITS.get(code, {})
+    if not isinstance(raw, dict):
+        return {}, [f"{label}: limits must be a table of name = number, e.g. limits = {{ small_debt = 10.0 }}"]
+    msgs = []
+    for name in sorted(set(raw) - set(known)):
+        msgs.append(f"{label}: unknown limit '{name}'; this ledger's limits are {', '.join(known) or 'none'}")
+    for name, meaning in known.items():
+        value = raw.get(name)
+        if value is None:
+            msgs.append(f"{label}: missing limit '{name}' ({meaning}); add it to limits")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            msgs.append(f"{label}: limit '{name}' must be a positive number, got {value!r}")
+    if msgs:
+        return {}, msgs
+    return {name: float(raw[name]) for name in known}, []
 
 
 def _texts(v) -> bool:

@@ -25,6 +25,8 @@ OBS_KEY = ("region_code", "period", "indicator", "measure")
 TARGET_KEY = ("region_code", "period", "indicator", "kind")
 COMMITTED = "committed"
 ROLLED_BACK = "rolled_back"
+LEDGER = "ledger"  # uploads.kind of a ledger upload (loaders/ledger_ingest.py)
+NO_DATE = dt.date(1900, 1, 1)  # the as-of of a statistics upload when versions are ordered (never compared)
 DATA_STATE_CHARS = 12  # 48 bits of the digest: short enough to read out, never equal by chance in one store
 
 
@@ -88,14 +90,22 @@ class Store:
     def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=(), name: str = "current") -> sa.Subquery:
         """Latest committed version of every key; `where` filters are applied before the window.
 
-        `name` names the subquery, so one statement can hold two of them (this month's and last month's)."""
+        Observations a ledger fills (README “台账汇总”): a value from a committed ledger upload outranks any
+        statistics upload of the same key, whenever either was uploaded, and among ledger uploads the latest
+        snapshot date wins, then the latest upload (a revision of the same date). Everything else: the latest
+        upload. `name` names the subquery, so one statement can hold two of them (this month's and last month's)."""
         u = t.uploads
-        rn = sa.func.row_number().over(
-            partition_by=[table.c[k] for k in key], order_by=table.c.upload_id.desc()
-        ).label("rn")
+        joined = table.join(u, u.c.id == table.c.upload_id)
+        order = [table.c.upload_id.desc()]
+        if table is t.observations:
+            lu = t.ledger_uploads
+            joined = joined.outerjoin(lu, lu.c.upload_id == table.c.upload_id)
+            order = [sa.case((u.c.kind == LEDGER, 1), else_=0).desc(),
+                     sa.func.coalesce(lu.c.as_of, sa.literal(NO_DATE, sa.Date)).desc(), *order]
+        rn = sa.func.row_number().over(partition_by=[table.c[k] for k in key], order_by=order).label("rn")
         inner = (
             sa.select(*table.c, rn)
-            .join(u, u.c.id == table.c.upload_id)
+            .select_from(joined)
             .where(u.c.status == COMMITTED, *where)
             .subquery(f"{name}_versions")
         )
@@ -121,17 +131,22 @@ class Store:
             return [r[0] for r in conn.execute(q)]
 
     def value_history(self, region: str, indicator: str, period: str | None = None) -> pd.DataFrame:
-        """Every version of a region's values (all uploads, rolled back included), newest first."""
+        """Every version of a region's values (all uploads, rolled back included), newest first, with the upload's
+        kind and `current`: whether this version is the current value (a ledger's roll-up stays current over a
+        later statistics upload, so the newest committed version is not always the current one)."""
         o, u = t.observations, t.uploads
+        where = [o.c.region_code == region, o.c.indicator == indicator] + ([o.c.period == period] if period else [])
+        cur = self.current_select(o, OBS_KEY, where)
+        is_current = sa.and_(cur.c.period == o.c.period, cur.c.measure == o.c.measure,
+                             cur.c.upload_id == o.c.upload_id)
         q = (
             sa.select(o.c.period, o.c.measure, o.c.value, o.c.upload_id, o.c.src_row, u.c.file_name,
-                      u.c.user_name, u.c.created_at, u.c.status)
-            .join(u, u.c.id == o.c.upload_id)
-            .where(o.c.region_code == region, o.c.indicator == indicator)
+                      u.c.user_name, u.c.created_at, u.c.status, u.c.kind,
+                      sa.case((cur.c.upload_id.is_not(None), True), else_=False).label("current"))
+            .select_from(o.join(u, u.c.id == o.c.upload_id).outerjoin(cur, is_current))
+            .where(*where)
             .order_by(o.c.period, o.c.measure, o.c.upload_id.desc())
         )
-        if period:
-            q = q.where(o.c.period == period)
         return self._frame(q)
 
     def export(self, *, period=None, region=None, indicator=None) -> pd.DataFrame:
@@ -289,6 +304,21 @@ class Store:
         records = [{"region_code": r.region_code, "item_id": r.item_id, **ledger_kinds.from_json(r.fields),
                     "upload_id": r.upload_id, "as_of": r.as_of, "src_row": r.src_row} for r in rows]
         return ledger_kinds.typed_frame(declared, records, extra=("upload_id", "as_of", "src_row"))
+
+    def ledger_sources(self, *, regions=None, indicators=None, periods=None, years=None) -> pd.DataFrame:
+        """Current values that come from a ledger snapshot: region_code, period, indicator, measure, value,
+        upload_id, ledger, as_of. What a page needs to say “由台账汇总，截至2026-10-31（上传 #12）”."""
+        o, u, lu = t.observations, t.uploads, t.ledger_uploads
+        where = _filters(o, period=periods, region_code=regions, indicator=indicators)
+        if years:
+            where.append(sa.func.substr(o.c.period, 1, 4).in_([str(y) for y in years]))
+        cur = self.current_select(o, OBS_KEY, where)
+        q = (sa.select(cur.c.region_code, cur.c.period, cur.c.indicator, cur.c.measure, cur.c.value,
+                       cur.c.upload_id, lu.c.ledger, lu.c.as_of)
+             .join(u, u.c.id == cur.c.upload_id).join(lu, lu.c.upload_id == cur.c.upload_id)
+             .where(u.c.kind == LEDGER)
+             .order_by(cur.c.indicator, cur.c.period, cur.c.region_code))
+        return self._frame(q)
 
     def ledger_dates(self, kind: str) -> list[dt.date]:
         """The as-of dates of a kind's committed uploads, newest first."""

@@ -1,7 +1,8 @@
 """SQLAlchemy Core table definitions: the one home of the schema (DuckDB and PostgreSQL alike).
 
 Observations and targets are append-only: a value is never updated or deleted. The current value
-of a key is the one from the latest committed (not rolled back) upload that carries it.
+of a key is the one from the latest committed (not rolled back) upload that carries it — except that a
+value rolled up from a ledger snapshot outranks statistics uploads of its key (Store.current_select).
 """
 
 from sqlalchemy import (

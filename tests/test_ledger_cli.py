@@ -38,10 +38,13 @@ def test_template_fill_dry_run_ingest_show_and_rollback(tmp_path):
     assert {k: preview[k] for k in ("status", "ledger", "as_of", "as_of_source", "rows", "inserted")} == \
         {"status": "dry_run", "ledger": "arrears", "as_of": "2026-10-31", "as_of_source": "option", "rows": 1,
          "inserted": 1}
+    assert sorted((v["region_code"], v["period"], v["indicator"], v["value"]) for v in preview["rolled_up"]) == [
+        ("621226", "2026-10", "ARREARS_OWED", 3900.5), ("621226", "2026-10", "ARREARS_PAID", 1200.0)]
 
     r = run("ledger", "ingest", str(out), "--as-of", "2026-10-31", "--user", "张三", db=db)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "清欠台账，截至 2026-10-31（取自--as-of）" in r.stdout and "上传编号 1，新增 1 项" in r.stdout
+    assert "  = 礼县 拖欠民营中小企业账款已清偿额 2026年1-10月 1,200.0万元" in r.stdout.splitlines()
 
     r = run("ledger", "show", "arrears", "--json", db=db)
     items = json.loads(r.stdout)

@@ -101,12 +101,39 @@ def _kind(r, kind):
     (lambda r: _col(r, "arrears", "debtor")["aliases"].append("欠款金额"),
      "ledger 'arrears' column 'owed': header or alias '欠款金额' is also used by column 'debtor'; "
      "remove it from one of them"),
-    (lambda r: _kind(r, "investment").update(rolls_up=["INVEST_INN"]),
-     "ledger 'investment': rolls_up 'INVEST_INN' is not in the indicator catalogue (data/indicators.toml); "
+    (lambda r: _kind(r, "investment")["rolls_up"][0].update(indicator="INVEST_INN"),
+     "ledger 'investment' rolls_up 'INVEST_INN': is not in the indicator catalogue (data/indicators.toml); "
      "use a catalogue code such as ARREARS_OWED"),
-    (lambda r: _kind(r, "arrears").update(rolls_up=["ARREARS_RATE"]),
-     "ledger 'arrears': rolls_up 'ARREARS_RATE' is a derived indicator; a ledger feeds the uploaded ones "
+    (lambda r: _kind(r, "arrears")["rolls_up"][0].update(indicator="ARREARS_RATE"),
+     "ledger 'arrears' rolls_up 'ARREARS_RATE': is a derived indicator; a ledger feeds the uploaded ones "
      "(ARREARS_PAID, ARREARS_OWED)"),
+    (lambda r: _kind(r, "investment").update(rolls_up=["INVEST_IN"]),
+     "ledger 'investment': rolls_up #1 must be a table such as { indicator = \"ARREARS_PAID\", sum = \"repaid\", "
+     "where = { disputed = false } }, got 'INVEST_IN'"),
+    (lambda r: _kind(r, "arrears")["rolls_up"][0].update(sum="creditor"),
+     "ledger 'arrears' rolls_up 'ARREARS_OWED': sum 'creditor' must be a number column of this ledger; number "
+     "columns are owed, repaid"),
+    (lambda r: _kind(r, "arrears")["rolls_up"][0].update(count=True),
+     "ledger 'arrears' rolls_up 'ARREARS_OWED': give either sum = a number column or count = true (one of them)"),
+    (lambda r: _kind(r, "arrears")["rolls_up"][0].update(where={"disputed": "无分歧"}),
+     "ledger 'arrears' rolls_up 'ARREARS_OWED': where 'disputed' is a bool column; its value must be true or "
+     "false, got '无分歧'"),
+    (lambda r: _kind(r, "sishang")["rolls_up"][0].update(where={"state": "入库"}),
+     "ledger 'sishang' rolls_up 'NEW_SISHANG': where 'state' = '入库' is not among its choices 培育中, 已申报, 已入库"),
+    (lambda r: _kind(r, "complaints")["rolls_up"][0].update(in_year="source"),
+     "ledger 'complaints' rolls_up 'COMPLAINT_RECV': in_year 'source' must be a date column of this ledger"),
+    (lambda r: _kind(r, "complaints")["rolls_up"][1].update(indicator="COMPLAINT_RECV"),
+     "ledger 'complaints' rolls_up 'COMPLAINT_RECV': declared twice; each indicator is filled by one roll-up"),
+    (lambda r: _kind(r, "investment")["rolls_up"][0].update(indicator="FAI"),
+     "ledger 'investment' rolls_up 'FAI': the indicator has no YTD level (cum_level) for a ledger to fill; its "
+     "measures are cum_yoy"),
+    (lambda r: _kind(r, "complaints")["limits"].pop("handle_days_undisputed"),
+     "ledger 'complaints': missing limit 'handle_days_undisputed' (calendar days allowed for an undisputed arrears "
+     "complaint); add it to limits"),
+    (lambda r: _kind(r, "complaints")["limits"].update(handle_days=0),
+     "ledger 'complaints': limit 'handle_days' must be a positive number, got 0"),
+    (lambda r: _kind(r, "sishang").update(limits={"small_debt": 10}),
+     "ledger 'sishang': unknown limit 'small_debt'; this ledger's limits are none"),
     (lambda r: _kind(r, "arrears").update(key=["debt_no"]),
      "ledger 'arrears': key column 'debt_no' is not declared; use one of county, item_id, debtor, creditor, owed, "
      "disputed, repaid, due_date, status, source, unit"),
@@ -130,10 +157,11 @@ def test_every_problem_is_reported_at_once():
     def edit(r):
         _col(r, "arrears", "owed").update(type="numbr")
         _col(r, "sishang", "type").update(choices=[])
-        _kind(r, "complaints").update(rolls_up=["NOPE"])
+        _kind(r, "complaints")["rolls_up"][0].update(indicator="NOPE")
     messages = _broken(edit)
     assert len(messages) == 3
-    assert [m.split(":")[0] for m in messages] == ["ledger 'arrears' column 'owed'", "ledger 'complaints'",
+    assert [m.split(":")[0] for m in messages] == ["ledger 'arrears' column 'owed'",
+                                                   "ledger 'complaints' rolls_up 'NOPE'",
                                                    "ledger 'sishang' column 'type'"]
 
 

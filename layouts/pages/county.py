@@ -105,10 +105,12 @@ def _title(code, quarter, month, prov, city, regions, lang, qs=""):
 
 def _grid(code, month, cat, lang, n_prov, n_city):
     values = reading.values_at(data.snap(), month)
-    rows = view.indicator_rows(values[values["region_code"] == code], reading.progress_rows(data.snap(), month, code),
+    mine = values[values["region_code"] == code]
+    rows = view.indicator_rows(mine, reading.progress_rows(data.snap(), month, code),
                                reading.indicator_ranks(data.snap(), month, PROVINCE).loc[code],
                                reading.indicator_ranks(data.snap(), month, reading.city_scope(code)).loc[code], cat, lang,
-                               month=month)
+                               month=month,
+                               sources=view.ledger_source_lines(reading.ledger_sources(data.snap(), month), mine, lang))
     return view.indicator_grid(rows, lang, n_prov, n_city, ids.COUNTY_GRID)
 
 
