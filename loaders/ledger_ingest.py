@@ -122,6 +122,8 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
         report.errors.append(Problem(ERROR, "region_out_of_scope",
                                      f"文件含本账号上报范围以外的县区（{len(outside)} 个）：{names}",
                                      "只上报本账号范围内县区的台账；其他县区请由市级部门上传", name))
+    if not report.errors and parsed.kind is not None and parsed.as_of is not None:
+        report.errors += _closed_changes(store, parsed, note, today, name)
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
@@ -133,6 +135,37 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
             raise
         return _duplicate(store, name, sha, same, kinds)
     return report
+
+
+def _closed_changes(store: Store, parsed: ledger_sheet.LedgerParsed, note: str, today: dt.date,
+                    file: str) -> list[Problem]:
+    """A snapshot that changes county values of a period past its closing date (统计关库) is a correction: as for
+    statistics (loaders/ingest.py), allowed only with a reason, then stored as a new version."""
+    obs = ledger_rollup.observations(parsed.kind, parsed.frame, parsed.as_of, catalogue_mod.default())
+    if obs.empty or note.strip():
+        return []
+    closing = store.closing_map()
+    period = obs["period"].iloc[0]
+    if not clock.is_closed(period, closing, today):
+        return []
+    current = store.observations(periods=[period], regions=sorted(set(obs["region_code"])),
+                                 indicators=sorted(set(obs["indicator"])), measures=["cum_level"])
+    merged = obs.merge(current[[*OBS_KEY, "value"]], on=list(OBS_KEY), how="left", suffixes=("", "_current"))
+    # as for statistics, a first value of a closed period is no correction; changing one that is there is
+    changed = merged[merged["value_current"].notna() & ((merged["value"] - merged["value_current"]).abs() > 1e-9)]
+    if changed.empty:
+        return []
+    return [Problem(ERROR, "period_closed",
+                    f"{period_label(period)}已于 {clock.closing_date(period, closing)} 统计关库，本台账将改变其中 "
+                    f"{len(changed)} 个县区指标数值（如{_first_change(changed)}）",
+                    "已关库期间的更正须在上传表单的“更正原因”中写明原因，将作为新版本保存", file, None, "截至日期",
+                    str(parsed.as_of), cli_fix="已关库期间的更正须用 --note 写明更正原因，将作为新版本保存")]
+
+
+def _first_change(changed: pd.DataFrame) -> str:
+    r = changed.iloc[0]
+    region = regions_mod.default()[r["region_code"]].name if r["region_code"] in regions_mod.default() else r["region_code"]
+    return f"{region} {catalogue_mod.default()[r['indicator']].name_zh} {show(r['value_current'])} → {show(r['value'])}"
 
 
 def as_of_day(text: str) -> dt.date:

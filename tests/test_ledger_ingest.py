@@ -59,8 +59,15 @@ ROWS = {
 }
 
 
+CORRECTION = "补报更正（测试）"  # 1-10月 closed on 11-05: a snapshot changing its values is a correction, said so
+
+
 def load(store, name, data, **kw):
+    """An upload on TODAY (after October closed) that gives a reason, as the bureau must when a later snapshot
+    changes a closed month's county values (test_a_closed_month_changed_by_a_ledger_needs_a_reason checks the
+    refusal without one)."""
     kw.setdefault("today", TODAY)
+    kw.setdefault("note", CORRECTION)
     return ingest_ledger(data, store, name=name, **kw)
 
 
@@ -533,3 +540,16 @@ def test_a_workbook_with_one_sheet_per_county_is_one_snapshot(duck):
     assert [p.message() for p in r.warnings] == [
         "分县.xlsx[汇总] 工作表“汇总”不是清欠台账，已跳过。处理办法：如该表有台账数据，请按模板的表头整理",
         "分县.xlsx[投诉] 工作表“投诉”是投诉线索台账，不是清欠台账，已跳过。处理办法：投诉线索台账请单独上传"]
+
+
+def test_a_closed_month_changed_by_a_ledger_needs_a_reason(duck):
+    """As for statistics: a first snapshot of a closed month loads; one that changes the county values it filled is
+    refused without a 更正原因 (naming the month, its closing date and a value old → new), and loads with one."""
+    assert load(duck, "a.csv", arrears_csv().encode(), note="").status == "committed"
+    revised = arrears_csv([GOOD[0].replace(",1200,", ",1500,"), GOOD[1]]).encode()
+    refused = load(duck, "a2.csv", revised, note="")
+    assert refused.status == "rejected" and [p.code for p in refused.errors] == ["period_closed"]
+    text = refused.errors[0].message()
+    assert "2026年1-10月已于 2026-11-05 统计关库" in text and "武都区 拖欠民营中小企业账款已清偿额 1200 → 1500" in text
+    assert "更正原因" in text
+    assert load(duck, "a2.csv", revised, note="企业补报清偿凭证").status == "committed"

@@ -164,7 +164,8 @@ def statistics_file(paid_li: float, owed_li: float = 3900.5) -> bytes:
 
 
 def ledger(store, data, name="qq.csv"):
-    r = ingest_ledger(data, store, name=name, today=TODAY)
+    # uploaded after 1-10月 closed: changing its county values is a correction, with a reason (test_ledger_ingest)
+    r = ingest_ledger(data, store, name=name, today=TODAY, note="补报更正（测试）")
     assert r.status == "committed", [p.message() for p in r.errors]
     return r
 

@@ -197,7 +197,8 @@ def test_ranking_from_a_ledger_snapshot_and_its_change_since_last_week(store):
     week2 = LEDGER_HEAD + "成县,A1,甲,抛沙,2026-03-01,9000,2500,是,开工\n成县,A2,乙,一组,,100,0,否,洽谈\n" \
         "成县,A3,丙,县商务局,,100,30,否,洽谈\n"
     for text, day in ((week1, "2026-10-23"), (week2, "2026-10-30")):
-        r = ingest_ledger(csv(text), store, name=f"inv-{day}.csv", kind="investment", as_of=day, today=TODAY)
+        r = ingest_ledger(csv(text), store, name=f"inv-{day}.csv", kind="investment", as_of=day, today=TODAY,
+                          note="补报更正（测试）")  # weekly snapshots of a month closed by TODAY
         assert r.status == "committed", [p.message() for p in r.errors]
     r = units.ingest_reports(csv("台账,截至日期,县区,单位名称\ninvestment,2026-10-30,成县,城关\n"), store,
                              name="rep.csv", today=TODAY)
