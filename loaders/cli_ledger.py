@@ -172,7 +172,7 @@ def register(sub, add_db) -> None:
     sp.add_argument("--as-of", help="截至日期，如 2026-10-31（文件未写明时必填）")
     sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
     sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
-    sp.add_argument("--note", default="", help="说明，记入上传记录")
+    sp.add_argument("--note", default="", help="说明，记入上传记录；改变已关库期间的数值时须写明更正原因")
     sp.add_argument("--json", action="store_true", help="输出 JSON 摘要")
 
     sp = add("template", cmd_template, "生成台账的上传模板（.xlsx，或 --out 以 .csv 结尾时为 CSV）",
