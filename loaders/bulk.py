@@ -28,8 +28,10 @@ def load(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
         finally:
             raw.unregister(STAGE_NAME)
     elif dialect == "postgresql":
+        # integer columns holding a missing value arrive as floats ("346.0"), which COPY refuses for an integer
+        ints = {c.name: "Int64" for c in table.columns if c.name in cols and isinstance(c.type, sa.Integer)}
         buf = io.StringIO()
-        frame[cols].to_csv(buf, index=False, header=False, na_rep=NULL_MARK)
+        frame[cols].astype(ints).to_csv(buf, index=False, header=False, na_rep=NULL_MARK)
         raw = conn.connection.dbapi_connection
         col_list = ", ".join(f'"{c}"' for c in cols)
         sql = f"COPY \"{table.name}\" ({col_list}) FROM STDIN WITH (FORMAT csv, NULL '{NULL_MARK}')"

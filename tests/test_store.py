@@ -48,3 +48,22 @@ def test_data_state_changes_with_values_and_closing_dates_and_with_nothing_else(
     store.set_closing_date("2026-08", dt.date(2026, 9, 20), user="admin", reason="延后")
     s4 = store.data_state()
     assert len({s0, s1, s2, s3, s4}) == 5 and second.status == "committed"
+
+
+def test_problems_with_and_without_a_row_are_stored_on_both_backends(store):
+    """A file whose warnings mix row numbers and file-level ones (row None) commits on PostgreSQL too: COPY once
+    refused the row column arriving as floats ("346.0")."""
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from loaders import bulk
+    from loaders import tables as t
+
+    frame = pd.DataFrame({"upload_id": [1, 1], "severity": ["warning", "warning"], "code": ["a", "b"],
+                          "row_no": [346, None], "column_name": ["值", ""], "value": ["1", ""],
+                          "reason": ["r", "r"], "fix": ["f", "f"]})
+    assert frame["row_no"].dtype == float  # what pandas makes of a row number beside a missing one
+    with store.engine.begin() as conn:
+        bulk.load(conn, t.upload_problems, frame)
+        rows = conn.execute(sa.select(t.upload_problems.c.row_no).order_by(t.upload_problems.c.code)).all()
+    assert [r.row_no for r in rows] == [346, None]
