@@ -398,9 +398,13 @@ def gap_panel(gaps: pd.DataFrame, k: int, n: int, scheme, cat, lang: str, *, ran
     )
 
 
-def target_rank_search(k, search: str | None) -> str | None:
-    """The URL's search string with the target rank the person typed, or None when nothing changes."""
+def target_rank_search(k, search: str | None, default: int) -> str | None:
+    """The URL's search string with the target rank the person typed, or None when nothing changes — including
+    the box reporting the page's default rank when it mounts (the URL then stays as it was, and the page is not
+    rendered a second time)."""
     if k in (None, "") or not str(k).isdigit():
+        return None
+    if int(k) == default and "target_rank" not in dict(parse_qsl((search or "").lstrip("?"))):
         return None
     new = with_query(search, "target_rank", int(k))
     return new if new != (search or "") else None

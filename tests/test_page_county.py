@@ -326,3 +326,14 @@ def test_county_callbacks_show_only_released_periods_whatever_the_browser_sends(
     forged = {"county": LIXIAN, "quarter": "2026Q4", "month": "2026-11", "lang": "zh"}
     assert page.released_view(forged) == ("2026Q3", "2026-10")
     assert page.released_view({"county": LIXIAN, "quarter": "2026Q2", "month": "2026-06"}) == ("2026Q2", "2026-06")
+
+
+def test_the_target_rank_box_mounting_at_the_default_leaves_the_url_alone():
+    """The box reports its value when it mounts: at the page's default and with no target_rank in the URL nothing
+    changes (no second render of the page); any other rank, or a rank already in the URL, is written."""
+    from layouts import county_view
+
+    assert county_view.target_rank_search(10, "?period=2026Q3", 10) is None
+    assert county_view.target_rank_search(5, "?period=2026Q3", 10) == "?period=2026Q3&target_rank=5"
+    assert county_view.target_rank_search(10, "?period=2026Q3&target_rank=5", 10) == "?period=2026Q3&target_rank=10"
+    assert county_view.target_rank_search("", "?period=2026Q3", 10) is None

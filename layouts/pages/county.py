@@ -170,7 +170,7 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
 @access.requires("viewer")
 def target_rank_to_url(k, search):
     """The target rank goes into the URL (a copied link reproduces it); the page re-renders from it."""
-    return view.target_rank_search(k, search) or dash.no_update
+    return view.target_rank_search(k, search, DEFAULT_TARGET_RANK) or dash.no_update
 
 
 # ---------------------------------------------------------------- one indicator over the year

@@ -155,4 +155,4 @@ def _gap_panel(code, quarter, k, n, card, cat, lang):
 @access.requires("viewer")
 def target_rank_to_url(k, search):
     """The target rank goes into the URL (a copied link reproduces it); the page re-renders from it."""
-    return view.target_rank_search(k, search) or dash.no_update
+    return view.target_rank_search(k, search, pview.default_rank(len(pipeline.units(SCOPE)))) or dash.no_update
