@@ -24,9 +24,10 @@ requests one after the other, with no think time (closed loop), for --seconds.
 Phases per mode: a warm-up (every visit once per viewer session of the largest run, untimed), then each --users
 count, then "during commit": --commit-users viewers replay the mix while the uploader drops a generated long CSV of
 --commit-rows rows on the upload page (the preview callback — a dry run — then the commit callback, as the page
-sends them: through the real upload path in both modes) and until 2 s after the commit answered. The file: every
-series of the catalogue at the months it reports for the demo province's counties, from January of the year that
-makes --commit-rows rows end before today (bench/ingest.py write_file), so it revises the current periods too.
+sends them: through the real upload path in both modes, with a 更正原因 since it corrects closed periods) and until
+2 s after the commit answered. The file (commit_file): a bureau's history file — the store's current values revised
+(levels +0.2 %, growth rates and ratios +0.1), newest periods first, and past the demo's 150k rows its oldest years
+again, earlier, as new rows — so the commit changes the periods every page shows.
 
 Figures: requests/s (completed viewer requests / the phase's wall time), p50/p95/p99/max of their round trips,
 errors; "×1-user p95" against the same process's 1-user run. Errors: HTTP statuses other than 200/204 are
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import math
 import os
 import re
@@ -129,7 +131,7 @@ def post(session, base: str, body: dict, timeout: float, keep: bool = False) -> 
     except requests.ConnectionError as e:
         return None, None, f"connection: {type(e).__name__}"
     ms = (time.perf_counter() - t0) * 1000
-    return ms, r.status_code, text if keep else ("" if r.status_code in OK_STATUSES else text[:200])
+    return ms, r.status_code, text if keep else ("" if r.status_code in OK_STATUSES else _decoded(text)[:200])
 
 
 def replay(sessions, base: str, visits: list[h.Visit], seconds: float, timeout: float, stop: threading.Event | None,
@@ -179,7 +181,9 @@ def warm_up(sessions, base: str, visits: list[h.Visit], timeout: float) -> int:
 
 # ------------------------------------------------------------------ the store and the app
 
-def prepare_store(store, n_viewers: int) -> None:
+def prepare_store(store, n_viewers: int, commit_path: Path | None = None, commit_rows: int = 0) -> None:
+    """The demo province, one uploader and n_viewers viewers; and the file the uploader will commit (written now:
+    the app's process holds the embedded store once it runs)."""
     from loaders import demo, users
 
     t0 = time.perf_counter()
@@ -189,16 +193,20 @@ def prepare_store(store, n_viewers: int) -> None:
         users.add(store, viewer_name(i), "viewer", h.BENCH_PASSWORD, by="bench")
     log(f"store: demo province ({sum(r.inserted for r in reports):,} rows), {n_viewers} viewers and an uploader "
         f"in {time.perf_counter() - t0:.1f} s")
+    if commit_path and commit_rows:
+        n = commit_file(store, commit_path, commit_rows)
+        log(f"commit file: {n:,} rows, {commit_path.stat().st_size / 1e6:.1f} MB")
 
 
 class App:
     """The app in a child process: its base URL, its log, and how it ends."""
 
-    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str):
+    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str, commit_rows: int = 0):
         self.mode, self.tmp, self.port = mode, tmp, h.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.db_name = None
         self.pg_admin = pg_admin
+        self.commit_path = tmp / f"bench_commit_{commit_rows}.csv"
         env = dict(os.environ, MONITOR_INSTANCE_DIR=str(tmp / "instance"), MONITOR_SECRET_KEY=h.BENCH_SECRET,
                    PYTHONUNBUFFERED="1")
         from loaders.store import Store
@@ -206,13 +214,13 @@ class App:
         if mode == "embedded":
             url = f"duckdb:///{tmp / 'embedded.duckdb'}"
             store = Store(url)
-            prepare_store(store, n_viewers)
+            prepare_store(store, n_viewers, self.commit_path, commit_rows)
             store.dispose()  # one process may hold the DuckDB file: the app's
             cmd = [sys.executable, "app.py", "--port", str(self.port)]
         else:
             url = self.create_database()
             store = Store(url)
-            prepare_store(store, n_viewers)
+            prepare_store(store, n_viewers, self.commit_path, commit_rows)
             store.dispose()
             cmd = [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{self.port}",
                    "--error-logfile", str(tmp / "gunicorn.log"), "app:create_server()"]
@@ -237,6 +245,25 @@ class App:
         path = self.tmp / "gunicorn.log"
         return path.read_text(encoding="utf-8", errors="replace").count("WORKER TIMEOUT") if path.exists() else 0
 
+    def traceback_of(self, answer: str) -> str:
+        """The log lines of a 500's reference (layouts/login.py logs 'error <ref> on <path>' and the traceback)."""
+        m = re.search(r"编号 (\w+)", _decoded(answer))
+        if not m:
+            return ""
+        for path in (self.log_path, self.tmp / "gunicorn.log"):
+            if not path.exists():
+                continue
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            at = next((i for i, line in enumerate(lines) if f"error {m.group(1)}" in line), None)
+            if at is not None:
+                tail = []
+                for line in lines[at + 1:at + 80]:
+                    tail.append(line)
+                    if line and not line.startswith((" ", "Traceback", "During", "The above")) and len(tail) > 1:
+                        break
+                return "\n".join([lines[at], *tail[-12:]])
+        return ""
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -255,18 +282,29 @@ class App:
 
 # ------------------------------------------------------------------ the upload
 
-def commit_file(path: Path, n_rows: int) -> int:
-    """A long CSV of n_rows for the demo province's counties, ending before today (bench/ingest.py write_file)."""
-    from bench.ingest import write_file
-    from loaders import catalogue as catalogue_mod
-    from loaders import clock
-    from loaders import regions as regions_mod
+def commit_file(store, path: Path, n_rows: int) -> int:
+    """A bureau's history file of n_rows: the store's current values revised (levels +0.2 %, growth rates and ratios
+    +0.1), newest periods first, and, past what the store holds, its oldest years again as many years earlier as the
+    store spans (levels scaled down by 10 % a year) as new rows. Written as a long CSV; returns the rows written."""
+    import pandas as pd
 
-    counties = sorted(r.code for r in regions_mod.default().of_level("county"))
-    cat = catalogue_mod.default()
-    per_year = len(counties) * sum(len(i.months) for i in cat if i.value_type != "derived" for _ in i.measures)
-    start = clock.today().year - math.ceil(n_rows / per_year)
-    return write_file(path, n_rows, counties, start_year=start)
+    cur = store.export().sort_values("period", ascending=False, kind="stable")
+    level = cur["measure"] == "cum_level"
+    cur["value"] = (cur["value"] * 1.002).where(level, cur["value"] + 0.1).round(2)
+    parts, have, back = [cur.head(n_rows)], min(n_rows, len(cur)), 0
+    oldest = cur.sort_values("period", kind="stable")
+    years = cur["period"].str[:4].astype(int)
+    span = int(years.max() - years.min() + 1)  # shifted by whole spans: never a key twice
+    while have < n_rows:
+        back += span
+        older = oldest.head(n_rows - have).copy()
+        older["period"] = (older["period"].str[:4].astype(int) - back).astype(str) + older["period"].str[4:]
+        older["value"] = (older["value"] / 1.1 ** back).where(older["measure"] == "cum_level", older["value"]).round(2)
+        parts.append(older)
+        have += len(older)
+    out = pd.concat(parts, ignore_index=True)
+    out.to_csv(path, index=False, encoding="utf-8")
+    return len(out)
 
 
 def find_callback(deps: list[dict], input_key: str) -> dict:
@@ -290,7 +328,7 @@ def upload(session, base: str, path: Path, timeout: float) -> dict:
             values[("upload-commit", "n_clicks")] = 1
         t0 = time.perf_counter()
         ms, status, text = post(session, base, h.callback_payload(cb, values, [key]), timeout, keep=True)
-        out[step] = {"ms": ms, "status": status, "error": "" if status == 200 else text[:300], "at": t0}
+        out[step] = {"ms": ms, "status": status, "error": "" if status == 200 else _decoded(text)[:300], "at": t0}
         if step == "commit" and status == 200:
             out[step]["committed"] = "已写入 1 个文件" in text  # the page's own answer (layouts/pages/upload.py)
         log(f"  upload {step}: " + (f"HTTP {status} in {ms / 1000:.1f} s" if ms is not None else text)
@@ -313,7 +351,7 @@ def logged_in(base: str, names: list[str]) -> list:
 
 def run_mode(mode: str, args, tmp: Path) -> dict:
     users_max = max(max(args.users), args.commit_users)
-    app = App(mode, tmp, users_max, args.pg)
+    app = App(mode, tmp, users_max, args.pg, args.commit_rows)
     try:
         t0 = time.perf_counter()
         viewers = logged_in(app.base, [viewer_name(i) for i in range(users_max)])
@@ -336,17 +374,20 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
         commit = None
         if args.commit_rows:
             commit = during_commit(app, viewers[:args.commit_users], visits, args, tmp)
+        failed = [s.error for p in phases + ([commit["phase"]] if commit else []) for s in p.samples
+                  if s.status == 500]
+        failed += [v["error"] for v in (commit or {}).get("upload", {}).values() if v["status"] == 500]
+        tracebacks = list(dict.fromkeys(t for t in (app.traceback_of(e) for e in failed[:20]) if t))
         return {"mode": mode, "phases": phases, "commit": commit, "timeouts": app.worker_timeouts(),
-                "visits": visits}
+                "visits": visits, "tracebacks": tracebacks}
     finally:
         app.stop()
 
 
 def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
-    path = tmp / f"bench_commit_{args.commit_rows}.csv"
-    n = commit_file(path, args.commit_rows)
-    log(f"{app.mode}: commit file {n:,} rows, {path.stat().st_size / 1e6:.1f} MB; "
-        f"{len(viewers)} viewers replay the mix meanwhile")
+    path = app.commit_path
+    n = sum(1 for _ in path.open(encoding="utf-8")) - 1
+    log(f"{app.mode}: committing {n:,} rows while {len(viewers)} viewers replay the mix")
     uploader = logged_in(app.base, [UPLOADER])[0]
     stop = threading.Event()
     result: dict = {}
@@ -366,6 +407,14 @@ def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
 
 
 # ------------------------------------------------------------------ report
+
+def _decoded(text: str) -> str:
+    """A JSON error answer with its Chinese readable."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        return text
+
 
 def _ms(x: float | None) -> str:
     return f"{x:8.0f}" if x is not None else f"{'-':>8s}"
@@ -494,6 +543,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n{len(failures)} requests failed with an HTTP error (not load):")
         for f in failures[:20]:
             print("  " + f)
+        for r in results:
+            for tb in r["tracebacks"][:5]:
+                print(f"\n{r['mode']}: from the app's log:\n{tb}")
         sys.exit(1)
 
 
