@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -114,12 +115,12 @@ def driver(check_capture: bool):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
 
 
-def browser_login(drv, base: str) -> None:
+def browser_login(drv, base: str, user: str = "bench") -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     drv.get(f"{base}/login?next=/_favicon.ico")
-    drv.find_element(By.ID, "username").send_keys("bench")
+    drv.find_element(By.ID, "username").send_keys(user)
     drv.find_element(By.ID, "password").send_keys(h.BENCH_PASSWORD)
     drv.find_element(By.ID, "login-submit").click()
     WebDriverWait(drv, 30).until(lambda d: "/login" not in d.current_url)
@@ -147,9 +148,28 @@ def posted_callbacks(drv) -> list[dict]:
         if msg.get("method") != "Network.requestWillBeSent":
             continue
         req = msg["params"]["request"]
-        if req["url"].endswith(h.CALLBACK_PATH) and req.get("postData"):
+        if urlsplit(req["url"]).path == h.CALLBACK_PATH and req.get("postData"):  # dash adds a ?cacheKey
             out.append(json.loads(req["postData"]))
     return out
+
+
+def record_visits(base: str, user: str, pages: dict[str, tuple[str, str, str]], timeout_s: float = 300.0):
+    """What chromium posts when it opens each page (logged in as `user`), as harness.Visit: the requests
+    bench/load.py replays. Each page is opened once first (caches warm), then once recorded."""
+    drv = driver(True)
+    visits = []
+    try:
+        browser_login(drv, base, user)
+        for page, (path, search, marker) in pages.items():
+            open_page(drv, base, path + search, marker, timeout_s)
+            drv.get_log("performance")  # drop what came before
+            open_page(drv, base, path + search, marker, timeout_s)
+            calls = [h.Call("router" if h.ROUTER_INPUT in b.get("changedPropIds", []) and "_pages_content" in b["output"]
+                            else b["output"], b) for b in posted_callbacks(drv)]
+            visits.append(h.Visit(page, path + search, calls))
+    finally:
+        drv.quit()
+    return visits
 
 
 def compare(derived: h.Visit, posted: list[dict]) -> dict:

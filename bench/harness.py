@@ -8,7 +8,9 @@ prevent_initial_call, has an input or an output among the new components (or, fo
 on _pages_location, whose search and pathname change on every navigation) and whose inputs all exist in the frame
 plus the page. Each is sent with the values the layouts give its inputs and states (the URL's pathname and search
 for _pages_location). One round: a callback fired by another one's output is not followed (none of the six pages
-has such a chain on load). bench/browser.py --check-capture compares this with what chromium really posts.
+has such a chain on load), and what a component sets on mount is not seen (dmc's NumberInput writes its value, so the
+county page's target_rank_to_url runs in a browser): bench/browser.py --check-capture lists the difference, and
+bench/load.py replays what chromium posts unless told --capture layout.
 """
 
 from __future__ import annotations

@@ -13,13 +13,17 @@ The store is prepared before the app starts (loaders.demo.load, then one uploade
 loaders.users.add). Every viewer logs in through the form (CSRF token included) and keeps its HTTP keep-alive
 session (requests.Session, one thread per user).
 
-The mix (bench/harness.py page_visit): a visit is one navigation to cockpit (/), rankings, county, indicator,
-prefecture (/prefecture/621200) or brief (/brief): the Dash Pages router callback, then the callbacks dash-renderer
-fires when the page appears (the frame's two header callbacks on the new URL, and the page's own: the county page's
-waterfall and series figures), with the values the page's layout gives them — derived from /_dash-dependencies and
-the router's response, once per mode, before timing. bench/browser.py --check-capture compares the derivation with
-what chromium posts. Each viewer replays the six visits in turn (starting at a different one), each visit's
-requests one after the other, with no think time (closed loop), for --seconds.
+The mix: a visit is one navigation to cockpit (/), rankings, county, indicator, prefecture (/prefecture/621200) or
+brief (/brief) — every callback request the page makes when it is opened. By default (--capture browser) they are
+recorded, once per mode before timing, from headless chromium (bench/browser.py record_visits: Debian's chromium
+logged in as the first viewer opens each page twice and its performance log gives the bodies it posts to
+/_dash-update-component the second time): the frame's two header callbacks, the Dash Pages router, the page's
+figure callbacks, and what components set on mount (the county and prefecture pages' target-rank box writes
+target_rank into the URL, so the header callbacks run again). --capture layout derives the visits without a browser
+from /_dash-dependencies and the router's layout (bench/harness.py page_visit; it cannot see what components set
+on mount, so it replays fewer requests: 5 instead of 8 on the county page). Each viewer replays the six visits in
+turn (starting at a different one), each visit's requests one after the other, with no think time (closed loop),
+for --seconds.
 
 Phases per mode: a warm-up (every visit once per viewer session of the largest run, untimed), then each --users
 count, then "during commit": --commit-users viewers replay the mix while the uploader drops a generated long CSV of
@@ -37,7 +41,7 @@ Goals (issue #14): server mode at 50 users p95 ≤ 3× its 1-user p95 with no er
 no worker killed by its timeout; embedded 10 users p95 ≤ 1 s. A missed goal is a figure, not a failure.
 
 Run: .venv/bin/python bench/load.py [--users 1,10,50] [--seconds 60] [--mode embedded,server]
-     [--commit-rows 200000] [--commit-users 10] [--quick]
+     [--commit-rows 200000] [--commit-users 10] [--capture browser|layout] [--quick]
 --quick: 1 and 5 users, 10 s each, a 20,000-row commit with 5 viewers.
 """
 
@@ -330,7 +334,7 @@ def upload(session, base: str, path: Path, timeout: float) -> dict:
         ms, status, text = post(session, base, h.callback_payload(cb, values, [key]), timeout, keep=True)
         out[step] = {"ms": ms, "status": status, "error": "" if status == 200 else _decoded(text)[:300], "at": t0}
         if step == "commit" and status == 200:
-            out[step]["committed"] = "已写入 1 个文件" in text  # the page's own answer (layouts/pages/upload.py)
+            out[step]["committed"] = "已写入 1 个文件" in _decoded(text)  # the page's answer (layouts/pages/upload.py)
         log(f"  upload {step}: " + (f"HTTP {status} in {ms / 1000:.1f} s" if ms is not None else text)
             + ("" if out[step].get("committed", True) else f" but nothing was written: {text[:300]}"))
         if status != 200:
@@ -356,7 +360,12 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
         t0 = time.perf_counter()
         viewers = logged_in(app.base, [viewer_name(i) for i in range(users_max)])
         log(f"{mode}: {users_max} viewers logged in through the form in {time.perf_counter() - t0:.1f} s")
-        visits, _ = h.capture_visits(viewers[0], app.base, h.page_urls())
+        if args.capture == "browser":
+            from bench.browser import record_visits
+
+            visits = record_visits(app.base, viewer_name(0), h.page_urls())
+        else:
+            visits, _ = h.capture_visits(viewers[0], app.base, h.page_urls())
         for v in visits:
             log(f"  visit {v.page:10s} {v.url:40s} {len(v.calls)} requests: "
                 + ", ".join(c.label if c.label == "router" else c.label.strip(".").split(".")[0] for c in v.calls)
@@ -521,6 +530,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--timeout", type=float, default=120.0, help="a viewer request unanswered after this is an error")
     ap.add_argument("--commit-timeout", type=float, default=900.0, help="the uploader's preview and commit requests")
     ap.add_argument("--pg", default=PG_ADMIN_URL, help="PostgreSQL to create the server mode's database on")
+    ap.add_argument("--capture", choices=("browser", "layout"), default="browser",
+                    help="the visits: what headless chromium posts on each page (default), or derived from "
+                         "/_dash-dependencies and the layouts without a browser (harness.page_visit)")
     ap.add_argument("--quick", action="store_true", help="a smoke run: 1 and 5 users, 10 s, a 20,000-row commit")
     args = ap.parse_args(argv)
     if args.quick:
@@ -533,8 +545,10 @@ def main(argv: list[str] | None = None) -> None:
         for mode in modes:
             (Path(tmp) / mode).mkdir()
             results.append(run_mode(mode, args, Path(tmp) / mode))
+    how = "as chromium posts them" if args.capture == "browser" else "derived from the layouts"
     print(f"\nLoad: closed loop, no think time; {args.seconds:.0f} s per run; each viewer replays the visits "
-          "(router + the callbacks the page fires on load) of cockpit, rankings, county, indicator, prefecture, brief")
+          f"(every callback request of opening the page, {how}) of cockpit, rankings, county, indicator, prefecture, "
+          "brief")
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     for r in results:
         print("\n".join(table(r)))
