@@ -195,6 +195,15 @@ class Call:
     label: str
     body: dict
 
+    @property
+    def name(self) -> str:
+        """Short, for tables: 'router', the first output's component, or 'url←<input>' for a callback writing the
+        URL (the header's sync, a target-rank box, the indicator select)."""
+        if self.label == "router":
+            return "router"
+        first = split_outputs(self.body["output"])[0]["id"]
+        return f"url←{self.body['inputs'][0]['id']}" if first == LOCATION and self.body.get("inputs") else first
+
 
 @dataclass
 class Visit:

@@ -155,7 +155,7 @@ def replay(sessions, base: str, visits: list[h.Visit], seconds: float, timeout: 
             for call in visit.calls:
                 t0 = time.perf_counter()
                 ms, status, err = post(session, base, call.body, timeout)
-                mine.append(Sample(t0, ms, status, call.label, visit.page, err))
+                mine.append(Sample(t0, ms, status, call.name, visit.page, err))
         with lock:
             phase.samples.extend(mine)
 
@@ -368,7 +368,7 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
             visits, _ = h.capture_visits(viewers[0], app.base, h.page_urls())
         for v in visits:
             log(f"  visit {v.page:10s} {v.url:40s} {len(v.calls)} requests: "
-                + ", ".join(c.label if c.label == "router" else c.label.strip(".").split(".")[0] for c in v.calls)
+                + ", ".join(c.name for c in v.calls)
                 + (f"; not replayed: {v.skipped}" if v.skipped else ""))
         t0 = time.perf_counter()
         warm = warm_up(viewers, app.base, visits, args.timeout)
@@ -489,7 +489,7 @@ def slowest(result: dict) -> list[str]:
     by: dict[str, list[float]] = {}
     for s in p.samples:
         if s.ms is not None and s.status in OK_STATUSES:
-            key = f"{s.page}:{'router' if s.label == 'router' else s.label.strip('.').split('.')[0]}"
+            key = f"{s.page}:{s.label}"
             by.setdefault(key, []).append(s.ms)
     ranked = sorted(((k, h.percentile(v, 95)) for k, v in by.items()), key=lambda kv: -kv[1])
     return [f"{k} {v:.0f} ms" for k, v in ranked[:6]]

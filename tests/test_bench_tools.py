@@ -54,6 +54,7 @@ ROUTER_ANSWER = {"multi": True, "response": {"_pages_content": {"children": _com
 def test_a_visit_is_the_router_then_the_callbacks_the_page_fires_on_load_with_its_layout_values():
     visit = harness.page_visit(DEPS, FRAME, ROUTER_ANSWER, "county", "/county/621226", "?period=2026Q3")
     assert [c.label for c in visit.calls] == ["router", "hdr.children", "fig.figure"]
+    assert [c.name for c in visit.calls] == ["router", "hdr", "fig"]
     router, hdr, fig = (c.body for c in visit.calls)
     assert [i["value"] for i in router["inputs"]] == ["/county/621226", "?period=2026Q3"]
     assert router["changedPropIds"] == ["_pages_location.pathname"]
