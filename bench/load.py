@@ -228,7 +228,7 @@ class App:
             store.dispose()
             cmd = [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{self.port}",
                    "--error-logfile", str(tmp / "gunicorn.log"), "app:create_server()"]
-        env["MONITOR_DATABASE_URL"] = url
+        env["MONITOR_DATABASE_URL"] = self.url = url
         self.log_path = tmp / f"{mode}.log"
         self.log_file = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         log(f"{mode}: starting {' '.join(cmd[1:])}")
@@ -412,7 +412,18 @@ def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
     t.start()
     phase = replay(viewers, app.base, visits, 0.0, args.timeout, stop, f"during a {n:,}-row commit")
     t.join()
-    return {"rows": n, "phase": phase, "upload": result, "timeouts": app.worker_timeouts() - before}
+    written = None
+    if app.mode == "server":  # whatever the answer said: is the upload in the store? (DuckDB is the app's alone)
+        from loaders.store import Store
+
+        store = Store(app.url)
+        try:
+            up = store.uploads(limit=1)
+            written = bool(len(up)) and up.iloc[0]["file_name"] == path.name and up.iloc[0]["status"] == "committed"
+        finally:
+            store.dispose()
+    return {"rows": n, "phase": phase, "upload": result, "timeouts": app.worker_timeouts() - before,
+            "written": written}
 
 
 # ------------------------------------------------------------------ report
@@ -473,8 +484,10 @@ def table(result: dict) -> list[str]:
         up = c["upload"]
         steps = [f"{k} " + (f"HTTP {v['status']} {v['ms'] / 1000:.1f} s" if v["ms"] is not None else v["error"])
                  + ("" if v.get("committed", True) else " (NOT written)")
-                 + (" (its worker killed by gunicorn's timeout: nothing written)" if killed_by_timeout(c, v) else "")
+                 + (" (its worker killed by gunicorn's timeout)" if killed_by_timeout(c, v) else "")
                  for k, v in up.items()]
+        if c.get("written") is not None:
+            steps.append(f"the file is {'' if c['written'] else 'NOT '}among the committed uploads in the store")
         lines.append(f"  the uploader ({c['phase'].users} viewers meanwhile): " + "; ".join(steps))
     if mode == "server":
         lines.append(f"  gunicorn log: WORKER TIMEOUT ×{result['timeouts']} over the whole run")
