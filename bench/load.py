@@ -102,7 +102,6 @@ class Phase:
     users: int
     seconds: float
     samples: list[Sample] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         return summarize(self.samples, self.seconds)

@@ -143,3 +143,15 @@ def test_capture_comparison_names_what_differs():
     posted = [c.body for c in visit.calls[:2]]
     c = browser.compare(visit, posted)
     assert c["same"] == 2 and c["only_replayed"] == ["fig"] and c["only_browser"] == []
+
+
+def test_an_upload_killed_by_gunicorns_timeout_is_a_load_failure_not_an_app_error():
+    page = "<html><head><title>Internal Server Error</title></head></html>"
+    commit = {"phase": load.Phase("during commit", 1, 1.0, [_sample(10.0)]), "timeouts": 1, "written": False,
+              "upload": {"preview": {"ms": 900.0, "status": 200, "error": ""},
+                         "commit": {"ms": 30100.0, "status": 500, "error": page}}}
+    result = {"mode": "server", "phases": [], "commit": commit, "timeouts": 1}
+    assert load.http_failures([result]) == []
+    assert any("killed by gunicorn's timeout" in line and "NOT among the committed" in line for line in load.table(result))
+    commit["timeouts"] = 0  # the same 500 without a killed worker is the app's
+    assert len(load.http_failures([result])) == 1
