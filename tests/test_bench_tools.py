@@ -153,5 +153,9 @@ def test_an_upload_killed_by_gunicorns_timeout_is_a_load_failure_not_an_app_erro
     result = {"mode": "server", "phases": [], "commit": commit, "timeouts": 1}
     assert load.http_failures([result]) == []
     assert any("killed by gunicorn's timeout" in line and "NOT among the committed" in line for line in load.table(result))
+    commit["upload"]["commit"]["error"] = '{"error": "服务器内部错误（编号 2a307f4e）"}'  # the app caught the abort
+    assert load.http_failures([result]) == []
     commit["timeouts"] = 0  # the same 500 without a killed worker is the app's
+    assert len(load.http_failures([result])) == 1
+    commit["timeouts"], commit["upload"]["commit"]["ms"] = 1, 2000.0  # a quick 500 is the app's too
     assert len(load.http_failures([result])) == 1
