@@ -219,7 +219,7 @@ def run_scale(scale: str, runs: int, county: str, check_capture: bool, timeout_s
 
                 session = requests.Session()
                 h.login(session, base)
-                derived = {v.page: v for v in h.capture_visits(session, base, pages)[0]}
+                derived = {v.page: v for v in h.capture_visits(session, base, pages, failed={})[0]}
             for page, (path, search, marker) in pages.items():
                 url = path + search
                 try:
@@ -227,7 +227,7 @@ def run_scale(scale: str, runs: int, county: str, check_capture: bool, timeout_s
                     if check_capture:
                         drv.get_log("performance")  # drop what came before
                     warm = [open_page(drv, base, url, marker, timeout_s) for _ in range(runs)]
-                    if check_capture:
+                    if check_capture and page in derived:
                         out["capture"][page] = compare(derived[page], posted_callbacks(drv))
                 except PageNotFilled as e:
                     out["pages"][page] = {"url": url, "error": str(e)}

@@ -263,8 +263,10 @@ def page_visit(deps: list[dict], frame_layout, router_response: dict, page: str,
     return visit
 
 
-def capture_visits(session, base: str, pages: dict[str, tuple[str, str, str]]) -> tuple[list[Visit], dict]:
-    """Open every page once as a logged-in session and derive its visit; also returns the router callback."""
+def capture_visits(session, base: str, pages: dict[str, tuple[str, str, str]],
+                   failed: dict | None = None) -> tuple[list[Visit], dict]:
+    """Open every page once as a logged-in session and derive its visit; also returns the router callback. A page
+    that does not render ends the run (SystemExit), or, given `failed`, is left out and noted there."""
     frame = session.get(f"{base}/_dash-layout", timeout=600)
     frame.raise_for_status()
     deps = session.get(f"{base}/_dash-dependencies", timeout=60)
@@ -275,7 +277,11 @@ def capture_visits(session, base: str, pages: dict[str, tuple[str, str, str]]) -
     for page, (path, search, marker) in pages.items():
         r = session.post(f"{base}{CALLBACK_PATH}", json=router_payload(router, path, search), timeout=600)
         if r.status_code != 200 or f'"{marker}"' not in r.text:
-            raise SystemExit(f"{page} ({path}{search}) did not render: HTTP {r.status_code} {r.text[:300]}")
+            why = f"{page} ({path}{search}) did not render: HTTP {r.status_code} {r.text[:300]}"
+            if failed is None:
+                raise SystemExit(why)
+            failed[page] = why
+            continue
         visits.append(page_visit(deps, frame.json(), r.json(), page, path, search))
     return visits, router
 
