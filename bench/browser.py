@@ -13,8 +13,9 @@ Filled (FILLED_JS), checked in the page on every animation frame from the moment
 the document is complete; dash-renderer's store exists, is not loading and has no callback requested, prioritized,
 blocked, executing, watched or executed-but-not-applied; the title is not Dash's "Updating..."; the page's own
 component (its grid, or the cockpit's cards, the brief's preview) is in the DOM; no dash loading spinner is shown
-([data-dash-is-loading=true], .dash-spinner); every .js-plotly-plot has traces in its data and has drawn them
-(a .trace, heatmap or image group in its SVG); every ag-grid (.ag-root-wrapper) has rendered rows. The time is the
+([data-dash-is-loading=true], .dash-spinner); every .js-plotly-plot has traces in its data (the pages' blank
+placeholder figures have none) and plotly has drawn them (its SVG exists and its computed traces, _fullData, are
+as many as the data's: a heatmap of missing values legitimately draws no image); every ag-grid (.ag-root-wrapper) has rendered rows. The time is the
 browser's performance.now() (ms since navigation start) at the first frame where all of it holds, provided it
 still holds 300 ms later (else the wait goes on).
 
@@ -71,9 +72,8 @@ if (document.querySelector('[data-dash-is-loading="true"], .dash-spinner')) retu
 for (const p of document.querySelectorAll('.js-plotly-plot')) {
   const name = (p.closest('[id]') || {}).id || 'a figure';
   if (!p.data || !p.data.length) return 'figure ' + name + ' has no data';
-  if (!p._fullLayout || !p.querySelector('.main-svg')) return 'figure ' + name + ' not drawn';
-  if (!p.querySelector('g.trace, g.hm, g.imagelayer image, .choroplethlayer path, .pielayer .slice'))
-    return 'figure ' + name + ' has no trace drawn';
+  if (!p._fullLayout || !p.querySelector('.main-svg') || !p._fullData || p._fullData.length !== p.data.length)
+    return 'figure ' + name + ' not drawn';
 }
 for (const g of document.querySelectorAll('.ag-root-wrapper')) {
   if (!g.querySelector('.ag-center-cols-container .ag-row')) return 'grid ' + ((g.closest('[id]') || {}).id || '') + ' has no rows';
