@@ -13,9 +13,10 @@ Filled (FILLED_JS), checked in the page on every animation frame from the moment
 the document is complete; dash-renderer's store exists, is not loading and has no callback requested, prioritized,
 blocked, executing, watched or executed-but-not-applied; the title is not Dash's "Updating..."; the page's own
 component (its grid, or the cockpit's cards, the brief's preview) is in the DOM; no dash loading spinner is shown
-([data-dash-is-loading=true], .dash-spinner); every .js-plotly-plot has traces in its data (the pages' blank
-placeholder figures have none) and plotly has drawn them (its SVG exists and its computed traces, _fullData, are
-as many as the data's: a heatmap of missing values legitimately draws no image); every ag-grid (.ag-root-wrapper) has rendered rows. The time is the
+([data-dash-is-loading=true], .dash-spinner); every .js-plotly-plot with traces in its data has had them drawn
+by plotly (its SVG exists and its computed traces, _fullData, are as many as the data's: a heatmap of missing
+values legitimately draws no image); a figure without traces (the pages' blank placeholders while their callback
+runs — then a callback is pending — or a figure with nothing to show) is listed beside the time; every ag-grid (.ag-root-wrapper) has rendered rows. The time is the
 browser's performance.now() (ms since navigation start) at the first frame where all of it holds, provided it
 still holds 300 ms later (else the wait goes on).
 
@@ -25,7 +26,7 @@ then layouts.data.changed() — bench/harness.py commit_correction; the quarter'
 the page is opened once: "after upload". Goal (issue #14): after upload ≤ 2× warm.
 
 --check-capture also records, from chromium's performance log, the callback requests the browser posts for each
-page and compares them with what bench/load.py replays for it (harness.page_visit).
+page and compares them with what `bench/load.py --capture layout` replays for it (harness.page_visit).
 
 Run: .venv/bin/python bench/browser.py [--scale province|national|both] [--runs 3] [--check-capture]
 """
@@ -71,7 +72,7 @@ if (!document.getElementById(marker)) return 'no #' + marker;
 if (document.querySelector('[data-dash-is-loading="true"], .dash-spinner')) return 'loading spinner';
 for (const p of document.querySelectorAll('.js-plotly-plot')) {
   const name = (p.closest('[id]') || {}).id || 'a figure';
-  if (!p.data || !p.data.length) return 'figure ' + name + ' has no data';
+  if (!p.data || !p.data.length) continue;  // empty: listed apart (EMPTY_JS); a placeholder awaiting its callback
   if (!p._fullLayout || !p.querySelector('.main-svg') || !p._fullData || p._fullData.length !== p.data.length)
     return 'figure ' + name + ' not drawn';
 }
@@ -80,6 +81,11 @@ for (const g of document.querySelectorAll('.ag-root-wrapper')) {
 }
 return '';
 """
+
+# The figures shown without any trace when the page is filled (a blank placeholder whose callback drew nothing, or a
+# figure with nothing to show): reported beside the time.
+EMPTY_JS = """return Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => !p.data || !p.data.length)
+    .map(p => (p.closest('[id]') || {}).id || '?');"""
 
 # Resolves with [ms since navigation start when filled, '' ] or [null, why not] after the timeout.
 WAIT_JS = """
@@ -133,7 +139,11 @@ def open_page(drv, base: str, url: str, marker: str, timeout_s: float) -> float:
     ms, why = drv.execute_async_script(WAIT_JS, marker, timeout_s * 1000, HOLD_MS, FILLED_JS)
     if ms is None:
         raise PageNotFilled(f"{url} not filled after {timeout_s:.0f} s: {why}")
+    EMPTY[url] = drv.execute_script(EMPTY_JS)
     return float(ms)
+
+
+EMPTY: dict[str, list[str]] = {}  # url → the figures without traces at its last open
 
 
 class PageNotFilled(RuntimeError):
@@ -233,7 +243,8 @@ def run_scale(scale: str, runs: int, county: str, check_capture: bool, timeout_s
                     out["pages"][page] = {"url": url, "error": str(e)}
                     log(f"{scale}: {page} FAILED {e}")
                     continue
-                out["pages"][page] = {"url": url, "warm": warm, "warm_median": statistics.median(warm)}
+                out["pages"][page] = {"url": url, "warm": warm, "warm_median": statistics.median(warm),
+                                      "empty": EMPTY.get(url, [])}
                 log(f"{scale}: {page:10s} warm {' '.join(f'{x:.0f}' for x in warm)} ms")
             for page, (path, search, marker) in pages.items():
                 v = out["pages"][page]
@@ -285,7 +296,8 @@ def report_lines(results: list[dict], runs: int) -> list[str]:
                 continue
             ratio = v["after"] / v["warm_median"]
             lines.append(f"{res['scale']:9s} {page:11s} {v['warm_median']:8.0f} {spread:>13s} {v['after']:9.0f} "
-                         f"{ratio:5.1f}×  {'met' if ratio <= RATIO_GOAL else 'MISSED'}")
+                         f"{ratio:5.1f}×  {'met' if ratio <= RATIO_GOAL else 'MISSED'}"
+                         + (f"  (figures without traces: {', '.join(v['empty'])})" if v.get("empty") else ""))
     for res in results:
         for page, c in res.get("capture", {}).items():
             verdict = "the same" if not c["only_replayed"] and not c["only_browser"] else "DIFFERENT"
