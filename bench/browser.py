@@ -16,7 +16,8 @@ component (its grid, or the cockpit's cards, the brief's preview) is in the DOM;
 ([data-dash-is-loading=true], .dash-spinner); every .js-plotly-plot with traces in its data has had them drawn
 by plotly (its SVG exists and its computed traces, _fullData, are as many as the data's: a heatmap of missing
 values legitimately draws no image); a figure without traces (the pages' blank placeholders while their callback
-runs — then a callback is pending — or a figure with nothing to show) is listed beside the time; every ag-grid (.ag-root-wrapper) has rendered rows. The time is the
+runs — then a callback is pending — or a figure with nothing to show) is listed beside the time; every ag-grid (.ag-root-wrapper) has rendered rows or shows its "no rows"
+overlay (then it is listed beside the time too). The time is the
 browser's performance.now() (ms since navigation start) at the first frame where all of it holds, provided it
 still holds 300 ms later (else the wait goes on).
 
@@ -77,7 +78,8 @@ for (const p of document.querySelectorAll('.js-plotly-plot')) {
     return 'figure ' + name + ' not drawn';
 }
 for (const g of document.querySelectorAll('.ag-root-wrapper')) {
-  if (!g.querySelector('.ag-center-cols-container .ag-row')) return 'grid ' + ((g.closest('[id]') || {}).id || '') + ' has no rows';
+  if (!g.querySelector('.ag-center-cols-container .ag-row') && !g.querySelector('.ag-overlay-no-rows-center'))
+    return 'grid ' + ((g.closest('[id]') || {}).id || '') + ' has no rows';  // "no rows" overlay: empty, listed apart
 }
 return '';
 """
@@ -85,7 +87,9 @@ return '';
 # The figures shown without any trace when the page is filled (a blank placeholder whose callback drew nothing, or a
 # figure with nothing to show): reported beside the time.
 EMPTY_JS = """return Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => !p.data || !p.data.length)
-    .map(p => (p.closest('[id]') || {}).id || '?');"""
+    .map(p => (p.closest('[id]') || {}).id || '?').concat(Array.from(document.querySelectorAll('.ag-root-wrapper'))
+    .filter(g => !g.querySelector('.ag-center-cols-container .ag-row'))
+    .map(g => 'grid ' + ((g.closest('[id]') || {}).id || '?')));"""
 
 # Resolves with [ms since navigation start when filled, '' ] or [null, why not] after the timeout.
 WAIT_JS = """
@@ -143,7 +147,7 @@ def open_page(drv, base: str, url: str, marker: str, timeout_s: float) -> float:
     return float(ms)
 
 
-EMPTY: dict[str, list[str]] = {}  # url → the figures without traces at its last open
+EMPTY: dict[str, list[str]] = {}  # url → the figures without traces and grids without rows at its last open
 
 
 class PageNotFilled(RuntimeError):
@@ -297,7 +301,7 @@ def report_lines(results: list[dict], runs: int) -> list[str]:
             ratio = v["after"] / v["warm_median"]
             lines.append(f"{res['scale']:9s} {page:11s} {v['warm_median']:8.0f} {spread:>13s} {v['after']:9.0f} "
                          f"{ratio:5.1f}×  {'met' if ratio <= RATIO_GOAL else 'MISSED'}"
-                         + (f"  (figures without traces: {', '.join(v['empty'])})" if v.get("empty") else ""))
+                         + (f"  (empty: {', '.join(v['empty'])})" if v.get("empty") else ""))
     for res in results:
         for page, c in res.get("capture", {}).items():
             verdict = "the same" if not c["only_replayed"] and not c["only_browser"] else "DIFFERENT"
