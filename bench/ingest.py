@@ -51,16 +51,17 @@ def national_regions() -> Regions:
     return Regions(rows, {})
 
 
-def write_file(path: Path, n_rows: int, counties: list[str]) -> int:
-    """A valid long CSV: every series at the months it reports, from January two years before today (the clock,
-    loaders/clock.py) onwards, until n_rows (about a year of months at national scale: all in the past)."""
+def write_file(path: Path, n_rows: int, counties: list[str], start_year: int | None = None) -> int:
+    """A valid long CSV: every series at the months it reports, from January of `start_year` (default: two years
+    before today, the clock, loaders/clock.py) onwards, until n_rows (about a year of months at national scale: all
+    in the past)."""
     cat = catalogue_mod.default()
     series = [(i.code, m, i.months) for i in cat if i.value_type != "derived" for m in i.measures]
     rng = np.random.default_rng(1)
     written = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("region_code,period,indicator,measure,value\n")
-        year = clock.today().year - 2
+        year = clock.today().year - 2 if start_year is None else start_year
         while written < n_rows:
             for month in range(1, 13):
                 period = f"{year}-{month:02d}"

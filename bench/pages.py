@@ -56,7 +56,6 @@ import functools
 import json
 import logging
 import pstats
-import re
 import statistics
 import subprocess
 import sys
@@ -77,15 +76,18 @@ GOALS_MS = {"province": 150.0, "national": 500.0}
 COLD_START_GOAL_S = 5.0
 
 
-def bench_quarter() -> str:
-    """The latest quarter closed (统计关库) today (loaders/clock.py): what the pages open at."""
-    from loaders import clock
-
-    month = clock.latest_closed_month(clock.today())
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y}Q{m // 3}" if m >= 3 else f"{y - 1}Q4"
-
-
+from bench import harness  # noqa: E402
+from bench.harness import (  # noqa: E402
+    BENCH_PASSWORD,
+    ServerTimer,
+    bench_quarter,
+    csrf_token,
+    find_router,
+    log,
+    login,
+    router_payload,
+    server_ms,
+)
 from indicators.pipeline import previous_quarter, quarter_period  # noqa: E402
 
 QUARTER = bench_quarter()
@@ -94,13 +96,8 @@ YEAR = int(QUARTER[:4])
 # quarter and the one before it (the rank change).
 PERIODS = tuple(sorted({f"{YEAR - 1}-06", f"{YEAR - 1}-09", f"{YEAR - 1}-12",
                         quarter_period(previous_quarter(QUARTER)), quarter_period(QUARTER)}))
-ROUTER_INPUT = "_pages_location.pathname"
 # What a successful render of each page must contain (a component id of the page itself).
-PAGES = {
-    "rankings": ("/rankings", f"?period={QUARTER}&scope=province", "rank-grid"),
-    "county": ("/county/{county}", f"?period={QUARTER}", "county-grid"),
-    "indicator": ("/indicator/FAI", f"?period={QUARTER}", "ind-grid"),
-}
+PAGES = {p: v for p, v in harness.page_urls("{county}").items() if p in ("rankings", "county", "indicator")}
 
 # ------------------------------------------------------------------ synthetic national data
 
@@ -251,53 +248,6 @@ def national_store(tmp: Path):
 
 # ------------------------------------------------------------------ HTTP
 
-class ServerTimer:
-    """WSGI wrapper: adds `Server-Timing: wsgi;dur=<ms>` (time inside the app until the response starts;
-    Flask builds the whole body before that)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        t0 = time.perf_counter()
-
-        def timed_start(status, headers, exc_info=None):
-            headers.append(("Server-Timing", f"wsgi;dur={(time.perf_counter() - t0) * 1000:.2f}"))
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, timed_start)
-
-
-def server_ms(headers) -> float | None:
-    """The wsgi entry of Server-Timing (else Dash's __dash_server), in ms."""
-    found = {}
-    for part in headers.get("Server-Timing", "").split(","):
-        name, *params = [p.strip() for p in part.split(";")]
-        for p in params:
-            if p.startswith("dur="):
-                found[name] = float(p[4:])
-    return found.get("wsgi", found.get("__dash_server"))
-
-
-def router_payload(router: dict, pathname: str, search: str) -> dict:
-    """The body dash-renderer posts when the URL changes."""
-    values = {"pathname": pathname, "search": search}
-    inputs = [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])}
-              for i in router["inputs"]]
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]}
-               for o in router["output"].strip(".").split("...")]
-    return {"output": router["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": inputs, "changedPropIds": [ROUTER_INPUT],
-            "state": [{"id": st["id"], "property": st["property"], "value": None} for st in router.get("state", [])]}
-
-
-def find_router(deps: list[dict]) -> dict:
-    for cb in deps:
-        if any(f"{i['id']}.{i['property']}" == ROUTER_INPUT for i in cb["inputs"]):
-            return cb
-    raise RuntimeError("no callback with input _pages_location.pathname in /_dash-dependencies")
-
-
 class PageError(RuntimeError):
     pass
 
@@ -395,26 +345,13 @@ def after_commits(store, session, base: str, router: dict, county: str, pages: d
     """The first view of each page right after a commit, as the upload page commits (ingest, then data.changed()
     computes the views leaders open first before the page answers): a correction of the latest month, then one
     of the quarter's month. {commit: {commit_ms, refresh_ms, first_ms: {page: ms}}}."""
-    from layouts import data
-    from loaders.ingest import ingest
-
     out = {}
     latest = store.periods()[0]
     for label, period in (("latest month", latest), ("quarter month", quarter_period(QUARTER))):
-        row = store.export(period=period, region=county, indicator="FAI")
-        row = row[row["measure"] == "cum_yoy"]
-        if row.empty:
+        done = harness.commit_correction(store, county, period)
+        if done is None:
             continue
-        text = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
-                f"{county},,{period},FAI,cum_yoy,{float(row['value'].iloc[0]) + 0.1:.1f},%,\n")
-        t0 = time.perf_counter()
-        report = ingest(text.encode("utf-8"), store, name=f"更正_{period}.csv", user="bench", note="企业更正（基准测试）")
-        commit_ms = (time.perf_counter() - t0) * 1000
-        if report.status != "committed":
-            raise SystemExit(f"bench commit of {period} failed: {[p.message() for p in report.errors]}")
-        t0 = time.perf_counter()
-        data.changed()  # as the upload page does before it answers the bureau
-        refresh_ms = (time.perf_counter() - t0) * 1000
+        commit_ms, refresh_ms = done
         first = {page: render(session, base, router, pages[page]["url"].split("?")[0],
                               "?" + pages[page]["url"].split("?", 1)[1])[0]
                  for page in pages if "error" not in pages[page]}
@@ -422,24 +359,6 @@ def after_commits(store, session, base: str, router: dict, county: str, pages: d
         log(f"after a correction of {period} (commit {commit_ms:.0f} ms, results {refresh_ms:.0f} ms): "
             + ", ".join(f"{p} {ms:.0f} ms" for p, ms in first.items()))
     return out
-
-
-
-
-BENCH_PASSWORD = "bench-password-1"
-
-
-def csrf_token(login_page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', login_page).group(1)
-
-
-def login(session, base: str) -> None:
-    """Every request needs a session: log in through the form like a person (CSRF token included)."""
-    token = csrf_token(session.get(f"{base}/login", timeout=60).text)
-    r = session.post(f"{base}/login", data={"csrf": token, "username": "bench", "password": BENCH_PASSWORD},
-                     allow_redirects=False, timeout=60)
-    if r.status_code != 302:
-        raise SystemExit(f"login failed: HTTP {r.status_code}")
 
 
 def time_page(session, base: str, router: dict, path: str, search: str, marker: str, n_requests: int) -> dict:
@@ -508,10 +427,6 @@ def _where(file: str) -> str:
     if _is_project(file):
         return str(Path(file).relative_to(ROOT))
     return file.split("site-packages/")[-1] if "site-packages/" in file else Path(file).name or file
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------ parent: run both, print the table
