@@ -230,19 +230,13 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 report.status = "dry_run"
                 trans.rollback()
                 return
-            upload_id = _insert_upload(conn, report, len(data), user, note)
-            # First, so a racing commit of the same bytes waits here (PostgreSQL) or conflicts (DuckDB) before
-            # either writes its rows; the key is the store's guarantee of one file, one upload.
-            conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
-            conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
+            upload_id = open_upload(conn, report, data, user, note)
             rows = frame[[c.name for c in target.columns if c.name != "upload_id"]]
             for start in range(0, n, CHUNK_ROWS):
                 say("write", start, n)
                 bulk.load(conn, target, rows.iloc[start:start + CHUNK_ROWS].assign(upload_id=upload_id))
             say("write", n, n)
-            _insert_problems(conn, upload_id, report.warnings)
-            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
-                                                           event_at=now(), note=note))
+            close_upload(conn, upload_id, report.warnings, user, note)
             say("commit", n, n)
             trans.commit()
         except BaseException:
@@ -399,6 +393,23 @@ def _insert_upload(conn, report: IngestReport, size: int, user: str, note: str) 
         rows_read=report.rows, inserted=report.inserted, revised=report.revised, unchanged=report.unchanged,
         rejected=0, warnings=len(report.warnings), status=COMMITTED, simulated=bool(report.simulated), note=note,
     ).returning(u.c.id)).scalar_one()
+
+
+def open_upload(conn, report: IngestReport, data: bytes, user: str, note: str) -> int:
+    """The upload's record, its file's key and bytes, inside the caller's transaction; returns the upload id.
+    The key first, so a racing commit of the same bytes waits here (PostgreSQL) or conflicts (DuckDB) before
+    either writes its rows: the store's guarantee of one file, one upload. (Statistics, ledgers, units.)"""
+    upload_id = _insert_upload(conn, report, len(data), user, note)
+    conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
+    conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
+    return upload_id
+
+
+def close_upload(conn, upload_id: int, warnings: list[Problem], user: str, note: str) -> None:
+    """The upload's warnings and its committed event, the last writes of its transaction."""
+    _insert_problems(conn, upload_id, warnings)
+    conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
+                                                   event_at=now(), note=note))
 
 
 def _insert_problems(conn, upload_id: int, problems: list[Problem]) -> None:

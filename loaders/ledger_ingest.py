@@ -28,9 +28,9 @@ from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders.cells import CellError, period_label, show
-from loaders.ingest import IngestReport, _insert_problems, _insert_upload
+from loaders.ingest import IngestReport, close_upload, open_upload
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, LEDGER, OBS_KEY, Store, now
+from loaders.store import LEDGER, OBS_KEY, Store
 
 KIND = LEDGER  # uploads.kind of every ledger upload
 MAX_DROPPED_LISTED = 10  # item ids named in the warning about items the previous snapshot had
@@ -208,16 +208,12 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
                 report.status = "dry_run"
                 trans.rollback()
                 return
-            upload_id = _insert_upload(conn, report, len(data), user, note)
-            conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
-            conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
+            upload_id = open_upload(conn, report, data, user, note)
             conn.execute(sa.insert(t.ledger_uploads).values(upload_id=upload_id, ledger=kind.code,
                                                             as_of=parsed.as_of, as_of_source=parsed.as_of_source))
             bulk.load(conn, t.ledger_items, _rows(kind, frame, upload_id, parsed.as_of))
             bulk.load(conn, t.observations, obs.assign(upload_id=upload_id))
-            _insert_problems(conn, upload_id, report.warnings)
-            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
-                                                           event_at=now(), note=note))
+            close_upload(conn, upload_id, report.warnings, user, note)
             trans.commit()
         except BaseException:
             if trans.is_active:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import sqlalchemy as sa
 
 from loaders import bulk, clock, isolated, ledger_cells, upload_check
 from loaders import ledger_kinds as kinds_mod
@@ -32,9 +31,9 @@ from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders import unit_measures as measures_mod
 from loaders.cells import CellError, norm, squeeze
-from loaders.ingest import IngestReport, _insert_problems, _insert_upload
+from loaders.ingest import IngestReport, close_upload, open_upload
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.store import COMMITTED, Store, now
+from loaders.store import Store
 
 UNITS, TASKS, REPORTS = "units", "unit_tasks", "unit_reports"  # uploads.kind (and uploads.format)
 # The kinds of unit, in the order pages list them, with the words met on sheets for each.
@@ -443,16 +442,12 @@ def _write(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, 
                 report.status = "dry_run"
                 trans.rollback()
                 return
-            upload_id = _insert_upload(conn, report, len(data), user, note)
-            conn.execute(sa.insert(t.committed_files).values(sha256=report.sha256, upload_id=upload_id))
-            conn.execute(sa.insert(t.upload_files).values(upload_id=upload_id, content=data))
+            upload_id = open_upload(conn, report, data, user, note)
             rows = frame.assign(upload_id=upload_id)
             if upload == REPORTS:
                 rows = rows.assign(as_of=[d.isoformat() for d in rows["as_of"]])
             bulk.load(conn, TABLES[upload], rows)
-            _insert_problems(conn, upload_id, report.warnings)
-            conn.execute(sa.insert(t.upload_events).values(upload_id=upload_id, event=COMMITTED, user_name=user,
-                                                           event_at=now(), note=note))
+            close_upload(conn, upload_id, report.warnings, user, note)
             trans.commit()
         except BaseException:
             if trans.is_active:
