@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import pipeline, progress, rules, scheme
-from loaders import catalogue, parsed, users
+from loaders import catalogue, ledger_ingest, ledger_kinds, parsed, units, users
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -60,6 +60,11 @@ TEXT = {
     "format_month_columns": ("分月表（各月为列）", "months as columns"),
     "format_long_targets": ("目标任务长表", "targets, long"),
     "format_wide_targets": ("目标任务宽表", "targets, wide sheet"),
+    f"format_{units.UNITS}": ("下辖单位名单", "units below the county"),
+    f"format_{units.TASKS}": ("下辖单位年度任务", "tasks of the units"),
+    f"format_{units.REPORTS}": ("下辖单位报送情况", "reports of the units"),
+    # each ledger kind's upload format is said by its name in data/ledgers.toml (declared once)
+    **{f"format_{ledger_ingest.format_of(k.code)}": (k.name_zh, k.name_en) for k in ledger_kinds.default()},
     "print": ("打印", "Print"),
     "period_months": ("月度累计（1–N月）", "Year to date (by month)"),
     "period_quarters": ("季度（综合评价）", "Quarters (composite score)"),
@@ -466,7 +471,8 @@ VOCABULARY: dict[str, tuple[tuple[str, ...], str]] = {
     "pace": (progress.PACES, "pace_"),
     "growth": (progress.GROWTH_STATUSES, "growth_"),
     "role": (users.ROLES, "role_"),
-    "format": (parsed.FORMATS, "format_"),
+    "format": (parsed.FORMATS + tuple(ledger_ingest.format_of(k.code) for k in ledger_kinds.default())
+               + (units.UNITS, units.TASKS, units.REPORTS), "format_"),
     "scope": (pipeline.SCOPE_KINDS, "scope_"),
     "rule_kind": (tuple(rules.KINDS), "rule_kind_"),
 }
