@@ -1,6 +1,7 @@
 """`python -m loaders`: ingest, export, history, rollback, demo, users, ledger, units — thin wrappers over the library."""
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -8,6 +9,7 @@ import sys
 from loaders import audit, cli_ledger, cli_units, clock, demo, users
 from loaders.cells import period as parse_period
 from loaders.cells import period_label, show
+from loaders.cli_parts import subcommand
 from loaders.ingest import IngestReport, ingest
 from loaders.settings import database_url
 from loaders.store import Store
@@ -226,12 +228,7 @@ def _parser() -> argparse.ArgumentParser:
                                 epilog="例：python -m loaders ingest data/demo/月报_2026年1-10月_陇南市.csv")
     sub = p.add_subparsers(title="commands")
 
-    def add(name, func, help, example):
-        sp = sub.add_parser(name, help=help, description=help, epilog=f"例：{example}",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        _db_option(sp)
-        sp.set_defaults(func=func)
-        return sp
+    add = functools.partial(subcommand, sub)
 
     sp = add("ingest", cmd_ingest, "校验并导入文件（CSV/GBK/xlsx，长表、月报宽表、分月表、目标表）",
              "python -m loaders ingest 月报.csv --user 张三 --dry-run")
@@ -270,17 +267,13 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--password-stdin", action="store_true", help="从标准输入读密码；不加则生成随机密码并显示一次")
     sp.add_argument("--by", default="cli", help="操作人（记入审计日志）")
 
-    cli_ledger.register(sub, _db_option)
-    cli_units.register(sub, _db_option)
+    cli_ledger.register(sub)
+    cli_units.register(sub)
 
     sp = add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州，截至当天已统计关库的最近月份",
              "python -m loaders demo --today 2027-06-01")
     _today_option(sp)
     return p
-
-
-def _db_option(sp) -> None:
-    sp.add_argument("--db", help="数据库 URL（默认取 MONITOR_DATABASE_URL，否则为 data/monitor.duckdb）")
 
 
 def _today_option(sp) -> None:

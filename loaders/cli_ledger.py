@@ -5,6 +5,7 @@ statistics' own commands (`python -m loaders rollback ID`, `history`): a ledger 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from loaders import audit, ledger_kinds, ledger_rollup, ledger_templates
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.cells import period_label
+from loaders.cli_parts import subcommand
 from loaders.ledger_ingest import LedgerReport, as_of_day, ingest_ledger
 from loaders.settings import database_url
 from loaders.store import Store
@@ -147,8 +149,8 @@ def cmd_kinds(args) -> int:
     return EXIT_OK
 
 
-def register(sub, add_db) -> None:
-    """Add `ledger` and its commands to the top-level parser's subparsers; `add_db(parser)` adds --db."""
+def register(sub) -> None:
+    """Add `ledger` and its commands to the top-level parser's subparsers."""
     codes = ledger_kinds.default().codes
     p = sub.add_parser("ledger", help="台账：导入、模板、查看（清欠、投诉线索、招商引资、重点项目、“四上”培育）",
                        description="台账（逐项事项的清单）：导入、下载模板、查看某日的快照",
@@ -158,12 +160,7 @@ def register(sub, add_db) -> None:
                               "撤销一次台账上传：python -m loaders rollback 上传编号")
     inner = p.add_subparsers(title="commands")
 
-    def add(name, func, help, example):
-        sp = inner.add_parser(name, help=help, description=help, epilog=f"例：{example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-        add_db(sp)
-        sp.set_defaults(func=func)
-        return sp
+    add = functools.partial(subcommand, inner)
 
     sp = add("ingest", cmd_ingest, "校验并导入台账文件（CSV/GBK/xlsx）；截至日期取自标题、“截至日期”列或 --as-of",
              "python -m loaders ledger ingest 清欠台账_截至2026-10-31.xlsx --kind arrears --dry-run")

@@ -12,6 +12,7 @@ from pathlib import Path
 from loaders import audit, unit_measures, units
 from loaders import regions as regions_mod
 from loaders.cells import show
+from loaders.cli_parts import db_option, subcommand
 from loaders.settings import database_url
 from loaders.store import Store
 
@@ -94,8 +95,8 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
-def register(sub, add_db) -> None:
-    """Add `units` and its commands to the top-level parser's subparsers; `add_db(parser)` adds --db."""
+def register(sub) -> None:
+    """Add `units` and its commands to the top-level parser's subparsers."""
     p = sub.add_parser("units", help="下辖单位（乡镇街道、县直部门、市直部门、招商小分队）：名单、年度任务、上报记录",
                        description="下辖单位的名单、年度任务和上报记录；排名见 python -m indicators units ranking",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -104,10 +105,7 @@ def register(sub, add_db) -> None:
                               "撤销一次上传：python -m loaders rollback 上传编号")
     inner = p.add_subparsers(title="commands")
     for action, (text, example) in HELP.items():
-        sp = inner.add_parser(action, help=text, description=text, epilog=f"例：{example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-        add_db(sp)
-        sp.set_defaults(func=cmd_load, action=action)
+        sp = subcommand(inner, action, cmd_load, text, example, action=action)
         sp.add_argument("paths", nargs="+", metavar="FILE")
         sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
         sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
@@ -119,7 +117,7 @@ def register(sub, add_db) -> None:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     sp.add_argument("which", choices=list(TEMPLATES), metavar="WHICH", help="units | tasks | reports")
     sp.add_argument("--out", help="输出文件（默认 <名称>模板.csv）")
-    add_db(sp)
+    db_option(sp)
     sp.set_defaults(func=cmd_template)
     sp = inner.add_parser("show", help="列出当前的下辖单位及其年度任务", description="列出当前的下辖单位（别名）及其年度任务",
                           epilog="例：python -m loaders units show --county 成县 --year 2026",
@@ -127,5 +125,5 @@ def register(sub, add_db) -> None:
     sp.add_argument("--county", help="只看一个县区（名称或6位代码）")
     sp.add_argument("--year", type=int, help="任务年度（默认全部）")
     sp.add_argument("--json", action="store_true", help="输出 JSON")
-    add_db(sp)
+    db_option(sp)
     sp.set_defaults(func=cmd_show)
