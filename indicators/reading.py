@@ -17,7 +17,7 @@ from indicators import unit_ranking as unit_ranking_mod
 from indicators.brief import settings as brief_settings
 from indicators.ranking import rank
 from loaders import catalogue as catalogue_mod
-from loaders import ledger_kinds, unit_measures
+from loaders import ledger_kinds, ledger_rollup, unit_measures
 from loaders import regions as regions_mod
 from loaders.store import Store
 
@@ -397,3 +397,29 @@ def unit_ranking(snap: Snapshot, measure: str, as_of, *, cadence: str | None = N
         return unit_ranking_mod.ranking_at(snap.store, measure, as_of, cadence, unit_kind=unit_kind, region=region)
     return _cached(snap, "unit_ranking", (measure, as_of, cadence, unit_kind, region), None, compute,
                    extra=ledger_kinds.sha256() + unit_measures.sha256())
+
+
+# ---------------------------------------------------------------- ledgers (台账)
+
+def ledger_dates(snap: Snapshot, kind: str) -> list:
+    """The as-of dates (datetime.date) of a ledger kind's committed snapshots, newest first. Whether an account may
+    see a date is the page's decision (layouts/data.py), not this reader's."""
+    return _cached(snap, "ledger_dates", (kind,), None, lambda: snap.store.ledger_dates(kind),
+                   extra=ledger_kinds.sha256())
+
+
+def ledger_items(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
+    """The kind's items as of a date (None: the latest snapshot of every county): Store.ledger_snapshot, typed by
+    the kind's declaration, each county's items from its latest snapshot on or before the date. Shared: callers
+    must not modify the frame."""
+    return _cached(snap, "ledger_items", (kind, as_of), None, lambda: snap.store.ledger_snapshot(kind, as_of),
+                   extra=ledger_kinds.sha256())
+
+
+def ledger_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
+    """loaders.ledger_rollup.facts of ledger_items (one row per county with items): what the ledger pages, the
+    brief and the 约谈 rules say about a kind at a date, from one computation."""
+    def compute():
+        items = ledger_items(snap, kind, as_of)
+        return ledger_rollup.facts(ledger_kinds.default()[kind], items)
+    return _cached(snap, "ledger_facts", (kind, as_of), None, compute, extra=ledger_kinds.sha256())

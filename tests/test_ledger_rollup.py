@@ -293,3 +293,20 @@ def test_the_revision_history_marks_the_ledger_value_as_current(store):
     rev = county_figures.revisions(hist, "cum_level", [2026])
     assert rev[["period", "value", "chain"]].to_dict("records") == [
         {"period": "2026-10", "value": 3512.0, "chain": "3900.5 → 3512 → 3950"}]
+
+
+def test_the_readers_give_the_snapshot_and_its_facts_and_follow_a_rollback(store):
+    first = ledger(store, arrears_file(3000.0), name="qq1.csv")
+    snap = reading.snapshot(store)
+    assert reading.ledger_dates(snap, "arrears") == [first.as_of]
+    items = reading.ledger_items(snap, "arrears")
+    assert set(items["region_code"]) == {WUDU, LIXIAN} and set(items["upload_id"]) == {first.upload_id}
+    facts = reading.ledger_facts(snap, "arrears").set_index("region_code")
+    assert facts.loc[LIXIAN, "repaid_undisputed"] == 3000.0 and facts.loc[LIXIAN, "owed_disputed"] == 80.0
+    second = ledger(store, arrears_file(3512.0), name="qq2.csv")
+    snap = reading.snapshot(store)
+    assert reading.ledger_facts(snap, "arrears").set_index("region_code").loc[LIXIAN, "repaid_undisputed"] == 3512.0
+    store.rollback(second.upload_id, user="李四")
+    snap = reading.snapshot(store)
+    assert reading.ledger_facts(snap, "arrears").set_index("region_code").loc[LIXIAN, "repaid_undisputed"] == 3000.0
+    assert reading.ledger_items(snap, "arrears", first.as_of.replace(day=1)).empty  # before the snapshot's date
