@@ -423,3 +423,25 @@ def ledger_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
         items = ledger_items(snap, kind, as_of)
         return ledger_rollup.facts(ledger_kinds.default()[kind], items)
     return _cached(snap, "ledger_facts", (kind, as_of), None, compute, extra=ledger_kinds.sha256())
+
+
+# ---------------------------------------------------------------- 台账 pages (layouts/pages/ledger.py; h-pages)
+
+def ledger_uploads(snap: Snapshot, kind: str) -> pd.DataFrame:
+    """The kind's committed ledger uploads (Store.ledger_uploads): id, as_of, file_name, simulated, … newest first:
+    what makes each item on the ledger page traceable to its file."""
+    def compute():
+        up = snap.store.ledger_uploads(kind)
+        return up[up["status"] == "committed"].reset_index(drop=True)
+    return _cached(snap, "ledger_uploads", (kind,), None, compute, extra=ledger_kinds.sha256())
+
+
+def ledger_page_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
+    """ledger_facts plus the page's overdue counts for the kinds ledger_rollup keeps none of (indicators/ledgers.py
+    with_extra_facts): stalled investment projects, 四上 enterprises past their expected month."""
+    from indicators import ledgers as ledgers_mod
+
+    return _cached(snap, "ledger_page_facts", (kind, as_of), None,
+                   lambda: ledgers_mod.with_extra_facts(kind, ledger_facts(snap, kind, as_of),
+                                                        ledger_items(snap, kind, as_of)),
+                   extra=ledger_kinds.sha256())
