@@ -566,3 +566,142 @@ def _grid_zh() -> dict:
 def grid_text(lang: str) -> dict:
     """AG Grid's own words (filters, pagination, "no rows") in the page's language: dashGridOptions entries."""
     return {"localeText": _grid_zh()} if lang == "zh" else {}
+
+
+# ---------------------------------------------------------------- 台账 pages (layouts/pages/ledger.py; h-pages)
+TEXT.update({
+    "nav_ledger": ("台账", "Ledgers"),
+    "ledger_not_found": ("没有“{kind}”这种台账；台账有：", "There is no ledger '{kind}'; the ledgers are: "),
+    "ledger_none": ("还没有上传{kind}。可下载模板填写后在“数据上报”页上传。",
+                    "No {kind} has been uploaded yet. Download the template, fill it in and upload it."),
+    "ledger_as_of": ("截至", "As of"),
+    "ledger_set": ("比较范围：{city}{n}个县区", "Compared: the {n} counties of {city}"),
+    "ledger_sources": ("来源", "From"),
+    "ledger_source_item": ("#{id} {file}（截至{as_of}）", "#{id} {file} (as of {as_of})"),
+    "ledger_template": ("下载模板（.xlsx）", "Download template (.xlsx)"),
+    "ledger_date_refused": ("截至{asked}的台账不能查看（无此快照，或所在月份尚未统计关库、未发布），显示截至{shown}的台账",
+                            "The ledger as of {asked} cannot be shown (no such snapshot, or its month is not yet "
+                            "released); showing the one as of {shown}"),
+    "ledger_county_refused": ("当前账号的查看范围不含县区 {code}", "This account may not see county {code}"),
+    "ledger_county_other": ("{code} 不是{city}的县区", "{code} is not a county of {city}"),
+    "ledger_totals": ("全市合计", "City totals"),
+    "ledger_by_county": ("各县区", "By county"),
+    "ledger_county_hint": ("点击县区名称查看其全部事项", "Click a county to see all its items"),
+    "ledger_all_counties": ("全市", "Whole city"),
+    "ledger_overdue_title": ("逾期或滞后事项", "Overdue or stalled items"),
+    "ledger_overdue_none": ("没有逾期或滞后的事项", "No overdue or stalled item"),
+    "ledger_items_title": ("{county}全部事项", "All items of {county}"),
+    "ledger_trend": ("逐期走势", "Trend over the snapshots"),
+    "ledger_units": ("下辖单位排名", "Units below the county"),
+    "ledger_units_none": ("本台账没有下辖单位考核指标（data/unit_measures.toml）",
+                          "No unit measure is declared for this ledger (data/unit_measures.toml)"),
+    "ledger_units_empty": ("没有符合条件的下辖单位", "No unit matches"),
+    "ledger_units_at": ("排名依据截至{as_of}的台账{previous}", "Ranked on the ledger as of {as_of}{previous}"),
+    "ledger_units_prev": ("，较上期（截至{d}）", ", change since {d}"),
+    "ledger_units_no_prev": ("，无上期可比", ", no earlier period"),
+    "ledger_zero": ("未破零", "Still at zero"),
+    "ledger_not_reported": ("未上报（不是零，不参加排名）", "Not reported (not zero; not ranked)"),
+    "ledger_no_task": ("无任务（不参加排名）", "No task (not ranked)"),
+    "ledger_none_named": ("无", "none"),
+    "ledger_unit_kind_all": ("全部类别", "All kinds"),
+    "ledger_unit_county_all": ("全部县区", "All counties"),
+    "ledger_cadence_weekly": ("一周一通报", "Weekly"),
+    "ledger_cadence_half_monthly": ("半月一排名", "Half-monthly"),
+    "ledger_cadence_monthly": ("一月一调度", "Monthly"),
+    "ledger_by_day": ("时间进度按日计算", "time progress by day"),
+    "ledger_plan_line": ("完成年度目标{completion}（目标{target}），序时进度{schedule}，{side}{gap}个百分点",
+                         "{completion} of the annual target ({target}); time progress {schedule}; {side} {gap} "
+                         "percentage points"),
+    "ledger_ahead": ("快于序时进度", "ahead by"),
+    "ledger_behind": ("慢于序时进度", "behind by"),
+    "ledger_level": ("与序时进度持平", "level with it:"),
+    "ledger_no_target": ("未设年度目标", "no annual target set"),
+    "ledger_basis_counties": ("目标为各县区目标之和", "target: the sum of the counties' targets"),
+    "ledger_basis_ledger": ("按台账年度计划投资", "plan: the ledger's annual planned investment"),
+    "ledger_none_entered": ("尚无入库企业的县区：{names}", "Counties with no enterprise entered yet: {names}"),
+    "ledger_all_entered": ("各县区均已有入库企业", "Every county has entered at least one"),
+    "ledger_not_reported_county": ("未上报台账", "no ledger"),
+    "ledger_col_county": ("县区", "County"),
+    "ledger_col_items": ("事项数", "Items"),
+    "ledger_col_target": ("年度目标", "Annual target"),
+    "ledger_col_completion": ("完成率（%）", "Completion (%)"),
+    "ledger_col_gap": ("较序时（个百分点）", "vs time progress (pp)"),
+    "ledger_col_rank": ("市内位次", "Rank in city"),
+    "ledger_col_overdue": ("逾期/滞后", "Overdue"),
+    "ledger_col_reason": ("情况", "Issue"),
+    "ledger_col_source": ("来源（上传 #、文件、行）", "Source (upload, file, row)"),
+    "ledger_col_unit": ("单位", "Unit"),
+    "ledger_col_unit_kind": ("类别", "Kind"),
+    "ledger_col_parent": ("所属", "Parent"),
+    "ledger_col_task": ("任务", "Task"),
+    "ledger_col_result": ("完成", "Result"),
+    "ledger_col_result_change": ("较上期", "Change"),
+    "ledger_col_rank_change": ("位次变化", "Rank change"),
+    "ledger_col_state": ("状态", "State"),
+    "ledger_export_items": ("台账事项", "ledger items"),
+    "ledger_card": ("重点工作台账", "Key-work ledgers"),
+    "ledger_county_section": ("台账", "Ledgers"),
+    "ledger_open": ("查看台账", "Open"),
+    # the reasons an item is overdue or stalled (indicators/ledgers.py overdue_reasons)
+    "ledger_reason_overdue": ("逾期未清偿", "past due, not repaid"),
+    "ledger_reason_late_open": ("超期未办结", "open past its deadline"),
+    "ledger_reason_handled_late": ("超期办结", "handled late"),
+    "ledger_reason_stalled": ("签约未到位", "signed, nothing in place"),
+    "ledger_reason_not_started": ("逾期未开工", "not started past its planned start"),
+    "ledger_reason_late": ("逾期未入库", "not entered by its expected month"),
+    # city totals, per kind (the facts of loaders/ledger_rollup.py)
+    "ledger_f_owed_undisputed": ("无分歧欠款", "Undisputed debt"),
+    "ledger_f_repaid_undisputed": ("已清偿（无分歧）", "Repaid (undisputed)"),
+    "ledger_f_rate_undisputed": ("清偿率（无分歧）", "Repayment rate (undisputed)"),
+    "ledger_f_owed_disputed": ("有分歧欠款（另列）", "Disputed debt (apart)"),
+    "ledger_f_disputed_items": ("有分歧事项", "Disputed items"),
+    "ledger_f_small_open": ("小额欠款（10万元以下）未清零", "Small debts (< 100k yuan) still open"),
+    "ledger_f_overdue_items": ("逾期未清偿事项", "Overdue items"),
+    "ledger_f_overdue_outstanding": ("逾期未清偿金额", "Overdue amount outstanding"),
+    "ledger_f_received": ("本年受理线索", "Leads received this year"),
+    "ledger_f_handled": ("本年办结", "Handled this year"),
+    "ledger_f_rate": ("办结率", "Handling rate"),
+    "ledger_f_open": ("未办结", "Open"),
+    "ledger_f_overdue_open": ("超期未办结", "Open past deadline"),
+    "ledger_f_handled_late": ("超期办结", "Handled late"),
+    "ledger_f_items": ("项目（企业）数", "Items"),
+    "ledger_f_contract": ("合同金额", "Contract amount"),
+    "ledger_f_in_place": ("到位资金", "Funds in place"),
+    "ledger_f_in_place_outside": ("省外到位资金", "Funds in place from outside the province"),
+    "ledger_f_stalled": ("签约未到位项目", "Signed, nothing in place"),
+    "ledger_f_stages": ("按进度", "By stage"),
+    "ledger_f_started": ("已开工", "Started"),
+    "ledger_f_start_rate": ("开工率", "Start rate"),
+    "ledger_f_planned": ("年度计划投资", "Planned this year"),
+    "ledger_f_completed": ("本年完成投资", "Completed this year"),
+    "ledger_f_start_overdue": ("逾期未开工", "Not started past planned start"),
+    "ledger_f_states": ("按培育状态", "By state"),
+    "ledger_f_entered": ("已入库", "Entered"),
+    "ledger_f_late": ("逾期未入库", "Late"),
+    "ledger_rate_of": ("{kind}的{rate}", "{rate}"),
+    # count words: 件 (matters), 个 (projects), 家 (enterprises)
+    "ledger_unit_件": ("件", " items"),
+    "ledger_unit_个": ("个", " projects"),
+    "ledger_unit_家": ("家", " enterprises"),
+})
+
+# The ledgers' columns in English, by column code (data/ledgers.toml gives the Chinese headers).
+LEDGER_COLUMN_EN = {
+    "county": "County", "item_id": "Item", "debtor": "Debtor", "creditor": "Creditor", "owed": "Owed",
+    "disputed": "Disputed", "repaid": "Repaid", "due_date": "Due", "status": "Status", "source": "Source",
+    "unit": "Responsible unit", "received": "Received", "handled": "Handled", "result": "Result",
+    "project": "Project", "signed": "Signed", "contract": "Contract", "in_place": "In place",
+    "outside_province": "From outside the province", "stage": "Stage", "leader": "Leader in charge",
+    "planned": "Planned", "completed": "Completed", "start_state": "Start", "planned_start": "Planned start",
+    "enterprise": "Enterprise", "type": "Type", "expected_month": "Expected month", "state": "State"}
+
+
+def ledger_column(column, lang: str = DEFAULT_LANG) -> str:
+    """A ledger column's header: its declared title (拖欠金额（万元）) or its English name."""
+    if lang != "en":
+        return column.title
+    en = LEDGER_COLUMN_EN.get(column.code, column.code)
+    return f"{en} ({UNIT_EN_LEDGER.get(column.unit, column.unit)})" if column.unit else en
+
+
+UNIT_EN_LEDGER = {"万元": "10k yuan"}

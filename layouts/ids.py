@@ -122,3 +122,25 @@ PREF_WATERFALL_VS = "pref-waterfall-vs"
 PREF_TARGET_RANK = "pref-target-rank"
 PREF_GAPS = "pref-gaps"
 PREF_COUNTIES = "pref-counties"
+
+# ---------------------------------------------------------------- 台账 pages (layouts/pages/ledger.py; h-pages)
+LEDGER_STATE = "ledger-state"  # a dcc.Store with the page's kind, date, county, scope and language
+LEDGER_TITLE = "ledger-title"
+LEDGER_DATE = "ledger-date"
+LEDGER_TEMPLATE = "ledger-template"
+LEDGER_TEMPLATE_DOWNLOAD = "ledger-template-download"
+LEDGER_TOTALS = "ledger-totals"
+LEDGER_COUNTIES = "ledger-counties"
+LEDGER_OVERDUE = "ledger-overdue"
+LEDGER_ITEMS = "ledger-items"
+LEDGER_TREND = "ledger-trend"
+LEDGER_UNITS = "ledger-units"  # the box the unit ranking is drawn into
+LEDGER_UNITS_GRID = "ledger-units-grid"
+LEDGER_UNIT_MEASURE = "ledger-unit-measure"
+LEDGER_CADENCE = "ledger-cadence"
+LEDGER_UNIT_KIND = "ledger-unit-kind"
+LEDGER_UNIT_COUNTY = "ledger-unit-county"
+LEDGER_ZERO = "ledger-zero"  # 未破零 units, named
+LEDGER_NOT_REPORTED = "ledger-not-reported"  # 未上报 units, named apart
+COUNTY_LEDGERS = "county-ledgers"  # the county page's 台账 lines
+COCKPIT_LEDGERS = "cockpit-ledgers"  # the cockpit's 重点工作台账 card
