@@ -90,9 +90,14 @@ def time_progress(day: dt.date) -> TimeProgress:
 # ---------------------------------------------------------------- facts, completed per kind
 
 def with_extra_facts(kind: str, facts: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
-    """The facts plus the page's overdue counts that ledger_rollup does not keep: stalled investment projects
-    (overdue_reasons) and 四上 enterprises past their expected month not entered."""
-    if kind not in ("investment", "sishang") or facts.empty:
+    """The facts plus what ledger_rollup does not keep: the count of items (complaints have none), stalled
+    investment projects (overdue_reasons) and 四上 enterprises past their expected month not entered."""
+    if facts.empty:
+        return facts
+    if "items" not in facts.columns:
+        per = items.groupby(items["region_code"].astype(str)).size()
+        facts = facts.assign(items=facts["region_code"].map(per).fillna(0).astype("int64"))
+    if kind not in ("investment", "sishang"):
         return facts
     reasons = overdue_reasons(kind, items)
     col = OVERDUE[kind]

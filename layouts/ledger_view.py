@@ -172,7 +172,7 @@ def grid(grid_id: str, rows: list[dict], columns: list[dict], lang: str, **optio
 # ---------------------------------------------------------------- items
 
 def _cell(value, column):
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if column.type == "bool":
         return (column.yes[0] if column.yes else "是") if bool(value) else (column.no[0] if column.no else "否")
