@@ -329,3 +329,31 @@ def test_english_page_has_no_chinese_interface_words(app, store):
     for word in ("全市合计", "截至", "清偿率", "下辖单位", "逾期", "导出"):
         assert word not in text, word
     assert "Repayment rate (undisputed) 69.6%" in text
+
+
+# ---------------------------------------------------------------- links from the county page and the cockpit
+
+def test_county_page_lines_link_to_the_county_items(app, store):
+    from layouts.pages import county
+
+    with as_user(app, store, "leader"):
+        block = find(county._ledgers(LIXIAN, "zh")[0], ids.COUNTY_LEDGERS)
+    text = component_text(block)
+    assert "清欠台账 截至2026-10-31：清偿率（无分歧） 55.6%，逾期未清偿事项 1件" in text
+    assert "“四上”企业培育台账 截至2026-10-31：已入库 1家" in text
+    links = [g.children[0].href for g in block.children]
+    assert f"/ledger/arrears?date={OCT31}&county={LIXIAN}" in links
+
+
+def test_cockpit_card_has_the_city_headline_per_kind(app, store):
+    from layouts.pages import cockpit
+
+    with as_user(app, store, "leader"):
+        card = cockpit._ledger_card("621200", "陇南市", "zh")[0]
+    text = component_text(card)
+    assert "重点工作台账 · 陇南市" in text
+    assert "清偿率（无分歧） 69.6%" in text and "办结率 33.3%" in text and "开工率 66.7%" in text
+    assert "招商引资项目台账 截至2026-10-31：省外到位资金 600.0万元，完成率 27.3%" in text  # 600 / (1200 + 1000)
+    with as_user(app, store, "bureau"):  # the bureau sees November's snapshot: 900 / 2200
+        assert "截至2026-11-20：省外到位资金 900.0万元，完成率 40.9%" in component_text(
+            cockpit._ledger_card("621200", "陇南市", "zh")[0])

@@ -6,7 +6,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import pipeline
-from layouts import access, data, ids, kpi_cards
+from layouts import access, data, ids, kpi_cards, ledger_links
 from layouts import cockpit_view as view
 from layouts.i18n import lang_of, t
 from layouts.plotly_locale import graph_config
@@ -52,6 +52,7 @@ def layout(period=None, scope=None, lang=None, **_):
             ])),
         ]),
         view.maps(ck, regions, lang),
+        *_ledger_card(home, city, lang),
         dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
             dmc.Title(f"{t('cockpit_attention', lang)} · {city} · {months}", order=5),
             dmc.Text(rule, size="xs", c="dimmed"),
@@ -63,6 +64,15 @@ def layout(period=None, scope=None, lang=None, **_):
             ]),
         ])),
     ])
+
+
+def _ledger_card(home, city, lang):
+    """重点工作台账: one line per ledger kind with the city's headline figure and a link (layouts/ledger_links.py)."""
+    lines = ledger_links.city_lines(home, lang)
+    if not lines:
+        return []
+    return [dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
+        dmc.Title(f"{t('ledger_card', lang)} · {city}", order=5), ledger_links.lines_block(lines, ids.COCKPIT_LEDGERS)]))]
 
 
 @callback(Output(ids.COCKPIT_NAV, "href"), Input(ids.COCKPIT_COUNTY_MAP, "clickData"),

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import explain, pipeline, reading
-from layouts import access, data, grid_export, ids
+from layouts import access, data, grid_export, ids, ledger_links
 from layouts import county_figures as figs
 from layouts import county_view as view
 from layouts.cockpit_view import when_label
@@ -57,6 +57,7 @@ def layout(code=None, period=None, scope=None, lang=None, target_rank=None, **_)
         _title(code, quarter, month, prov, city, regions, lang,
                search_from_state({"period": period, "lang": lang if lang != "zh" else None})),
         *quarter_notice(quarter, month, lang),
+        *_ledgers(code, lang),
         _section(f"{t('county_indicators', lang)} · {period_label(month, lang)}",
                  _grid(code, month, cat, lang, n_prov, n_city),
                  grid_export.buttons(ids.COUNTY_GRID, lang)),
@@ -101,6 +102,12 @@ def _title(code, quarter, month, prov, city, regions, lang, qs=""):
         dmc.Stack(gap=0, children=[dmc.Text(r, fw=600) for r in ranks]),
         dmc.Text(note, size="xs", c="dimmed"),
     ])
+
+
+def _ledgers(code, lang):
+    """台账: one line per ledger kind with the county's headline fact, linking to its items (layouts/ledger_links.py)."""
+    lines = ledger_links.county_lines(code, lang)
+    return [_section(t("ledger_county_section", lang), ledger_links.lines_block(lines, ids.COUNTY_LEDGERS))] if lines else []
 
 
 def _grid(code, month, cat, lang, n_prov, n_city):

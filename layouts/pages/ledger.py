@@ -18,6 +18,7 @@ from layouts import ledger_view as view
 from layouts.cockpit_view import home_prefecture
 from layouts.county_view import section, with_query
 from layouts.i18n import lang_of, t
+from layouts.ledger_links import visible_dates
 from layouts.plotly_locale import graph_config
 from layouts.shell import state_text
 from loaders import audit, ledger_kinds, ledger_templates, unit_measures
@@ -32,13 +33,6 @@ ALL = "all"
 
 
 # ---------------------------------------------------------------- what the account may see (server side)
-
-def visible_dates(kind: str) -> list[dt.date]:
-    """The kind's snapshot dates, newest first, that this account may see: a date in a month not yet released
-    (its 统计关库 has not passed: the snapshot fills that month's county indicators) only for uploaders and admins."""
-    early = data.sees_unreleased()
-    return [d for d in reading.ledger_dates(data.snap(), kind) if early or data.released(f"{d:%Y-%m}")]
-
 
 def parse_date(value) -> dt.date | None:
     try:
@@ -107,7 +101,6 @@ def layout(kind=None, date=None, county=None, lang=None, scope=None, **_):
         return dmc.Alert(reason, title="无权访问" if lang == "zh" else "Refused", color="red", id="access-refused")
     county = county or None
     day, refused = resolve_date(kind, date)
-    qs_lang = {"lang": lang} if lang != "zh" else {}
     if day is None:
         return dmc.Stack(gap="sm", children=[
             *_kind_links(kind, lang), dmc.Title(k.name(lang), order=3),
@@ -142,7 +135,7 @@ def layout(kind=None, date=None, county=None, lang=None, scope=None, **_):
                 grid_export.buttons(ids.LEDGER_COUNTIES, lang)),
         section(f"{t('ledger_trend', lang)} · {names[county] if county else names[home]}",
                 _trend(kind, day, counties, names[home], county, names.get(county), lang)),
-        *_item_sections(k, items, day, county, seen, names, uploads, lang, qs_lang),
+        *_item_sections(k, items, day, county, seen, names, uploads, lang),
         section(f"{t('ledger_units', lang)} · {t('ledger_as_of', lang)}{day}",
                 *_units_panel(kind, day, county, home, seen, names, lang)),
     ])
@@ -234,7 +227,7 @@ def _trend(kind, day, counties, city, county, county_name, lang):
                      config=graph_config(lang, f"ledger_{kind}_{day}"), responsive=True, style={"height": "300px"})
 
 
-def _item_sections(k, items, day, county, seen, names, uploads, lang, qs_lang):
+def _item_sections(k, items, day, county, seen, names, uploads, lang):
     """The overdue or stalled items (the chosen county's, else every county the account may see) and the chosen
     county's full list, each item with its upload."""
     files = {int(u.id): u.file_name for u in uploads.itertuples()}
