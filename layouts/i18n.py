@@ -595,6 +595,7 @@ TEXT.update({
     "ledger_units": ("下辖单位排名", "Units below the county"),
     "ledger_units_none": ("本台账没有下辖单位考核指标（data/unit_measures.toml）",
                           "No unit measure is declared for this ledger (data/unit_measures.toml)"),
+    "ledger_units_unranked": ("没有参加排名的单位（均无任务或未上报）", "No unit is ranked (none has a task, or none reported)"),
     "ledger_units_empty": ("没有符合条件的下辖单位", "No unit matches"),
     "ledger_units_at": ("排名依据截至{as_of}的台账{previous}", "Ranked on the ledger as of {as_of}{previous}"),
     "ledger_units_prev": ("，较上期（截至{d}）", ", change since {d}"),
@@ -682,7 +683,7 @@ TEXT.update({
     # count words: 件 (matters), 个 (projects), 家 (enterprises)
     "ledger_unit_件": ("件", " items"),
     "ledger_unit_个": ("个", " projects"),
-    "ledger_unit_家": ("家", " enterprises"),
+    "ledger_unit_家": ("家", " firms"),
 })
 
 # The ledgers' columns in English, by column code (data/ledgers.toml gives the Chinese headers).

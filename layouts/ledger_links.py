@@ -11,7 +11,7 @@ from dash import dcc
 from indicators import ledgers, reading
 from layouts import data
 from layouts.i18n import t
-from layouts.ledger_view import amount, count, pct
+from layouts.ledger_view import amount, as_of, count, pct
 from loaders import ledger_kinds
 from loaders import regions as regions_mod
 
@@ -76,8 +76,8 @@ def county_lines(code: str, lang: str = "zh") -> list[tuple[str, str, str]]:
         table = ledgers.county_table(k.code, facts, _targets(k.code, day.year), counties, ledgers.time_progress(day))
         row = table[table["region_code"] == code].iloc[0].to_dict()
         text = headline(k.code, row, lang)
-        out.append((k.name(lang), f"{t('ledger_as_of', lang)}{day}：{text}" if lang == "zh"
-                    else f"{t('ledger_as_of', lang)} {day}: {text}", href(k.code, day, code, lang)))
+        out.append((k.name(lang), f"{as_of(day, lang)}{'：' if lang == 'zh' else ': '}{text}",
+                    href(k.code, day, code, lang)))
     return out
 
 
@@ -101,8 +101,8 @@ def city_lines(home: str, lang: str = "zh") -> list[tuple[str, str, str]]:
             values |= ledgers.city_plan(k.code, totals, _targets(k.code, day.year), home, counties,
                                         ledgers.time_progress(day))
         text = headline(k.code, values, lang)
-        out.append((k.name(lang), f"{t('ledger_as_of', lang)}{day}：{text}" if lang == "zh"
-                    else f"{t('ledger_as_of', lang)} {day}: {text}", href(k.code, day, None, lang)))
+        out.append((k.name(lang), f"{as_of(day, lang)}{'：' if lang == 'zh' else ': '}{text}",
+                    href(k.code, day, None, lang)))
     return out
 
 

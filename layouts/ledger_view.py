@@ -30,10 +30,17 @@ def amount(x, lang: str = "zh") -> str:
 
 
 def count(x, unit: str = "件", lang: str = "zh") -> str:
-    """A whole number with its measure word: 3件, 12个 (never 3.0)."""
+    """A whole number with its measure word: 3件, 12个 (never 3.0); 1 item, 2 items."""
     if x is None or pd.isna(x):
         return "—"
-    return f"{int(round(float(x))):,}{t(f'ledger_unit_{unit}', lang)}"
+    n = int(round(float(x)))
+    word = t(f"ledger_unit_{unit}", lang)
+    return f"{n:,}{word[:-1] if lang == 'en' and n == 1 else word}"
+
+
+def as_of(day, lang: str = "zh") -> str:
+    """截至2026-10-31 / As of 2026-10-31."""
+    return f"{t('ledger_as_of', lang)}{day}" if lang == "zh" else f"{t('ledger_as_of', lang)} {day}"
 
 
 def pct(x) -> str:
@@ -164,7 +171,8 @@ def county_columns(kind_code: str, n: int, lang: str = "zh") -> list[dict]:
 
 def grid(grid_id: str, rows: list[dict], columns: list[dict], lang: str, **options) -> dag.AgGrid:
     return dag.AgGrid(id=grid_id, rowData=rows, columnDefs=columns,
-                      defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
+                      defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True,
+                                     "wrapHeaderText": True, "autoHeaderHeight": True},
                       dashGridOptions={**grid_text(lang), **GRID_OPTIONS, **options}, style={"width": "100%"},
                       className="ag-theme-alpine county-grid")
 
@@ -236,8 +244,7 @@ def trend_figure(series: pd.DataFrame, kind_code: str, city: str, county: str | 
     fig.update_layout(template=TEMPLATE, height=300, margin={"l": 10, "r": 10, "t": 30, "b": 30},
                       legend={"orientation": "h", "y": -0.2}, xaxis={"type": "category"},
                       yaxis={"title": f"{label}（{unit_text}）" if lang == "zh" else f"{label} ({unit_text})",
-                             "automargin": True},
-                      title={"text": label, "font": {"size": 13}})
+                             "automargin": True})
     return fig
 
 

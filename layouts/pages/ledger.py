@@ -127,16 +127,16 @@ def layout(kind=None, date=None, county=None, lang=None, scope=None, **_):
         _title(k, day, home, counties, names, used, lang, county),
         *([dmc.Alert(t("ledger_date_refused", lang).format(asked=date, shown=day), color="yellow",
                      id="ledger-date-notice")] if refused else []),
-        section(f"{t('ledger_totals', lang)} · {names[home]} · {t('ledger_as_of', lang)}{day}",
+        section(f"{t('ledger_totals', lang)} · {names[home]} · {view.as_of(day, lang)}",
                 _totals(k, facts, targets, home, counties, names, tp, lang)),
-        section(f"{t('ledger_by_county', lang)} · {t('ledger_as_of', lang)}{day}",
+        section(f"{t('ledger_by_county', lang)} · {view.as_of(day, lang)}",
                 dmc.Text(t("ledger_county_hint", lang), size="xs", c="dimmed", className="no-print"),
                 _counties(k, facts, targets, counties, names, {c: link(c) for c in seen}, tp, lang),
                 grid_export.buttons(ids.LEDGER_COUNTIES, lang)),
         section(f"{t('ledger_trend', lang)} · {names[county] if county else names[home]}",
                 _trend(kind, day, counties, names[home], county, names.get(county), lang)),
         *_item_sections(k, items, day, county, seen, names, uploads, lang),
-        section(f"{t('ledger_units', lang)} · {t('ledger_as_of', lang)}{day}",
+        section(f"{t('ledger_units', lang)} · {view.as_of(day, lang)}",
                 *_units_panel(kind, day, county, home, seen, names, lang)),
     ])
 
@@ -176,7 +176,6 @@ def _title(k, day, home, counties, names, used, lang, county):
             dmc.Text(t("ledger_as_of", lang), c="dimmed"),
             dmc.Select(id=ids.LEDGER_DATE, data=options, value=f"{day}", allowDeselect=False, w=170, size="sm",
                        className="no-print"),
-            dmc.Text(f"{day}", className="print-only", fw=600),
             *([dmc.Badge(t("simulated", lang), color="orange", variant="filled", id="ledger-simulated")]
               if simulated else []),
         ]),
@@ -236,7 +235,7 @@ def _item_sections(k, items, day, county, seen, names, uploads, lang):
     late = mine[reasons.notna().to_numpy()]
     overdue_rows = view.item_rows(k, late, reasons, names, files, lang)
     where = names[county] if county else t("ledger_all_counties", lang)
-    out = [section(f"{t('ledger_overdue_title', lang)} · {where} · {t('ledger_as_of', lang)}{day}",
+    out = [section(f"{t('ledger_overdue_title', lang)} · {where} · {view.as_of(day, lang)}",
                    *([view.grid(ids.LEDGER_OVERDUE, overdue_rows, view.item_columns(k, lang), lang,
                                 pagination=len(overdue_rows) > 50, paginationPageSize=50),
                       grid_export.buttons(ids.LEDGER_OVERDUE, lang)] if overdue_rows else
@@ -244,7 +243,7 @@ def _item_sections(k, items, day, county, seen, names, uploads, lang):
     if county:
         rows = view.item_rows(k, mine, reasons, names, files, lang)
         out.append(section(f"{t('ledger_items_title', lang).format(county=names[county])} · "
-                           f"{t('ledger_as_of', lang)}{day}",
+                           f"{view.as_of(day, lang)}",
                            view.grid(ids.LEDGER_ITEMS, rows, view.item_columns(k, lang), lang,
                                      pagination=len(rows) > 50, paginationPageSize=50),
                            grid_export.buttons(ids.LEDGER_ITEMS, lang)))
@@ -298,10 +297,12 @@ def units_content(kind, measure, day, cadence, unit_kind, region, home, seen, la
         else t("ledger_units_no_prev", lang))
     rows = view.unit_rows(table, names, lang)
     no_task = view.named(table, ur.NO_TASK, names)
+    ranked = [view.grid(ids.LEDGER_UNITS_GRID, rows, view.unit_columns(lang), lang),
+              grid_export.buttons(ids.LEDGER_UNITS_GRID, lang)] if rows else \
+        [dmc.Text(t("ledger_units_unranked", lang), size="sm", id=ids.LEDGER_UNITS_GRID)]
     return [
         dmc.Text(head, size="xs", c="dimmed"),
-        view.grid(ids.LEDGER_UNITS_GRID, rows, view.unit_columns(lang), lang),
-        grid_export.buttons(ids.LEDGER_UNITS_GRID, lang),
+        *ranked,
         dmc.SimpleGrid(cols={"base": 1, "sm": 2}, spacing="xs", children=[
             view.name_list(t("ledger_zero", lang), view.named(table, ur.ZERO, names), ids.LEDGER_ZERO, lang, "red"),
             view.name_list(t("ledger_not_reported", lang), view.named(table, ur.NOT_REPORTED, names),
