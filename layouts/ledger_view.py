@@ -141,29 +141,32 @@ def county_rows(table: pd.DataFrame, names: dict, links: dict[str, str], lang: s
 
 
 def county_columns(kind_code: str, n: int, lang: str = "zh") -> list[dict]:
+    """County, then what a phone must show first (the rate, completion and gap, rank, overdue), then the amounts."""
     plan = ledgers.PLANS[kind_code]
     unit = value_unit(kind_code)
     unit_text = unit if lang == "zh" else ("10k yuan" if unit == "万元" else t(f"ledger_unit_{unit}", lang).strip())
+    fmt = NUM0 if unit != "万元" else NUM1
     cols = [{"field": "county", "headerName": t("ledger_col_county", lang), "cellRenderer": "markdown",
-             "minWidth": 96, "flex": 1, "cellStyle": CENTRED, "pinned": "left"},
-            {"field": "items", "headerName": t("ledger_col_items", lang), "width": 90, "valueFormatter": NUM0, **RIGHT}]
+             "minWidth": 80, "width": 86, "cellStyle": CENTRED, "pinned": "left"}]
     if plan.rate:
         cols.append({"field": "rate", "headerName": f"{t(f'ledger_f_{plan.rate}', lang)}（%）" if lang == "zh"
-                     else f"{t(f'ledger_f_{plan.rate}', lang)} (%)", "width": 130, "valueFormatter": NUM1, **RIGHT})
+                     else f"{t(f'ledger_f_{plan.rate}', lang)} (%)", "width": 110, "valueFormatter": NUM1, **RIGHT})
     if plan.value:
-        fmt = NUM0 if unit != "万元" else NUM1
-        value_name = t(f"ledger_f_{plan.value if plan.value != ledgers.ENTERED else 'entered'}", lang)
-        cols += [{"field": "value", "headerName": f"{value_name}（{unit_text}）" if lang == "zh"
-                  else f"{value_name} ({unit_text})", "width": 140, "valueFormatter": fmt, **RIGHT},
-                 {"field": "target", "headerName": t("ledger_col_target", lang), "width": 110, "valueFormatter": fmt,
-                  **RIGHT},
-                 {"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 110,
+        cols += [{"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 100,
                   "valueFormatter": NUM1, **RIGHT},
-                 {"field": "gap", "headerName": t("ledger_col_gap", lang), "width": 130, "valueFormatter": GAP, **RIGHT,
+                 {"field": "gap", "headerName": t("ledger_col_gap", lang), "width": 110, "valueFormatter": GAP, **RIGHT,
                   "cellStyle": {"styleConditions": [
                       {"condition": "params.value < 0", "style": {"color": STATUS_COLOURS["far"]}}]}}]
-    cols += [{"field": "rank", "headerName": f"{t('ledger_col_rank', lang)}/{n}", "width": 100, **RIGHT},
-             {"field": "overdue", "headerName": t("ledger_col_overdue", lang), "width": 96, "valueFormatter": NUM0,
+    cols += [{"field": "rank", "headerName": f"{t('ledger_col_rank', lang)}/{n}", "width": 90, **RIGHT},
+             {"field": "overdue", "headerName": t("ledger_col_overdue", lang), "width": 90, "valueFormatter": NUM0,
+              **RIGHT}]
+    if plan.value:
+        value_name = t(f"ledger_f_{plan.value if plan.value != ledgers.ENTERED else 'entered'}", lang)
+        cols += [{"field": "value", "headerName": f"{value_name}（{unit_text}）" if lang == "zh"
+                  else f"{value_name} ({unit_text})", "width": 130, "valueFormatter": fmt, **RIGHT},
+                 {"field": "target", "headerName": t("ledger_col_target", lang), "width": 110, "valueFormatter": fmt,
+                  **RIGHT}]
+    cols += [{"field": "items", "headerName": t("ledger_col_items", lang), "width": 86, "valueFormatter": NUM0,
               **RIGHT},
              {"field": "note", "headerName": "", "width": 100}]
     return cols
@@ -211,8 +214,8 @@ def item_rows(kind, items: pd.DataFrame, reasons: pd.Series, names: dict, upload
 
 
 def item_columns(kind, lang: str = "zh", with_reason: bool = True) -> list[dict]:
-    cols = [{"field": "county", "headerName": t("ledger_col_county", lang), "width": 90, "pinned": "left"},
-            {"field": "item_id", "headerName": ledger_column(kind["item_id"], lang), "width": 120}]
+    cols = [{"field": "item_id", "headerName": ledger_column(kind["item_id"], lang), "width": 96, "pinned": "left"},
+            {"field": "county", "headerName": t("ledger_col_county", lang), "width": 80}]
     if with_reason:
         cols.append({"field": "reason", "headerName": t("ledger_col_reason", lang), "width": 120,
                      "cellStyle": {"color": STATUS_COLOURS["far"]}})
@@ -274,20 +277,21 @@ def unit_rows(table: pd.DataFrame, names: dict, lang: str = "zh") -> list[dict]:
 
 
 def unit_columns(lang: str = "zh") -> list[dict]:
-    return [{"field": "name", "headerName": t("ledger_col_unit", lang), "minWidth": 110, "flex": 1, "pinned": "left"},
-            {"field": "unit_kind", "headerName": t("ledger_col_unit_kind", lang), "width": 100},
-            {"field": "parent", "headerName": t("ledger_col_parent", lang), "width": 90},
-            {"field": "rank", "headerName": t("ledger_col_rank", lang).replace("市内", ""), "width": 80, **RIGHT},
-            {"field": "task", "headerName": t("ledger_col_task", lang), "width": 100, "valueFormatter": NUM1, **RIGHT},
-            {"field": "result", "headerName": t("ledger_col_result", lang), "width": 100, "valueFormatter": NUM1,
-             **RIGHT},
-            {"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 110,
+    """Unit, then completion, rank, state and changes (a phone shows those first), then task, result, kind."""
+    return [{"field": "name", "headerName": t("ledger_col_unit", lang), "width": 96, "pinned": "left"},
+            {"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 100,
              "valueFormatter": NUM1, **RIGHT},
-            {"field": "result_change", "headerName": t("ledger_col_result_change", lang), "width": 100,
+            {"field": "rank", "headerName": t("ledger_col_rank", lang).replace("市内", ""), "width": 72, **RIGHT},
+            {"field": "state", "headerName": t("ledger_col_state", lang), "width": 80,
+             "cellStyle": {"color": STATUS_COLOURS["far"]}},
+            {"field": "result_change", "headerName": t("ledger_col_result_change", lang), "width": 96,
              "valueFormatter": GAP, **RIGHT},
-            {"field": "rank_change", "headerName": t("ledger_col_rank_change", lang), "width": 100, **RIGHT},
-            {"field": "state", "headerName": t("ledger_col_state", lang), "width": 90,
-             "cellStyle": {"color": STATUS_COLOURS["far"]}}]
+            {"field": "rank_change", "headerName": t("ledger_col_rank_change", lang), "width": 90, **RIGHT},
+            {"field": "task", "headerName": t("ledger_col_task", lang), "width": 96, "valueFormatter": NUM1, **RIGHT},
+            {"field": "result", "headerName": t("ledger_col_result", lang), "width": 96, "valueFormatter": NUM1,
+             **RIGHT},
+            {"field": "unit_kind", "headerName": t("ledger_col_unit_kind", lang), "width": 100},
+            {"field": "parent", "headerName": t("ledger_col_parent", lang), "width": 90}]
 
 
 def named(table: pd.DataFrame, state: str, names: dict) -> list[str]:
