@@ -152,7 +152,7 @@ def county_columns(kind_code: str, n: int, lang: str = "zh") -> list[dict]:
         cols.append({"field": "rate", "headerName": f"{t(f'ledger_f_{plan.rate}', lang)}（%）" if lang == "zh"
                      else f"{t(f'ledger_f_{plan.rate}', lang)} (%)", "width": 110, "valueFormatter": NUM1, **RIGHT})
     if plan.value:
-        cols += [{"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 100,
+        cols += [{"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 112,
                   "valueFormatter": NUM1, **RIGHT},
                  {"field": "gap", "headerName": t("ledger_col_gap", lang), "width": 110, "valueFormatter": GAP, **RIGHT,
                   "cellStyle": {"styleConditions": [
@@ -279,7 +279,7 @@ def unit_rows(table: pd.DataFrame, names: dict, lang: str = "zh") -> list[dict]:
 def unit_columns(lang: str = "zh") -> list[dict]:
     """Unit, then completion, rank, state and changes (a phone shows those first), then task, result, kind."""
     return [{"field": "name", "headerName": t("ledger_col_unit", lang), "width": 96, "pinned": "left"},
-            {"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 100,
+            {"field": "completion", "headerName": t("ledger_col_completion", lang), "width": 112,
              "valueFormatter": NUM1, **RIGHT},
             {"field": "rank", "headerName": t("ledger_col_rank", lang).replace("市内", ""), "width": 72, **RIGHT},
             {"field": "state", "headerName": t("ledger_col_state", lang), "width": 80,
