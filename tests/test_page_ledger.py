@@ -357,3 +357,47 @@ def test_cockpit_card_has_the_city_headline_per_kind(app, store):
     with as_user(app, store, "bureau"):  # the bureau sees November's snapshot: 900 / 2200
         assert "截至2026-11-20：省外到位资金 900.0万元，完成率 40.9%" in component_text(
             cockpit._ledger_card("621200", "陇南市", "zh")[0])
+
+
+# ---------------------------------------------------------------- the pure maths (indicators/ledgers.py)
+
+def test_city_rates_come_from_the_sums_and_ties_share_a_rank():
+    import pandas as pd
+
+    facts = pd.DataFrame({"region_code": ["A", "B", "C"], "items": [1, 1, 1], "received": [1, 3, 4],
+                          "handled": [1, 1, 2], "open": [0, 2, 2], "overdue_open": [0, 1, 0],
+                          "handled_late": [0, 0, 1], "rate": [100.0, 100 / 3, 50.0]})
+    totals = ledgers.city_totals("complaints", facts)
+    assert totals["rate"] == pytest.approx(4 / 8 * 100)  # not the mean of the county rates (61.1)
+    assert totals["overdue_open"] == 1 and isinstance(totals["overdue_open"], int)
+    tp = ledgers.time_progress(dt.date(2026, 10, 31))
+    table = ledgers.county_table("complaints", facts.assign(rate=[50.0, 50.0, 40.0]), {}, ["A", "B", "C", "D"], tp)
+    assert table["rank"].tolist()[:3] == [1, 1, 3] and pd.isna(table["rank"].iloc[3])  # D has no ledger: unranked
+    assert table["reported"].tolist() == [True, True, True, False]
+
+
+def test_a_city_without_ledgers_and_unknown_kinds_render_plainly(app, store):
+    lanzhou = component_text(page(app, store, kind="arrears", date=OCT31, scope="city:620100"))
+    assert "兰州市" in lanzhou and "清偿率（无分歧） —" in lanzhou
+    assert "没有“bogus”这种台账" in component_text(page(app, store, kind="bogus"))
+    assert "清欠台账" in component_text(page(app, store))  # /ledger opens the first kind
+
+
+def test_the_template_download_is_the_kinds_workbook(app, store):
+    import base64
+    import io
+
+    import openpyxl
+
+    body = {"output": f"{ids.LEDGER_TEMPLATE_DOWNLOAD}.data",
+            "outputs": {"id": ids.LEDGER_TEMPLATE_DOWNLOAD, "property": "data"},
+            "inputs": [{"id": ids.LEDGER_TEMPLATE, "property": "n_clicks", "value": 1}],
+            "state": [{"id": ids.LOCATION, "property": "pathname", "value": "/ledger/key_projects"}],
+            "changedPropIds": [f"{ids.LEDGER_TEMPLATE}.n_clicks"]}
+    r = logged_in_client(app, "lixian").post("/_dash-update-component", data=json.dumps(body),
+                                             content_type="application/json")
+    sent = r.get_json()["response"][ids.LEDGER_TEMPLATE_DOWNLOAD]["data"]
+    assert sent["filename"] == "重点项目台账_模板.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+    headers = [c.value for row in book.worksheets[0].iter_rows(max_row=4) for c in row if c.value]
+    assert any("包抓领导" in str(h) for h in headers)
