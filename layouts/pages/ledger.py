@@ -114,9 +114,9 @@ def layout(kind=None, date=None, county=None, lang=None, scope=None, **_):
     uploads = reading.ledger_uploads(snap, kind)
     used = uploads[uploads["id"].isin(set(items["upload_id"].astype(int)))] if len(items) else uploads.iloc[:0]
     tp = ledgers.time_progress(day)
-    targets = ledgers.annual_targets(reading.indicator_targets(snap, ledgers.PLANS[kind].indicator, day.year)
-                                     if ledgers.PLANS[kind].indicator else uploads.iloc[:0],
-                                     ledgers.PLANS[kind].indicator, day.year)
+    indicator = ledgers.PLANS[kind].indicator
+    targets = ledgers.annual_targets(reading.indicator_targets(snap, indicator, day.year), indicator, day.year) \
+        if indicator else {}
     seen = seen_counties(counties)
 
     def link(c):
@@ -176,6 +176,7 @@ def _title(k, day, home, counties, names, used, lang, county):
             dmc.Text(t("ledger_as_of", lang), c="dimmed"),
             dmc.Select(id=ids.LEDGER_DATE, data=options, value=f"{day}", allowDeselect=False, w=170, size="sm",
                        className="no-print"),
+            dmc.Text(f"{day}", fw=600, className="ledger-print-only"),  # the select is not printed
             *([dmc.Badge(t("simulated", lang), color="orange", variant="filled", id="ledger-simulated")]
               if simulated else []),
         ]),
