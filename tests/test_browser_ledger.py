@@ -98,4 +98,9 @@ def test_ledger_page_drill_down_and_cadence_in_chromium(keep_callbacks, dash_duo
     shoot(driver, "arrears_en", 1366)
     shoot(driver, "arrears_en", 390)
     fits(driver)
+    # printed: the date select gives way to the date itself (assets/print.js sets html.printing)
+    driver.set_window_size(1366, 1000)
+    driver.execute_script("document.documentElement.classList.add('printing')")
+    assert dash_duo.find_element(".ledger-print-only").is_displayed()
+    shoot(driver, "arrears_print", 1366)
     assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
