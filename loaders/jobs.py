@@ -9,8 +9,9 @@ Two runners behind one interface (`submit`, `view`):
 - embedded default (no Redis, or Redis down): one worker thread in this process, so a page request never waits
   behind an upload; jobs are kept in memory (the embedded app is one process).
 
-A job runs a function named in JOBS (never a name taken from a request) as fn(store, **kwargs) and its result is
-kept for RESULT_TTL_S. Whose job it is travels with it (`user`): a page shows a job only to the account that
+A job runs a function registered in JOBS (never a name taken from a request) as fn(store, **kwargs) and its result
+is kept for RESULT_TTL_S. loaders registers its own; a higher layer registers its jobs where it defines them
+(`register("brief", "indicators.brief.job:brief_file")`), so this module imports nothing above it. Whose job it is travels with it (`user`): a page shows a job only to the account that
 submitted it.
 """
 
@@ -56,9 +57,13 @@ def heartbeat_s() -> float:
     return float(os.environ.get(HEARTBEAT_ENV) or HEARTBEAT_S)
 
 
-def resolve(name: str):
-    """The function of a job name (KeyError for a name not in JOBS)."""
-    module, func = JOBS[name].split(":")
+def register(name: str, path: str) -> None:
+    """Declare a job: `path` is "module:function", called as fn(store, **kwargs)."""
+    JOBS[name] = path
+
+
+def function(path: str):
+    module, func = path.split(":")
     return getattr(importlib.import_module(module), func)
 
 
@@ -70,11 +75,11 @@ def submit(name: str, store: Store, kwargs: dict, *, user: str, label: str) -> s
     """Run job `name` as fn(store, **kwargs) off the request path; returns the job's id. Server mode puts it on
     the store's queue; without a reachable Redis it runs in this process's worker thread. `user` owns it (the
     page shows it to that account only), `label` names it for people (the file's name)."""
-    resolve(name)  # an unknown name fails here, in the request, not later in a worker
+    path = JOBS[name]  # an unknown name fails here, in the request (KeyError), not later in a worker
     job_id = uuid.uuid4().hex
-    queued = redis_link.call(lambda c: _enqueue(c, name, store.url, kwargs, job_id, user, label), default=None)
+    queued = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
     if queued is None:
-        _local_submit(job_id, name, store, user, label, kwargs)
+        _local_submit(job_id, path, store, user, label, kwargs)
     return job_id
 
 
@@ -91,24 +96,25 @@ def view(job_id: str, store: Store) -> JobView | None:
 
 # ---------------------------------------------------------------- server mode: RQ
 
-def _enqueue(conn, name: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
+def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
     from rq import Queue
 
     q = Queue(queue_name(url), connection=conn)
-    q.enqueue_call(run, args=(name, url, kwargs), job_id=job_id, timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S,
-                   failure_ttl=RESULT_TTL_S, meta={"user": user, "label": label}, description=f"{name} {label}")
+    q.enqueue_call(run, args=(path, url, kwargs), job_id=job_id, timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S,
+                   failure_ttl=RESULT_TTL_S, meta={"user": user, "label": label}, description=f"{path} {label}")
     return job_id
 
 
 _stores: dict[str, Store] = {}
 
 
-def run(name: str, url: str, kwargs: dict):
-    """What a worker runs: the job's function on the worker's own Store for the URL (opened once per process)."""
+def run(path: str, url: str, kwargs: dict):
+    """What a worker runs: the job's function (its path as submit() put it on the queue) on the worker's own Store
+    for the URL, opened once per process."""
     store = _stores.get(url)
     if store is None:
         store = _stores[url] = Store(url)
-    return resolve(name)(store, **kwargs)
+    return function(path)(store, **kwargs)
 
 
 def _rq_view(conn, job_id: str) -> JobView | None:
@@ -168,12 +174,12 @@ _local_lock = threading.Lock()
 _executor: dict[str, ThreadPoolExecutor] = {}
 
 
-def _local_submit(job_id: str, name: str, store: Store, user: str, label: str, kwargs: dict) -> None:
+def _local_submit(job_id: str, path: str, store: Store, user: str, label: str, kwargs: dict) -> None:
     with _local_lock:
         pool = _executor.get("pool")
         if pool is None:  # one worker: writes to one embedded store queue up, pages keep being served
             pool = _executor["pool"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
-        _local[job_id] = (pool.submit(resolve(name), store, **kwargs), user, label)
+        _local[job_id] = (pool.submit(function(path), store, **kwargs), user, label)
         done = [k for k, (f, _, _) in _local.items() if f.done()]
         for k in done[: max(0, len(_local) - LOCAL_KEEP)]:
             del _local[k]
