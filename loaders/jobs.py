@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import logging
 import os
 import threading
 import uuid
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 
 from loaders import redis_link
 from loaders.store import Store
+
+log = logging.getLogger("monitor.jobs")
 
 # The functions a job may run: name → "module:function", each called as fn(store, **kwargs).
 JOBS = {
@@ -96,10 +99,16 @@ def view(job_id: str, store: Store) -> JobView | None:
 
 # ---------------------------------------------------------------- server mode: RQ
 
-def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
-    from rq import Queue
+def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str | None:
+    """On the store's queue; None (run it here) when no worker listens to it: a job nobody runs would keep the
+    page waiting for ever."""
+    from rq import Queue, Worker
 
     q = Queue(queue_name(url), connection=conn)
+    if not Worker.count(queue=q):
+        log.warning("no background worker for queue %s (start `python -m loaders worker`): running %s in this "
+                    "process", q.name, path)
+        return None
     q.enqueue_call(run, args=(path, url, kwargs), job_id=job_id, timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S,
                    failure_ttl=RESULT_TTL_S, meta={"user": user, "label": label}, description=f"{path} {label}")
     return job_id

@@ -82,9 +82,18 @@ def test_an_upload_job_commits_the_file(local_jobs, duck):
 # ---------------------------------------------------------------- server mode: RQ workers
 
 def start_worker(store_url: str) -> subprocess.Popen:
+    """`python -m loaders worker` for the store, once it listens to the store's queue."""
+    from rq import Queue, Worker
+
     env = os.environ | {"PYTHONPATH": str(ROOT), jobs.HEARTBEAT_ENV: "1"}
-    return subprocess.Popen([sys.executable, "-m", "loaders", "worker", "--db", store_url], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "loaders", "worker", "--db", store_url], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    q = Queue(jobs.queue_name(store_url), connection=redis_link.client())
+    deadline = time.monotonic() + 60
+    while not Worker.count(queue=q) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert Worker.count(queue=q), proc.stderr.read() if proc.poll() is not None else "worker did not register"
+    return proc
 
 
 def children(pid: int) -> list[int]:
@@ -168,3 +177,10 @@ def test_a_worker_killed_mid_commit_loses_nothing_and_the_job_can_be_sent_again(
         assert v.state == jobs.DONE and v.result.status == "committed" and v.result.inserted == v.result.rows
     finally:
         stop(worker)
+
+
+def test_without_a_worker_listening_a_server_mode_job_runs_in_the_web_process(server_jobs, pg_store):  # noqa: F811
+    data = (FILES / "good_long.csv").read_bytes()
+    job = jobs.submit("ingest", pg_store, {"data": data, "name": "good_long.csv"}, user="张三", label="good_long.csv")
+    assert job in jobs._local  # nobody would have run it from the queue
+    assert wait_for(job, pg_store, (jobs.DONE, jobs.FAILED)).result.status == "committed"
