@@ -113,7 +113,7 @@ def test_the_section_numbers_equal_the_ledger_facts(ledger_demo, brief):
     assert names["成县"][1:5] == [None, None, None, None]  # no arrears or complaints ledger: "—", never 0
     assert tbl["rows"][[r[0] for r in tbl["rows"]].index("成县")][1] == "—"
     # the area's rate from the sums
-    city = names["全市"]
+    city = names["合计"]  # of the counties that reported
     assert city[1] == w.one((3512 + 20 + 480) / (3900.5 + 120 + 6.5 + 500) * 100) and city[2] == 1
 
 
@@ -122,19 +122,21 @@ def test_the_words_say_dates_overdue_items_zero_units_and_who_did_not_report(bri
     text = {s["heading"].split("）", 1)[-1]: " ".join(s["paragraphs"]) for s in _section(doc, "重点工作推进情况")[1:]}
     assert list(text) == ["清理拖欠企业账款", "投诉线索办理", "招商引资"]  # only the kinds with a ledger in October
     qq = text["清理拖欠企业账款"]
-    assert "截至2026年10月31日，全市清欠台账共有拖欠账款5笔，其中无分歧欠款4527.0万元，已清偿4012.0万元，无分歧欠款清偿率88.6%" in qq
-    assert "有分歧欠款1笔、80.0万元，已清偿0.0万元（清偿率按无分歧欠款计算）" in qq
+    assert ("截至2026年10月31日，武都区、礼县2个县区报送的清欠台账共有拖欠账款5笔，其中无分歧欠款4527.0万元，已清偿4012.0万元，"
+            "无分歧欠款清偿率88.6%") in qq
+    assert "有分歧欠款1笔、80.0万元，尚未清偿（清偿率按无分歧欠款计算）" in qq
     assert "无分歧欠款清偿率最低的是礼县（87.7%）。" in qq
     assert "超过约定清偿日期仍未清偿的欠款1笔、金额100.0万元：礼县1笔（100.0万元）。" in qq
     assert "10万元以下小额欠款尚未清零的1笔：礼县1笔。" in qq
     assert "成县、文县、宕昌县、康县、西和县、徽县、两当县未报送10月清欠台账，未计入。" in qq
     ts = text["投诉线索办理"]
-    assert "截至2026年10月31日，全市本年受理投诉线索3条，办结2条，办结率66.7%；尚未办结1条。" in ts
+    assert "截至2026年10月31日，宕昌县、礼县2个县区报送的投诉线索台账本年受理线索3条，办结2条，办结率66.7%；尚未办结1条。" in ts
     assert "超过办理时限仍未办结的线索1条：宕昌县1条。" in ts
     zs = text["招商引资"]
-    assert "截至2026年10月30日，全市招商引资项目台账共有项目2个，合同金额5.08亿元，本年到位资金1.20亿元，其中省外到位资金1.20亿元。" in zs
+    assert ("截至2026年10月30日，成县报送的招商引资项目台账共有项目2个，合同金额5.08亿元，本年到位资金1.20亿元，"
+            "其中省外到位资金1.20亿元。") in zs
     # 黄渚镇 reported an item with nothing in place: 未破零; 苏元镇 reported nothing: 未上报, not counted as zero
-    assert "全市有到位资金任务的3个单位中，仍有1个未破零：成县黄渚镇；另有1个单位未上报：成县苏元镇。" in zs
+    assert "有到位资金任务的3个单位中，仍有1个未破零：成县黄渚镇；另有1个单位未上报：成县苏元镇。" in zs
 
 
 def test_sections_and_tables_are_numbered_without_gaps(brief):
@@ -166,7 +168,7 @@ def test_the_docx_carries_the_section(brief):
     docx = Document(io.BytesIO(render.render(brief, "docx")))
     texts = [p.text for p in docx.paragraphs]
     assert "四、重点工作推进情况" in texts and "（一）清理拖欠企业账款" in texts
-    assert any(t.startswith("截至2026年10月31日，全市清欠台账共有拖欠账款5笔") for t in texts)
+    assert any(t.startswith("截至2026年10月31日，武都区、礼县2个县区报送的清欠台账共有拖欠账款5笔") for t in texts)
     table = next(t for t in docx.tables if t.rows[0].cells[1].text == "无分歧欠款清偿率（%）")
     cells = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
     assert cells["礼县"][1:3] == ["87.7", "1"] and cells["成县"][1] == "—" and cells["成县"][5] == "12000.0"

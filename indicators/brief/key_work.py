@@ -57,6 +57,15 @@ def as_of_phrase(kw: KeyWork, rows: pd.DataFrame) -> str:
     return text
 
 
+def who(kw: KeyWork, rows: pd.DataFrame) -> str:
+    """全市 when every county of the scope has the month's ledger, else '武都区、礼县2个县区报送的' (a total of the
+    counties that reported is never said to be the city's)."""
+    have = [kw.names[c] for c in kw.units if c in set(rows["region_code"])]
+    if len(have) == len(kw.units):
+        return kw.area
+    return f"{have[0]}报送的" if len(have) == 1 else f"{w.names(have)}{len(have)}个县区报送的"
+
+
 def missing_sentence(kw: KeyWork, kind: str, rows: pd.DataFrame) -> str:
     """'成县、徽县未报送10月清欠台账，未计入。' (no snapshot is not zero)."""
     absent = [kw.names[c] for c in kw.units if c not in set(rows["region_code"])]
@@ -109,8 +118,8 @@ def zero_units(kw: KeyWork, kind: str) -> list[str]:
         if zero.empty and silent.empty:
             out.append(f"有{m.name_zh}任务的{tasked}个单位均已破零。")
             continue
-        text = (f"{kw.area}有{m.name_zh}任务的{tasked}个单位中，仍有{len(zero)}个未破零：{_unit_names(kw, zero)}"
-                if len(zero) else f"{kw.area}有{m.name_zh}任务的{tasked}个单位均已破零")
+        text = (f"有{m.name_zh}任务的{tasked}个单位中，仍有{len(zero)}个未破零：{_unit_names(kw, zero)}"
+                if len(zero) else f"有{m.name_zh}任务的{tasked}个单位均已破零")
         if len(silent):
             text += f"；另有{len(silent)}个单位未上报：{_unit_names(kw, silent)}"
         out.append(text + "。")
@@ -130,11 +139,12 @@ def arrears(kw: KeyWork, f: pd.DataFrame) -> list[str]:
     d_items, d_owed, d_repaid = int(f["disputed_items"].sum()), float(f["owed_disputed"].sum()), \
         float(f["repaid_disputed"].sum())
     r = rate(repaid, owed)
-    text = (f"{as_of_phrase(kw, f)}，{kw.area}清欠台账共有拖欠账款{w.count(f['items'].sum(), '笔')}，其中无分歧欠款"
+    text = (f"{as_of_phrase(kw, f)}，{who(kw, f)}清欠台账共有拖欠账款{w.count(f['items'].sum(), '笔')}，其中无分歧欠款"
             f"{w.wan(owed)}，已清偿{w.wan(repaid)}")
     text += f"，无分歧欠款清偿率{w.num(r)}%" if r is not None else ""
     if d_items:
-        text += f"；有分歧欠款{d_items}笔、{w.wan(d_owed)}，已清偿{w.wan(d_repaid)}（清偿率按无分歧欠款计算）"
+        done = f"已清偿{w.wan(d_repaid)}" if d_repaid else "尚未清偿"
+        text += f"；有分歧欠款{d_items}笔、{w.wan(d_owed)}，{done}（清偿率按无分歧欠款计算）"
     paras = [text + "。"]
     said = [lowest(kw, f, "rate_undisputed", "无分歧欠款清偿率")]
     overdue = per_county(kw, f, "overdue_items", "笔", "overdue_outstanding")
@@ -153,7 +163,7 @@ def arrears(kw: KeyWork, f: pd.DataFrame) -> list[str]:
 def complaints(kw: KeyWork, f: pd.DataFrame) -> list[str]:
     received, handled = int(f["received"].sum()), int(f["handled"].sum())
     r = rate(handled, received)
-    text = f"{as_of_phrase(kw, f)}，{kw.area}本年受理投诉线索{received}条，办结{handled}条"
+    text = f"{as_of_phrase(kw, f)}，{who(kw, f)}投诉线索台账本年受理线索{received}条，办结{handled}条"
     text += f"，办结率{w.num(r)}%" if r is not None else ""
     text += f"；尚未办结{w.count(f['open'].sum(), '条')}"
     paras = [text + "。"]
@@ -169,7 +179,7 @@ def complaints(kw: KeyWork, f: pd.DataFrame) -> list[str]:
 
 
 def investment(kw: KeyWork, f: pd.DataFrame) -> list[str]:
-    text = (f"{as_of_phrase(kw, f)}，{kw.area}招商引资项目台账共有项目{w.count(f['items'].sum(), '个')}，合同金额"
+    text = (f"{as_of_phrase(kw, f)}，{who(kw, f)}招商引资项目台账共有项目{w.count(f['items'].sum(), '个')}，合同金额"
             f"{w.level(f['contract'].sum(), '万元', city=True)}，本年到位资金{w.level(f['in_place'].sum(), '万元', city=True)}，"
             f"其中省外到位资金{w.level(f['in_place_outside'].sum(), '万元', city=True)}。")
     none = [kw.names[c] for c in kw.units if c in set(f["region_code"])
@@ -183,7 +193,7 @@ def investment(kw: KeyWork, f: pd.DataFrame) -> list[str]:
 def key_projects(kw: KeyWork, f: pd.DataFrame) -> list[str]:
     n, started = int(f["items"].sum()), int(f["started"].sum())
     planned, completed = float(f["planned"].sum()), float(f["completed"].sum())
-    text = (f"{as_of_phrase(kw, f)}，{kw.area}重点项目{n}个，已开工（含竣工）{started}个，开工率{w.num(rate(started, n))}%；"
+    text = (f"{as_of_phrase(kw, f)}，{who(kw, f)}重点项目台账共有项目{n}个，已开工（含竣工）{started}个，开工率{w.num(rate(started, n))}%；"
             f"年度计划投资{w.level(planned, '万元', city=True)}，本年完成投资{w.level(completed, '万元', city=True)}")
     done = rate(completed, planned)
     text += f"，完成年度计划的{w.num(done)}%" if done is not None else ""
@@ -198,7 +208,7 @@ def sishang(kw: KeyWork, f: pd.DataFrame) -> list[str]:
     types = [c.removeprefix("entered_") for c in f.columns if c.startswith("entered_")]
     entered = int(f["state_已入库"].sum())
     by_type = [f"{t}{int(f[f'entered_{t}'].sum())}家" for t in types if f[f"entered_{t}"].sum()]
-    text = (f"{as_of_phrase(kw, f)}，{kw.area}“四上”企业培育库共有企业{w.count(f['items'].sum(), '家')}，已入库{entered}家"
+    text = (f"{as_of_phrase(kw, f)}，{who(kw, f)}“四上”企业培育库共有企业{w.count(f['items'].sum(), '家')}，已入库{entered}家"
             + (f"（{'、'.join(by_type)}）" if by_type else "")
             + f"，已申报{int(f['state_已申报'].sum())}家，培育中{int(f['state_培育中'].sum())}家。")
     none = [kw.names[c] for c in kw.units if c in set(f["region_code"])
@@ -246,7 +256,7 @@ def table(kw: KeyWork, kinds: list[str]) -> Table:
     cols = [(k, *c) for k in kinds for c in COLUMNS[k]]
     rows, values = [], []
     for code in [None, *kw.units]:
-        row, vals = [kw.area if code is None else kw.names[code]], [None]
+        row, vals = ["合计" if code is None else kw.names[code]], [None]
         for kind, _, column, how in cols:
             f = kw.ledgers[kind]
             if code is None:
@@ -261,7 +271,8 @@ def table(kw: KeyWork, kinds: list[str]) -> Table:
         values.append(tuple(vals))
     return Table(f"表　{w.months(kw.month)}重点工作台账情况", ("县区", *(c[1] for c in cols)), tuple(rows), tuple(values),
                  (), f"各县区为{int(kw.month[5:7])}月最近一次报送的台账（截至日期见正文），“—”为当月未报送该台账；"
-                     f"{kw.area}清偿率、办结率、开工率按汇总数计算；清偿率按无分歧欠款计算，办结率为本年受理线索中已办结的比例。")
+                     "合计为报送台账的县区汇总，清偿率、办结率、开工率按汇总数计算；清偿率按无分歧欠款计算，"
+                     "办结率为本年受理线索中已办结的比例。")
 
 
 def sections(kw: KeyWork, numbered) -> tuple[tuple, tuple[Section, ...]] | None:
