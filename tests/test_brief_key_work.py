@@ -139,6 +139,16 @@ def test_the_words_say_dates_overdue_items_zero_units_and_who_did_not_report(bri
     assert "有到位资金任务的3个单位中，仍有1个未破零：成县黄渚镇；另有1个单位未上报：成县苏元镇。" in zs
 
 
+def test_the_problems_name_the_overdue_items_and_the_units_at_zero(brief):
+    doc = _json(brief)
+    (problems,) = _section(doc, "存在的问题")
+    point = next(p for p in problems["paragraphs"] if "重点工作" in p)
+    assert point.endswith("部分重点工作推进滞后。礼县超过约定清偿日期仍未清偿欠款1笔（100.0万元）；"
+                          "宕昌县超过办理时限仍未办结投诉线索1条；成县黄渚镇到位资金未破零。")
+    assert "苏元镇" not in point  # 未上报 is not 未破零
+    assert point[:2] in ("一是", "二是", "三是")
+
+
 def test_sections_and_tables_are_numbered_without_gaps(brief):
     doc = _json(brief)
     level1 = [s["heading"] for s in doc["sections"] if s["level"] == 1]

@@ -607,6 +607,11 @@ def problems_section(f: Facts) -> Part:
             lines.append(f"{cat[indicator].name_zh}{w.names(items)}")
     if lines:
         points.append(f"部分目标任务进度明显滞后，低于序时进度{FAR_BEHIND:g}个百分点以上。" + "；".join(lines) + "。")
+    if f.ledgers:
+        ledger_point = key_work.problems(key_work.KeyWork(sorted(f.units), f.names, f.area, f.period, f.ledgers,
+                                                          f.unit_rankings))
+        if ledger_point:
+            points.append(ledger_point)
     paras = [Paragraph(f"{w.ordinal_lead(i)}{text}", style="lead") for i, text in enumerate(points)]
     if not paras:
         paras = [Paragraph(f"本期各{f.unit_word}主要指标均未出现负增长、末位或明显低于序时进度的情况。")]

@@ -290,3 +290,28 @@ def sections(kw: KeyWork, numbered) -> tuple[tuple, tuple[Section, ...]] | None:
         subs.append((HEADINGS[kind], tuple(Paragraph(p) for p in paras)))
     lead = Paragraph(f"据各县区报送的重点工作台账，{w.months(kw.month)}{kw.area}重点工作推进情况如下（见下表）：")
     return (lead, table(kw, kinds)), numbered(subs)
+
+
+def problems(kw: KeyWork) -> str:
+    """The 存在的问题 point on the ledgers: '部分重点工作推进滞后。礼县超过约定清偿日期仍未清偿欠款1笔（100.0万元）；
+    宕昌县超过办理时限仍未办结投诉线索1条；成县黄渚镇到位资金未破零。' ('' when nothing is overdue or at zero)."""
+    said = []
+    overdue = {"arrears": ("overdue_items", "超过约定清偿日期仍未清偿欠款", "笔", "overdue_outstanding"),
+               "complaints": ("overdue_open", "超过办理时限仍未办结投诉线索", "条", None),
+               "key_projects": ("start_overdue", "超过计划开工日期仍未开工重点项目", "个", None)}
+    for kind, (column, what, unit, amount) in overdue.items():
+        f = kw.ledgers.get(kind)
+        if f is None or f.empty:
+            continue
+        for row in f[f[column].fillna(0) > 0].sort_values([column, "region_code"], ascending=[False, True]).itertuples():
+            text = f"{kw.names[row.region_code]}{what}{w.count(getattr(row, column), unit)}"
+            said.append(text + (f"（{w.wan(getattr(row, amount))}）" if amount else ""))
+    for m in unit_measures.default():
+        table = kw.unit_rankings.get(m.code)
+        if table is None or table.empty:
+            continue
+        zero = table[(table["state"] == unit_ranking.ZERO) & table["region_code"].isin(kw.units)]
+        if len(zero):
+            said.append(f"{_unit_names(kw, zero)}{m.name_zh}未破零")
+    return ("部分重点工作推进滞后。" + "；".join(said) + "。") if said else ""
+
