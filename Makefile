@@ -3,8 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Browser tests (chromium), the 通报's PDF (LibreOffice from the DOCX), its fonts, and PDF → PNG checks (poppler).
-SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk libreoffice-writer-nogui poppler-utils
+# Browser tests (chromium), the 通报's PDF (LibreOffice from the DOCX), its fonts, PDF → PNG checks (poppler), and
+# redis-server (the Redis fault tests start and stop one of their own; server mode uses the machine's Redis).
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk libreoffice-writer-nogui poppler-utils redis-server
 
 .PHONY: run test lint setup system clean-db bench
 
@@ -20,7 +21,7 @@ run: setup system
 	$(BIN)/python app.py
 
 system:
-	@if [ "$$(id -u)" = "0" ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; }; then \
+	@if [ "$$(id -u)" = "0" ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && command -v redis-server >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; }; then \
 		echo "installing Debian $(SYSTEM_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi

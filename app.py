@@ -7,6 +7,7 @@ store's schema and, without an explicit secret, the session key file in the inst
 """
 
 import argparse
+import logging
 from pathlib import Path
 
 import dash
@@ -14,7 +15,7 @@ import plotly.io as pio
 from dash import Dash
 
 from layouts import access, data, figures, instance, login, shell
-from loaders import audit, demo
+from loaders import audit, demo, redis_link
 from loaders.settings import get_settings
 from loaders.store import Store
 
@@ -71,13 +72,26 @@ def main(argv: list[str] | None = None) -> None:
     app.run(host=args.host, port=args.port, debug=False)
 
 
+def _log_to_stderr() -> None:
+    """The app's own log lines (monitor.*: Redis outages, warming) on stderr, where gunicorn's log goes."""
+    logger = logging.getLogger("monitor")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def create_server():
     """Server mode (PostgreSQL, several workers): `gunicorn -w 4 -b 0.0.0.0:8050 'app:create_server()'`.
 
     Every worker must sign sessions with the same key: set MONITOR_SECRET_KEY (or share the instance
     directory). Accounts come from `python -m loaders users add`; no demo data or demo account is created.
+    With MONITOR_REDIS_URL the workers share their results through Redis (loaders/redis_link.py).
     """
+    _log_to_stderr()
     app = create_app(Store(get_settings().database_url))
+    redis_link.announce()
     data.enable_warming()
     return app.server
 

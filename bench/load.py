@@ -205,8 +205,9 @@ def prepare_store(store, n_viewers: int, commit_path: Path | None = None, commit
 class App:
     """The app in a child process: its base URL, its log, and how it ends."""
 
-    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str, commit_rows: int = 0):
+    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str, commit_rows: int = 0, redis: str = ""):
         self.mode, self.tmp, self.port = mode, tmp, h.free_port()
+        self.redis = redis
         self.base = f"http://127.0.0.1:{self.port}"
         self.db_name = None
         self.pg_admin = pg_admin
@@ -228,6 +229,8 @@ class App:
             store.dispose()
             cmd = [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{self.port}",
                    "--error-logfile", str(tmp / "gunicorn.log"), "app:create_server()"]
+            if self.redis:  # the workers share results (a new database: a namespace of its own in Redis)
+                env["MONITOR_REDIS_URL"] = self.redis
         env["MONITOR_DATABASE_URL"] = self.url = url
         self.log_path = tmp / f"{mode}.log"
         self.log_file = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
@@ -355,7 +358,7 @@ def logged_in(base: str, names: list[str]) -> list:
 
 def run_mode(mode: str, args, tmp: Path) -> dict:
     users_max = max(max(args.users), args.commit_users)
-    app = App(mode, tmp, users_max, args.pg, args.commit_rows)
+    app = App(mode, tmp, users_max, args.pg, args.commit_rows, args.redis)
     try:
         t0 = time.perf_counter()
         viewers = logged_in(app.base, [viewer_name(i) for i in range(users_max)])
@@ -387,7 +390,8 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
                   if s.status == 500]
         failed += [v["error"] for v in (commit or {}).get("upload", {}).values() if v["status"] == 500]
         tracebacks = list(dict.fromkeys(t for t in (app.traceback_of(e) for e in failed[:20]) if t))
-        return {"mode": mode, "phases": phases, "commit": commit, "timeouts": app.worker_timeouts(),
+        return {"mode": mode, "redis": app.redis if mode == "server" else "", "phases": phases, "commit": commit,
+                "timeouts": app.worker_timeouts(),
                 "visits": visits, "tracebacks": tracebacks}
     finally:
         app.stop()
@@ -458,7 +462,8 @@ def goal_for(mode: str, users: int, s: dict, base_p95: float | None) -> str:
 def table(result: dict) -> list[str]:
     mode = result["mode"]
     what = ("embedded: python app.py (werkzeug threaded, DuckDB file)" if mode == "embedded"
-            else "server: gunicorn -w 4 'app:create_server()' (sync workers, timeout 30 s) on PostgreSQL")
+            else "server: gunicorn -w 4 'app:create_server()' (sync workers, timeout 30 s) on PostgreSQL"
+                 + (f", results shared through Redis ({result['redis']})" if result.get("redis") else ", no Redis"))
     lines = [f"\n{what}",
              f"{'phase':28s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} "
              f"{'max ms':>8s} {'×1-user p95':>12s}  errors / goal"]
@@ -553,6 +558,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--commit-users", type=int, default=10, help="viewers replaying the mix during the commit")
     ap.add_argument("--timeout", type=float, default=120.0, help="a viewer request unanswered after this is an error")
     ap.add_argument("--commit-timeout", type=float, default=900.0, help="the uploader's preview and commit requests")
+    ap.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                    help="server mode's Redis (MONITOR_REDIS_URL); '' for none")
     ap.add_argument("--pg", default=PG_ADMIN_URL, help="PostgreSQL to create the server mode's database on")
     ap.add_argument("--capture", choices=("browser", "layout"), default="browser",
                     help="the visits: what headless chromium posts on each page (default), or derived from "

@@ -7,6 +7,8 @@ slice it shows: one period across the comparison set, or one county over the yea
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -347,11 +349,12 @@ def _rule_inputs(snap: Snapshot, month: str, quarter: str, scope: str, units: li
     level = "prefectures" if scope == "prefectures" else PROVINCE
     values = values_at(snap, month)
     prog = progress_at(snap, month, level)
+    ledgers, unit_tables = rule_ledgers(snap, month, rule_list)
     return rules_mod.Inputs(
         units=units, set_units=set_units, names={c: regions[c].name for c in set_units},
         place=scope.split(":")[0], catalogue=cat, cards=cards, values=value_matrix(values, cat, set_units),
         progress=prog[prog["region_code"].isin(set(units))].reset_index(drop=True), scheme_codes=scheme_codes,
-        negative_growth=brief_settings.default().negative_growth)
+        negative_growth=brief_settings.default().negative_growth, ledgers=ledgers, unit_rankings=unit_tables)
 
 
 def interviews(snap: Snapshot, month: str, scope: str) -> list[rules_mod.Finding]:
@@ -364,7 +367,10 @@ def interviews(snap: Snapshot, month: str, scope: str) -> list[rules_mod.Finding
     def compute():
         inputs = _rule_inputs(snap, month, quarter, scope, pipeline.units(scope), rules.interview)
         return rules_mod.evaluate(rules.interview, inputs)
-    return _cached(snap, "interviews", (month, scope, rules.year), month, compute, extra=_rules_extra(rules, quarter))
+    # ledger, units and tasks uploads hold no statistics period: rules reading them depend on every upload
+    period = None if rules_mod.uses_ledgers(rules.interview) else month
+    return _cached(snap, "interviews", (month, scope, rules.year), period, compute,
+                   extra=_rules_extra(rules, quarter))
 
 
 def attention(snap: Snapshot, month: str, quarter: str, home: str) -> list[rules_mod.Finding]:
@@ -375,7 +381,8 @@ def attention(snap: Snapshot, month: str, quarter: str, home: str) -> list[rules
     def compute():
         inputs = _rule_inputs(snap, month, quarter, PROVINCE, pipeline.units(f"city:{home}"), rules.attention)
         return rules_mod.evaluate(rules.attention, inputs)
-    return _cached(snap, "attention", (month, quarter, home, rules.year), month, compute,
+    period = None if rules_mod.uses_ledgers(rules.attention) else month
+    return _cached(snap, "attention", (month, quarter, home, rules.year), period, compute,
                    extra=_rules_extra(rules, quarter))
 
 
@@ -424,6 +431,51 @@ def ledger_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
         return ledger_rollup.facts(ledger_kinds.default()[kind], items)
     return _cached(snap, "ledger_facts", (kind, as_of), None, compute, extra=ledger_kinds.sha256())
 
+
+# ---------------------------------------------------------------- ledger facts at a month (约谈 rules, the 通报)
+# Added for the 约谈 rules and the brief's 重点工作推进情况 (issue #12): the facts of the snapshot that filled a
+# month's county values, and the units below those counties.
+
+def month_end(month: str) -> dt.date:
+    """'2026-10' → 2026-10-31: the day a month's ledger facts are read as of."""
+    y, m = int(month[:4]), int(month[5:7])
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def ledger_facts_at(snap: Snapshot, kind: str, month: str) -> pd.DataFrame:
+    """ledger_facts as of the month's last day, of the counties whose latest snapshot on or before it is dated
+    within the month (the one that filled that month's county values), with that date in `as_of` (datetime.date).
+    A county without such a snapshot has no row: it is not judged on the kind (no snapshot is not zero)."""
+    def compute():
+        end = month_end(month)
+        items = ledger_items(snap, kind, end)
+        facts = ledger_facts(snap, kind, end)
+        if items.empty or facts.empty:
+            return pd.DataFrame(columns=["region_code", "as_of"])
+        days = pd.to_datetime(items["as_of"]).groupby(items["region_code"].astype(str)).max().dt.date
+        out = facts.assign(as_of=facts["region_code"].map(days))
+        return out[out["as_of"] >= end.replace(day=1)].reset_index(drop=True)
+    return _cached(snap, "ledger_facts_at", (kind, month), None, compute, extra=ledger_kinds.sha256())
+
+
+def unit_ranking_at(snap: Snapshot, measure: str, month: str) -> pd.DataFrame:
+    """unit_ranking as of the month's last day, the units of the counties that have the measure's ledger in the
+    month (ledger_facts_at): region_code is the unit's county."""
+    m = unit_measures.default()[measure]
+    counties = set(ledger_facts_at(snap, m.ledger, month)["region_code"])
+    if not counties:  # nothing to rank (unit_ranking.read also fails on a store without units or items)
+        return pd.DataFrame(columns=unit_ranking_mod.COLUMNS)
+    table = unit_ranking(snap, measure, month_end(month))[0]
+    return table[table["region_code"].isin(counties)].reset_index(drop=True)
+
+
+def rule_ledgers(snap: Snapshot, month: str, rule_list) -> tuple[dict, dict]:
+    """({kind: ledger_facts_at}, {measure: unit_ranking_at}) of the ledgers and measures the rules read."""
+    kinds = {r.ledger for r in rule_list if r.kind in rules_mod.LEDGER_KINDS}
+    measures = {r.measure for r in rule_list if r.kind in rules_mod.UNIT_KINDS}
+    kinds |= {unit_measures.default()[m].ledger for m in measures}
+    return ({k: ledger_facts_at(snap, k, month) for k in sorted(kinds)},
+            {m: unit_ranking_at(snap, m, month) for m in sorted(measures)})
 
 # ---------------------------------------------------------------- 台账 pages (layouts/pages/ledger.py; h-pages)
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import progress
+from indicators import progress, unit_ranking
 from indicators.brief import wording
 from indicators.ranking import rank
+from loaders import unit_measures
 from loaders.catalogue import Catalogue
 from loaders.settings import DATA_DIR
 
@@ -37,16 +38,58 @@ KINDS: dict[str, tuple[str, ...]] = {
     "indicator_negative": ("indicators",),
     "behind_schedule": ("indicators", "pp"),
     "indicator_last": ("indicators",),
+    # ledger facts (loaders/ledger_rollup.py FACTS) at the brief's month, and the units below the county
+    "ledger_overdue": ("ledger", "items"),
+    "ledger_rate_last": ("ledger",),
+    "ledger_rate_below": ("ledger", "rate"),
+    "units_zero": ("measure", "units"),
 }
 COMMON = ("id", "kind", "zh", "en")
 GROWTH_KINDS = ("indicator_negative_bottom", "indicator_negative")  # judge a growth rate: need cum_yoy
 RANKED_KINDS = ("indicator_negative_bottom", "indicator_bottom", "indicator_last")  # need a direction
 COMPOSITE_KINDS = ("composite_bottom", "composite_bottom_running")
+LEDGER_KINDS = ("ledger_overdue", "ledger_rate_last", "ledger_rate_below")  # read Inputs.ledgers
+UNIT_KINDS = ("units_zero",)  # read Inputs.unit_rankings
 # What a finding's numbers are about: one line of the cockpit keeps one fact per topic (the first rule's).
 COMPOSITE, POSITION, SCHEDULE = "composite", "position", "schedule"
 # The comparison set in a brief's words: (zh place, zh unit word, en place).
 PLACES = {"province": ("全省", "县区", "in the province"), "city": ("全市", "县区", "in the city"),
           "prefectures": ("全省", "市州", "among the prefectures")}
+
+
+@dataclass(frozen=True)
+class LedgerFacts:
+    """What the ledger rules read of one ledger kind's facts (loaders/ledger_rollup.py FACTS), in a brief's words.
+
+    overdue: the facts column counting items past their deadline (None: the kind has no deadline), amount: the
+    column of the money outstanding on them (万元, or None); rate: the column of the kind's rate (%); indicator:
+    the catalogue indicator a finding is about (the cockpit's line and the export's column)."""
+
+    name_zh: str
+    name_en: str
+    overdue: str | None
+    overdue_zh: str  # {n} items, {amount}: '超期未清偿欠款3笔，金额120.0万元'
+    overdue_en: str
+    amount: str | None
+    rate: str | None
+    rate_zh: str
+    rate_en: str
+    indicator: str
+
+
+LEDGERS = {
+    "arrears": LedgerFacts("清欠台账", "arrears ledger", "overdue_items", "超过约定清偿日期未清偿欠款{n}笔，金额{amount}",
+                           "{n} debts past their due date not cleared ({amount})", "overdue_outstanding",
+                           "rate_undisputed", "无分歧欠款清偿率", "undisputed arrears repayment rate", "ARREARS_RATE"),
+    "complaints": LedgerFacts("投诉线索台账", "complaint leads ledger", "overdue_open", "超过办理时限未办结投诉线索{n}条",
+                              "{n} complaint leads open past their allowed days", None, "rate", "投诉线索办结率",
+                              "complaint leads handling rate", "COMPLAINT_RATE"),
+    "key_projects": LedgerFacts("重点项目台账", "key projects ledger", "start_overdue", "超过计划开工日期仍未开工的重点项目{n}个",
+                                "{n} key projects not started past their planned start date", None, "start_rate",
+                                "重点项目开工率", "key projects start rate", "KEY_PROJ"),
+}
+UNIT_INDICATOR = {"investment": "INVEST_IN", "key_projects": "KEY_PROJ", "sishang": "NEW_SISHANG",
+                  "arrears": "ARREARS_PAID", "complaints": "COMPLAINT_DONE"}  # a measure's ledger → its indicator
 
 
 class RulesError(ValueError):
@@ -66,6 +109,11 @@ class Rule:
     places: int = 0
     quarters: int = 0
     pp: float = 0.0
+    ledger: str = ""  # ledger kinds: a key of LEDGERS
+    items: int = 0  # ledger_overdue: at least this many overdue items
+    rate: float = 0.0  # ledger_rate_below: a rate below this (%)
+    measure: str = ""  # units_zero: a measure of data/unit_measures.toml
+    units: int = 0  # units_zero: at least this many units 未破零
 
     def codes(self, scheme_codes: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
         return tuple(scheme_codes) if self.indicators == (SCHEME,) else self.indicators
@@ -158,6 +206,24 @@ def _check(e: dict, label: str, cat: Catalogue) -> list[str]:
             msgs.append(f"{label}：pp 应为不小于0的数（低于序时进度的个百分点），得到 {pp!r}；如 pp = 10")
     if "indicators" in params:
         msgs += _check_indicators(e.get("indicators"), kind, label, cat)
+    if "ledger" in params:
+        allowed = [k for k, v in LEDGERS.items() if (v.overdue if kind == "ledger_overdue" else v.rate)]
+        if e.get("ledger") not in allowed:
+            msgs.append(f"{label}：ledger 应为{'、'.join(allowed)}之一（data/ledgers.toml 中的台账代码，"
+                        f"类型 {kind} 只能用于这些台账），得到 {e.get('ledger')!r}；如 ledger = \"{allowed[0]}\"")
+    if "items" in params:
+        msgs += _positive_int(e, "items", label, "超期事项达到几项即符合，如 items = 1")
+    if "units" in params:
+        msgs += _positive_int(e, "units", label, "未破零的单位达到几个即符合，如 units = 1")
+    if "rate" in params:
+        rate = e.get("rate")
+        if not isinstance(rate, int | float) or isinstance(rate, bool) or not 0 < rate <= 100:
+            msgs.append(f"{label}：rate 应为大于0、不大于100的数（百分比），得到 {rate!r}；如 rate = 90")
+    if "measure" in params:
+        known = unit_measures.default()
+        if e.get("measure") not in known:
+            msgs.append(f"{label}：未知单位任务指标“{e.get('measure')}”；data/unit_measures.toml 中的指标有"
+                        f"{'、'.join(m.code for m in known)}")
     return msgs
 
 
@@ -198,7 +264,9 @@ def _rule(e: dict, order: int) -> Rule:
     codes = e.get("indicators", ())
     return Rule(id=e["id"], kind=e["kind"], zh=e["zh"].strip(), en=e["en"].strip(), order=order,
                 indicators=(SCHEME,) if codes == SCHEME else tuple(codes), places=int(e.get("places", 0)),
-                quarters=int(e.get("quarters", 0)), pp=float(e.get("pp", 0.0)))
+                quarters=int(e.get("quarters", 0)), pp=float(e.get("pp", 0.0)), ledger=e.get("ledger", ""),
+                items=int(e.get("items", 0)), rate=float(e.get("rate", 0.0)), measure=e.get("measure", ""),
+                units=int(e.get("units", 0)))
 
 
 def load(path: Path | str, catalogue: Catalogue) -> Rules:
@@ -258,6 +326,16 @@ class Inputs:
     progress: pd.DataFrame = field(default_factory=pd.DataFrame)
     scheme_codes: tuple[str, ...] = ()
     negative_growth: str = wording.DECLINE  # 下降8.9% or 增长-8.9%: the bureau's setting (data/brief.toml)
+    # ledger kind → its facts at the month: one row per county whose snapshot is dated within the month (the one
+    # that filled the month's county values), with its date in `as_of`; a county without one has no row
+    ledgers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # measure → the units' ranking (indicators/unit_ranking.py COLUMNS) of those counties
+    unit_rankings: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def uses_ledgers(rules: tuple[Rule, ...] | list[Rule]) -> bool:
+    """Whether any rule reads ledger facts or unit rankings (their uploads hold no statistics period)."""
+    return any(r.kind in LEDGER_KINDS + UNIT_KINDS for r in rules)
 
 
 def evaluate(rules: tuple[Rule, ...] | list[Rule], inputs: Inputs) -> list[Finding]:
@@ -449,6 +527,105 @@ def _behind(r: Rule, inputs: Inputs) -> list[Finding]:
     return out
 
 
+# ---------------------------------------------------------------- ledger facts (台账) and the units below the county
+
+def as_of_words(day, lang: str = "zh") -> str:
+    """截至2026年10月31日 / as of 2026-10-31."""
+    day = pd.Timestamp(day).date()
+    return f"as of {day.isoformat()}" if lang == "en" else f"截至{wording.date(day)}"
+
+
+def _ledger_rows(r: Rule, inputs: Inputs, column: str) -> pd.DataFrame:
+    """The kind's facts of the set's units that have a snapshot in the month and a value in `column`."""
+    facts = inputs.ledgers.get(r.ledger)
+    if facts is None or facts.empty or column not in facts.columns:
+        return pd.DataFrame(columns=["region_code", "as_of", column])
+    rows = facts[facts["region_code"].isin(inputs.set_units) & facts[column].notna()]
+    return rows.set_index("region_code", drop=False)
+
+
+def _ledger_overdue(r: Rule, inputs: Inputs) -> list[Finding]:
+    spec = LEDGERS[r.ledger]
+    rows = _ledger_rows(r, inputs, spec.overdue)
+    out = []
+    for code in inputs.units:
+        if code not in rows.index or int(rows.at[code, spec.overdue]) < r.items:
+            continue
+        n, day = int(rows.at[code, spec.overdue]), rows.at[code, "as_of"]
+        amount = float(rows.at[code, spec.amount]) if spec.amount else None
+        zh = as_of_words(day) + "，" + spec.overdue_zh.format(n=n, amount=wording.wan(amount) if spec.amount else "")
+        en = as_of_words(day, "en") + ", " + spec.overdue_en.format(n=n, amount=f"{amount:,.1f} 万元" if spec.amount
+                                                                     else "")
+        values = {"ledger": r.ledger, "as_of": pd.Timestamp(day).date().isoformat(), "items": n}
+        if spec.amount:
+            values["amount"] = round(amount, 2)
+        out.append(_finding(r, inputs, code, zh, en, values, (-n,), indicator=spec.indicator, topic=r.kind))
+    return out
+
+
+def _ledger_rate(r: Rule, inputs: Inputs, *, last: bool) -> list[Finding]:
+    """The lowest rate among the set's units with a ledger (ties share it; one unit alone is not 'lowest'), or a
+    rate below the rule's threshold (judged on the printed one-decimal figure)."""
+    spec = LEDGERS[r.ledger]
+    rows = _ledger_rows(r, inputs, spec.rate)
+    rates = rows[spec.rate].astype(float).map(wording.one) if len(rows) else pd.Series(dtype=float)
+    n = len(rates)
+    unit_word = PLACES[inputs.place][1]
+    out = []
+    for code in inputs.units:
+        if code not in rates.index:
+            continue
+        v, day = float(rates[code]), rows.at[code, "as_of"]
+        head_zh = f"{as_of_words(day)}，{spec.rate_zh}{wording.num(v)}%"
+        head_en = f"{as_of_words(day, 'en')}, {spec.rate_en} {v:.1f}%"
+        values = {"ledger": r.ledger, "as_of": pd.Timestamp(day).date().isoformat(), "rate": v}
+        if last:
+            if n < 2 or v > float(rates.min()):
+                continue
+            zh, en = f"{head_zh}，在有台账的{n}个{unit_word}中最低", f"{head_en}, the lowest of the {n} with a ledger"
+            values |= {"n": n, "place_from_bottom": 1}
+        else:
+            if v >= r.rate:
+                continue
+            zh, en = f"{head_zh}，低于{r.rate:g}%", f"{head_en}, below {r.rate:g}%"
+            values |= {"threshold": r.rate}
+        out.append(_finding(r, inputs, code, zh, en, values, (v,), indicator=spec.indicator, topic=r.kind))
+    return out
+
+
+def _units_zero(r: Rule, inputs: Inputs) -> list[Finding]:
+    """A county with at least `units` units below it 未破零 on the measure (a task, a report, a zero result);
+    units 未上报 are said apart, never counted as zero. Only counties with the measure's ledger in the month."""
+    m = unit_measures.default()[r.measure]
+    table = inputs.unit_rankings.get(r.measure)
+    facts = inputs.ledgers.get(m.ledger)
+    if table is None or table.empty or facts is None or facts.empty:
+        return []
+    days = facts.set_index("region_code")["as_of"]
+    out = []
+    for code in inputs.units:
+        if code not in days.index:
+            continue
+        mine = table[table["region_code"] == code]
+        zero = mine.loc[mine["state"] == unit_ranking.ZERO, "name"].tolist()
+        silent = mine.loc[mine["state"] == unit_ranking.NOT_REPORTED, "name"].tolist()
+        if len(zero) < r.units:
+            continue
+        day = days[code]
+        zh = f"{as_of_words(day)}，{len(zero)}个单位{m.name_zh}未破零（{'、'.join(zero)}）"
+        en = f"{as_of_words(day, 'en')}, {len(zero)} units at zero on {m.name_en} ({', '.join(zero)})"
+        if silent:
+            zh += f"，另有{len(silent)}个单位未上报（{'、'.join(silent)}）"
+            en += f"; {len(silent)} more did not report ({', '.join(silent)})"
+        values = {"measure": r.measure, "as_of": pd.Timestamp(day).date().isoformat(), "zero": len(zero),
+                  "zero_units": zero, "not_reported": len(silent), "not_reported_units": silent,
+                  "with_task": int(mine["state"].isin([unit_ranking.RANKED, unit_ranking.ZERO,
+                                                       unit_ranking.NOT_REPORTED]).sum())}
+        out.append(_finding(r, inputs, code, zh, en, values, (-len(zero),),
+                            indicator=UNIT_INDICATOR.get(m.ledger), topic=r.kind))
+    return out
+
+
 EVALUATORS = {
     "composite_bottom": _composite_bottom,
     "composite_bottom_running": _composite_running,
@@ -457,5 +634,9 @@ EVALUATORS = {
     "indicator_negative": lambda r, i: _positions(r, i, negative=True, bottom=0),
     "behind_schedule": _behind,
     "indicator_last": lambda r, i: _positions(r, i, negative=False, bottom=1),
+    "ledger_overdue": _ledger_overdue,
+    "ledger_rate_last": lambda r, i: _ledger_rate(r, i, last=True),
+    "ledger_rate_below": lambda r, i: _ledger_rate(r, i, last=False),
+    "units_zero": _units_zero,
 }
 assert set(EVALUATORS) == set(KINDS)

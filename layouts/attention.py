@@ -10,7 +10,9 @@ from layouts.export import Column
 from layouts.i18n import t
 
 MAX_ITEMS = 12  # the cockpit shows the worst twelve lines; the export has every finding
-BOTTOM_KINDS = ("indicator_bottom", "indicator_last", "indicator_negative_bottom", *rules_mod.COMPOSITE_KINDS)
+BOTTOM_KINDS = ("indicator_bottom", "indicator_last", "indicator_negative_bottom", "ledger_rate_last",
+                *rules_mod.COMPOSITE_KINDS)
+BEHIND_KINDS = ("behind_schedule", "ledger_overdue", "ledger_rate_below", "units_zero")  # work behind, not growth
 
 
 def growth_ranks(growth: pd.DataFrame, directions: dict[str, int], worst_first: bool = False) -> pd.DataFrame:
@@ -27,7 +29,7 @@ def css_class(f: rules_mod.Finding) -> str:
     """last / second / negative / behind: the colour of a line (assets/app.css), from its worst finding."""
     if f.kind in BOTTOM_KINDS:
         return "last" if f.values.get("place_from_bottom", 1) == 1 else "second"
-    return "behind" if f.kind == "behind_schedule" else "negative"
+    return "behind" if f.kind in BEHIND_KINDS else "negative"
 
 
 def lines(findings: list[rules_mod.Finding], cat, limit: int = MAX_ITEMS) -> list[dict]:

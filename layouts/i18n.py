@@ -207,6 +207,8 @@ TEXT = {
     "nav_method": ("方法", "Method"),
     "nav_brief": ("通报", "Brief"),
     "brief_no_data": ("库中还没有可通报的期间", "No period to report on yet"),
+    "brief_making": ("正在生成文件，完成后自动下载…", "Making the file; it downloads when ready…"),
+    "brief_job_gone": ("生成任务已失效，请重新点击下载", "The file's job has expired: click download again"),
     "brief_quarter": ("综合评价为{q}（截至该月最近一个季度）", "composite score: {q} (the latest quarter by then)"),
     "brief_docx": ("下载 DOCX", "Download DOCX"),
     "brief_scope_note": ("通报按市州的县区或全省各市州编写：这里是{name}的通报；在页眉选“14个市州”看全省各市州的通报。",

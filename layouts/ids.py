@@ -112,6 +112,8 @@ BRIEF_DOCX = "brief-docx"
 BRIEF_PDF = "brief-pdf"
 BRIEF_DOWNLOAD = "brief-download"
 BRIEF_MESSAGE = "brief-message"
+BRIEF_JOB = "brief-job"  # the id of the file's background job (layouts/background.py)
+BRIEF_POLL = "brief-poll"
 
 PREF_STATE = "pref-state"  # a dcc.Store with the page's prefecture, quarter, month and language
 PREF_TITLE = "pref-title"

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from loaders import audit, cli_ledger, cli_units, clock, demo, users
+from loaders import audit, cli_ledger, cli_units, clock, demo, redis_link, users
 from loaders.cells import period as parse_period
 from loaders.cells import period_label, show
 from loaders.cli_parts import subcommand
@@ -39,6 +39,17 @@ def _store(args) -> Store:
 
 
 # ------------------------------------------------------------------ ingest
+
+def cmd_worker(args) -> int:
+    """Run the background jobs of the store's queue (loaders/jobs.py) until stopped."""
+    from loaders import jobs
+
+    url = database_url(args.db)
+    print(f"后台任务进程已启动：队列 {jobs.queue_name(url)}（{redis_link.safe_url(redis_link.url() or '')}）",
+          file=sys.stderr, flush=True)
+    jobs.work(url, burst=args.burst)
+    return EXIT_OK
+
 
 def cmd_ingest(args) -> int:
     store = _store(args)
@@ -269,6 +280,10 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_ledger.register(sub)
     cli_units.register(sub)
+
+    sp = add("worker", cmd_worker, "服务器模式的后台任务进程：处理大文件上传等耗时任务（需 MONITOR_REDIS_URL）",
+             "MONITOR_REDIS_URL=redis://127.0.0.1:6379/0 python -m loaders worker --db postgresql+psycopg://…")
+    sp.add_argument("--burst", action="store_true", help="处理完队列中的任务即退出")
 
     sp = add("demo", cmd_demo, "导入（或补齐）演示用模拟数据：甘肃省 86 个县区、14 个市州，截至当天已统计关库的最近月份",
              "python -m loaders demo --today 2027-06-01")

@@ -82,6 +82,11 @@ class IngestReport:
         }
 
 
+def ingest_job(store: Store, *, data: bytes, name: str, **kwargs) -> IngestReport:
+    """ingest() as a background job (loaders/jobs.py): the file's bytes and its name travel with the job."""
+    return ingest(data, store, name=name, **kwargs)
+
+
 def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
            period: str | None = None, dry_run: bool = False, simulated: bool | None = None,
            note: str = "", progress: Progress | None = None, today: dt.date | None = None,

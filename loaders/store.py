@@ -44,6 +44,10 @@ def now() -> dt.datetime:
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("duckdb:///") and not url.startswith("duckdb:///:memory:"):
         Path(url.removeprefix("duckdb:///").split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("postgresql"):
+        # A connection the server ended (restart, failover, pg_terminate_backend) is found dead when taken from the
+        # pool and replaced, instead of failing the request that took it (tests/test_db_faults.py).
+        return sa.create_engine(url, pool_pre_ping=True)
     return sa.create_engine(url)
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh store per test on DuckDB, and on PostgreSQL when MONITOR_TEST_PG_URL is set.
 
-CI sets MONITOR_REQUIRE_PG=1: then an unreachable PostgreSQL fails the run instead of skipping.
+CI sets MONITOR_REQUIRE_PG=1: then an unreachable PostgreSQL fails the run instead of skipping. Likewise Redis
+(server mode's shared cache): MONITOR_TEST_REDIS_URL, required when MONITOR_REQUIRE_REDIS=1.
 """
 
 import os
@@ -17,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("MONITOR_REQUIRE_PG") == "1"
+REDIS_URL = os.environ.get("MONITOR_TEST_REDIS_URL", "")
+REQUIRE_REDIS = os.environ.get("MONITOR_REQUIRE_REDIS") == "1"
+os.environ.pop("MONITOR_REDIS_URL", None)  # only the tests that ask for Redis (fixture redis_url) use one
 # Secrets an app creates on first start go to a throw-away directory, never the developer's home.
 os.environ["MONITOR_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="monitor-instance-")
 # The clock is an input (loaders/clock.py): the suite runs on a fixed day, whatever the machine's date.
@@ -49,8 +53,11 @@ def make_store(backend: str, tmp_path: Path):
         if REQUIRE_PG:
             raise
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    engine = sa.create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    store = Store(PG_URL, engine=engine)
+    # The schema is in the URL: results are cached per store URL (indicators/results.py), so each test's store
+    # must have its own (upload #1 of one schema is not upload #1 of another).
+    url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    engine = sa.create_engine(url)
+    store = Store(url, engine=engine)
     store.create_schema()
 
     def cleanup():
@@ -87,3 +94,27 @@ def demo_store(tmp_path_factory):
     demo.load(s)
     yield s
     s.dispose()
+
+
+@pytest.fixture
+def redis_url(monkeypatch):
+    """Server mode's Redis for one test: MONITOR_REDIS_URL set to MONITOR_TEST_REDIS_URL (skipped without it,
+    failed when MONITOR_REQUIRE_REDIS=1), the client reset before and after."""
+    import redis
+
+    from loaders import redis_link
+
+    if not REDIS_URL:
+        if REQUIRE_REDIS:
+            raise RuntimeError("MONITOR_REQUIRE_REDIS=1 but MONITOR_TEST_REDIS_URL is not set")
+        pytest.skip("MONITOR_TEST_REDIS_URL not set")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if REQUIRE_REDIS:
+            raise
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+    monkeypatch.setenv("MONITOR_REDIS_URL", REDIS_URL)
+    redis_link.reset()
+    yield REDIS_URL
+    redis_link.reset()

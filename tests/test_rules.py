@@ -34,7 +34,7 @@ OK = {"id": "bottom3", "kind": "composite_bottom", "places": 3, "zh": "综合得
 @pytest.mark.parametrize("change, message", [
     ({"kind": "bottm"}, "2026.rules.toml 规则“bottom3”：未知类型“bottm”，可选类型为composite_bottom、"
                         "composite_bottom_running、indicator_negative_bottom、indicator_bottom、indicator_negative、"
-                        "behind_schedule、indicator_last"),
+                        "behind_schedule、indicator_last、ledger_overdue、ledger_rate_last、ledger_rate_below、units_zero"),
     ({"places": 0}, "2026.rules.toml 规则“bottom3”：places 应为正整数，得到 0；位列后几位，如 places = 3"),
     ({"places": 2.5}, "2026.rules.toml 规则“bottom3”：places 应为正整数，得到 2.5；位列后几位，如 places = 3"),
     ({"places": True}, "2026.rules.toml 规则“bottom3”：places 应为正整数，得到 True；位列后几位，如 places = 3"),

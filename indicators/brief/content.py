@@ -8,16 +8,18 @@ tested against the numbers it was made from. The composite score is the latest q
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from indicators import explain, pipeline, progress, reading, tiles
+from indicators.brief import key_work
 from indicators.brief import wording as w
 from indicators.brief.doc import Brief, Figure, Interview, Paragraph, Section, Table
 from indicators.brief.settings import BriefSettings
 from loaders import catalogue as catalogue_mod
-from loaders import clock
+from loaders import clock, ledger_kinds, unit_measures
 from loaders import regions as regions_mod
 
 BOTTOM = 3  # "后3位": the tail a brief names, and the rows printed in red
@@ -54,6 +56,10 @@ class Facts:
     simulated: bool
     data_state: str
     today: dt.date
+    # the ledgers of the month (重点工作推进情况): kind → reading.ledger_facts_at rows of the scope's counties,
+    # measure → reading.unit_ranking_at rows; empty for the prefectures scope and when no ledger was uploaded
+    ledgers: dict = field(default_factory=dict)
+    unit_rankings: dict = field(default_factory=dict)
 
     @property
     def unit_word(self) -> str:
@@ -106,7 +112,23 @@ def read(snap: reading.Snapshot, period: str, scope: str, settings: BriefSetting
                  reading.indicator_ranks(snap, period, scope),
                  home_ranks, prog, midyear, gaps, reading.interviews(snap, period, scope), settings,
                  clock.is_closed(period, snap.closing, today), clock.closing_date(period, snap.closing),
-                 reading.simulated(snap), snap.data_state, today)
+                 reading.simulated(snap), snap.data_state, today, *_ledgers(snap, period, units, kind))
+
+
+def _ledgers(snap: reading.Snapshot, period: str, units: list[str], kind: str) -> tuple[dict, dict]:
+    """The month's ledger facts of the scope's counties and their units' rankings (a city's counties only: the
+    ledgers are the counties'; a prefecture has no ledger of its own)."""
+    if kind != "city":
+        return {}, {}
+    ledgers = {}
+    for k in ledger_kinds.default():
+        rows = reading.ledger_facts_at(snap, k.code, period)
+        rows = rows[rows["region_code"].isin(units)].reset_index(drop=True)
+        if len(rows):
+            ledgers[k.code] = rows
+    rankings = {m.code: reading.unit_ranking_at(snap, m.code, period) for m in unit_measures.default()
+                if m.ledger in ledgers}
+    return ledgers, rankings
 
 
 MAX_REQUIREMENT_CHARS = 2000  # one paragraph of 下一步工作要求 as an uploader may write it
@@ -153,8 +175,8 @@ def build(facts: Facts) -> Brief:
                                province=province.name, province_short=province.short_name.removesuffix("省"),
                                year=f.period[:4], period=w.months(f.period), quarter=w.quarter(f.quarter),
                                scheme=f.card.scheme.name)
-    builders = [composite_section, indicators_section, targets_section, problems_section, gaps_section,
-                interviews_section, requirements_section]
+    builders = [composite_section, indicators_section, targets_section, key_work_section, problems_section,
+                gaps_section, interviews_section, requirements_section]
     parts = [s for s in (b(f) for b in builders) if s is not None]
     return Brief(header["office"], header["number"], header["title"], header["addressees"], header["basis"],
                  tuple(_flatten(parts)), f"{header['office']}\n{w.date(f.today)}", footer(f),
@@ -170,12 +192,25 @@ class Part:
     subsections: tuple = ()
 
 
+TABLE_NUMBER = re.compile(r"^表\d*　")
+
+
 def _flatten(parts: list[Part]) -> list[Section]:
+    """Sections numbered 一、二、… in order, and the tables 表1, 表2, … in order (a section present in one brief and
+    not in another, such as 重点工作推进情况, never leaves a gap in either numbering)."""
     out = []
     for i, p in enumerate(parts):
         out.append(Section(f"{w.section_number(i)}、{p.heading}", p.blocks, 1))
         out += list(p.subsections)
-    return out
+    n = 0
+
+    def numbered_table(b):
+        nonlocal n
+        if not isinstance(b, Table) or not TABLE_NUMBER.match(b.title):
+            return b
+        n += 1
+        return replace(b, title=TABLE_NUMBER.sub(f"表{n}　", b.title))
+    return [replace(s, blocks=tuple(numbered_table(b) for b in s.blocks)) for s in out]
 
 
 def params(f: Facts) -> dict:
@@ -514,6 +549,19 @@ def positive_section(f: Facts) -> tuple[str, tuple]:
     return ("正增长", (Paragraph(head), *paras))
 
 
+# ---------------------------------------------------------------- 重点工作推进情况 (the ledgers: indicators/brief/key_work.py)
+
+def key_work_section(f: Facts) -> Part | None:
+    if not f.ledgers:
+        return None
+    kw = key_work.KeyWork(sorted(f.units), f.names, f.area, f.period, f.ledgers, f.unit_rankings)
+    made = key_work.sections(kw, numbered)
+    if made is None:
+        return None
+    blocks, subs = made
+    return Part("重点工作推进情况", blocks, subs)
+
+
 # ---------------------------------------------------------------- 四、存在的问题
 
 def ranked_low(f: Facts, code: str) -> tuple[list[str], list[str]]:
@@ -559,6 +607,11 @@ def problems_section(f: Facts) -> Part:
             lines.append(f"{cat[indicator].name_zh}{w.names(items)}")
     if lines:
         points.append(f"部分目标任务进度明显滞后，低于序时进度{FAR_BEHIND:g}个百分点以上。" + "；".join(lines) + "。")
+    if f.ledgers:
+        ledger_point = key_work.problems(key_work.KeyWork(sorted(f.units), f.names, f.area, f.period, f.ledgers,
+                                                          f.unit_rankings))
+        if ledger_point:
+            points.append(ledger_point)
     paras = [Paragraph(f"{w.ordinal_lead(i)}{text}", style="lead") for i, text in enumerate(points)]
     if not paras:
         paras = [Paragraph(f"本期各{f.unit_word}主要指标均未出现负增长、末位或明显低于序时进度的情况。")]

@@ -108,6 +108,16 @@ def level(x, unit: str, *, city: bool = False) -> str:
     return f"{v:.1f}{unit}"
 
 
+def wan(x) -> str:
+    """An amount in 万元 as a document writes it, one decimal, no thousands separators: 3512.0万元."""
+    return "无数据" if missing(x) else f"{float(x):.1f}万元"
+
+
+def count(n, unit: str) -> str:
+    """A count as a whole number with its measure word: 3笔, 12条 (never 3.0)."""
+    return f"{int(n)}{unit}"
+
+
 def names(items: list[str], limit: int = 0) -> str:
     """'A、B、C' ('A、B、C等5个' when limit cuts the list: the caller adds the noun)."""
     if limit and len(items) > limit:

@@ -1,5 +1,6 @@
 """通报: the dispatch meeting's brief for the period and scope in the URL — previewed as the document, downloaded
-as DOCX or PDF (audited); an uploader may rewrite 下一步工作要求 before downloading."""
+as DOCX or PDF (made as a background job, audited when delivered); an uploader may rewrite 下一步工作要求 before
+downloading."""
 
 import dash
 import dash_mantine_components as dmc
@@ -7,7 +8,8 @@ from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import pipeline
 from indicators.brief import content, render
-from layouts import access, brief_view, data, ids
+from indicators.brief import job as brief_job
+from layouts import access, background, brief_view, data, ids
 from layouts.cockpit_view import home_prefecture
 from layouts.i18n import lang_of, period_label, t
 from layouts.shell import state_from_search, state_text
@@ -58,7 +60,8 @@ def layout(period=None, scope=None, lang=None, **_):
         dmc.Group(className="no-print", gap="xs", children=[
             dmc.Button(t("brief_docx", lang), id=ids.BRIEF_DOCX, size="xs"),
             dmc.Button(t("brief_pdf", lang), id=ids.BRIEF_PDF, size="xs", variant="light"),
-            dcc.Loading(dcc.Download(id=ids.BRIEF_DOWNLOAD), type="dot"),
+            dcc.Download(id=ids.BRIEF_DOWNLOAD),
+            *background.holders(ids.BRIEF_JOB, ids.BRIEF_POLL),
             dmc.Text(id=ids.BRIEF_MESSAGE, size="xs", c="red"),
         ]),
         dmc.Textarea(id=ids.BRIEF_REQUIREMENTS, label=t("brief_requirements", lang),
@@ -69,24 +72,39 @@ def layout(period=None, scope=None, lang=None, **_):
     ])
 
 
-@callback(Output(ids.BRIEF_DOWNLOAD, "data"), Output(ids.BRIEF_MESSAGE, "children"),
+@callback(Output(ids.BRIEF_JOB, "data"), Output(ids.BRIEF_POLL, "disabled"), Output(ids.BRIEF_MESSAGE, "children"),
           Input(ids.BRIEF_DOCX, "n_clicks"), Input(ids.BRIEF_PDF, "n_clicks"),
-          State(ids.BRIEF_REQUIREMENTS, "value"), State(ids.LOCATION, "search"), prevent_initial_call=True)
+          State(ids.BRIEF_REQUIREMENTS, "value"), State(ids.LOCATION, "search"), prevent_initial_call=True,
+          running=[(Output(ids.BRIEF_DOCX, "loading"), True, False), (Output(ids.BRIEF_PDF, "loading"), True, False)])
 @access.requires("viewer")
 def download(_docx, _pdf, requirements, search):
-    """The brief of the URL's view as a file; the edited requirements only from an uploader (the server decides)."""
+    """Make the brief of the URL's view as a file, as a background job; the edited requirements only from an
+    uploader (the server decides)."""
     fmt = "pdf" if ctx.triggered_id == ids.BRIEF_PDF else "docx"
     month, scope = _view(search)
     if month is None:
-        return dash.no_update, t("brief_no_data", "zh")
-    account = access.current()
-    edited = brief_view.parse_requirements(requirements) if account.at_least(EDIT_ROLE) else None
-    brief = content.generate(data.snap(), month, scope, requirements=edited)
-    try:
-        payload = render.render(brief, fmt)
-    except render.RenderError as exc:
-        return dash.no_update, str(exc)
-    name = f"通报_{scope_name(scope)}_{period_label(month, 'zh')}_{brief.params['data_state']}{render.suffix(fmt)}"
-    audit.record(data.store(), "export", user=account.name, target=name,
-                 detail=f"通报 {fmt}" + ("（下一步工作要求已修改）" if edited else ""))
-    return dcc.send_bytes(payload, name), ""
+        return dash.no_update, True, t("brief_no_data", "zh")
+    edited = brief_view.parse_requirements(requirements) if access.current().at_least(EDIT_ROLE) else None
+    held = background.submit("brief", {"month": month, "scope": scope, "fmt": fmt, "requirements": edited},
+                             label=f"通报 {scope} {month} {fmt}")
+    return held, False, t("brief_making", "zh")
+
+
+@callback(Output(ids.BRIEF_DOWNLOAD, "data"), Output(ids.BRIEF_POLL, "disabled", allow_duplicate=True),
+          Output(ids.BRIEF_MESSAGE, "children", allow_duplicate=True),
+          Input(ids.BRIEF_POLL, "n_intervals"), State(ids.BRIEF_JOB, "data"), prevent_initial_call=True)
+@access.requires("viewer")
+def deliver(_n, held):
+    """The file once its job is done (audited now, under its data state), or what went wrong."""
+    v = background.ask(held)
+    if background.waiting(v):
+        return dash.no_update, False, dash.no_update
+    if v is None:
+        return dash.no_update, True, t("brief_job_gone", "zh")
+    if v.state != brief_job.jobs.DONE:
+        return dash.no_update, True, background.error_text(v)
+    r = v.result  # the job's own record of what it made (never the page's word)
+    name = f"通报_{scope_name(r['scope'])}_{period_label(r['month'], 'zh')}_{r['data_state']}{render.suffix(r['fmt'])}"
+    audit.record(data.store(), "export", user=access.current().name, target=name,
+                 detail=f"通报 {r['fmt']}" + ("（下一步工作要求已修改）" if r["edited"] else ""))
+    return dcc.send_bytes(r["payload"], name), True, ""

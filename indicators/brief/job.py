@@ -1,0 +1,18 @@
+"""The 通报 as a file, made off the request path (loaders/jobs.py): the DOCX, and the PDF LibreOffice makes from it,
+take seconds a web worker should spend answering leaders."""
+
+from indicators import reading
+from indicators.brief import content, render
+from loaders import jobs
+from loaders.store import Store
+
+
+def brief_file(store: Store, *, month: str, scope: str, fmt: str, requirements: list[str] | None = None) -> dict:
+    """{"payload": the file's bytes, "data_state": the state it was made from, and what was asked: "month",
+    "scope", "fmt", "edited"}; render.RenderError when the file cannot be made (the page shows its words)."""
+    brief = content.generate(reading.snapshot(store), month, scope, requirements=requirements)
+    return {"payload": render.render(brief, fmt), "data_state": brief.params["data_state"], "month": month,
+            "scope": scope, "fmt": fmt, "edited": bool(requirements)}
+
+
+jobs.register("brief", f"{__name__}:brief_file")
