@@ -177,7 +177,7 @@ def grid(grid_id: str, rows: list[dict], columns: list[dict], lang: str, **optio
                       defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True,
                                      "wrapHeaderText": True, "autoHeaderHeight": True},
                       dashGridOptions={**grid_text(lang), **GRID_OPTIONS, **options}, style={"width": "100%"},
-                      className="ag-theme-alpine county-grid")
+                      className="ag-theme-alpine county-grid ledger-grid")
 
 
 # ---------------------------------------------------------------- items
