@@ -11,6 +11,7 @@ from indicators.scheme import Scheme, SchemeIndicator
 from indicators.weights import WEIGHTINGS
 from layouts.figures import TEMPLATE
 from layouts.i18n import fmt_number, label, t
+from loaders import ledger_kinds, unit_measures
 
 # A rank interval wider than this many places means the rank alone should not be read literally
 # (issue 4, point 7: "the share of counties whose rank interval is wider than three places").
@@ -172,6 +173,16 @@ def method_facts(scheme: Scheme, params: dict, lang: str = "zh") -> list[str]:
     return lines
 
 
+def _ledger_name(code: str, lang: str) -> str:
+    kinds = ledger_kinds.default()
+    return "" if code not in kinds.codes else (kinds[code].name_en if lang == "en" else kinds[code].name_zh)
+
+
+def _measure_name(code: str, lang: str) -> str:
+    measures = unit_measures.default()
+    return "" if code not in measures.codes else (measures[code].name_en if lang == "en" else measures[code].name_zh)
+
+
 def rule_lines(rules: Rules, catalogue, lang: str = "zh") -> list[tuple[str, list[str]]]:
     """The year's 约谈 and 需要关注 rules, list by list: each rule in the file's own words, then what it tests (its
     kind with its parameters) and the indicators it reads."""
@@ -179,7 +190,9 @@ def rule_lines(rules: Rules, catalogue, lang: str = "zh") -> list[tuple[str, lis
     for key, listed in (("method_rules_interview", rules.interview), ("method_rules_attention", rules.attention)):
         lines = []
         for r in listed:
-            test = label("rule_kind", r.kind, lang).format(places=r.places, quarters=r.quarters, pp=f"{r.pp:g}")
+            test = label("rule_kind", r.kind, lang).format(
+                places=r.places, quarters=r.quarters, pp=f"{r.pp:g}", items=r.items, rate=f"{r.rate:g}",
+                ledger=_ledger_name(r.ledger, lang), measure=_measure_name(r.measure, lang), units=r.units)
             parts = [r.en if lang == "en" else r.zh, test]
             if r.indicators:
                 names = t("method_rules_scheme", lang) if r.indicators == (SCHEME,) else \
