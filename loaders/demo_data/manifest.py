@@ -66,8 +66,9 @@ LEDGERS = """
 重点工作台账（陇南市9个县区逐项台账，模拟数据），在 `台账/` 子目录，`python -m loaders demo` 在统计文件之后导入：
 
 - 清欠、投诉线索、招商引资项目、重点项目、“四上”企业培育五类台账逐项列出，每类每个截至日期一个文件（UTF-8 CSV，
-  标题和表头与上传模板相同，如“陇南市清欠台账（截至2026年10月31日）（模拟数据）”）：自2026年9月起每周五一期，
-  另加每月最后一天（{first}至{last}，共{n}期）；
+  标题和表头与上传模板相同，如“陇南市清欠台账（截至2026年10月31日）（模拟数据）”）：自2026年9月起每月最后一天一期，
+  截止月份及其前两个月（不早于2026年9月）另有每周五一期（{first}至{last}，共{n}期；每个文件导入约需零点几秒，
+  所以更早的月份只留月末一期）；
 - **每月最后一天的台账逐县汇总后与统计文件中同一县区、指标、月份的数值完全一致**（清欠按无分歧欠款，投诉线索按当年受理、
   当年办结，招商引资按省外项目到位资金，重点项目按本年完成投资，“四上”按已入库），所以导入台账不改变月末数值、不产生
   “与统计数不一致”的提示；月中各期（周五）介于上月末与本月末之间，导入时会提示与月末统计数不同，月末一期导入后以月末为准；
@@ -90,7 +91,7 @@ LEDGERS = """
 
 LEDGERS_EN = """
 Longnan's nine counties also have item-level ledgers (arrears, complaint leads, investment projects, key projects,
-the 四上 pipeline) in 台账/: weekly snapshots (Fridays, plus each month's last day) from September 2026, whose
+the 四上 pipeline) in 台账/: each month's last day from September 2026 and every Friday of the last three months, whose
 month-end roll-ups equal the statistics files' values exactly, with simulated units below the counties, their
 annual tasks and weekly reports (some units 未上报, some 未破零)."""
 

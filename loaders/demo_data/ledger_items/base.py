@@ -17,6 +17,9 @@ from loaders.demo_data.world import World
 
 ITEMS_FROM = dt.date(2026, 9, 1)  # the first weekly snapshot is the first Friday on or after this day
 FRIDAY = 4
+# Weekly snapshots cover the end month and the two before (earlier months keep their month-end snapshot): each
+# ledger file takes a few tenths of a second to ingest, so a demo ending in 2027-04 stays near 130 files, not 260.
+WEEKLY_MONTHS = 3
 # Short codes of Longnan's counties for 台账编号 (pinyin initials), and their own word for the county level.
 COUNTY_ABBR = {"621202": "WD", "621221": "CX", "621222": "WX", "621223": "DC", "621224": "KX", "621225": "XH",
                "621226": "LX", "621227": "HX", "621228": "LD"}
@@ -61,11 +64,16 @@ def month_end(year: int, month: int) -> dt.date:
 
 
 def snapshot_dates(end: str) -> list[dt.date]:
-    """Every Friday from ITEMS_FROM through the end month, plus the last day of each of those months."""
+    """Every Friday of the last WEEKLY_MONTHS months through the end month (never before ITEMS_FROM), plus the last
+    day of each month from ITEMS_FROM's: for the committed example (2026-10) every Friday since 2026-09-04."""
     last = month_end(int(end[:4]), int(end[5:7]))
     if last < ITEMS_FROM:
         return []
-    first_friday = ITEMS_FROM + dt.timedelta(days=(FRIDAY - ITEMS_FROM.weekday()) % 7)
+    y, m = last.year, last.month - (WEEKLY_MONTHS - 1)
+    while m < 1:
+        y, m = y - 1, m + 12
+    weekly_from = max(ITEMS_FROM, dt.date(y, m, 1))
+    first_friday = weekly_from + dt.timedelta(days=(FRIDAY - weekly_from.weekday()) % 7)
     days = {first_friday + dt.timedelta(weeks=k) for k in range((last - first_friday).days // 7 + 1)}
     y, m = ITEMS_FROM.year, ITEMS_FROM.month
     while (y, m) <= (last.year, last.month):
