@@ -85,9 +85,15 @@ def _json_summary(r: IngestReport) -> dict:
     return d
 
 
+HEADLINES = {"committed": "已导入", "dry_run": "试导入（未写入）", "duplicate": "未重复导入", "rejected": "已拒绝"}
+
+
+def _headline(r: IngestReport) -> str:
+    return f"{r.file}：{HEADLINES[r.status]}"
+
+
 def _summary(r: IngestReport) -> str:
-    head = {"committed": "已导入", "dry_run": "试导入（未写入）", "duplicate": "未重复导入", "rejected": "已拒绝"}[r.status]
-    lines = [f"{r.file}：{head}"]
+    lines = [_headline(r)]
     if r.status == "duplicate":
         lines.append(f"  与第 {r.duplicate_of} 次上传的文件完全相同（sha256 {r.sha256[:12]}…），库中数据不变")
         return "\n".join(lines)
@@ -187,8 +193,8 @@ def cmd_demo(args) -> int:
     store = _store(args)
     print(f"演示数据截至 {period_label(demo.end_month())}（{clock.today()} 已统计关库的最近月份）", file=sys.stderr)
     reports = demo.load(store, on_file=lambda p: print(f"导入 {p.name} …", file=sys.stderr, flush=True))
-    for r in reports:
-        print(_summary(r).splitlines()[0] + (f"（上传编号 {r.upload_id}）" if r.upload_id else ""))
+    for r in reports:  # one line each: statistics, ledgers and units reports alike
+        print(_headline(r) + (f"（上传编号 {r.upload_id}）" if r.upload_id else ""))
     print("演示数据（模拟数据）已就绪。")
     return EXIT_OK
 

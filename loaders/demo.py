@@ -1,20 +1,25 @@
-"""Load the simulated demo province through the normal ingest path, through the latest month closed today.
+"""Load the simulated demo province through the normal ingest paths, through the latest month closed today.
 
 The committed files in data/demo/ end at demo_data.EXAMPLE_END; on any other day the same generator writes the
-files for that day's latest closed month (统计关库, loaders/clock.py) into the instance directory first.
+files for that day's latest closed month (统计关库, loaders/clock.py) into the instance directory first. Each
+manifest entry goes to the ingest function of its kind (statistics, ledgers, units, tasks, reports), marked
+simulated, with the same user and note.
 """
 
 import datetime as dt
 import tomllib
 from pathlib import Path
 
-from loaders import clock
+from loaders import clock, units
 from loaders.ingest import IngestReport, Progress, ingest
+from loaders.ledger_ingest import ingest_ledger
 from loaders.settings import DATA_DIR, instance_dir
 from loaders.store import Store
 
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_USER = "demo"
+DEMO_NOTE = "模拟数据（演示）"
+UNIT_INGEST = {"units": units.ingest_units, "unit_tasks": units.ingest_tasks, "unit_reports": units.ingest_reports}
 
 
 def manifest(demo_dir: Path = DEMO_DIR) -> list[dict]:
@@ -52,10 +57,20 @@ def load(store: Store, demo_dir: Path | None = None, progress: Progress | None =
         path = demo_dir / entry["path"]
         if on_file:
             on_file(path)
-        report = ingest(path, store, user=DEMO_USER, simulated=True, note="模拟数据（演示）", progress=progress,
-                        today=today)
+        report = _ingest_entry(entry, path, store, progress, today)
         reports.append(report)
         if not report.ok:
             raise RuntimeError(f"demo file {path.name} was rejected:\n" +
                                "\n".join(p.message() for p in report.errors[:20]))
     return reports
+
+
+def _ingest_entry(entry: dict, path: Path, store: Store, progress: Progress | None, today: dt.date) -> IngestReport:
+    """One manifest entry through the ingest function of its kind."""
+    kind = entry["kind"]
+    common = {"user": DEMO_USER, "note": DEMO_NOTE, "today": today}
+    if kind == "ledger":
+        return ingest_ledger(path, store, kind=entry["format"].removeprefix("ledger_"), simulated=True, **common)
+    if kind in UNIT_INGEST:
+        return UNIT_INGEST[kind](path, store, simulated=True, **common)
+    return ingest(path, store, simulated=True, progress=progress, **common)

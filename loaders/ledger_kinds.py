@@ -58,6 +58,7 @@ class LedgerKindsError(ValueError):
         super().__init__("ledger kinds are invalid:\n  " + "\n  ".join(messages))
 
 
+@lru_cache(maxsize=8192)  # matching a sheet's header row asks for every declared header's key again
 def header_key(text: str) -> str:
     """A header as matched: NFKC, no spaces, no bracketed unit or 必填, no required mark (*)."""
     t = norm(text).replace(" ", "")

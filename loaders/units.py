@@ -381,7 +381,8 @@ def ingest_reports(source, store: Store, **kw) -> UnitsReport:
 def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
             dry_run: bool = False, note: str = "", today: dt.date | None = None,
             regions: regions_mod.Regions | None = None, measures: measures_mod.Measures | None = None,
-            kinds: kinds_mod.Kinds | None = None, allowed_regions: set[str] | None = None) -> UnitsReport:
+            kinds: kinds_mod.Kinds | None = None, allowed_regions: set[str] | None = None,
+            simulated: bool = False) -> UnitsReport:
     today = today or clock.today()
     regions = regions or regions_mod.default()
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
@@ -392,7 +393,7 @@ def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str 
         return UnitsReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
                            format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
                            unchanged=same["rows_read"])
-    report = UnitsReport(file=name, sha256=sha, status="rejected", kind=upload, format=upload)
+    report = UnitsReport(file=name, sha256=sha, status="rejected", kind=upload, format=upload, simulated=simulated)
     refused = upload_check.check(name, data, max_bytes=None, accepted=None)
     if refused:
         report.errors = refused

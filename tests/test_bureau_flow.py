@@ -33,6 +33,8 @@ def month_missing(tmp_path, demo_store):
     store = Store(f"duckdb:///{tmp_path / 'flow.duckdb'}")
     store.create_schema()
     for entry in demo.manifest():
+        if entry["kind"] not in ("observations", "targets"):
+            continue  # the statistics only: the ledgers' roll-ups would fill the 1-9月 INVEST_IN this flow uploads
         path = demo.DEMO_DIR / entry["path"]
         if entry["path"] in LATER_FILES:
             continue

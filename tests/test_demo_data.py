@@ -178,8 +178,9 @@ def test_targets_cover_counties_and_prefectures_for_two_years(frames, obs):
     levels = targets[targets.kind == "level"]
     assert set(levels.indicator) == {"GPBR", "INVEST_IN", "KEY_PROJ", "NEW_SISHANG", "ARREARS_PAID"}
     assert set(targets.region_code) == COUNTIES | PREFECTURES
+    # the 清偿 target is the undisputed stock on the ledger on 1 January: January's amount owed
     paid = levels[(levels.indicator == "ARREARS_PAID") & (levels.year == 2025)].set_index("region_code").value
-    owed = obs[(obs.indicator == "ARREARS_OWED") & (obs.period == "2025-12")].set_index("region_code").value
+    owed = obs[(obs.indicator == "ARREARS_OWED") & (obs.period == "2025-01")].set_index("region_code").value
     pd.testing.assert_series_equal(paid.sort_index(), owed.reindex(paid.index).sort_index(), check_names=False)
 
 
@@ -210,20 +211,26 @@ def test_some_longnan_county_shrinks_on_fai_or_iva(obs):
 
 
 def test_committed_files_are_exactly_what_the_generator_writes(written):
-    committed = demo_data.DEMO_DIR
-    assert sorted(p.name for p in committed.iterdir()) == sorted(p.name for p in written)
+    committed, out = demo_data.DEMO_DIR, written[0].parent
+    files = sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out).as_posix() for p in written)
     for path in written:
-        assert (committed / path.name).read_bytes() == path.read_bytes(), (
-            f"data/demo/{path.name} differs from the generator; run .venv/bin/python -m loaders.demo_data")
+        name = path.relative_to(out)
+        assert (committed / name).read_bytes() == path.read_bytes(), (
+            f"data/demo/{name} differs from the generator; run .venv/bin/python -m loaders.demo_data")
 
 
 def test_manifest_lists_every_data_file_in_load_order(written):
     manifest = tomllib.loads((written[0].parent / "manifest.toml").read_text(encoding="utf-8"))
     files = manifest["file"]
     names = [f["path"] for f in files]
-    assert names == [p.name for p in written if p.suffix in (".csv", ".xlsx")]
+    out = written[0].parent
+    assert names == [p.relative_to(out).as_posix() for p in written if p.suffix in (".csv", ".xlsx")]
     assert names.index("revisions_2026-09.csv") > names.index("observations_2026.csv")
-    assert {f["kind"] for f in files} == {"observations", "targets"}
+    assert {f["kind"] for f in files} == {"observations", "targets", "units", "unit_tasks", "ledger", "unit_reports"}
+    kinds = [f["kind"] for f in files]
+    last_statistics = max(i for i, k in enumerate(kinds) if k in ("observations", "targets"))
+    assert min(i for i, k in enumerate(kinds) if k not in ("observations", "targets")) > last_statistics
     assert all(f["description"] for f in files)
     assert manifest["simulated"] is True
 

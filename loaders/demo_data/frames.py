@@ -3,6 +3,7 @@ revisions and targets together."""
 
 import pandas as pd
 
+from loaders.demo_data import ledger_items
 from loaders.demo_data.constants import EXAMPLE_END, SEED
 from loaders.demo_data.economic import economic_series
 from loaders.demo_data.ledgers import ledger_series
@@ -20,7 +21,9 @@ def generate(seed: int = SEED, end: str = EXAMPLE_END) -> dict[str, pd.DataFrame
     observations: the main long files' rows (all years, before revisions);
     revisions: the re-stated values of the two months before the end (loaded after the main files);
     current: observations with the revisions applied (what the bureau-style sheets show);
-    targets: annual targets for 2025 and 2026.
+    targets: annual targets for 2025 and 2026;
+    ledger_items: Longnan's item-level ledgers, units, tasks and reports (ledger_items.LedgerBook), weekly since
+    September 2026, adding up to the observations at every month's end.
     """
     world = build_world(seed, end)
     series = economic_series(seed, world)
@@ -30,5 +33,7 @@ def generate(seed: int = SEED, end: str = EXAMPLE_END) -> dict[str, pd.DataFrame
     obs = finish(pd.concat(frames, ignore_index=True), world)
     obs = drop_missing(obs, stream(seed, "missing"), world)
     revisions = make_revisions(obs, stream(seed, "revisions"), world)
+    targets = make_targets(obs, ledgers, world)
+    book = ledger_items.build(seed, world, series, ledgers.plans, targets, obs)
     return {"observations": obs, "revisions": revisions, "current": current(obs, revisions),
-            "targets": make_targets(obs, ledgers, world), "world": world}
+            "targets": targets, "world": world, "ledger_items": book}

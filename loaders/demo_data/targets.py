@@ -49,8 +49,10 @@ def make_targets(obs: pd.DataFrame, ledgers: Ledgers, world: World) -> pd.DataFr
             i = world.index(region)
             rows.append((region, year, "KEY_PROJ", "level", round(ledgers.plans["KEY_PROJ"][i, y], 1), "万元"))
             rows.append((region, year, "NEW_SISHANG", "level", float(ledgers.plans["NEW_SISHANG"][i, y]), "家"))
-            owed = ledgers.series["ARREARS_OWED"].cum_level[i, y, 11]
-            rows.append((region, year, "ARREARS_PAID", "level", round(owed, 1), "万元"))
+            # 清偿 target: the undisputed stock on the ledger on 1 January (January's ARREARS_OWED), all of which is
+            # to be cleared within the year — never more than is owed at any month (debts found later add to it)
+            stock = ledgers.series["ARREARS_OWED"].cum_level[i, y, 0]
+            rows.append((region, year, "ARREARS_PAID", "level", float(np.round(stock, 1)), "万元"))
     frame = pd.DataFrame(rows, columns=["region_code", "year", "indicator", "kind", "value", "unit"])
     frame = frame.assign(region_name=frame.region_code.map(world.names), note=NOTE)
     order = {c: k for k, c in enumerate(cat.codes)}
