@@ -203,7 +203,8 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
         try:
             previous = store.ledger_snapshot(kind.code, parsed.as_of, report.regions, conn=conn)
             _compare(kind, frame, previous, report)
-            report.warnings += _statistics_differ(conn, kind, obs, catalogue, regions, report.file)
+            if _month_end(parsed.as_of):  # a statistic is as of the month's end: a snapshot inside it differs
+                report.warnings += _statistics_differ(conn, kind, obs, catalogue, regions, report.file)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
@@ -236,6 +237,10 @@ def statistics_values(conn: sa.Connection, obs: pd.DataFrame) -> pd.DataFrame:
         o.c.measure.in_(sorted(obs["measure"].unique()))], name="statistics")
     rows = conn.execute(sa.select(*[cur.c[c] for c in cols])).fetchall()
     return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+
+def _month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
 
 
 def _statistics_differ(conn: sa.Connection, kind: kinds_mod.Kind, obs: pd.DataFrame,

@@ -310,3 +310,11 @@ def test_the_readers_give_the_snapshot_and_its_facts_and_follow_a_rollback(store
     snap = reading.snapshot(store)
     assert reading.ledger_facts(snap, "arrears").set_index("region_code").loc[LIXIAN, "repaid_undisputed"] == 3000.0
     assert reading.ledger_items(snap, "arrears", first.as_of.replace(day=1)).empty  # before the snapshot's date
+
+
+def test_a_snapshot_inside_the_month_is_not_compared_with_the_month_end_statistics(store):
+    stats(store, statistics_file(3900.5))
+    mid = ledger(store, arrears_file(3000.0, as_of="2026年10月23日"), name="qq-1023.csv")
+    assert "statistics_differ" not in {p.code for p in mid.warnings}  # 10月23日 is not 1–10月's end: no warning
+    end = ledger(store, arrears_file(3512.0), name="qq-1031.csv")
+    assert any(p.code == "statistics_differ" and "3,512.0万元" in p.message() for p in end.warnings)
