@@ -122,3 +122,15 @@ PREF_WATERFALL_VS = "pref-waterfall-vs"
 PREF_TARGET_RANK = "pref-target-rank"
 PREF_GAPS = "pref-gaps"
 PREF_COUNTIES = "pref-counties"
+
+# ---- ledger and units uploads on 数据上报 (issue #12) ----
+UPLOAD_AS_OF = "upload-as-of"  # the 截至日期 of a ledger file that does not say it
+
+
+def upload_template(key: str) -> str:
+    """The button that downloads a template: a ledger kind's code, or units | unit_tasks | unit_reports."""
+    return f"upload-template-{key}"
+
+
+def upload_template_download(key: str) -> str:
+    return f"upload-template-{key}-download"

@@ -60,6 +60,24 @@ def read_sheets(name: str, data: bytes, *, dates: str = "day",
     return out
 
 
+def read_heads(name: str, data: bytes, rows: int, *,
+               memory: int = MAX_PARSE_MEMORY) -> tuple[list[sheets.Sheet], str, list[Problem]]:
+    """(sheets, encoding, problems) with the first `rows` rows of each sheet (sheets.read_heads): an .xlsx checked
+    by xlsx_guard and read in the limited child process. Problems are collected, never raised."""
+    if not sheets.is_xlsx(data):
+        try:
+            book, encoding = sheets.read_heads(name, data, rows)
+        except sheets.FileFormatError as exc:
+            return [], "", [Problem(ERROR, exc.code, str(exc), exc.fix, name)]
+        return book, encoding, []
+    if refused := xlsx_guard.check(name, data):
+        return [], "xlsx", refused
+    out, failure = _run(("heads", name, data, rows, memory), memory)
+    if failure is not None:
+        return [], "xlsx", [Problem(ERROR, failure[0], failure[1], FIX, name)]
+    return out
+
+
 def _read_book(name: str, data: bytes, dates: str) -> tuple[list[sheets.Sheet], str, list[Problem]]:
     try:
         book, encoding = sheets.read(name, data, dates)
@@ -105,7 +123,14 @@ def _child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (MAX_PARSE_CPU_SECONDS, MAX_PARSE_CPU_SECONDS + 1))
     try:
-        if what == "sheets":
+        if what == "heads":
+            _, name, data, rows, _ = request
+            try:
+                book, encoding = sheets.read_heads(name, data, rows)
+                result = (book, encoding, [])
+            except sheets.FileFormatError as exc:
+                result = ([], "xlsx", [Problem(ERROR, exc.code, str(exc), exc.fix, name)])
+        elif what == "sheets":
             _, name, data, dates, _ = request
             result = _read_book(name, data, dates)
         else:

@@ -56,6 +56,9 @@ class LedgerReport(IngestReport):
     # its per-county facts (ledger_rollup.facts), computed in the transaction that writes them.
     rolled_up: pd.DataFrame | None = None
     facts: pd.DataFrame | None = None
+    # The statistics value uploaded for each rolled-up key, where there is one (statistics_values): the preview
+    # shows it beside the ledger's number.
+    statistics: pd.DataFrame | None = None
 
     def as_dict(self) -> dict:
         d = super().as_dict()
@@ -91,7 +94,8 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
             as_of = as_of_day(as_of)
         except ValueError:
             report.errors.append(Problem(ERROR, "bad_as_of", f"截至日期“{as_of}”无法识别",
-                                         "应为如 2026-10-31 的日期", name, value=as_of))
+                                         "应为如 2026-10-31 或 2026年10月31日 的日期", name, column="截至日期",
+                                         value=as_of))
             return report
     refused = upload_check.check(name, data, max_bytes=None, accepted=None)
     if refused:
@@ -203,7 +207,8 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
         try:
             previous = store.ledger_snapshot(kind.code, parsed.as_of, report.regions, conn=conn)
             _compare(kind, frame, previous, report)
-            report.warnings += _statistics_differ(conn, kind, obs, catalogue, regions, report.file)
+            report.statistics = statistics_values(conn, obs)
+            report.warnings += _statistics_differ(report.statistics, kind, obs, catalogue, regions, report.file)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
@@ -238,11 +243,10 @@ def statistics_values(conn: sa.Connection, obs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=cols)
 
 
-def _statistics_differ(conn: sa.Connection, kind: kinds_mod.Kind, obs: pd.DataFrame,
+def _statistics_differ(stats: pd.DataFrame, kind: kinds_mod.Kind, obs: pd.DataFrame,
                        catalogue: catalogue_mod.Catalogue, regions: regions_mod.Regions, file: str) -> list[Problem]:
-    """A warning for each rolled-up value that differs from the statistics value uploaded for the same key (the
-    ledger's value becomes the current one)."""
-    stats = statistics_values(conn, obs)
+    """A warning for each rolled-up value that differs from the statistics value uploaded for the same key
+    (`stats`: statistics_values; the ledger's value becomes the current one)."""
     if stats.empty:
         return []
     both = obs.merge(stats, on=list(OBS_KEY), suffixes=("", "_stat"))

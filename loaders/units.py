@@ -143,17 +143,7 @@ def read_table(book, upload: str, file: str) -> tuple[list[tuple[int, dict[str, 
     """(rows as (Excel row number, column code → cell text), problems) from the first sheet that has the upload's
     header row among its first rows; a missing required column is one problem naming every such column."""
     cols = COLUMNS[upload]
-    best = None  # (matched, sheet, header row index, column index by code)
-    for sheet in book:
-        for i, row in enumerate(sheet.rows[:HEADER_ROWS_SEARCHED]):
-            found = {}
-            for j, cell in enumerate(row):
-                key = kinds_mod.header_key(cell)
-                col = next((c for c in cols if key and key in c.keys()), None)
-                if col is not None and col.code not in found:
-                    found[col.code] = j
-            if best is None or len(found) > best[0]:
-                best = (len(found), sheet, i, found)
+    best = _header_row(book, upload)
     found = best[3] if best else {}
     missing = [c for c in cols if c.required and c.code not in found]
     if missing:
@@ -170,6 +160,32 @@ def read_table(book, upload: str, file: str) -> tuple[list[tuple[int, dict[str, 
     if not rows:
         return [], [Problem(ERROR, "no_rows", f"{WHAT[upload]}只有表头，没有数据行", "请在表头下逐行填写后再上传", file)]
     return rows, []
+
+
+def _header_row(book, upload: str):
+    """(columns matched, sheet, header row index, column index by code) of the row among the first rows of any
+    sheet that has the most of the upload's headers; None for a book without rows."""
+    cols = COLUMNS[upload]
+    best = None
+    for sheet in book:
+        for i, row in enumerate(sheet.rows[:HEADER_ROWS_SEARCHED]):
+            found = {}
+            for j, cell in enumerate(row):
+                key = kinds_mod.header_key(cell)
+                col = next((c for c in cols if key and key in c.keys()), None)
+                if col is not None and col.code not in found:
+                    found[col.code] = j
+            if best is None or len(found) > best[0]:
+                best = (len(found), sheet, i, found)
+    return best
+
+
+def header_score(book, upload: str) -> tuple[int, int]:
+    """(columns matched, required columns matched) of the book's best header row for an upload (units |
+    unit_tasks | unit_reports): what loaders/upload_kind.py recognises these uploads by."""
+    best = _header_row(book, upload)
+    found = best[3] if best else {}
+    return len(found), sum(c.required and c.code in found for c in COLUMNS[upload])
 
 
 def template_csv(upload: str) -> bytes:
