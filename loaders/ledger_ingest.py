@@ -74,11 +74,13 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
                   as_of: dt.date | str | None = None, name: str | None = None, user: str = "cli",
                   dry_run: bool = False, simulated: bool | None = None, note: str = "",
                   today: dt.date | None = None, kinds: kinds_mod.Kinds | None = None,
-                  regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None) -> LedgerReport:
+                  regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None,
+                  book: tuple | None = None) -> LedgerReport:
     """Load one ledger file. `source` is a path or the file's bytes (then `name` is needed). `kind` is a kind's
     code (None: recognised from the headers); `as_of` the snapshot's date (None: from the file's 截至日期 column
     or title). Returns a report; never raises for a bad file. `allowed_regions` (an uploader scoped to some
-    counties) rejects a file with items of any other."""
+    counties) rejects a file with items of any other. `book`: the file's (sheets, encoding, problems) when the caller
+    already read them with dates="day" (loaders/upload_ingest.py)."""
     today = today or clock.today()
     kinds = kinds or kinds_mod.default()
     regions = regions or regions_mod.default()
@@ -101,7 +103,7 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
     if refused:
         report.errors = refused
         return report
-    book, encoding, problems = isolated.read_sheets(name, data, dates="day")
+    book, encoding, problems = book if book is not None else isolated.read_sheets(name, data, dates="day")
     report.encoding = encoding
     if problems:
         report.errors = [p for p in problems if p.severity == ERROR]

@@ -288,7 +288,7 @@ BAD_FILES = {  # failure → (file, texts the page must show: row, value, fix)
     "bad_number": (arrears_csv([row(owed="三千")]), ['"row_no": 3', "三千", "请填写数字"]),
     "repaid_over_owed": (arrears_csv([row(owed="100", repaid="150")]), ['"row_no": 3', "150", "已清偿"]),
     "unknown_status": (arrears_csv([row(status="已完结")]), ['"row_no": 3', "已完结", "请从下拉列表中选择"]),
-    "no_known_kind": ("姓名,年龄,电话\n张三,30,123\n".encode(), ["无法识别这是什么文件", "请在本页下载对应的模板",
+    "no_known_kind": ("姓名,年龄,电话\n张三,30,123\n".encode(), ["无法识别这是什么文件", "下载对应的模板",
                                                                "清欠台账"]),
     "no_as_of": (arrears_csv([row()], title="清欠台账"), ["未注明台账的截至日期", "上传时填写截至日期"]),
 }

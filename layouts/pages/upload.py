@@ -20,7 +20,8 @@ from layouts.shell import state_from_search
 from loaders import audit, ledger_kinds, ledger_templates, units, upload_check
 from loaders.cells import period as parse_period
 from loaders.problems import ERROR, Problem
-from loaders.upload_kind import UNIT_UPLOADS, ingest_upload
+from loaders.upload_ingest import ingest_upload
+from loaders.upload_kind import UNIT_UPLOADS
 
 dash.register_page(__name__, path="/upload", name="数据上报", order=10, nav="nav_upload", min_role="uploader")
 
