@@ -17,7 +17,7 @@ from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, l
 
 from app import create_app
 from layouts import ids
-from loaders import audit, ledger_kinds, upload_kind, users
+from loaders import audit, ledger_kinds, users
 from loaders import catalogue as catalogue_mod
 from loaders.ingest import ingest
 
@@ -309,12 +309,6 @@ def test_a_bad_file_is_rejected_with_row_value_and_fix_and_the_store_is_unchange
     assert disabled and "没有写入任何文件" in shown(result)
     assert duck.data_state() == state and duck.uploads().empty
     assert audit.entries(duck, action="upload").iloc[0]["outcome"] == audit.FAILED
-
-
-def test_the_unknown_file_error_is_one_error_naming_every_template():
-    problem = upload_kind.unknown_problem("x.csv")
-    for name in ("清欠台账", "投诉线索台账", "下辖单位名单", "单位年度任务", "单位上报记录", "统计月报宽表"):
-        assert name in problem.reason + problem.fix, name
 
 
 # ---------------------------------------------------------------- scope, history, rollback, forged callbacks
