@@ -15,7 +15,7 @@ from loaders import catalogue as catalogue_mod
 from loaders import isolated, sheets, units, upload_check, upload_kind
 from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
-from loaders.ingest import IngestReport, ingest
+from loaders.ingest import IngestReport, Progress, ingest
 from loaders.ledger_ingest import ingest_ledger
 from loaders.store import Store
 
@@ -25,11 +25,12 @@ LOADERS = {units.UNITS: units.ingest_units, units.TASKS: units.ingest_tasks, uni
 def ingest_upload(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
                   period: str | None = None, as_of: dt.date | str | None = None, dry_run: bool = False,
                   note: str = "", today: dt.date | None = None, allowed_regions: set[str] | None = None,
-                  kinds: kinds_mod.Kinds | None = None) -> IngestReport:
+                  kinds: kinds_mod.Kinds | None = None, progress: Progress | None = None) -> IngestReport:
     """Recognise a file and load it: loaders.ingest.ingest for statistics and targets (`period` applies),
     ledger_ingest.ingest_ledger for a ledger (`as_of` applies when the file does not say its 截至日期; a text is
     parsed there, a bad one is an error), units.ingest_units / ingest_tasks / ingest_reports for the units uploads.
-    Returns that loader's report (IngestReport, LedgerReport or UnitsReport); never raises for a bad file."""
+    Returns that loader's report (IngestReport, LedgerReport or UnitsReport); never raises for a bad file.
+    `progress` reports a statistics file's stages (the small ledger and units files have none)."""
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     kinds = kinds or kinds_mod.default()
@@ -51,7 +52,7 @@ def ingest_upload(source: str | Path | bytes, store: Store, *, name: str | None 
         return ingest_ledger(data, store, as_of=as_of, kinds=kinds, book=book, **common)
     if what is not None and what.family == upload_kind.UNITS:
         return LOADERS[what.kind](data, store, book=book, **common)
-    report = ingest(data, store, period=period, parsed=parsed, **common)
+    report = ingest(data, store, period=period, parsed=parsed, progress=progress, **common)
     if what is None and report.status == "rejected" and any(p.code in upload_kind.UNKNOWN_CODES
                                                             for p in report.errors):
         report = replace(report, errors=[upload_kind.unknown_problem(name, kinds)], warnings=[])

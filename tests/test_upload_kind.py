@@ -47,3 +47,18 @@ def test_a_file_of_no_known_kind_gets_one_error_naming_every_template():
     for name in [k.name_zh for k in ledger_kinds.default()] + ["下辖单位名单", "单位年度任务", "单位上报记录", "统计月报宽表"]:
         assert name in problem.reason + problem.fix, name
     assert "下载对应的模板" in problem.fix
+
+
+def test_loaders_ingest_recognises_a_ledger_and_takes_its_date_from_as_of(tmp_path, capsys):
+    from loaders.cli import main
+
+    db = f"duckdb:///{tmp_path / 'cli.duckdb'}"
+    text = ledger_templates.template_csv("arrears").decode("utf-8-sig").splitlines()
+    text.append("1,礼县,LX-1,县交通局,乙公司,80,无分歧,20,2026-12-31,交办,企业投诉,")
+    path = tmp_path / "ledger.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert main(["ingest", str(path), "--db", db]) == 2  # the title's date is blank
+    assert "未注明台账的截至日期" in capsys.readouterr().out
+    assert main(["ingest", str(path), "--db", db, "--as-of", "2026-11-20", "--user", "张三"]) == 0
+    out = capsys.readouterr().out
+    assert "已导入" in out and "清欠台账" in out and "截至 2026-11-20" in out
