@@ -402,3 +402,14 @@ def openpyxl_template(kind: str) -> bytes:
     from loaders import ledger_templates
 
     return ledger_templates.template_xlsx(kind)
+
+
+def test_the_page_offers_every_template_and_a_date_box(app, duck, pages):
+    upload, _ = pages
+    with as_user(app, duck, "bureau"):
+        text = shown(upload.layout())
+    for key, name in [(k.code, k.name_zh) for k in ledger_kinds.default()] + [
+            ("units", "下辖单位名单"), ("unit_tasks", "单位年度任务"), ("unit_reports", "单位上报记录")]:
+        assert f'"id": "{ids.upload_template(key)}"' in text and name in text
+        assert f'"id": "{ids.upload_template_download(key)}"' in text
+    assert f'"id": "{ids.UPLOAD_AS_OF}"' in text and "截至日期（仅当台账文件中没有截至日期时填写）" in text

@@ -93,7 +93,8 @@ def _override(period_text: str | None) -> tuple[str | None, str | None]:
 
 
 def _as_of(text: str | None, lang: str) -> tuple[str | None, Problem | None]:
-    """(the 截至日期 typed, or None; the error when it is no date). Parsed here, on the server."""
+    """(the 截至日期 typed, or None; the error when it is no date). Parsed here, on the server; like a bad 期间, a bad
+    date rejects every dropped file (the box is the uploader's statement about them), saying which box to fix."""
     from loaders.ledger_ingest import as_of_day
 
     value = (text or "").strip()
