@@ -72,10 +72,11 @@ TEXT = {
                          "The composite score is quarterly: {month} shows the latest closed quarter, {quarter}"),
     "upload_title": ("数据上报", "Upload statistics"),
     "upload_hint": ("可上传：统计月报宽表（Excel 导出的 GBK 或 UTF-8 CSV，或 .xlsx，可含合并表头）、长表 CSV、按指标分表的分月表、"
-                    "目标任务表。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"
+                    "目标任务表，以及各类台账和下辖单位名单、年度任务、上报记录（按下方模板）。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"
                     "以及将新增、修订（原值 → 新值）和不变的数值；确认后整份写入，可在“上报记录”中撤销。",
                     "Accepted: the 统计月报 wide sheet (GBK or UTF-8 CSV exported from Excel, or .xlsx with merged headers), "
-                    "long CSV, one sheet per indicator with months as columns, and targets sheets. Several files at once; "
+                    "long CSV, one sheet per indicator with months as columns, targets sheets, and the ledgers and "
+                    "units lists, tasks and reports (templates below). Several files at once; "
                     "at most {mb} MB each. The preview lists the format, period, regions, every error and warning and the "
                     "values that would be added, revised (old → new) or unchanged; commit writes each file whole and can "
                     "be undone under Upload history. Validation messages are in Chinese."),
@@ -458,7 +459,7 @@ TEXT = {
 
 # ---- ledger and units uploads on 数据上报 / 上报记录 (layouts/ledger_upload_view.py; issue #12) ----
 TEXT.update({
-    "upload_as_of": ("截至日期（仅当台账文件中没有截至日期时填写）", "As-of date (only if a ledger file has none)"),
+    "upload_as_of": ("截至日期（台账文件中没有时填写）", "As-of date (only if a ledger file has none)"),
     "upload_as_of_ph": ("如 2026-10-31 或 2026年10月31日", "e.g. 2026-10-31"),
     "upload_bad_as_of": ("截至日期“{value}”无法识别", "As-of date “{value}” not understood"),
     "upload_bad_as_of_fix": ("请填写如 2026-10-31 或 2026年10月31日 的日期，或清空该栏（以文件中的日期为准）",

@@ -412,4 +412,4 @@ def test_the_page_offers_every_template_and_a_date_box(app, duck, pages):
             ("units", "下辖单位名单"), ("unit_tasks", "单位年度任务"), ("unit_reports", "单位上报记录")]:
         assert f'"id": "{ids.upload_template(key)}"' in text and name in text
         assert f'"id": "{ids.upload_template_download(key)}"' in text
-    assert f'"id": "{ids.UPLOAD_AS_OF}"' in text and "截至日期（仅当台账文件中没有截至日期时填写）" in text
+    assert f'"id": "{ids.UPLOAD_AS_OF}"' in text and "截至日期（台账文件中没有时填写）" in text
