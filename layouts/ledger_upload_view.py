@@ -167,7 +167,8 @@ def ledger_card(report: LedgerReport, index: int, lang: str = "zh") -> dmc.Paper
         children.append(dmc.Text(t("lu_unreadable", lang), size="sm"))
         return _paper(children + _problems(report, index, lang))
     kind = t("lu_kind", lang).format(name=what_label(report, lang)) if report.ledger else t("lu_kind_unknown", lang)
-    line = f"{kind}；{as_of_line(report, lang)}；{t('lu_encoding', lang).format(encoding=report.encoding or '—')}"
+    sep = "; " if lang == "en" else "；"
+    line = sep.join([kind, as_of_line(report, lang), t("lu_encoding", lang).format(encoding=report.encoding or "—")])
     children.append(dmc.Text(line, size="sm", id=f"upload-ledger-head-{index}"))
     counts = county_counts(report.items)
     if counts:
