@@ -72,10 +72,11 @@ TEXT = {
                          "The composite score is quarterly: {month} shows the latest closed quarter, {quarter}"),
     "upload_title": ("数据上报", "Upload statistics"),
     "upload_hint": ("可上传：统计月报宽表（Excel 导出的 GBK 或 UTF-8 CSV，或 .xlsx，可含合并表头）、长表 CSV、按指标分表的分月表、"
-                    "目标任务表。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"
+                    "目标任务表，以及各类台账和下辖单位名单、年度任务、上报记录（按下方模板）。可一次选多个文件；单个文件不超过 {mb} MB。先预览：列出文件格式、期间、地区、每一处错误和提示，"
                     "以及将新增、修订（原值 → 新值）和不变的数值；确认后整份写入，可在“上报记录”中撤销。",
                     "Accepted: the 统计月报 wide sheet (GBK or UTF-8 CSV exported from Excel, or .xlsx with merged headers), "
-                    "long CSV, one sheet per indicator with months as columns, and targets sheets. Several files at once; "
+                    "long CSV, one sheet per indicator with months as columns, targets sheets, and the ledgers and "
+                    "units lists, tasks and reports (templates below). Several files at once; "
                     "at most {mb} MB each. The preview lists the format, period, regions, every error and warning and the "
                     "values that would be added, revised (old → new) or unchanged; commit writes each file whole and can "
                     "be undone under Upload history. Validation messages are in Chinese."),
@@ -463,6 +464,86 @@ TEXT = {
     "data_col_fix": ("处理办法", "How to fix"),
     "data_empty": ("库中还没有数据", "The store holds no data yet"),
 }
+
+# ---- ledger and units uploads on 数据上报 / 上报记录 (layouts/ledger_upload_view.py; issue #12) ----
+TEXT.update({
+    "upload_as_of": ("截至日期（台账文件中没有时填写）", "As-of date (only if a ledger file has none)"),
+    "upload_as_of_ph": ("如 2026-10-31 或 2026年10月31日", "e.g. 2026-10-31"),
+    "upload_bad_as_of": ("截至日期“{value}”无法识别", "As-of date “{value}” not understood"),
+    "upload_bad_as_of_fix": ("请填写如 2026-10-31 或 2026年10月31日 的日期，或清空该栏（以文件中的日期为准）",
+                             "Write a date such as 2026-10-31, or clear the box (the file's date is used)"),
+    "upload_templates": ("下载模板：", "Templates:"),
+    "upload_templates_note": ("台账模板为 .xlsx（含下拉选项和填表说明）；单位名单、年度任务、上报记录为 CSV 表头。"
+                              "文件类型按表头识别，与文件名无关。",
+                              "Ledger templates are .xlsx (with drop-downs and notes); units, tasks and reports are CSV "
+                              "headers. A file's kind is recognised from its headers, not its name."),
+    "upload_written": ("已写入 {n} 个文件（{which}）；各页面已按新数据计算。如有误，可在“上报记录”中撤销。",
+                       "{n} file(s) written ({which}); every page now uses the new data. Undo under Upload history."),
+    "upload_written_one": ("上传 #{id} {file}（{what}）", "upload #{id} {file} ({what})"),
+    "upload_nothing": ("没有写入任何文件。", "No file was written."),
+    "upload_result": ("写入结果", "Result"),
+    "lu_status_dry_run": ("可以写入", "Can be written"),
+    "lu_status_rejected": ("有错误，不能写入", "Errors: cannot be written"),
+    "lu_status_duplicate": ("已导入过，不会重复写入", "Already loaded: not written again"),
+    "lu_status_committed": ("已写入（上传 #{id}）", "Written (upload #{id})"),
+    "lu_kind": ("台账类型：{name}", "Ledger: {name}"),
+    "lu_kind_unknown": ("台账类型：未能识别", "Ledger: not recognised"),
+    "lu_as_of": ("截至日期：{date}（{source}）", "As of {date} ({source})"),
+    "lu_as_of_none": ("截至日期：未能确定", "As of: not determined"),
+    "lu_source_title": ("取自标题行", "from the title row"),
+    "lu_source_column": ("取自“截至日期”列", "from the 截至日期 column"),
+    "lu_source_option": ("取自本页填写的截至日期", "from the date typed on this page"),
+    "lu_encoding": ("编码：{encoding}", "Encoding: {encoding}"),
+    "lu_counties": ("县区 {n} 个、事项 {items} 项：{each}", "{n} counties, {items} items: {each}"),
+    "lu_county_items": ("{county} {n} 项", "{county} {n}"),
+    "lu_examples": ("（示例行 {n} 行已跳过）", " (example rows skipped: {n})"),
+    "lu_counts": ("{verb}新增 {new} 项、修改 {changed} 项、{same} 项未变；上一版有而本文件没有 {dropped} 项",
+                  "{verb} {new} new, {changed} changed, {same} unchanged; {dropped} in the previous snapshot missing here"),
+    "lu_verb_will": ("将", "Will add"),
+    "lu_verb_did": ("已", "Added"),
+    "lu_duplicate": ("与上传 #{id} 的文件完全相同，不会重复写入", "Identical to upload #{id}: not written again"),
+    "lu_rolled_title": ("将填入的县区指标（由台账汇总，{n} 个）：", "County values it fills (rolled up, {n}):"),
+    "lu_rolled_title_done": ("已填入的县区指标（由台账汇总，{n} 个）：", "County values it filled (rolled up, {n}):"),
+    "lu_rolled_none": ("本台账不填入任何县区指标（该月份不报送，或没有可汇总的事项）",
+                       "This ledger fills no county value (the month is not reported, or no item counts)"),
+    "lu_col_county": ("县区", "County"),
+    "lu_col_indicator": ("指标", "Indicator"),
+    "lu_col_period": ("期间", "Period"),
+    "lu_col_value": ("台账汇总", "Ledger roll-up"),
+    "lu_col_statistics": ("已上报统计数", "Uploaded statistic"),
+    "lu_col_check": ("核对", "Check"),
+    "lu_differs": ("不一致：以台账汇总 {ledger} 为准（统计数 {stat}，上传 #{upload}）",
+                   "Differs: the ledger's {ledger} is used (statistic {stat}, upload #{upload})"),
+    "lu_agrees": ("一致", "Agrees"),
+    "lu_changes_title": ("与上一版台账相比修改的内容（{n} 处）：", "Changed against the previous snapshot ({n}):"),
+    "lu_col_item": ("台账编号", "Item"),
+    "lu_col_column": ("列", "Column"),
+    "lu_col_old": ("原值", "Old"),
+    "lu_col_new": ("新值", "New"),
+    "lu_col_row": ("行号", "Row"),
+    "lu_errors": ("错误 {n} 处（整份文件不会写入，请改正后重新上传）：", "{n} error(s) (nothing is written; fix and upload again):"),
+    "lu_warnings": ("提示 {n} 处（不影响写入，请核对）：", "{n} warning(s) (do not block; please check):"),
+    "lu_unreadable": ("文件未能读取或未通过上传检查（原因见下表）", "The file could not be read or failed the upload check (see below)"),
+    "lu_units_what": ("类型：{what}；编码：{encoding}；共 {rows} 行；地区：{regions}",
+                      "Kind: {what}; encoding {encoding}; {rows} rows; regions: {regions}"),
+    "lu_units_counts": ("{verb}新增 {new} 行、修改 {changed} 行、{same} 行未变", "{verb} {new} new, {changed} changed, {same} unchanged"),
+    "lu_units_dropped": ("；上一版名单有而本文件没有 {n} 个单位", "; {n} units of the previous list missing here"),
+    "lu_units_rows": ("文件内容（前 {shown} 行，共 {n} 行）：", "Rows read (first {shown} of {n}):"),
+    "lu_col_unit_kind": ("单位类别", "Kind of unit"),
+    "lu_col_unit": ("单位名称", "Unit"),
+    "lu_col_aliases": ("别名", "Aliases"),
+    "lu_col_year": ("年度", "Year"),
+    "lu_col_measure": ("任务指标", "Measure"),
+    "lu_col_task": ("任务值", "Task"),
+    "lu_col_ledger": ("台账", "Ledger"),
+    "lu_col_as_of": ("截至日期", "As of"),
+    "history_ledger_head": ("{name} · 截至 {date}（{source}）· 县区 {n} 个、事项 {items} 项：{each}",
+                            "{name} · as of {date} ({source}) · {n} counties, {items} items: {each}"),
+    "history_units_head": ("{what} · {rows} 行 · 地区：{regions}", "{what} · {rows} rows · regions: {regions}"),
+    "history_rolled": ("由本次上传填入的县区指标（{n} 个）：", "County values this upload filled ({n}):"),
+    "history_rolled_back_note": ("本次上传已撤销：其事项和汇总数值不再有效，上一版快照已恢复",
+                                 "Withdrawn: its items and rolled-up values no longer count; the previous snapshot is back"),
+})
 PILLAR_PREFIX = "pillar_"
 
 

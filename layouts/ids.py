@@ -146,3 +146,14 @@ LEDGER_ZERO = "ledger-zero"  # 未破零 units, named
 LEDGER_NOT_REPORTED = "ledger-not-reported"  # 未上报 units, named apart
 COUNTY_LEDGERS = "county-ledgers"  # the county page's 台账 lines
 COCKPIT_LEDGERS = "cockpit-ledgers"  # the cockpit's 重点工作台账 card
+# ---- ledger and units uploads on 数据上报 (issue #12) ----
+UPLOAD_AS_OF = "upload-as-of"  # the 截至日期 of a ledger file that does not say it
+
+
+def upload_template(key: str) -> str:
+    """The button that downloads a template: a ledger kind's code, or units | unit_tasks | unit_reports."""
+    return f"upload-template-{key}"
+
+
+def upload_template_download(key: str) -> str:
+    return f"upload-template-{key}-download"

@@ -6,13 +6,15 @@ import json
 import os
 import sys
 
-from loaders import audit, cli_ledger, cli_units, clock, demo, redis_link, users
+from loaders import audit, cli_ledger, cli_units, clock, demo, redis_link, units, users
 from loaders.cells import period as parse_period
 from loaders.cells import period_label, show
 from loaders.cli_parts import subcommand
-from loaders.ingest import IngestReport, ingest
+from loaders.ingest import IngestReport
+from loaders.ledger_ingest import LedgerReport
 from loaders.settings import database_url
 from loaders.store import Store
+from loaders.upload_ingest import ingest_upload
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 STAGES = {"read": "读取", "validate": "校验", "stage": "暂存", "write": "写入", "commit": "提交"}
@@ -62,8 +64,8 @@ def cmd_ingest(args) -> int:
     reports = []
     for path in args.paths:
         with _progress(path) as progress:
-            report = ingest(path, store, user=args.user, period=period, dry_run=args.dry_run, note=args.note,
-                            progress=progress)
+            report = ingest_upload(path, store, user=args.user, period=period, as_of=args.as_of,
+                                   dry_run=args.dry_run, note=args.note, progress=progress)
         report.errors = [p.for_cli() for p in report.errors]  # flags, not the web form's fields
         report.warnings = [p.for_cli() for p in report.warnings]
         reports.append(report)
@@ -71,11 +73,20 @@ def cmd_ingest(args) -> int:
             audit.record(store, "upload", user=args.user, outcome=audit.OK if report.ok else audit.FAILED,
                          target=report.upload_id or report.file, detail=f"CLI {report.file} {report.status}")
         if not args.json:
-            print(_summary(report))
+            print(describe(report))
     if args.json:
         out = [_json_summary(r) for r in reports]
         print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))
     return EXIT_REJECTED if any(r.status == "rejected" for r in reports) else EXIT_OK
+
+
+def describe(r: IngestReport) -> str:
+    """A report as the command line prints it: a ledger's and a units upload's in their own words."""
+    if isinstance(r, LedgerReport):
+        return cli_ledger.summary(r)
+    if isinstance(r, units.UnitsReport):
+        return units.describe(r)
+    return _summary(r)
 
 
 def _json_summary(r: IngestReport) -> dict:
@@ -247,10 +258,11 @@ def _parser() -> argparse.ArgumentParser:
 
     add = functools.partial(subcommand, sub)
 
-    sp = add("ingest", cmd_ingest, "校验并导入文件（CSV/GBK/xlsx，长表、月报宽表、分月表、目标表）",
+    sp = add("ingest", cmd_ingest, "校验并导入文件（CSV/GBK/xlsx，长表、月报宽表、分月表、目标表；台账和下辖单位文件按表头识别）",
              "python -m loaders ingest 月报.csv --user 张三 --dry-run")
     sp.add_argument("paths", nargs="+", metavar="PATH")
     sp.add_argument("--period", help="文件没有期间时指定，如 2026-10 或 2026年1-10月")
+    sp.add_argument("--as-of", help="台账文件没有截至日期时指定，如 2026-10-31")
     sp.add_argument("--user", default="cli", help="上传人（记入审计记录）")
     sp.add_argument("--dry-run", action="store_true", help="只校验并报告将发生的变化，不写入")
     sp.add_argument("--note", default="", help="更正原因：更正已统计关库的期间时必填，记入上传记录")

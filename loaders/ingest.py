@@ -91,13 +91,15 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
            period: str | None = None, dry_run: bool = False, simulated: bool | None = None,
            note: str = "", progress: Progress | None = None, today: dt.date | None = None,
            catalogue: catalogue_mod.Catalogue | None = None, regions: regions_mod.Regions | None = None,
-           allowed_regions: set[str] | None = None) -> IngestReport:
+           allowed_regions: set[str] | None = None, parsed: Parsed | None = None) -> IngestReport:
     """Load one file into the store. `source` is a path or the file's bytes (then `name` is needed).
 
     Returns a report; never raises for a bad file. `simulated` marks the upload as demo data
     (default: what the file says, e.g. a 模拟数据 note on every row). `catalogue` and `regions`
     default to the project's (data/indicators.toml, data/regions.csv). `allowed_regions` (an uploader
-    scoped to some regions) rejects a file that carries any other region.
+    scoped to some regions) rejects a file that carries any other region. `parsed`: the file already parsed by
+    detect.parse_file with the same catalogue, regions and period (loaders/upload_ingest.py parses and recognises
+    an .xlsx in one child process).
     """
     say = progress or (lambda stage, done, total: None)
     today = today or clock.today()
@@ -113,7 +115,8 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         return IngestReport(file=name, sha256=sha, status="rejected", errors=refused, rejected=0)
     catalogue = catalogue or catalogue_mod.default()
     regions = regions or regions_mod.default()
-    parsed = isolated.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
+    if parsed is None:
+        parsed = isolated.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
     say("validate", 0, 1)
     if parsed.kind == "targets":
         problems = parsed.problems + validate.targets(parsed, catalogue, regions, file=name)

@@ -1,8 +1,10 @@
 """Parse an .xlsx in a child process with its own memory and time limits, so one hostile workbook cannot
 starve the server's other requests (or the other gunicorn workers) of memory or CPU.
 
-The parent sends a request on stdin — ("parse", name, bytes, catalogue, regions, period) for statistics, or
-("sheets", name, bytes, dates) for the cells of a ledger — and reads the result back on stdout; the child is
+The parent sends a request on stdin — ("parse", name, bytes, catalogue, regions, period) for statistics,
+("sheets", name, bytes, dates) for the cells of a ledger, or ("upload", name, bytes, catalogue, regions, period,
+kinds) for a file of any kind from the upload page (recognised, then parsed or read, in the same child) — and reads
+the result back on stdout; the child is
 this module run as `python -m loaders.isolated` (a fresh interpreter, never a fork of the server with its threads
 and database connections; starting one costs about 0.6 s). The web upload and `python -m loaders ingest` reach it
 through loaders/ingest.py, ledger uploads through loaders/ledger_ingest.py. A CSV is parsed in the calling process: its cost is bounded
@@ -60,6 +62,34 @@ def read_sheets(name: str, data: bytes, *, dates: str = "day",
     return out
 
 
+def parse_upload(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions, period: str | None,
+                 kinds, memory: int = MAX_PARSE_MEMORY):
+    """For an .xlsx of any upload, in one limited child process: (what it is, what was read) — recognised from its
+    first rows (loaders/upload_kind.py), then either (None or statistics, detect.parse_file's Parsed) or (a ledger or
+    units upload, its (sheets, encoding, problems) read with dates="day"). Problems are collected, never raised."""
+    if refused := xlsx_guard.check(name, data):
+        return None, Parsed(kind="observations", format="unknown", frame=empty_frame(), encoding="xlsx",
+                            problems=refused)
+    out, failure = _run(("upload", name, data, catalogue, regions, period, kinds, memory), memory)
+    if failure is not None:
+        return None, _failed(name, *failure)
+    return out
+
+
+def _upload(name: str, data: bytes, catalogue: Catalogue, regions: Regions, period: str | None, kinds):
+    """The child's half of parse_upload."""
+    from loaders import upload_kind
+
+    try:
+        heads, _ = sheets.read_heads(name, data, upload_kind.HEAD_ROWS)
+    except sheets.FileFormatError:
+        heads = []  # the statistics parser says what is wrong with the file
+    what = upload_kind.of_book(heads, kinds)
+    if what is None or what.family == upload_kind.STATISTICS:
+        return what, detect.parse_file(name, data, catalogue=catalogue, regions=regions, period=period)
+    return what, _read_book(name, data, "day")
+
+
 def _read_book(name: str, data: bytes, dates: str) -> tuple[list[sheets.Sheet], str, list[Problem]]:
     try:
         book, encoding = sheets.read(name, data, dates)
@@ -105,7 +135,10 @@ def _child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (MAX_PARSE_CPU_SECONDS, MAX_PARSE_CPU_SECONDS + 1))
     try:
-        if what == "sheets":
+        if what == "upload":
+            _, name, data, catalogue, regions, period, kinds, _ = request
+            result = _upload(name, data, catalogue, regions, period, kinds)
+        elif what == "sheets":
             _, name, data, dates, _ = request
             result = _read_book(name, data, dates)
         else:

@@ -56,6 +56,9 @@ class LedgerReport(IngestReport):
     # its per-county facts (ledger_rollup.facts), computed in the transaction that writes them.
     rolled_up: pd.DataFrame | None = None
     facts: pd.DataFrame | None = None
+    # The statistics value uploaded for each rolled-up key, where there is one (statistics_values): the preview
+    # shows it beside the ledger's number.
+    statistics: pd.DataFrame | None = None
 
     def as_dict(self) -> dict:
         d = super().as_dict()
@@ -71,11 +74,13 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
                   as_of: dt.date | str | None = None, name: str | None = None, user: str = "cli",
                   dry_run: bool = False, simulated: bool | None = None, note: str = "",
                   today: dt.date | None = None, kinds: kinds_mod.Kinds | None = None,
-                  regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None) -> LedgerReport:
+                  regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None,
+                  book: tuple | None = None) -> LedgerReport:
     """Load one ledger file. `source` is a path or the file's bytes (then `name` is needed). `kind` is a kind's
     code (None: recognised from the headers); `as_of` the snapshot's date (None: from the file's 截至日期 column
     or title). Returns a report; never raises for a bad file. `allowed_regions` (an uploader scoped to some
-    counties) rejects a file with items of any other."""
+    counties) rejects a file with items of any other. `book`: the file's (sheets, encoding, problems) when the caller
+    already read them with dates="day" (loaders/upload_ingest.py)."""
     today = today or clock.today()
     kinds = kinds or kinds_mod.default()
     regions = regions or regions_mod.default()
@@ -91,13 +96,14 @@ def ingest_ledger(source: str | Path | bytes, store: Store, *, kind: str | None 
             as_of = as_of_day(as_of)
         except ValueError:
             report.errors.append(Problem(ERROR, "bad_as_of", f"截至日期“{as_of}”无法识别",
-                                         "应为如 2026-10-31 的日期", name, value=as_of))
+                                         "应为如 2026-10-31 或 2026年10月31日 的日期", name, column="截至日期",
+                                         value=as_of))
             return report
     refused = upload_check.check(name, data, max_bytes=None, accepted=None)
     if refused:
         report.errors = refused
         return report
-    book, encoding, problems = isolated.read_sheets(name, data, dates="day")
+    book, encoding, problems = book if book is not None else isolated.read_sheets(name, data, dates="day")
     report.encoding = encoding
     if problems:
         report.errors = [p for p in problems if p.severity == ERROR]
@@ -203,8 +209,9 @@ def _write(store: Store, parsed: ledger_sheet.LedgerParsed, report: LedgerReport
         try:
             previous = store.ledger_snapshot(kind.code, parsed.as_of, report.regions, conn=conn)
             _compare(kind, frame, previous, report)
+            report.statistics = statistics_values(conn, obs)
             if _month_end(parsed.as_of):  # a statistic is as of the month's end: a snapshot inside it differs
-                report.warnings += _statistics_differ(conn, kind, obs, catalogue, regions, report.file)
+                report.warnings += _statistics_differ(report.statistics, kind, obs, catalogue, regions, report.file)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
@@ -243,11 +250,10 @@ def _month_end(day: dt.date) -> bool:
     return (day + dt.timedelta(days=1)).day == 1
 
 
-def _statistics_differ(conn: sa.Connection, kind: kinds_mod.Kind, obs: pd.DataFrame,
+def _statistics_differ(stats: pd.DataFrame, kind: kinds_mod.Kind, obs: pd.DataFrame,
                        catalogue: catalogue_mod.Catalogue, regions: regions_mod.Regions, file: str) -> list[Problem]:
-    """A warning for each rolled-up value that differs from the statistics value uploaded for the same key (the
-    ledger's value becomes the current one)."""
-    stats = statistics_values(conn, obs)
+    """A warning for each rolled-up value that differs from the statistics value uploaded for the same key
+    (`stats`: statistics_values; the ledger's value becomes the current one)."""
     if stats.empty:
         return []
     both = obs.merge(stats, on=list(OBS_KEY), suffixes=("", "_stat"))

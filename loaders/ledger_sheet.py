@@ -151,6 +151,17 @@ def _best_header(sheet: Sheet, kinds: list[Kind]) -> _Header | None:
     return best
 
 
+def best_kind(book: list[Sheet], kinds: Kinds) -> tuple[Kind, tuple[int, int]] | None:
+    """The kind whose header row a book's sheets fit best, and its score (columns matched, required columns
+    matched), or None when no sheet has a header row of any kind: what loaders/upload_kind.py recognises a ledger
+    by, with the rule `parse` uses."""
+    found = [h for s in book if s.name not in NOTE_SHEETS for k in kinds if (h := _best_header(s, [k])) is not None]
+    if not found:
+        return None
+    top = max(found, key=lambda f: f.score)
+    return top.kind, top.score
+
+
 # ---------------------------------------------------------------- one sheet
 
 @dataclass

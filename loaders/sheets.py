@@ -18,6 +18,7 @@ MAX_COLUMNS = 400  # a 月报 sheet has a few dozen; more means a broken export
 MAX_XLSX_ROWS = 200_000
 # Excel itself holds at most 32,767 characters in a cell; a longer one was not written by Excel or WPS.
 MAX_CELL_CHARS = 32_767
+HEAD_BYTES = 256 * 1024  # what read_heads decodes of a CSV: title and header rows are in the first few KB
 OVERSIZE_FIX = "请删除多余的行/列后在 Excel 中另存为 .xlsx 再上传；数据较多时请按月份或地区拆分成几个文件"
 
 
@@ -66,7 +67,7 @@ def read_csv_text(text: str) -> list[list[str]]:
     return _trim(rows)
 
 
-def read_xlsx(data: bytes, dates: str = "month") -> list[Sheet]:
+def read_xlsx(data: bytes, dates: str = "month", max_rows: int | None = None) -> list[Sheet]:
     import openpyxl
 
     # A damaged workbook fails deep inside zipfile, zlib, the XML parser or openpyxl with many exception types;
@@ -84,7 +85,7 @@ def read_xlsx(data: bytes, dates: str = "month") -> list[Sheet]:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 continue
             rows = []
-            for row in ws.iter_rows(values_only=True):
+            for row in ws.iter_rows(values_only=True, max_row=max_rows):
                 read_rows += 1
                 if read_rows > MAX_XLSX_ROWS:
                     raise FileFormatError(f"工作表“{ws.title}”读到第 {len(rows) + 1} 行时，工作簿已超过 "
@@ -98,6 +99,18 @@ def read_xlsx(data: bytes, dates: str = "month") -> list[Sheet]:
     finally:
         wb.close()
     return [s for s in sheets if s.rows]
+
+
+def read_heads(name: str, data: bytes, rows: int, dates: str = "day") -> tuple[list[Sheet], str]:
+    """(sheets, encoding) with at most the first `rows` rows of each sheet: enough to tell what a file is from its
+    title and header rows (loaders/upload_kind.py) without reading it all. A CSV is decoded from its first 256 KB."""
+    if is_xlsx(data):
+        return [Sheet(s.name, s.rows[:rows]) for s in read_xlsx(data, dates, max_rows=rows)], "xlsx"
+    head = data[:HEAD_BYTES]
+    if len(data) > HEAD_BYTES:  # the last line may be cut: keep whole lines only
+        head = head[: head.rfind(b"\n") + 1] or head
+    book, encoding = read(name, head, dates)
+    return [Sheet(s.name, s.rows[:rows]) for s in book], encoding
 
 
 def _damaged(exc: Exception) -> FileFormatError:

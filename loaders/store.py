@@ -262,6 +262,21 @@ class Store:
                     out.setdefault(int(uid), set()).add(code)
         return out
 
+    # What one upload wrote, by table (上报记录 shows a ledger's or a units upload's contents): only these tables.
+    UPLOAD_ROWS = {"observations": ("region_code", "period", "indicator", "measure", "value"),
+                   "ledger_items": ("region_code", "item_id", "ledger", "as_of", "src_row"),
+                   "units": ("region_code", "unit_kind", "name", "aliases", "src_row"),
+                   "unit_tasks": ("year", "region_code", "unit_name", "measure", "value", "src_row"),
+                   "unit_reports": ("ledger", "as_of", "region_code", "unit_name", "src_row")}
+
+    def upload_rows(self, upload_id: int, table: str) -> pd.DataFrame:
+        """The rows one upload wrote into `table` (a key of UPLOAD_ROWS), whatever its status, in source order."""
+        cols = self.UPLOAD_ROWS[table]
+        tb = getattr(t, table)
+        order = [tb.c.src_row] if "src_row" in cols else [tb.c.indicator, tb.c.region_code, tb.c.period]
+        q = sa.select(*[tb.c[c] for c in cols]).where(tb.c.upload_id == upload_id).order_by(*order)
+        return self._frame_on(q, None, list(cols))
+
     def original_file(self, upload_id: int) -> bytes | None:
         """The bytes of the file as it was uploaded (for download from the upload history)."""
         f = t.upload_files

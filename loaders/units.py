@@ -34,8 +34,17 @@ from loaders.cells import CellError, norm, squeeze
 from loaders.ingest import IngestReport, close_upload, open_upload
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.store import Store
+from loaders.unit_headers import (  # noqa: F401  (units.COLUMNS, units.WHAT… as before)
+    COLUMNS,
+    REPORTS,
+    TASKS,
+    UNITS,
+    WHAT,
+    Col,
+    header_row,
+    header_score,
+)
 
-UNITS, TASKS, REPORTS = "units", "unit_tasks", "unit_reports"  # uploads.kind (and uploads.format)
 # The kinds of unit, in the order pages list them, with the words met on sheets for each.
 UNIT_KINDS = {
     "township": ("乡镇街道", ("乡镇", "街道", "乡镇(街道)", "镇", "乡", "镇办", "乡镇街道办")),
@@ -44,7 +53,6 @@ UNIT_KINDS = {
     "investment_team": ("招商小分队", ("小分队", "招商组", "招商分队", "招商工作组")),
 }
 MAX_NAME_CHARS = 128  # units.name
-HEADER_ROWS_SEARCHED = 10  # a title and notes above the header row
 MAX_UNITS_LISTED = 30  # a county's units named in the fix for an unknown unit
 TASK_YEARS = (2000, 2100)
 _ALIAS_SPLIT = re.compile(r"[、,，;；/|]+")
@@ -114,46 +122,11 @@ def directory(store: Store, regions: regions_mod.Regions | None = None) -> UnitD
 # ---------------------------------------------------------------- reading a small table
 
 
-@dataclass(frozen=True)
-class Col:
-    code: str
-    header: str
-    aliases: tuple[str, ...]
-    required: bool = True
-
-    def keys(self) -> set[str]:
-        return {kinds_mod.header_key(h) for h in (self.header, *self.aliases)}
-
-
-COUNTY = ("县区", "所属县区", "县(区)", "区县", "所属县(区)", "县区名称", "所属地区", "地区")
-UNIT_NAME = ("单位名称", "单位", "名称", "责任单位")
-COLUMNS = {
-    UNITS: (Col("unit_kind", "单位类别", ("类别", "单位类型", "类型")), Col("county", "所属县区", COUNTY),
-            Col("name", "单位名称", UNIT_NAME[1:]), Col("aliases", "别名", ("简称", "其他名称", "别称"), False)),
-    TASKS: (Col("year", "年度", ("年份", "任务年度")), Col("county", "县区", COUNTY[1:]),
-            Col("unit", "单位名称", UNIT_NAME[1:]), Col("measure", "任务指标", ("指标", "考核指标", "任务类别")),
-            Col("value", "任务值", ("年度任务", "任务数", "目标任务", "任务"))),
-    REPORTS: (Col("ledger", "台账", ("台账类型", "台账名称")), Col("as_of", "截至日期", ("上报日期", "报送日期", "日期")),
-              Col("county", "县区", COUNTY[1:]), Col("unit", "单位名称", UNIT_NAME[1:])),
-}
-WHAT = {UNITS: "下辖单位名单", TASKS: "单位年度任务", REPORTS: "单位上报记录"}
-
-
 def read_table(book, upload: str, file: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """(rows as (Excel row number, column code → cell text), problems) from the first sheet that has the upload's
     header row among its first rows; a missing required column is one problem naming every such column."""
     cols = COLUMNS[upload]
-    best = None  # (matched, sheet, header row index, column index by code)
-    for sheet in book:
-        for i, row in enumerate(sheet.rows[:HEADER_ROWS_SEARCHED]):
-            found = {}
-            for j, cell in enumerate(row):
-                key = kinds_mod.header_key(cell)
-                col = next((c for c in cols if key and key in c.keys()), None)
-                if col is not None and col.code not in found:
-                    found[col.code] = j
-            if best is None or len(found) > best[0]:
-                best = (len(found), sheet, i, found)
+    best = header_row(book, upload)
     found = best[3] if best else {}
     missing = [c for c in cols if c.required and c.code not in found]
     if missing:
@@ -382,7 +355,8 @@ def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str 
             dry_run: bool = False, note: str = "", today: dt.date | None = None,
             regions: regions_mod.Regions | None = None, measures: measures_mod.Measures | None = None,
             kinds: kinds_mod.Kinds | None = None, allowed_regions: set[str] | None = None,
-            simulated: bool = False) -> UnitsReport:
+            simulated: bool = False, book: tuple | None = None) -> UnitsReport:
+    """`book`: the file's (sheets, encoding, problems) when the caller already read them (loaders/upload_ingest.py)."""
     today = today or clock.today()
     regions = regions or regions_mod.default()
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
@@ -398,7 +372,7 @@ def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str 
     if refused:
         report.errors = refused
         return report
-    book, encoding, problems = isolated.read_sheets(name, data, dates="day")
+    book, encoding, problems = book if book is not None else isolated.read_sheets(name, data, dates="day")
     report.encoding = encoding
     if not problems:
         rows, problems = read_table(book, upload, name)

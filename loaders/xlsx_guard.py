@@ -58,7 +58,7 @@ def check(name: str, data: bytes) -> list[Problem]:
         try:
             size = _actual_size(zf, info, min(MAX_PART_BYTES, MAX_TOTAL_BYTES - total) + 1)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError,
-                RuntimeError):
+                RuntimeError, zlib.error):
             return []  # damaged or encrypted: the parser says so
         total += size
         if size > MAX_PART_BYTES:

@@ -154,7 +154,9 @@ def commit(client, output: str, name: str, data: bytes):
             "state": [{"id": ids.UPLOAD_DROP, "property": "contents", "value": [url]},
                       {"id": ids.UPLOAD_DROP, "property": "filename", "value": [name]},
                       {"id": ids.UPLOAD_PERIOD, "property": "value", "value": None},
-                      {"id": ids.UPLOAD_REASON, "property": "value", "value": None}],
+                      {"id": ids.UPLOAD_AS_OF, "property": "value", "value": None},
+                      {"id": ids.UPLOAD_REASON, "property": "value", "value": None},
+                      {"id": ids.LOCATION, "property": "search", "value": ""}],
             "changedPropIds": [f"{ids.UPLOAD_COMMIT}.n_clicks"]}
     return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
 

@@ -6,9 +6,12 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html
 
 from layouts import access, data, grid_export, ids, status
+from layouts import ledger_upload_view as cards
 from layouts.i18n import lang_of, local_time, period_label, t
 from layouts.shell import state_from_search
 from loaders import audit, upload_check
+from loaders.store import LEDGER
+from loaders.upload_kind import UNIT_UPLOADS
 
 dash.register_page(__name__, path="/history", name="上报记录", order=11, nav="nav_history", min_role="uploader")
 
@@ -74,8 +77,23 @@ def details(rows, search):
     span = period_label(periods[0], lang) + (f"～{period_label(periods[-1], lang)}" if len(periods) > 1 else "") \
         if periods else "—"
     head = t("history_details", lang).format(id=upload_id, file=row["file_name"], periods=span, n=len(problems))
-    return dmc.Stack(gap=4, children=[dmc.Title(head, order=5, mt="sm"),
+    return dmc.Stack(gap=4, children=[dmc.Title(head, order=5, mt="sm"), *_contents(upload_id, row, lang),
                                       status.problems_grid(problems, lang, ids.HISTORY_PROBLEMS) if len(problems) else None])
+
+
+def _contents(upload_id: int, row: dict, lang: str) -> list:
+    """What a ledger or units upload held (its kind, date, items per county, the county values it filled; or its
+    rows); nothing more for a statistics upload, whose values the grid's counts describe."""
+    store = data.store()
+    if row["kind"] == LEDGER:
+        meta = store.ledger_upload(upload_id)
+        if meta is None:
+            return []
+        return cards.ledger_history(meta, store.upload_rows(upload_id, "ledger_items"),
+                                    store.upload_rows(upload_id, "observations"), row["status"], lang)
+    if row["kind"] in UNIT_UPLOADS:
+        return cards.units_history(row["kind"], store.upload_rows(upload_id, row["kind"]), lang)
+    return []
 
 
 def _selected(rows) -> int | None:
