@@ -105,6 +105,17 @@ def with_extra_facts(kind: str, facts: pd.DataFrame, items: pd.DataFrame) -> pd.
     return facts.assign(**{col: facts["region_code"].map(counts).fillna(0).astype("int64")})
 
 
+# Which overdue items a meeting chases first: still open past the deadline, then stalled, then done but late.
+REASON_ORDER = {"late_open": 0, "overdue": 0, "not_started": 0, "stalled": 1, "late": 1, "handled_late": 2}
+
+
+def open_first(items: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
+    """The items with a reason, those still open first (REASON_ORDER), then by county, in their file order."""
+    late = items[reasons.notna().to_numpy()]
+    order = reasons[reasons.notna()].map(REASON_ORDER)
+    return late.assign(_o=order.to_numpy()).sort_values(["_o", "region_code"], kind="stable").drop(columns="_o")
+
+
 def overdue_reasons(kind: str, items: pd.DataFrame, kinds=None) -> pd.Series:
     """Per item: why it is overdue or stalled (a key: overdue / late_open / handled_late / stalled / not_started /
     late), None when it is not. Judged at each item's own snapshot date (as_of)."""

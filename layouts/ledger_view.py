@@ -207,7 +207,7 @@ def item_rows(kind, items: pd.DataFrame, reasons: pd.Series, names: dict, upload
         why = reasons.get(i)
         row["reason"] = t(f"ledger_reason_{why}", lang) if why else ""
         up = int(r["upload_id"])
-        row["source"] = f"#{up} {uploads.get(up, '')} 第{int(r['src_row'])}行" if lang == "zh" else \
+        row["_upload"] = f"#{up} {uploads.get(up, '')} 第{int(r['src_row'])}行" if lang == "zh" else \
             f"#{up} {uploads.get(up, '')} row {int(r['src_row'])}"
         out.append(row)
     return out
@@ -224,7 +224,7 @@ def item_columns(kind, lang: str = "zh", with_reason: bool = True) -> list[dict]
         if c.type == "number":
             d |= {"valueFormatter": NUM1, **RIGHT}
         cols.append(d)
-    cols.append({"field": "source", "headerName": t("ledger_col_source", lang), "width": 220})
+    cols.append({"field": "_upload", "headerName": t("ledger_col_source", lang), "width": 220})
     return cols
 
 

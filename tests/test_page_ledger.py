@@ -140,7 +140,7 @@ def test_arrears_rate_ignores_the_disputed_item_and_the_overdue_debt_is_listed(a
     assert (wd["rate"], wd["rank"]) == (100.0, 1)
     overdue = find(tree, ids.LEDGER_OVERDUE).rowData
     assert [(r["item_id"], r["reason"]) for r in overdue] == [("LX-003", "逾期未清偿")]
-    assert overdue[0]["source"].startswith("#") and "arrears-1031.csv 第" in overdue[0]["source"]
+    assert overdue[0]["_upload"].startswith("#") and "arrears-1031.csv 第" in overdue[0]["_upload"]
 
 
 def test_complaints_overdue_open_lead_is_flagged(app, store):
@@ -401,3 +401,19 @@ def test_the_template_download_is_the_kinds_workbook(app, store):
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
     headers = [c.value for row in book.worksheets[0].iter_rows(max_row=4) for c in row if c.value]
     assert any("包抓领导" in str(h) for h in headers)
+
+
+def test_open_overdue_items_come_first_and_the_kinds_own_source_column_stays_its_own():
+    import pandas as pd
+
+    from indicators import ledgers as ledgers_mod
+    from layouts import ledger_view
+    from loaders import ledger_kinds
+
+    items = pd.DataFrame({"region_code": ["621202", "621226", "621202"], "item_id": ["A", "B", "C"],
+                          "source": ["企业投诉", "国家平台转办", "督查转办"], "upload_id": [7, 7, 7], "src_row": [3, 4, 5]})
+    reasons = pd.Series(["handled_late", "late_open", "late_open"], index=items.index)
+    assert list(ledgers_mod.open_first(items, reasons)["item_id"]) == ["C", "B", "A"]  # still open, by county
+    kind = ledger_kinds.default()["complaints"]
+    rows = ledger_view.item_rows(kind, items, reasons, {"621202": "武都区"}, {7: "ts.csv"})
+    assert rows[0]["source"] == "企业投诉" and rows[0]["_upload"] == "#7 ts.csv 第3行"

@@ -233,7 +233,7 @@ def _item_sections(k, items, day, county, seen, names, uploads, lang):
     files = {int(u.id): u.file_name for u in uploads.itertuples()}
     mine = items[items["region_code"].isin([county] if county else seen)]
     reasons = ledgers.overdue_reasons(k.code, mine)
-    late = mine[reasons.notna().to_numpy()]
+    late = ledgers.open_first(mine, reasons)
     overdue_rows = view.item_rows(k, late, reasons, names, files, lang)
     where = names[county] if county else t("ledger_all_counties", lang)
     out = [section(f"{t('ledger_overdue_title', lang)} · {where} · {view.as_of(day, lang)}",
