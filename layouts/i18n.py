@@ -692,6 +692,7 @@ TEXT.update({
     "ledger_zero": ("未破零", "Still at zero"),
     "ledger_not_reported": ("未上报（不是零，不参加排名）", "Not reported (not zero; not ranked)"),
     "ledger_no_task": ("无任务（不参加排名）", "No task (not ranked)"),
+    "ledger_units_n": ("{n}个单位（点击展开）", "{n} units (click to show)"),
     "ledger_none_named": ("无", "none"),
     "ledger_unit_kind_all": ("全部类别", "All kinds"),
     "ledger_unit_county_all": ("全部县区", "All counties"),

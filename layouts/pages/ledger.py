@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, State, callback, dcc
+from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from indicators import ledgers, reading
@@ -308,10 +308,19 @@ def units_content(kind, measure, day, cadence, unit_kind, region, home, seen, la
             view.name_list(t("ledger_zero", lang), view.named(table, ur.ZERO, names), ids.LEDGER_ZERO, lang, "red"),
             view.name_list(t("ledger_not_reported", lang), view.named(table, ur.NOT_REPORTED, names),
                            ids.LEDGER_NOT_REPORTED, lang, "orange")]),
-        dmc.Text(f"{t('ledger_no_task', lang)}：{'、'.join(no_task) or t('ledger_none_named', lang)}" if lang == "zh"
-                 else f"{t('ledger_no_task', lang)}: {', '.join(no_task) or t('ledger_none_named', lang)}",
-                 size="xs", c="dimmed", id="ledger-no-task"),
+        _no_task(no_task, lang),
     ]
+
+
+def _no_task(no_task: list[str], lang: str):
+    """Units without a task: their number, the names folded away (a city has a hundred of them)."""
+    sep = "、" if lang == "zh" else ", "
+    head = f"{t('ledger_no_task', lang)}{'：' if lang == 'zh' else ': '}" + \
+        (t("ledger_units_n", lang).format(n=len(no_task)) if no_task else t("ledger_none_named", lang))
+    if not no_task:
+        return dmc.Text(head, size="xs", c="dimmed", id="ledger-no-task")
+    return html.Details(id="ledger-no-task", className="ledger-no-task", children=[
+        html.Summary(head), dmc.Text(sep.join(no_task), size="xs", c="dimmed")])
 
 
 # ---------------------------------------------------------------- callbacks (each re-checks on the server)
