@@ -183,15 +183,14 @@ def against_plan(value, target, tp: TimeProgress) -> dict:
     return {"completion": done, "schedule": tp.pct, "gap": float(progress.shown_gap(done, tp.pct))}
 
 
-def city_plan(kind: str, totals: pd.Series, targets: dict[str, float], city: str, counties: list[str],
+def city_plan(kind: str, totals: pd.Series, targets: dict[str, float], counties: list[str],
               tp: TimeProgress) -> dict:
-    """The city's value against its plan: the city's own target, else the sum of its counties' targets, else (key
-    projects) the ledger's Σ annual planned investment. basis says which (city / counties / ledger / none)."""
+    """The counties' total against their plan: the sum of the counties' targets, else (key projects) the ledger's
+    Σ annual planned investment. basis says which (counties / ledger / none). Never the city's own target: that is
+    for the city's statistic, which also holds the city-level units no county ledger lists (the 总览 shows it)."""
     plan = PLANS[kind]
     value = float(totals[plan.value]) if plan.value and plan.value in totals else float("nan")
-    if city in targets:
-        target, basis = targets[city], "city"
-    elif any(c in targets for c in counties):
+    if any(c in targets for c in counties):
         target, basis = sum(targets[c] for c in counties if c in targets), "counties"
     elif plan.ledger_plan and plan.ledger_plan in totals and float(totals[plan.ledger_plan]) > 0:
         target, basis = float(totals[plan.ledger_plan]), "ledger"

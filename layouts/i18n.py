@@ -673,7 +673,7 @@ TEXT.update({
                             "released); showing the one as of {shown}"),
     "ledger_county_refused": ("当前账号的查看范围不含县区 {code}", "This account may not see county {code}"),
     "ledger_county_other": ("{code} 不是{city}的县区", "{code} is not a county of {city}"),
-    "ledger_totals": ("全市合计", "City totals"),
+    "ledger_totals": ("各县区合计", "Counties' totals"),
     "ledger_by_county": ("各县区", "By county"),
     "ledger_county_hint": ("点击县区名称查看其全部事项", "Click a county to see all its items"),
     "ledger_all_counties": ("全市", "Whole city"),
@@ -731,6 +731,9 @@ TEXT.update({
     "ledger_col_state": ("状态", "State"),
     "ledger_export_items": ("台账事项", "ledger items"),
     "ledger_card": ("重点工作台账", "Key-work ledgers"),
+    "ledger_card_note": ("各县区台账合计（不含市直单位，故与上方全市统计数略有不同），目标为各县区目标之和",
+                         "Sum of the counties' ledgers (city-level units excluded, so it differs slightly from the "
+                         "city's statistics above); targets: the sum of the counties' targets"),
     "ledger_county_section": ("台账", "Ledgers"),
     "ledger_open": ("查看台账", "Open"),
     # the reasons an item is overdue or stalled (indicators/ledgers.py overdue_reasons)

@@ -98,7 +98,7 @@ def city_lines(home: str, lang: str = "zh") -> list[tuple[str, str, str]]:
         values = {"rate": totals.get(plan.rate) if plan.rate else None,
                   "overdue": totals.get(ledgers.OVERDUE[k.code])}
         if plan.indicator:
-            values |= ledgers.city_plan(k.code, totals, _targets(k.code, day.year), home, counties,
+            values |= ledgers.city_plan(k.code, totals, _targets(k.code, day.year), counties,
                                         ledgers.time_progress(day))
         text = headline(k.code, values, lang)
         out.append((k.name(lang), f"{as_of(day, lang)}{'：' if lang == 'zh' else ': '}{text}",

@@ -72,7 +72,9 @@ def _ledger_card(home, city, lang):
     if not lines:
         return []
     return [dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
-        dmc.Title(f"{t('ledger_card', lang)} · {city}", order=5), ledger_links.lines_block(lines, ids.COCKPIT_LEDGERS)]))]
+        dmc.Title(f"{t('ledger_card', lang)} · {city}", order=5),
+        dmc.Text(t("ledger_card_note", lang), size="xs", c="dimmed"),
+        ledger_links.lines_block(lines, ids.COCKPIT_LEDGERS)]))]
 
 
 @callback(Output(ids.COCKPIT_NAV, "href"), Input(ids.COCKPIT_COUNTY_MAP, "clickData"),

@@ -195,7 +195,7 @@ def _totals(k, facts, targets, home, counties, names, tp, lang):
     plan = ledgers.PLANS[k.code]
     line = None
     if plan.indicator:
-        p = ledgers.city_plan(k.code, totals, targets, home, counties, tp)
+        p = ledgers.city_plan(k.code, totals, targets, counties, tp)
         name = t(f"ledger_f_{plan.value if plan.value != ledgers.ENTERED else 'entered'}", lang)
         line = f"{name}：{view.plan_line(p, view.value_unit(k.code), tp, lang)}" if lang == "zh" else \
             f"{name}: {view.plan_line(p, view.value_unit(k.code), tp, lang)}"
