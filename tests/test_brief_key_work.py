@@ -17,7 +17,11 @@ from indicators.brief import content, render
 from indicators.brief import wording as w
 from loaders import units
 from loaders.ledger_ingest import ingest_ledger
-from loaders.store import Store
+from loaders.store import LEDGER, Store
+from loaders.unit_headers import REPORTS, TASKS
+from loaders.unit_headers import UNITS as UNITS_KIND
+
+UNIT_UPLOADS = (UNITS_KIND, TASKS, REPORTS)
 
 PERIOD, CITY = "2026-10", "city:621200"
 OCT31 = dt.date(2026, 10, 31)
@@ -54,11 +58,15 @@ def _upload(store, text, kind, as_of, name):
 
 @pytest.fixture(scope="module")
 def ledger_demo(demo_store, tmp_path_factory):
-    """A copy of the demo province with the ledgers above (the session's demo store stays without ledgers)."""
+    """A copy of the demo province with the ledgers above instead of the demo's own (rolled back in the copy; the
+    session's demo store keeps them)."""
     demo_store.engine.dispose()  # DuckDB writes everything to the file when its connections close
     path = tmp_path_factory.mktemp("ledger_demo") / "demo.duckdb"
     shutil.copy(Path(demo_store.url.removeprefix("duckdb:///")), path)
     store = Store(f"duckdb:///{path}")
+    ups = store.uploads()
+    for uid in ups.loc[ups["kind"].isin([LEDGER, *UNIT_UPLOADS]) & (ups["status"] == "committed"), "id"]:
+        store.rollback(int(uid), user="test", note="换成测试台账")
     _upload(store, ARREARS, "arrears", None, "qq.csv")
     _upload(store, COMPLAINTS, "complaints", "2026-10-31", "ts.csv")
     _upload(store, INVESTMENT, "investment", "2026-10-30", "zs.csv")
@@ -185,6 +193,7 @@ def test_the_docx_carries_the_section(brief):
 
 
 def test_a_brief_without_ledgers_has_no_such_section(demo_store):
-    doc = content.generate(reading.snapshot(demo_store), PERIOD, CITY, today=TODAY).to_json()
+    # the demo's ledgers are Longnan's: 兰州市's counties keep none
+    doc = content.generate(reading.snapshot(demo_store), PERIOD, "city:620100", today=TODAY).to_json()
     assert not any("重点工作" in s["heading"] for s in doc["sections"])
     assert [t["title"].split("　")[0] for s in doc["sections"] for t in s["tables"]] == ["表1", "表2", "表3"]
