@@ -71,7 +71,8 @@ def _ledger_card(home, city, lang):
     lines = ledger_links.city_lines(home, lang)
     if not lines:
         return []
-    return [dmc.Paper(withBorder=True, p="sm", radius="sm", children=dmc.Stack(gap="xs", children=[
+    # no-print: the 总览 prints on two A4 pages (tests/test_print.py); each ledger page prints itself
+    return [dmc.Paper(withBorder=True, p="sm", radius="sm", className="no-print", children=dmc.Stack(gap="xs", children=[
         dmc.Title(f"{t('ledger_card', lang)} · {city}", order=5),
         dmc.Text(t("ledger_card_note", lang), size="xs", c="dimmed"),
         ledger_links.lines_block(lines, ids.COCKPIT_LEDGERS)]))]
