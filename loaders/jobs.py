@@ -17,7 +17,6 @@ submitted it.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import logging
 import os
@@ -27,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from loaders import redis_link
-from loaders.store import Store
+from loaders.store import Store, now
 
 log = logging.getLogger("monitor.jobs")
 
@@ -159,7 +158,7 @@ def _worker_gone(conn, worker_name: str | None) -> bool:
     beat = conn.hget(f"rq:worker:{worker_name}", "last_heartbeat")
     if beat is None:
         return True
-    age = dt.datetime.now(dt.UTC) - utcparse(beat.decode()).replace(tzinfo=dt.UTC)
+    age = now() - utcparse(beat.decode()).replace(tzinfo=None)  # both naive UTC (loaders.store.now)
     return age.total_seconds() > 3 * heartbeat_s()
 
 
