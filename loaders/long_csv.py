@@ -203,11 +203,16 @@ class _Context:
         return self._problems + extra
 
 
+def _code_example(regions: Regions) -> str:
+    r = regions.example_county()
+    return f"{r.code}（{r.name}）" if r else "621202（武都区）"
+
+
 def _regions(frame: pd.DataFrame, h: dict, regions: Regions, ctx: _Context) -> pd.Series:
     fix = regions.expected_names(None)
     if "region_code" in h:
         by_code = ctx.map_unique(frame[h["region_code"]], h["region_code"], regions.resolve, "unknown_region",
-                                 "地区代码不在甘肃省行政区划表中", f"请填写6位区划代码，如 621202（武都区）；可用名称：{fix}")
+                                 "地区代码不在行政区划表中", f"请填写6位区划代码，如 {_code_example(regions)}；可用名称：{fix}")
         return by_code
     return ctx.map_unique(frame[h["region_name"]], h["region_name"], regions.resolve, "unknown_region",
                           "地区名称无法识别", f"请填写{fix}")

@@ -144,13 +144,16 @@ class Regions:
             return "、".join(["全市", self.by_code[city].short_name] + [r.short_name for r in self.counties_of(city)])
         return f"县区全称、简称或6位区划代码（如 {self.example()}）"
 
-    def example(self) -> str:
-        """'武都区 / 武都 / 621202': a county of the home city (else of the province) with a short name."""
+    def example_county(self) -> Region | None:
+        """A county for messages: the home city's first (else the province's) that has a short name (武都区)."""
         counties = sorted(self.of_level("county"), key=lambda r: (r.parent_code != self.home, r.short_name == r.name,
                                                                   r.code))
-        if not counties:
-            return "武都区 / 武都 / 621202"
-        return " / ".join(dict.fromkeys([counties[0].name, counties[0].short_name, counties[0].code]))
+        return counties[0] if counties else None
+
+    def example(self) -> str:
+        """'武都区 / 武都 / 621202': the example county's names and code."""
+        r = self.example_county()
+        return " / ".join(dict.fromkeys([r.name, r.short_name, r.code])) if r else "武都区 / 武都 / 621202"
 
     def frame(self) -> pd.DataFrame:
         """The province's regions (the whole country's without a province), one row each."""

