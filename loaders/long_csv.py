@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from loaders import cells
-from loaders.catalogue import Catalogue
+from loaders.catalogue import Catalogue, how_to_add
 from loaders.parsed import OBS_COLUMNS, TARGET_COLUMNS, Parsed
 from loaders.problems import ERROR, Problem
 from loaders.regions import Regions
@@ -114,7 +114,8 @@ def parse(frame: pd.DataFrame, *, file: str, catalogue: Catalogue, regions: Regi
     out["row"] = ctx.rows
     out["region_code"] = _regions(frame, h, regions, ctx)
     out["indicator"] = ctx.map_unique(frame[h["indicator"]], h["indicator"], catalogue.resolve, "unknown_indicator",
-                                      "指标无法识别", f"请使用指标代码或名称，如 {', '.join(catalogue.codes[:8])}…")
+                                      "指标无法识别",
+                                      f"请使用指标代码或名称，如 {', '.join(catalogue.codes[:8])}…；{how_to_add('')}")
     if kind == "observations":
         out["period"] = ctx.map_unique(frame[h["period"]], h["period"], cells.period, "bad_period",
                                        "期间无法识别", "应为 2024-06 或 2024年1-6月 这样的格式")

@@ -54,6 +54,15 @@ def deployment() -> tuple[str, str]:
     return province, city
 
 
+EXTRA_ENV = "MONITOR_CATALOGUE_EXTRA"
+
+
+def catalogue_extra() -> Path | None:
+    """The instance catalogue (MONITOR_CATALOGUE_EXTRA: a TOML file of [[indicator]] and [[alias]] entries), if set."""
+    explicit = os.environ.get(EXTRA_ENV, "").strip()
+    return Path(explicit).expanduser().absolute() if explicit else None
+
+
 def database_url(explicit: str | None = None) -> str:
     """The store URL: an explicit one, else MONITOR_DATABASE_URL, else the embedded DuckDB file."""
     return explicit or os.environ.get("MONITOR_DATABASE_URL") or f"duckdb:///{DEFAULT_DB_PATH}"
