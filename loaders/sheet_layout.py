@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from loaders.catalogue import Catalogue, Indicator
+from loaders.catalogue import Catalogue, Indicator, how_to_add
 from loaders.cells import CellError, clean_float, number, period, period_label, squeeze, unit_factor, unit_in
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import CITY_ROW_NAMES, Regions
@@ -216,7 +216,7 @@ def build_columns(
                 seen.add(top)
                 problems.append(Problem(
                     ERROR, "unknown_indicator", "表头中的指标名称无法识别",
-                    f"改为指标目录中的名称：{'、'.join(i.name_zh for i in catalogue)}",
+                    f"改为指标目录中的名称：{'、'.join(i.name_zh for i in catalogue)}；{how_to_add(top or sub)}",
                     file=file, row=lay.header_row, column=label, value=top or sub))
             continue
         known += 1
