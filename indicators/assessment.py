@@ -11,8 +11,8 @@ Semantics (tests/test_assessment.py fixes them with numbers computed by hand):
   out), the same aggregation and coverage rule, plus the same adjustments; group_rank within the group. The table
   has one row per unit and group: a unit in two groups has two rows, a unit in none one row with group "".
 - improvement (needs the same matrix a year earlier, scored with the same scheme and its own adjustments):
-  improvement = "rank" gives previous rank − rank (positive = moved up), "score" gives score − previous score;
-  improvement_rank = ranking.rank(improvement). A unit without a previous score has no improvement.
+  improvement = "rank" gives previous rank − rank (positive = moved up), "score" (or a scheme without the key)
+  score − previous score; improvement_rank = ranking.rank(improvement). A unit without a previous score has none.
 - honours: overall → the top N by rank; group → the top k by group_rank within each group; improvement → the top
   M by improvement_rank among units that improved (> 0: a unit that fell is no 进步县 even if few rose). Vetoed
   units (一票否决) and units without a rank are skipped and the next eligible unit takes the place; they keep
@@ -84,7 +84,8 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
            labels: dict[str, str] | None = None) -> Assessment:
     """Assess the units (rows of matrix: the scheme's indicator columns, plus one column per adjustment and veto
     code) on the scheme. groups: a frame unit, group[, group2] by position (group codes or names of the scheme's
-    groups). previous: the same matrix a year earlier. weights / labels as composite.score. Raises
+    groups). previous: the same matrix a year earlier. weights / labels as composite.score (a weights mode or
+    explicit weights apply in every group too; the default, the scheme's fixed weights, uses the group's). Raises
     AssessmentError with every refused cell of the matrix, previous and groups at once."""
     problems = check_adjustments(matrix, scheme, "matrix")
     members: dict[str, tuple[str, ...]] = {}
@@ -100,7 +101,7 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
         warnings.append("方案设有分组（县域类型），但没有提供分组表：不计算组内得分和排名")
     overall = composite.score(matrix, scheme, targets=targets, weights=weights, labels=labels)
     warnings += overall.warnings
-    bonus, deduction = adjustments(matrix, scheme, warnings)
+    bonus, deduction = adjustments(matrix, scheme, warnings, "矩阵")
     units = pd.DataFrame({"base_score": overall.table.score, "bonus": bonus, "deduction": deduction,
                           "coverage": overall.table.coverage})
     units["score"] = units.base_score + bonus - deduction
@@ -113,7 +114,7 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
     if previous is not None:
         prev = composite.score(previous, scheme, targets=previous_targets, weights=weights, labels=labels)
         warnings += [f"上年：{w}" for w in prev.warnings]
-        pb, pd_ = adjustments(previous, scheme, warnings, missing_ok=True)
+        pb, pd_ = adjustments(previous, scheme, warnings, "上年矩阵")
         prev_score = prev.table.score + pb - pd_
         prev_table = pd.DataFrame({"score": prev_score, "rank": rank(prev_score)})
         units["previous_score"] = prev_score.reindex(units.index)
@@ -248,16 +249,15 @@ def read_groups(frame: pd.DataFrame, scheme: Scheme, units: list[str]) -> tuple[
 
 
 def adjustments(matrix: pd.DataFrame, scheme: Scheme, warnings: list[str] | None = None,
-                missing_ok: bool = False) -> tuple[pd.Series, pd.Series]:
+                source: str = "矩阵") -> tuple[pd.Series, pd.Series]:
     """(bonus, deduction) per unit: each item capped at its own cap, their sum at the scheme's total cap; an empty
-    cell is 0. A missing column is 0 too when missing_ok (a previous year), with a warning."""
+    cell is 0, and so is a missing column (with a warning: `evaluate` refuses one in the matrix beforehand, a
+    previous year may predate the item)."""
     totals = {"bonus": pd.Series(0.0, index=matrix.index), "deduction": pd.Series(0.0, index=matrix.index)}
     for a in scheme.adjustments:
         if a.code not in matrix.columns:
-            if not missing_ok:
-                raise ValueError(f"the matrix has no column for adjustment {a.code}; add it (empty = 0)")
             if warnings is not None:
-                warnings.append(f"上年矩阵没有“{a.name}”列（{a.code}），按 0 计")
+                warnings.append(f"{source}没有“{a.name}”列（{a.code}），按 0 计")
             continue
         points = pd.to_numeric(matrix[a.code], errors="coerce").fillna(0.0).astype(float)
         totals[a.kind] = totals[a.kind] + (points if a.cap is None else points.clip(upper=a.cap))
@@ -268,7 +268,8 @@ def adjustments(matrix: pd.DataFrame, scheme: Scheme, warnings: list[str] | None
 
 
 def vetoes(matrix: pd.DataFrame, scheme: Scheme) -> pd.Series:
-    """Per unit, why it may not be honoured ("一票否决：…，不参与评优"), "" when no veto item applies."""
+    """Per unit, why it may not be honoured ("一票否决：…，不参与评优"), "" when no veto item applies (a missing
+    column vetoes no one)."""
     hit = pd.Series("", index=matrix.index, dtype=object)
     for v in scheme.vetoes:
         if v.code in matrix.columns:

@@ -289,3 +289,11 @@ def test_the_scheme_file_reads_every_new_key():
         ("BONUS_INVEST", "bonus", 3.0), ("BONUS_TECH", "bonus", 2.0), ("DED_ENV", "deduction", 2.0)]
     assert [v.name for v in SCHEME.vetoes] == ["发生重大安全生产事故"] and SCHEME.assesses
     assert [i.weight for i in SCHEME.for_group("industry").indicators] == [3.0, 1.0, 0.0]
+
+
+def test_a_matrix_without_an_item_column_counts_it_as_zero_and_says_so():
+    a = assess(MATRIX.drop(columns=["BONUS_TECH", "VETO_SAFETY"]), SCHEME, targets=TARGETS)
+    assert by_unit(a, "score")["A"] == 45 + 3  # BONUS_INVEST at its cap, no BONUS_TECH
+    assert "矩阵没有“科技创新加分”列（BONUS_TECH），按 0 计" in a.warnings
+    # no veto column, no veto: G heads 强县, and with D alone second there is no tie at the cut-off
+    assert honour_rows(a) == [("strong", "", "G", 1, "综合排名第1名"), ("strong", "", "D", 2, "综合排名第2名")]
