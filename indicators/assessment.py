@@ -110,26 +110,11 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
     units["veto"] = veto_reason != ""
     units["reason"] = _join(veto_reason, overall.table.reason)
 
-    prev_table = None
+    prev = None
     if previous is not None:
         prev = composite.score(previous, scheme, targets=previous_targets, weights=weights, labels=labels)
         warnings += [f"上年：{w}" for w in prev.warnings]
-        pb, pd_ = adjustments(previous, scheme, warnings, "上年矩阵")
-        prev_score = prev.table.score + pb - pd_
-        prev_table = pd.DataFrame({"score": prev_score, "rank": rank(prev_score)})
-        units["previous_score"] = prev_score.reindex(units.index)
-        units["previous_rank"] = prev_table["rank"].reindex(units.index)
-        if scheme.improvement == "rank":
-            units["improvement"] = rank_change(units["rank"], prev_table["rank"])
-        else:  # score (and, without the key, points gained are still worth showing)
-            units["improvement"] = units.score - units.previous_score
-        units["improvement_rank"] = rank(units.improvement.astype(float))
-    else:
-        for c in ("previous_score", "improvement"):
-            units[c] = np.nan
-        for c in ("previous_rank", "improvement_rank"):
-            units[c] = pd.array([pd.NA] * len(units), dtype="Int64")
-
+    prev_table = _improvement(units, prev, previous, scheme, warnings)
     group_results: dict[str, CompositeResult] = {}
     rows = []
     for g in scheme.groups if groups is not None else ():
@@ -149,25 +134,47 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
         warnings.append(f"未分组的单位不参加组内排名：{'、'.join(map(str, ungrouped))}")
     rows.append(pd.DataFrame({"unit": ungrouped, "group": "", "group_name": "", "group_score": np.nan,
                               "group_rank": pd.array([pd.NA] * len(ungrouped), dtype="Int64")}))
-    table = pd.concat(rows, ignore_index=True)
-    table["group_rank"] = table.group_rank.astype("Int64")
-    order = {u: i for i, u in enumerate(matrix.index)}
-    group_order = {g.code: i for i, g in enumerate(scheme.groups)}
-    table = table.join(units, on="unit")
-    table["_unit"], table["_group"] = table.unit.map(order), table.group.map(group_order).fillna(-1)
-    table = table.sort_values(["rank", "_unit", "_group"], na_position="last", kind="stable")
-    table = table.drop(columns=["_unit", "_group"]).reset_index(drop=True)
-
+    table = _by_rank(pd.concat(rows, ignore_index=True).join(units, on="unit"), matrix, scheme)
     honours = honour_lists(table, scheme, warnings)
     table["honours"] = _row_honours(table, honours)
     table = table[TABLE_COLUMNS]
     params = {"composite": overall.params, "groups": {c: r.params for c, r in group_results.items()},
               "assignment": {u: list(gs) for u, gs in members.items()}, "improvement": scheme.improvement,
-              "previous": prev.params if previous is not None else None,
+              "previous": prev.params if prev is not None else None,
               "bonus_cap": scheme.bonus_cap, "deduction_cap": scheme.deduction_cap,
               "adjustments": [asdict(a) for a in scheme.adjustments], "vetoes": [asdict(v) for v in scheme.vetoes],
               "honours": [asdict(h) for h in scheme.honours], "previous_targets": previous_targets is not None}
     return Assessment(table, honours, warnings, params, overall, group_results, prev_table)
+
+
+def _improvement(units: pd.DataFrame, prev: CompositeResult | None, previous: pd.DataFrame | None, scheme: Scheme,
+                 warnings: list[str]) -> pd.DataFrame | None:
+    """Set previous_score, previous_rank, improvement and improvement_rank on units; the previous year's table."""
+    if prev is None:
+        units["previous_score"] = units["improvement"] = np.nan
+        units["previous_rank"] = units["improvement_rank"] = pd.array([pd.NA] * len(units), dtype="Int64")
+        return None
+    bonus, deduction = adjustments(previous, scheme, warnings, "上年矩阵")
+    prev_score = prev.table.score + bonus - deduction
+    prev_table = pd.DataFrame({"score": prev_score, "rank": rank(prev_score)})
+    units["previous_score"] = prev_score.reindex(units.index)
+    units["previous_rank"] = prev_table["rank"].reindex(units.index)
+    if scheme.improvement == "rank":
+        units["improvement"] = rank_change(units["rank"], prev_table["rank"])
+    else:  # score (and, without the key, points gained are still worth showing)
+        units["improvement"] = units.score - units.previous_score
+    units["improvement_rank"] = rank(units.improvement.astype(float))
+    return prev_table
+
+
+def _by_rank(table: pd.DataFrame, matrix: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Rows by rank (unranked last), then in the matrix's unit order, then in the scheme's group order."""
+    table["group_rank"] = table.group_rank.astype("Int64")
+    order = {u: i for i, u in enumerate(matrix.index)}
+    group_order = {g.code: i for i, g in enumerate(scheme.groups)}
+    table["_unit"], table["_group"] = table.unit.map(order), table.group.map(group_order).fillna(-1)
+    table = table.sort_values(["rank", "_unit", "_group"], na_position="last", kind="stable")
+    return table.drop(columns=["_unit", "_group"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ inputs
