@@ -48,7 +48,7 @@ SOURCES = {"matrix": "矩阵", "previous": "上年矩阵", "groups": "分组表"
 class Problem:
     """One refused input cell: where (source, 0-based row, unit, column), the value, and what to do."""
     source: str  # matrix | previous | groups
-    row: int
+    row: int | None  # None: the whole file
     unit: str
     column: str
     value: object
@@ -56,6 +56,8 @@ class Problem:
 
     def text(self, file: str | None = None) -> str:
         where = file or SOURCES.get(self.source, self.source)
+        if self.row is None:
+            return f"{where}：{self.reason}"
         unit = f" 单位“{self.unit}”" if self.unit else ""
         return f"{where} 第{self.row + FIRST_ROW}行{unit} 列 {self.column}：“{self.value}”{self.reason}"
 
@@ -215,14 +217,14 @@ def read_groups(frame: pd.DataFrame, scheme: Scheme, units: list[str]) -> tuple[
     or names). Refused: a unit not in the matrix, listed twice or unnamed, an unknown group, the same group
     twice, no group, and more than two."""
     if not scheme.groups:
-        return [Problem("groups", 0, "", "group", "", "方案没有 [[groups]]（县域类型）：请在方案中声明类型，"
+        return [Problem("groups", None, "", "", "", "方案没有 [[groups]]（县域类型）：请在方案中声明类型，"
                         "或不提供分组表")], {}
     by_name = {g.code: g.code for g in scheme.groups} | {g.name: g.code for g in scheme.groups}
     known = "、".join(f"{g.code}（{g.name}）" for g in scheme.groups)
     problems, members = [], {}
     columns = list(frame.columns)
     if len(columns) < 2:
-        return [Problem("groups", 0, "", "group", "", "分组表应有两列或三列：unit,group[,group2]")], {}
+        return [Problem("groups", None, "", "", "", "应有两列或三列：unit,group[,group2]")], {}
     seen = set()
     for i, row in enumerate(frame.astype(object).itertuples(index=False)):
         cells = ["" if pd.isna(c) else str(c).strip() for c in row]

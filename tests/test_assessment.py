@@ -193,7 +193,7 @@ def test_groups_for_a_scheme_without_groups_are_refused():
     sch = schemes.load(SCHEMES / "vector1_efficacy.toml", columns=list(vector1.columns))
     problems, _ = read_groups(pd.DataFrame({"unit": ["A"], "group": ["industry"]}), sch, list(vector1.index))
     assert [p.text("g.csv") for p in problems] == [
-        "g.csv 第2行 列 group：“”方案没有 [[groups]]（县域类型）：请在方案中声明类型，或不提供分组表"]
+        "g.csv：方案没有 [[groups]]（县域类型）：请在方案中声明类型，或不提供分组表"]
 
 
 def test_negative_or_non_numeric_adjustments_and_bad_veto_marks_are_refused():
@@ -297,3 +297,12 @@ def test_a_matrix_without_an_item_column_counts_it_as_zero_and_says_so():
     assert "矩阵没有“科技创新加分”列（BONUS_TECH），按 0 计" in a.warnings
     # no veto column, no veto: G heads 强县, and with D alone second there is no tie at the cut-off
     assert honour_rows(a) == [("strong", "", "G", 1, "综合排名第1名"), ("strong", "", "D", 2, "综合排名第2名")]
+
+
+def test_a_group_of_every_unit_with_the_scheme_weights_scores_as_the_whole():
+    everyone = replace(SCHEME, groups=(schemes.Group("all", "全部"),),
+                       honours=tuple(h for h in SCHEME.honours if h.kind != "group"))
+    a = assess(MATRIX, everyone, groups=pd.DataFrame({"unit": list(MATRIX.index), "group": "all"}), targets=TARGETS)
+    t = a.table.set_index("unit")
+    pd.testing.assert_series_equal(t.group_score, t.score, check_names=False)
+    assert t.group_rank.equals(t["rank"].rename("group_rank"))

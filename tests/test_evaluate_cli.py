@@ -184,7 +184,7 @@ def test_groups_for_a_plain_scheme_are_refused(tmp_path, capsys):
     groups = tmp_path / "g.csv"
     groups.write_text("unit,group\nA,industry\n", encoding="utf-8")
     assert main(["evaluate", VECTOR1, "--scheme", str(SCHEMES / "vector1_efficacy.toml"), "--groups", str(groups)]) == 2
-    assert "g.csv 第2行 列 group：“”方案没有 [[groups]]（县域类型）" in capsys.readouterr().err
+    assert "g.csv：方案没有 [[groups]]（县域类型）" in capsys.readouterr().err
 
 
 def test_a_scheme_naming_adjustment_columns_the_matrix_lacks_is_refused(capsys):
