@@ -134,7 +134,8 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
     ungrouped = [u for u in matrix.index if groups is None or not members.get(str(u))]
     if groups is not None and ungrouped:
         warnings.append(f"未分组的单位不参加组内排名：{'、'.join(map(str, ungrouped))}")
-    rows.append(pd.DataFrame({"unit": ungrouped, "group": "", "group_name": "", "group_score": np.nan,
+    rows.append(pd.DataFrame({"unit": pd.Series(ungrouped, dtype=matrix.index.dtype),  # keeps int codes int
+                              "group": "", "group_name": "", "group_score": np.nan,
                               "group_rank": pd.array([pd.NA] * len(ungrouped), dtype="Int64")}))
     table = _by_rank(pd.concat(rows, ignore_index=True).join(units, on="unit"), matrix, scheme)
     honours = honour_lists(table, scheme, warnings)

@@ -306,3 +306,11 @@ def test_a_group_of_every_unit_with_the_scheme_weights_scores_as_the_whole():
     t = a.table.set_index("unit")
     pd.testing.assert_series_equal(t.group_score, t.score, check_names=False)
     assert t.group_rank.equals(t["rank"].rename("group_rank"))
+
+
+def test_numeric_unit_codes_stay_numbers_and_groups_name_them_as_text():
+    coded = MATRIX.set_axis([620100 + i for i in range(len(MATRIX))])  # A → 620100 … H → 620107
+    groups = pd.DataFrame({"unit": [str(u) for u in coded.index[:7]], "group": "industry"})
+    a = assess(coded, SCHEME, groups=groups, targets=TARGETS.set_axis(coded.index))
+    assert a.table.unit.tolist()[:2] == [620106, 620103] and a.table.unit.dtype == coded.index.dtype
+    assert a.params["assignment"]["620103"] == ["industry"] and set(a.honours.unit) <= set(coded.index)
