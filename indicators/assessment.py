@@ -308,6 +308,8 @@ def honour_lists(table: pd.DataFrame, scheme: Scheme, warnings: list[str]) -> pd
             for g in scheme.groups:
                 part = table[(table.group == g.code) & table.unit.map(eligible)].set_index("unit")
                 rows += _list(h, part.group_rank, g.code, lambda u, r, g=g: f"{g.name}第{r}名", warnings, g.name)
+        elif units.improvement.isna().all():
+            warnings.append(f"{h.name}：没有上年同期的得分，无法计算进步，不评选")
         else:
             improved = eligible & (units.improvement.astype(float) > 0)
             rows += _list(h, units.improvement_rank[improved], "", lambda u, r: _improved(units.loc[u], scheme),

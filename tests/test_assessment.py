@@ -295,6 +295,7 @@ def test_a_matrix_without_an_item_column_counts_it_as_zero_and_says_so():
     a = assess(MATRIX.drop(columns=["BONUS_TECH", "VETO_SAFETY"]), SCHEME, targets=TARGETS)
     assert by_unit(a, "score")["A"] == 45 + 3  # BONUS_INVEST at its cap, no BONUS_TECH
     assert "矩阵没有“科技创新加分”列（BONUS_TECH），按 0 计" in a.warnings
+    assert "进步县：没有上年同期的得分，无法计算进步，不评选" in a.warnings
     # no veto column, no veto: G heads 强县, and with D alone second there is no tie at the cut-off
     assert honour_rows(a) == [("strong", "", "G", 1, "综合排名第1名"), ("strong", "", "D", 2, "综合排名第2名")]
 
