@@ -11,8 +11,8 @@ Semantics (tests/test_assessment.py fixes them with numbers computed by hand):
   out), the same aggregation and coverage rule, plus the same adjustments; group_rank within the group. The table
   has one row per unit and group: a unit in two groups has two rows, a unit in none one row with group "".
 - improvement (needs the same matrix a year earlier, scored with the same scheme and its own adjustments):
-  improvement = "rank" gives previous rank − rank (positive = moved up), "score" gives score − previous score;
-  improvement_rank = ranking.rank(improvement). A unit without a previous score has no improvement.
+  improvement = "rank" gives previous rank − rank (positive = moved up), "score" (or a scheme without the key)
+  score − previous score; improvement_rank = ranking.rank(improvement). A unit without a previous score has none.
 - honours: overall → the top N by rank; group → the top k by group_rank within each group; improvement → the top
   M by improvement_rank among units that improved (> 0: a unit that fell is no 进步县 even if few rose). Vetoed
   units (一票否决) and units without a rank are skipped and the next eligible unit takes the place; they keep
@@ -48,7 +48,7 @@ SOURCES = {"matrix": "矩阵", "previous": "上年矩阵", "groups": "分组表"
 class Problem:
     """One refused input cell: where (source, 0-based row, unit, column), the value, and what to do."""
     source: str  # matrix | previous | groups
-    row: int
+    row: int | None  # None: the whole file
     unit: str
     column: str
     value: object
@@ -56,6 +56,8 @@ class Problem:
 
     def text(self, file: str | None = None) -> str:
         where = file or SOURCES.get(self.source, self.source)
+        if self.row is None:
+            return f"{where}：{self.reason}"
         unit = f" 单位“{self.unit}”" if self.unit else ""
         return f"{where} 第{self.row + FIRST_ROW}行{unit} 列 {self.column}：“{self.value}”{self.reason}"
 
@@ -84,7 +86,8 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
            labels: dict[str, str] | None = None) -> Assessment:
     """Assess the units (rows of matrix: the scheme's indicator columns, plus one column per adjustment and veto
     code) on the scheme. groups: a frame unit, group[, group2] by position (group codes or names of the scheme's
-    groups). previous: the same matrix a year earlier. weights / labels as composite.score. Raises
+    groups). previous: the same matrix a year earlier. weights / labels as composite.score (a weights mode or
+    explicit weights apply in every group too; the default, the scheme's fixed weights, uses the group's). Raises
     AssessmentError with every refused cell of the matrix, previous and groups at once."""
     problems = check_adjustments(matrix, scheme, "matrix")
     members: dict[str, tuple[str, ...]] = {}
@@ -100,7 +103,7 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
         warnings.append("方案设有分组（县域类型），但没有提供分组表：不计算组内得分和排名")
     overall = composite.score(matrix, scheme, targets=targets, weights=weights, labels=labels)
     warnings += overall.warnings
-    bonus, deduction = adjustments(matrix, scheme, warnings)
+    bonus, deduction = adjustments(matrix, scheme, warnings, "矩阵")
     units = pd.DataFrame({"base_score": overall.table.score, "bonus": bonus, "deduction": deduction,
                           "coverage": overall.table.coverage})
     units["score"] = units.base_score + bonus - deduction
@@ -109,26 +112,11 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
     units["veto"] = veto_reason != ""
     units["reason"] = _join(veto_reason, overall.table.reason)
 
-    prev_table = None
+    prev = None
     if previous is not None:
         prev = composite.score(previous, scheme, targets=previous_targets, weights=weights, labels=labels)
         warnings += [f"上年：{w}" for w in prev.warnings]
-        pb, pd_ = adjustments(previous, scheme, warnings, missing_ok=True)
-        prev_score = prev.table.score + pb - pd_
-        prev_table = pd.DataFrame({"score": prev_score, "rank": rank(prev_score)})
-        units["previous_score"] = prev_score.reindex(units.index)
-        units["previous_rank"] = prev_table["rank"].reindex(units.index)
-        if scheme.improvement == "rank":
-            units["improvement"] = rank_change(units["rank"], prev_table["rank"])
-        else:  # score (and, without the key, points gained are still worth showing)
-            units["improvement"] = units.score - units.previous_score
-        units["improvement_rank"] = rank(units.improvement.astype(float))
-    else:
-        for c in ("previous_score", "improvement"):
-            units[c] = np.nan
-        for c in ("previous_rank", "improvement_rank"):
-            units[c] = pd.array([pd.NA] * len(units), dtype="Int64")
-
+    prev_table = _improvement(units, prev, previous, scheme, warnings)
     group_results: dict[str, CompositeResult] = {}
     rows = []
     for g in scheme.groups if groups is not None else ():
@@ -146,27 +134,50 @@ def assess(matrix: pd.DataFrame, scheme: Scheme, *, groups: pd.DataFrame | None 
     ungrouped = [u for u in matrix.index if groups is None or not members.get(str(u))]
     if groups is not None and ungrouped:
         warnings.append(f"未分组的单位不参加组内排名：{'、'.join(map(str, ungrouped))}")
-    rows.append(pd.DataFrame({"unit": ungrouped, "group": "", "group_name": "", "group_score": np.nan,
+    rows.append(pd.DataFrame({"unit": pd.Series(ungrouped, dtype=matrix.index.dtype),  # keeps int codes int
+                              "group": "", "group_name": "", "group_score": np.nan,
                               "group_rank": pd.array([pd.NA] * len(ungrouped), dtype="Int64")}))
-    table = pd.concat(rows, ignore_index=True)
-    table["group_rank"] = table.group_rank.astype("Int64")
-    order = {u: i for i, u in enumerate(matrix.index)}
-    group_order = {g.code: i for i, g in enumerate(scheme.groups)}
-    table = table.join(units, on="unit")
-    table["_unit"], table["_group"] = table.unit.map(order), table.group.map(group_order).fillna(-1)
-    table = table.sort_values(["rank", "_unit", "_group"], na_position="last", kind="stable")
-    table = table.drop(columns=["_unit", "_group"]).reset_index(drop=True)
-
+    table = _by_rank(pd.concat(rows, ignore_index=True).join(units, on="unit"), matrix, scheme)
     honours = honour_lists(table, scheme, warnings)
     table["honours"] = _row_honours(table, honours)
     table = table[TABLE_COLUMNS]
     params = {"composite": overall.params, "groups": {c: r.params for c, r in group_results.items()},
               "assignment": {u: list(gs) for u, gs in members.items()}, "improvement": scheme.improvement,
-              "previous": prev.params if previous is not None else None,
+              "previous": prev.params if prev is not None else None,
               "bonus_cap": scheme.bonus_cap, "deduction_cap": scheme.deduction_cap,
               "adjustments": [asdict(a) for a in scheme.adjustments], "vetoes": [asdict(v) for v in scheme.vetoes],
               "honours": [asdict(h) for h in scheme.honours], "previous_targets": previous_targets is not None}
     return Assessment(table, honours, warnings, params, overall, group_results, prev_table)
+
+
+def _improvement(units: pd.DataFrame, prev: CompositeResult | None, previous: pd.DataFrame | None, scheme: Scheme,
+                 warnings: list[str]) -> pd.DataFrame | None:
+    """Set previous_score, previous_rank, improvement and improvement_rank on units; the previous year's table."""
+    if prev is None:
+        units["previous_score"] = units["improvement"] = np.nan
+        units["previous_rank"] = units["improvement_rank"] = pd.array([pd.NA] * len(units), dtype="Int64")
+        return None
+    bonus, deduction = adjustments(previous, scheme, warnings, "上年矩阵")
+    prev_score = prev.table.score + bonus - deduction
+    prev_table = pd.DataFrame({"score": prev_score, "rank": rank(prev_score)})
+    units["previous_score"] = prev_score.reindex(units.index)
+    units["previous_rank"] = prev_table["rank"].reindex(units.index)
+    if scheme.improvement == "rank":
+        units["improvement"] = rank_change(units["rank"], prev_table["rank"])
+    else:  # score (and, without the key, points gained are still worth showing)
+        units["improvement"] = units.score - units.previous_score
+    units["improvement_rank"] = rank(units.improvement.astype(float))
+    return prev_table
+
+
+def _by_rank(table: pd.DataFrame, matrix: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Rows by rank (unranked last), then in the matrix's unit order, then in the scheme's group order."""
+    table["group_rank"] = table.group_rank.astype("Int64")
+    order = {u: i for i, u in enumerate(matrix.index)}
+    group_order = {g.code: i for i, g in enumerate(scheme.groups)}
+    table["_unit"], table["_group"] = table.unit.map(order), table.group.map(group_order).fillna(-1)
+    table = table.sort_values(["rank", "_unit", "_group"], na_position="last", kind="stable")
+    return table.drop(columns=["_unit", "_group"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ inputs
@@ -207,14 +218,14 @@ def read_groups(frame: pd.DataFrame, scheme: Scheme, units: list[str]) -> tuple[
     or names). Refused: a unit not in the matrix, listed twice or unnamed, an unknown group, the same group
     twice, no group, and more than two."""
     if not scheme.groups:
-        return [Problem("groups", 0, "", "group", "", "方案没有 [[groups]]（县域类型）：请在方案中声明类型，"
+        return [Problem("groups", None, "", "", "", "方案没有 [[groups]]（县域类型）：请在方案中声明类型，"
                         "或不提供分组表")], {}
     by_name = {g.code: g.code for g in scheme.groups} | {g.name: g.code for g in scheme.groups}
     known = "、".join(f"{g.code}（{g.name}）" for g in scheme.groups)
     problems, members = [], {}
     columns = list(frame.columns)
     if len(columns) < 2:
-        return [Problem("groups", 0, "", "group", "", "分组表应有两列或三列：unit,group[,group2]")], {}
+        return [Problem("groups", None, "", "", "", "应有两列或三列：unit,group[,group2]")], {}
     seen = set()
     for i, row in enumerate(frame.astype(object).itertuples(index=False)):
         cells = ["" if pd.isna(c) else str(c).strip() for c in row]
@@ -248,16 +259,15 @@ def read_groups(frame: pd.DataFrame, scheme: Scheme, units: list[str]) -> tuple[
 
 
 def adjustments(matrix: pd.DataFrame, scheme: Scheme, warnings: list[str] | None = None,
-                missing_ok: bool = False) -> tuple[pd.Series, pd.Series]:
+                source: str = "矩阵") -> tuple[pd.Series, pd.Series]:
     """(bonus, deduction) per unit: each item capped at its own cap, their sum at the scheme's total cap; an empty
-    cell is 0. A missing column is 0 too when missing_ok (a previous year), with a warning."""
+    cell is 0, and so is a missing column (with a warning: `evaluate` refuses one in the matrix beforehand, a
+    previous year may predate the item)."""
     totals = {"bonus": pd.Series(0.0, index=matrix.index), "deduction": pd.Series(0.0, index=matrix.index)}
     for a in scheme.adjustments:
         if a.code not in matrix.columns:
-            if not missing_ok:
-                raise ValueError(f"the matrix has no column for adjustment {a.code}; add it (empty = 0)")
             if warnings is not None:
-                warnings.append(f"上年矩阵没有“{a.name}”列（{a.code}），按 0 计")
+                warnings.append(f"{source}没有“{a.name}”列（{a.code}），按 0 计")
             continue
         points = pd.to_numeric(matrix[a.code], errors="coerce").fillna(0.0).astype(float)
         totals[a.kind] = totals[a.kind] + (points if a.cap is None else points.clip(upper=a.cap))
@@ -268,7 +278,8 @@ def adjustments(matrix: pd.DataFrame, scheme: Scheme, warnings: list[str] | None
 
 
 def vetoes(matrix: pd.DataFrame, scheme: Scheme) -> pd.Series:
-    """Per unit, why it may not be honoured ("一票否决：…，不参与评优"), "" when no veto item applies."""
+    """Per unit, why it may not be honoured ("一票否决：…，不参与评优"), "" when no veto item applies (a missing
+    column vetoes no one)."""
     hit = pd.Series("", index=matrix.index, dtype=object)
     for v in scheme.vetoes:
         if v.code in matrix.columns:
@@ -297,6 +308,8 @@ def honour_lists(table: pd.DataFrame, scheme: Scheme, warnings: list[str]) -> pd
             for g in scheme.groups:
                 part = table[(table.group == g.code) & table.unit.map(eligible)].set_index("unit")
                 rows += _list(h, part.group_rank, g.code, lambda u, r, g=g: f"{g.name}第{r}名", warnings, g.name)
+        elif units.improvement.isna().all():
+            warnings.append(f"{h.name}：没有上年同期的得分，无法计算进步，不评选")
         else:
             improved = eligible & (units.improvement.astype(float) > 0)
             rows += _list(h, units.improvement_rank[improved], "", lambda u, r: _improved(units.loc[u], scheme),

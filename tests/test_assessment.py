@@ -193,7 +193,7 @@ def test_groups_for_a_scheme_without_groups_are_refused():
     sch = schemes.load(SCHEMES / "vector1_efficacy.toml", columns=list(vector1.columns))
     problems, _ = read_groups(pd.DataFrame({"unit": ["A"], "group": ["industry"]}), sch, list(vector1.index))
     assert [p.text("g.csv") for p in problems] == [
-        "g.csv 第2行 列 group：“”方案没有 [[groups]]（县域类型）：请在方案中声明类型，或不提供分组表"]
+        "g.csv：方案没有 [[groups]]（县域类型）：请在方案中声明类型，或不提供分组表"]
 
 
 def test_negative_or_non_numeric_adjustments_and_bad_veto_marks_are_refused():
@@ -289,3 +289,29 @@ def test_the_scheme_file_reads_every_new_key():
         ("BONUS_INVEST", "bonus", 3.0), ("BONUS_TECH", "bonus", 2.0), ("DED_ENV", "deduction", 2.0)]
     assert [v.name for v in SCHEME.vetoes] == ["发生重大安全生产事故"] and SCHEME.assesses
     assert [i.weight for i in SCHEME.for_group("industry").indicators] == [3.0, 1.0, 0.0]
+
+
+def test_a_matrix_without_an_item_column_counts_it_as_zero_and_says_so():
+    a = assess(MATRIX.drop(columns=["BONUS_TECH", "VETO_SAFETY"]), SCHEME, targets=TARGETS)
+    assert by_unit(a, "score")["A"] == 45 + 3  # BONUS_INVEST at its cap, no BONUS_TECH
+    assert "矩阵没有“科技创新加分”列（BONUS_TECH），按 0 计" in a.warnings
+    assert "进步县：没有上年同期的得分，无法计算进步，不评选" in a.warnings
+    # no veto column, no veto: G heads 强县, and with D alone second there is no tie at the cut-off
+    assert honour_rows(a) == [("strong", "", "G", 1, "综合排名第1名"), ("strong", "", "D", 2, "综合排名第2名")]
+
+
+def test_a_group_of_every_unit_with_the_scheme_weights_scores_as_the_whole():
+    everyone = replace(SCHEME, groups=(schemes.Group("all", "全部"),),
+                       honours=tuple(h for h in SCHEME.honours if h.kind != "group"))
+    a = assess(MATRIX, everyone, groups=pd.DataFrame({"unit": list(MATRIX.index), "group": "all"}), targets=TARGETS)
+    t = a.table.set_index("unit")
+    pd.testing.assert_series_equal(t.group_score, t.score, check_names=False)
+    assert t.group_rank.equals(t["rank"].rename("group_rank"))
+
+
+def test_numeric_unit_codes_stay_numbers_and_groups_name_them_as_text():
+    coded = MATRIX.set_axis([620100 + i for i in range(len(MATRIX))])  # A → 620100 … H → 620107
+    groups = pd.DataFrame({"unit": [str(u) for u in coded.index[:7]], "group": "industry"})
+    a = assess(coded, SCHEME, groups=groups, targets=TARGETS.set_axis(coded.index))
+    assert a.table.unit.tolist()[:2] == [620106, 620103] and a.table.unit.dtype == coded.index.dtype
+    assert a.params["assignment"]["620103"] == ["industry"] and set(a.honours.unit) <= set(coded.index)
