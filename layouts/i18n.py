@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import pipeline, progress, rules, scheme
-from loaders import catalogue, ledger_ingest, ledger_kinds, parsed, units, users
+from loaders import catalogue, county_types, ledger_ingest, ledger_kinds, parsed, units, users
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -63,6 +63,8 @@ TEXT = {
     f"format_{units.UNITS}": ("下辖单位名单", "units below the county"),
     f"format_{units.TASKS}": ("下辖单位年度任务", "tasks of the units"),
     f"format_{units.REPORTS}": ("下辖单位报送情况", "reports of the units"),
+    f"format_{county_types.TYPES}": ("县域类型", "county types"),
+    f"format_{county_types.FACTS}": ("加减分及否决事项", "bonus, deduction and veto items"),
     # each ledger kind's upload format is said by its name in data/ledgers.toml (declared once)
     **{f"format_{ledger_ingest.format_of(k.code)}": (k.name_zh, k.name_en) for k in ledger_kinds.default()},
     "print": ("打印", "Print"),
@@ -537,6 +539,11 @@ TEXT.update({
     "lu_col_task": ("任务值", "Task"),
     "lu_col_ledger": ("台账", "Ledger"),
     "lu_col_as_of": ("截至日期", "As of"),
+    "lu_col_type": ("类型", "Type"),
+    "lu_col_type2": ("第二类型", "Second type"),
+    "lu_col_fact": ("项目", "Item"),
+    "lu_col_points": ("分值", "Points"),
+    "lu_col_veto_reason": ("否决原因", "Veto reason"),
     "history_ledger_head": ("{name} · 截至 {date}（{source}）· 县区 {n} 个、事项 {items} 项：{each}",
                             "{name} · as of {date} ({source}) · {n} counties, {items} items: {each}"),
     "history_units_head": ("{what} · {rows} 行 · 地区：{regions}", "{what} · {rows} rows · regions: {regions}"),
@@ -561,7 +568,7 @@ VOCABULARY: dict[str, tuple[tuple[str, ...], str]] = {
     "growth": (progress.GROWTH_STATUSES, "growth_"),
     "role": (users.ROLES, "role_"),
     "format": (parsed.FORMATS + tuple(ledger_ingest.format_of(k.code) for k in ledger_kinds.default())
-               + (units.UNITS, units.TASKS, units.REPORTS), "format_"),
+               + (units.UNITS, units.TASKS, units.REPORTS, county_types.TYPES, county_types.FACTS), "format_"),
     "scope": (pipeline.SCOPE_KINDS, "scope_"),
     "rule_kind": (tuple(rules.KINDS), "rule_kind_"),
 }
