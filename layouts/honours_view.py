@@ -10,7 +10,7 @@ import pandas as pd
 
 from indicators.assessing import AssessedQuarter
 from indicators.scheme import Scheme
-from layouts.i18n import fmt_number, t
+from layouts.i18n import fmt_number, period_label, t
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
@@ -19,6 +19,15 @@ ALL = ""  # the type filter's 全部
 
 def sep(lang: str) -> str:
     return ", " if lang == "en" else "、"
+
+
+def group_search(group: str | None, search: str | None) -> str | None:
+    """The URL's search string with the type filter set (group=; 全部 removes it), every other key kept; None when
+    nothing changes (the control reporting the page's own value as it mounts)."""
+    from layouts.county_view import with_query
+
+    new = with_query(search, "group", group or "")
+    return new if new != (search or "") else None
 
 
 def type_names(scheme: Scheme) -> dict[str, str]:
@@ -101,11 +110,10 @@ def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = 
     for h in aq.scheme.honours:
         mine = [r for r in rows if r["code"] == h.code]
         items = []
-        for r in mine:
-            group = f"{type_names(aq.scheme).get(r['group'], r['group'])} · " if r["group"] else ""
+        for r in mine:  # a group honour's why names its type
             items.append(dmc.ListItem(dmc.Text(size="sm", children=[
                 f"{r['place']}. ", dmc.Anchor(r["region"], href=f"{unit_path(r['unit'], regions)}{qs}", size="sm"),
-                f" — {group}{r['why']}"])))
+                f" — {r['why']}"])))
         head = t(f"honour_kind_{h.kind}", lang).format(top=h.top)
         columns.append(dmc.Stack(gap=4, children=[
             dmc.Text(f"{h.name}（{head}）", fw=700, size="sm"),
@@ -119,7 +127,8 @@ def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = 
             f"{regions[u].name if u in regions else u}（{veto_text(aq, u, lang)}）" for u, _ in bad)), size="sm",
             c="red"))
     if aq.previous_quarter:
-        out.append(dmc.Text(t("honour_previous", lang).format(quarter=aq.previous_quarter), size="xs", c="dimmed"))
+        out.append(dmc.Text(t("honour_previous", lang).format(quarter=period_label(aq.previous_quarter, lang)),
+                            size="xs", c="dimmed"))
     return dmc.Paper(withBorder=True, p="sm", radius="sm", id=card_id, children=dmc.Stack(gap="xs", children=out))
 
 

@@ -11,7 +11,6 @@ from dash import Input, Output, State, callback, ctx, dcc
 from indicators import reading
 from layouts import access, data, export_names, figures, ids
 from layouts import honours_view as hv
-from layouts.county_view import with_query
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -108,8 +107,7 @@ def _assessment_parts(aq, group: str, qs: str, lang: str) -> list:
 @access.requires("viewer")
 def group_to_url(group, search):
     """The type filter goes into the URL (group=; 全部 removes it); the page re-renders from it."""
-    new = with_query(search, "group", group or "")
-    return new if new != (search or "") else dash.no_update
+    return hv.group_search(group, search) or dash.no_update
 
 
 @callback(Output(ids.RANK_DOWNLOAD, "data"), Input(ids.RANK_EXPORT_XLSX, "n_clicks"),
