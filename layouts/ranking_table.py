@@ -83,8 +83,7 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
         cols += [{"field": "types", "headerName": t("honour_col_types", lang), "minWidth": 150,
                   "filter": "agTextColumnFilter"},
                  {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 100,
-                  "filter": "agTextColumnFilter"},
-                 {"field": "reason", "headerName": t("honour_col_reason", lang), "minWidth": 160}]
+                  "filter": "agTextColumnFilter", "tooltipField": "reason"}]  # a veto: the card and the tooltip
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")

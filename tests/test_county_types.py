@@ -178,3 +178,18 @@ def test_the_demo_store_has_the_types_of_every_county(demo_store):
     assert set(cur["type1"]) == {"city", "industry", "agriculture", "tourism", "ecology"}
     assert cur.loc[cur["region_code"] == "620102", "type1"].item() == "city"  # 城关区, a city district
     assert set(cur["type2"]) - {""} <= set(cur["type1"])
+
+
+def test_loaders_ingest_loads_a_types_file_and_says_what_it_is(tmp_path, capsys):
+    from loaders.cli import main
+
+    path = tmp_path / "县域类型.csv"
+    path.write_text(TYPES_CSV, encoding="utf-8")
+    db = f"duckdb:///{tmp_path / 'cli.duckdb'}"
+    assert main(["ingest", str(path), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "县域类型.csv：已导入（县域类型）" in out and "读取 3 行：新增 3" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("年度,县区,类型\n2026,成县,工业型\n", encoding="utf-8")
+    assert main(["ingest", str(bad), "--db", db]) == 2
+    assert "“工业型”不是2026年评价方案的县域类型" in capsys.readouterr().out
