@@ -155,7 +155,7 @@ def county_line(aq: AssessedQuarter, unit: str, lang: str = "zh") -> str | None:
         if got:
             parts.append(t("honour_county_honours", lang).format(
                 honours=sep(lang).join(f"{r['name']}（{r['why']}）" for r in got)))
-    return "；".join(parts) if lang != "en" else "; ".join(parts) or None
+    return ("; " if lang == "en" else "；").join(parts) or None
 
 
 def _rank(r) -> str:
