@@ -193,3 +193,27 @@ def test_loaders_ingest_loads_a_types_file_and_says_what_it_is(tmp_path, capsys)
     bad.write_text("年度,县区,类型\n2026,成县,工业型\n", encoding="utf-8")
     assert main(["ingest", str(bad), "--db", db]) == 2
     assert "“工业型”不是2026年评价方案的县域类型" in capsys.readouterr().out
+
+
+def test_the_stored_types_and_items_become_the_assessments_groups_and_columns(store):
+    """indicators/assessing.py: the store's rows as assess() reads them — a groups frame of the set's units, one
+    column per adjustment (points, empty = 0) and per veto item (1 = vetoed)."""
+    import pandas as pd
+
+    from indicators import assessing
+    from indicators.scheme import for_year
+    from loaders.catalogue import default as catalogue
+
+    up(store, TYPES_CSV)
+    up(store, FACTS_CSV, name="facts.csv")
+    scheme = for_year(2026, catalogue())
+    groups = assessing.groups_frame(store.county_types([2026]), [CX, WD])
+    assert groups.to_dict("records") == [{"unit": WD, "group": "city", "group2": "agriculture"},
+                                         {"unit": CX, "group": "industry", "group2": "tourism"}]
+    assert assessing.groups_frame(store.county_types([2026]), ["621228"]) is None
+    matrix = pd.DataFrame({"GDP": [1.0, 2.0, 3.0]}, index=[CX, HX, WD])
+    got = assessing.with_facts(matrix, store.county_facts([2026]), scheme)
+    assert got.loc[CX, "BONUS_INVEST"] == 4.0 and got.loc[HX, "DED_ENV"] == 1.5
+    assert got.loc[CX, "VETO_SAFETY"] == 1.0 and pd.isna(got.loc[HX, "VETO_SAFETY"])
+    assert pd.isna(got.loc[WD, "BONUS_INVEST"]) and list(got.columns) == [
+        "GDP", "BONUS_INVEST", "DED_ENV", "VETO_SAFETY", "VETO_ENV"]
