@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from indicators import derive, explain, pipeline, progress, results
+from indicators import assessing, derive, explain, pipeline, progress, results
 from indicators import rules as rules_mod
 from indicators import unit_ranking as unit_ranking_mod
 from indicators.brief import settings as brief_settings
@@ -76,6 +76,26 @@ def _previous(snap: Snapshot, quarter: str, scope: str) -> pipeline.Scorecard | 
         return scorecard(snap, pipeline.previous_quarter(quarter), scope, draws=0, with_previous=False)
     except pipeline.SchemeError:
         return None
+
+
+def assessment(snap: Snapshot, quarter: str, scope: str = PROVINCE) -> assessing.AssessedQuarter | None:
+    """The quarter's assessment (peer groups, honour lists, improvement, adjustments, veto) of a comparison set,
+    from its scorecard, the year's county types and items, and the same quarter a year earlier scored with the same
+    scheme; once per data state, kept in the store. None when the scheme assesses nothing beyond the score."""
+    card = scorecard(snap, quarter, scope)
+    if not card.scheme.assesses:
+        return None
+    earlier = assessing.year_earlier(quarter)
+
+    def compute():
+        try:
+            previous = pipeline.scorecard(snap.store, earlier, scope, scheme=card.scheme, draws=0,
+                                          with_previous=False)
+        except pipeline.SchemeError:
+            previous = None
+        return assessing.assessed(snap.store, card, previous)
+    out = _cached(snap, "assessment", (quarter, scope), card.period, compute, persist=True, extra=card.scheme.sha256)
+    return replace(out, params=out.params | {"data_state": snap.data_state})
 
 
 def history(snap: Snapshot, quarter: str, scope: str, n: int = HISTORY_QUARTERS) -> dict[str, pipeline.Scorecard]:

@@ -34,6 +34,9 @@ log = logging.getLogger("monitor.results")
 # Bump when the shape of a stored result changes (a stored pickle of the old shape is then never read).
 FORMAT = 1
 YEARS_READ = 4  # a period's results read at most this many earlier years (seasonal shares, previous quarter)
+# Uploads that hold whole years (their periods are each year's December): targets, the counties' types and their
+# bonus/deduction/veto items (loaders/county_types.py); a result of a year depends on them.
+YEAR_KINDS = ("targets", "county_types", "county_facts")
 MEMORY_ITEMS = 256  # per process; a province scorecard with 1,000 robustness draws is about 1 MB
 # Server mode (MONITOR_REDIS_URL): results are shared through Redis for a day (keys change with the data, so an
 # entry is never stale, only unused); a process computing one holds its lock at most LOCK_S (the others wait).
@@ -55,7 +58,7 @@ def inputs_state(committed: pd.DataFrame, period: str | None) -> str:
     ids = []
     for uid, kind, periods in zip(committed["id"], committed["kind"], committed["periods"], strict=True):
         held = [p for p in periods.split(",") if p]
-        if kind == "targets":
+        if kind in YEAR_KINDS:
             hit = any(first[:4] <= p[:4] <= year for p in held)
         else:
             hit = any(first <= p <= period for p in held)

@@ -177,7 +177,7 @@ def _warm_logged() -> None:
 def warm(quarter: str | None = None, scopes=None, home: str | None = None,
          target_rank: int = WARM_TARGET_RANK) -> None:
     """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
-    first, the home prefecture's 总览 (with its 需要关注) and 约谈 findings, its counties' (and its own, among the
+    first (and the province's assessment: types, honour lists), the home prefecture's 总览 (with its 需要关注) and 约谈 findings, its counties' (and its own, among the
     prefectures) answers to "what would it take to reach rank K", and the tables a county or prefecture page reads at
     the month and at the quarter's end."""
     from layouts.kpi_cards import HEADLINE  # the cockpit's cards (a page module; imported when warming)
@@ -191,6 +191,7 @@ def warm(quarter: str | None = None, scopes=None, home: str | None = None,
     for scope in scopes:
         reading.scorecard(s, quarter, scope)
         reading.history(s, quarter, scope)
+    reading.assessment(s, quarter, "province")  # types and honour lists: the rankings and county pages
     reading.cockpit(s, quarter, home, month, HEADLINE)
     reading.attention(s, month, quarter, home)
     for scope in (f"city:{home}", "prefectures"):

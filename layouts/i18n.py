@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import pipeline, progress, rules, scheme
-from loaders import catalogue, ledger_ingest, ledger_kinds, parsed, regions, units, users
+from loaders import catalogue, county_types, ledger_ingest, ledger_kinds, parsed, regions, units, users
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -63,6 +63,8 @@ TEXT = {
     f"format_{units.UNITS}": ("下辖单位名单", "units below the county"),
     f"format_{units.TASKS}": ("下辖单位年度任务", "tasks of the units"),
     f"format_{units.REPORTS}": ("下辖单位报送情况", "reports of the units"),
+    f"format_{county_types.TYPES}": ("县域类型", "county types"),
+    f"format_{county_types.FACTS}": ("加减分及否决事项", "bonus, deduction and veto items"),
     # each ledger kind's upload format is said by its name in data/ledgers.toml (declared once)
     **{f"format_{ledger_ingest.format_of(k.code)}": (k.name_zh, k.name_en) for k in ledger_kinds.default()},
     "print": ("打印", "Print"),
@@ -537,6 +539,11 @@ TEXT.update({
     "lu_col_task": ("任务值", "Task"),
     "lu_col_ledger": ("台账", "Ledger"),
     "lu_col_as_of": ("截至日期", "As of"),
+    "lu_col_type": ("类型", "Type"),
+    "lu_col_type2": ("第二类型", "Second type"),
+    "lu_col_fact": ("项目", "Item"),
+    "lu_col_points": ("分值", "Points"),
+    "lu_col_veto_reason": ("否决原因", "Veto reason"),
     "history_ledger_head": ("{name} · 截至 {date}（{source}）· 县区 {n} 个、事项 {items} 项：{each}",
                             "{name} · as of {date} ({source}) · {n} counties, {items} items: {each}"),
     "history_units_head": ("{what} · {rows} 行 · 地区：{regions}", "{what} · {rows} rows · regions: {regions}"),
@@ -561,7 +568,7 @@ VOCABULARY: dict[str, tuple[tuple[str, ...], str]] = {
     "growth": (progress.GROWTH_STATUSES, "growth_"),
     "role": (users.ROLES, "role_"),
     "format": (parsed.FORMATS + tuple(ledger_ingest.format_of(k.code) for k in ledger_kinds.default())
-               + (units.UNITS, units.TASKS, units.REPORTS), "format_"),
+               + (units.UNITS, units.TASKS, units.REPORTS, county_types.TYPES, county_types.FACTS), "format_"),
     "scope": (pipeline.SCOPE_KINDS, "scope_"),
     "rule_kind": (tuple(rules.KINDS), "rule_kind_"),
 }
@@ -805,3 +812,69 @@ def ledger_column(column, lang: str = DEFAULT_LANG) -> str:
 
 
 UNIT_EN_LEDGER = {"万元": "10k yuan"}
+
+
+# ---------------------------------------------------------------- peer groups, honours, veto (layouts/honours_view.py)
+TEXT.update({
+    "honour_all_types": ("全部", "All"),
+    "honour_filter": ("县域类型", "County type"),
+    "honour_title": ("评优榜单（同一套得分）", "Honour lists (from one score set)"),
+    "honour_kind_overall": ("综合排名前{top}", "top {top} overall"),
+    "honour_kind_group": ("每个类型前{top}", "top {top} of each type"),
+    "honour_kind_improvement": ("较上年同期进步最多的{top}个", "the {top} that improved most on a year earlier"),
+    "honour_none": ("无", "None"),
+    "honour_tied": ("（并列）", " (tied)"),
+    "honour_why_overall": ("综合排名第{rank}名", "rank {rank} overall"),
+    "honour_why_group": ("{type}第{rank}名", "rank {rank} among {type}"),
+    "honour_why_rank": ("较上年同期前进{n}位（第{before}名→第{now}名）", "up {n} places on a year earlier ({before} → {now})"),
+    "honour_why_score": ("较上年同期提高{n}分（{before}→{now}）", "{n} points more than a year earlier ({before} → {now})"),
+    "honour_veto": ("一票否决：{items}{note}，不参与评优", "vetoed ({items}{note}): not eligible for honours"),
+    "honour_vetoed": ("不参与评优：{units}", "Not eligible for honours: {units}"),
+    "honour_previous": ("进步按与{quarter}相比的名次变化计算（同一评价方案）",
+                        "Improvement is measured against {quarter} (same scheme)"),
+    "honour_group_note": ("{type}：{n}个县区在本类型内单独标准化、按本类型权重计分排名",
+                          "{type}: {n} counties scored and ranked among themselves with this type's weights"),
+    "honour_col_group_rank": ("类型内名次", "Rank in type"),
+    "honour_col_group_score": ("类型内得分", "Score in type"),
+    "honour_col_rank": ("全省名次", "Province rank"),
+    "honour_col_types": ("县域类型", "Type(s)"),
+    "honour_col_honours": ("荣誉", "Honours"),
+    "honour_col_reason": ("说明", "Note"),
+    "honour_county_type": ("{type}第{rank}名（共{n}个）", "{type}: rank {rank} of {n}"),
+    "honour_county_types": ("县域类型：{types}", "Type: {types}"),
+    "honour_county_honours": ("荣誉：{honours}", "Honours: {honours}"),
+    # 方法 page
+    "method_assessment": ("县域类型、评优榜单与加减分", "County types, honour lists and adjustments"),
+    "method_groups": ("县域类型（{n}类）：各县区属于一至两个类型（县域类型表，按年度上传）；每个类型内的县区单独标准化"
+                      "（只与同类型县区比较），按该类型的权重计分，类型内排名。与全省权重不同的：{diffs}",
+                      "County types ({n}): each county belongs to one or two (the county types table, uploaded per "
+                      "year); within a type counties are normalised among themselves, weighted with the type's "
+                      "weights and ranked. Weights that differ from the province's: {diffs}"),
+    "method_group_weights": ("{type}：{weights}", "{type}: {weights}"),
+    "method_group_same": ("{type}：与全省权重相同", "{type}: the province's weights"),
+    "method_honours": ("评优榜单：{lists}。被一票否决或未排名的县区不入榜，由下一名递补；名额截止处并列的全部入榜",
+                       "Honour lists: {lists}. Vetoed or unranked counties are skipped and the next takes the place; "
+                       "every county tied at the cut-off is listed"),
+    "method_honour": ("{name}（{kind}）", "{name} ({kind})"),
+    "method_improvement_rank": ("进步：与上年同期相比的全省名次变化（上年名次 − 本期名次，前进为正），上年数据按本年方案计分；"
+                                "只有名次前进的县区可入进步榜",
+                                "Improvement: places moved in the province against the same period a year earlier "
+                                "(last year's rank − this rank), last year scored with this year's scheme; only "
+                                "counties that moved up can be listed"),
+    "method_improvement_score": ("进步：与上年同期相比的综合得分变化（本期得分 − 上年得分），上年数据按本年方案计分；"
+                                 "只有得分提高的县区可入进步榜",
+                                 "Improvement: the change of the composite score against the same period a year "
+                                 "earlier, last year scored with this year's scheme; only counties that gained can "
+                                 "be listed"),
+    "method_adjustments": ("加减分：{items}，加在综合得分上后排名{caps}", "Bonus points and deductions: {items}, added to "
+                           "the composite score before ranking{caps}"),
+    "method_adjustment": ("{name}（{kind}{cap}）", "{name} ({kind}{cap})"),
+    "method_adjustment_bonus": ("加分", "bonus"),
+    "method_adjustment_deduction": ("扣分", "deduction"),
+    "method_adjustment_cap": ("，单项最多{cap}分", ", at most {cap}"),
+    "method_caps": ("；加分合计最多{bonus}分、扣分合计最多{deduction}分", "; bonus at most {bonus} in all, deductions "
+                    "at most {deduction}"),
+    "method_cap_none": ("不限", "no limit"),
+    "method_veto": ("一票否决：{items}——发生的县区保留得分和名次，但不参与评优", "Veto items: {items} — a county with one "
+                    "keeps its score and rank but is not eligible for any honour"),
+})

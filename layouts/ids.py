@@ -16,6 +16,8 @@ RANK_CHART = "rank-chart"
 RANK_EXPORT_XLSX = "rank-export-xlsx"
 RANK_EXPORT_CSV = "rank-export-csv"
 RANK_DOWNLOAD = "rank-download"
+RANK_GROUP = "rank-group"  # the 县域类型 filter (全部 / each type), kept in the URL as group=
+RANK_HONOURS = "rank-honours"  # the honour lists card
 
 COCKPIT_SCORE = "cockpit-score"
 COCKPIT_TREND = "cockpit-trend"
@@ -32,6 +34,7 @@ METHOD_SCHEME_GRID = "method-scheme-grid"
 METHOD_WEIGHTS_CHART = "method-weights-chart"
 METHOD_SENTENCE = "method-sentence"
 METHOD_PAIRS_GRID = "method-pairs-grid"
+METHOD_ASSESSMENT = "method-assessment"  # county types, honour lists, adjustments and veto items
 METHOD_RULES = "method-rules"
 TARGETS_HEATMAP = "targets-heatmap"
 TARGETS_LAGGING = "targets-lagging"
@@ -49,6 +52,7 @@ IND_GRID = "ind-grid"
 
 COUNTY_STATE = "county-state"  # a dcc.Store with the page's county, quarter and language
 COUNTY_TITLE = "county-title"
+COUNTY_HONOURS = "county-honours"  # the county's types, rank within each, honours or veto
 COUNTY_GRID = "county-grid"
 COUNTY_WATERFALL = "county-waterfall"
 COUNTY_WATERFALL_VS = "county-waterfall-vs"

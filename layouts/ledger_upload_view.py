@@ -13,8 +13,8 @@ from layouts import upload_view
 from layouts.i18n import grid_text, label, period_label, t
 from layouts.status import problems_grid
 from loaders import catalogue as catalogue_mod
+from loaders import county_types, ledger_rollup, unit_measures
 from loaders import ledger_kinds as kinds_mod
-from loaders import ledger_rollup, unit_measures
 from loaders import regions as regions_mod
 from loaders import units as units_mod
 from loaders.cells import show
@@ -205,6 +205,10 @@ UNIT_COLUMNS = {  # the frame's columns shown, with their header keys
                       ("measure", "lu_col_measure", 180), ("value", "lu_col_task", 110)],
     units_mod.REPORTS: [("ledger", "lu_col_ledger", 130), ("as_of", "lu_col_as_of", 110),
                         ("county", "lu_col_county", 100), ("unit_name", "lu_col_unit", 180)],
+    county_types.TYPES: [("year", "lu_col_year", 70), ("county", "lu_col_county", 100), ("type1", "lu_col_type", 130),
+                         ("type2", "lu_col_type2", 130)],
+    county_types.FACTS: [("year", "lu_col_year", 70), ("county", "lu_col_county", 100), ("item", "lu_col_fact", 200),
+                         ("value", "lu_col_points", 80), ("note", "lu_col_veto_reason", 220)],
 }
 
 
@@ -214,6 +218,8 @@ def unit_rows(kind: str, frame: pd.DataFrame | None, lang: str = "zh") -> list[d
         return []
     kinds = kinds_mod.default()
     measures = {m.code: m for m in unit_measures.default()}
+    declared = ({int(y): county_types.declared(int(y)) for y in frame["year"].unique()}
+                if kind in (county_types.TYPES, county_types.FACTS) else {})
     out = []
     for r in frame.head(ROWS_SHOWN).to_dict("records"):
         row = {"row": int(r["src_row"]) if "src_row" in r else None, "county": region_name(r["region_code"])}
@@ -223,6 +229,14 @@ def unit_rows(kind: str, frame: pd.DataFrame | None, lang: str = "zh") -> list[d
             m = measures.get(r["measure"])
             row |= {"year": int(r["year"]), "unit_name": r["unit_name"], "measure": m.name_zh if m else r["measure"],
                     "value": f"{show(float(r['value']))}{m.unit if m else ''}"}
+        elif kind == county_types.TYPES:
+            names = {i.code: i.name for i in declared[int(r["year"])].types}
+            row |= {"year": int(r["year"]), "type1": names.get(r["type1"], r["type1"]),
+                    "type2": names.get(r["type2"], r["type2"])}
+        elif kind == county_types.FACTS:
+            names = {i.code: i.name for i in declared[int(r["year"])].items}
+            row |= {"year": int(r["year"]), "item": names.get(r["item"], r["item"]),
+                    "value": "" if pd.isna(r["value"]) else show(float(r["value"])), "note": r["note"]}
         else:
             row |= {"ledger": kinds[r["ledger"]].name(lang) if r["ledger"] in kinds else r["ledger"],
                     "as_of": str(r["as_of"])[:10], "unit_name": r["unit_name"]}

@@ -201,3 +201,42 @@ def rule_lines(rules: Rules, catalogue, lang: str = "zh") -> list[tuple[str, lis
             lines.append(" · ".join(parts))
         out.append((t(key, lang), lines))
     return out
+
+
+def assessment_lines(scheme: Scheme, catalogue, lang: str = "zh") -> list[str]:
+    """The scheme's county types (with the weights that differ from the province's), honour lists, improvement,
+    adjustments with their caps and veto items, in words — read from the scheme file; [] when it has none."""
+    sep = ", " if lang == "en" else "、"
+    lines = []
+    if scheme.groups:
+        diffs = []
+        for g in scheme.groups:
+            changed = [(c, w) for c, w in g.weights.items() if float(w) != float(scheme.indicator(c).weight)]
+            if changed:
+                weights = sep.join(f"{catalogue[c].name(lang) if c in catalogue else c} {float(w):g}"
+                                   f"（{float(scheme.indicator(c).weight):g}）" for c, w in changed)
+                diffs.append(t("method_group_weights", lang).format(type=g.name, weights=weights))
+            else:
+                diffs.append(t("method_group_same", lang).format(type=g.name))
+        lines.append(t("method_groups", lang).format(n=len(scheme.groups), diffs="；".join(diffs)))
+    if scheme.honours:
+        lists = sep.join(t("method_honour", lang).format(name=h.name, kind=t(f"honour_kind_{h.kind}", lang)
+                                                         .format(top=h.top)) for h in scheme.honours)
+        lines.append(t("method_honours", lang).format(lists=lists))
+    if scheme.improvement:
+        lines.append(t(f"method_improvement_{scheme.improvement}", lang))
+    if scheme.adjustments:
+        items = sep.join(t("method_adjustment", lang).format(
+            name=a.name, kind=t(f"method_adjustment_{a.kind}", lang),
+            cap=t("method_adjustment_cap", lang).format(cap=f"{a.cap:g}") if a.cap is not None else "")
+            for a in scheme.adjustments)
+        caps = ""
+        if scheme.bonus_cap is not None or scheme.deduction_cap is not None:
+            none = t("method_cap_none", lang)
+            caps = t("method_caps", lang).format(
+                bonus=f"{scheme.bonus_cap:g}" if scheme.bonus_cap is not None else none,
+                deduction=f"{scheme.deduction_cap:g}" if scheme.deduction_cap is not None else none)
+        lines.append(t("method_adjustments", lang).format(items=items, caps=caps))
+    if scheme.vetoes:
+        lines.append(t("method_veto", lang).format(items=sep.join(v.name for v in scheme.vetoes)))
+    return lines

@@ -12,9 +12,10 @@ RANK_MIN_WIDTH = 64
 REGION_MIN_WIDTH = 200
 
 
-def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
+def rows(table, history: dict, qs: str, lang: str, assessed=None) -> list[dict]:
     """Grid rows: one per unit, best first, its name a link to its page (a county's or a prefecture's); the
-    sparkline holds the last quarters' ranks; a county names its prefecture."""
+    sparkline holds the last quarters' ranks; a county names its prefecture. With the quarter's assessment
+    (indicators/assessing.py), each row also says the county's types and honours, and a veto."""
     regions = regions_mod.default()
     ranked = table.sort_values(["rank", "region_name"], na_position="last")
     past = [card.table["rank"].to_dict() for card in history.values()]
@@ -27,8 +28,24 @@ def rows(table, history: dict, qs: str, lang: str) -> list[dict]:
                "trend": [_i(p.get(code)) for p in past], "reason": r.get("reason", ""),
                "prefecture": _prefecture(regions, code)}
         row.update({c: _f(r[c]) for c in pillars})
+        if assessed is not None:
+            row |= assessed_cells(assessed, code, lang)
+            row["reason"] = "；".join(x for x in (row["reason"], row.pop("veto")) if x)
         out.append(row)
     return out
+
+
+def assessed_cells(assessed, code: str, lang: str) -> dict:
+    """A unit's types, honours (names joined) and veto text from the assessment."""
+    from layouts import honours_view as hv
+
+    units = hv.units_table(assessed)
+    if code not in units.index:
+        return {"types": "", "honours": "", "veto": ""}
+    table = assessed.assessment.table
+    honours = dict.fromkeys(n for h in table.loc[table["unit"] == code, "honours"] for n in h)
+    return {"types": hv.types_text(assessed, code), "honours": hv.sep(lang).join(honours),
+            "veto": hv.veto_text(assessed, code, lang) if bool(units.loc[code, "veto"]) else ""}
 
 
 def _prefecture(regions, code: str) -> str:
@@ -46,7 +63,7 @@ def _i(x):
     return None if x is None or pd.isna(x) else int(x)
 
 
-def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province") -> list[dict]:
+def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province", assessed=None) -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
                    "minWidth": 100}] if scope == "province" else []
     cols = [
@@ -62,6 +79,11 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
          "cellDataType": False, "width": 110, "minWidth": 84, "sortable": False},  # a list drawn as a line, not a value to format
     ]
+    if assessed is not None:
+        cols += [{"field": "types", "headerName": t("honour_col_types", lang), "minWidth": 150,
+                  "filter": "agTextColumnFilter"},
+                 {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 100,
+                  "filter": "agTextColumnFilter", "tooltipField": "reason"}]  # a veto: the card and the tooltip
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")
@@ -71,8 +93,9 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
     return cols
 
 
-def export_table(table, pillars: dict, lang: str, scope: str = "province"):
-    """(frame, columns) for the .xlsx / .csv export of the ranking, as the grid shows it."""
+def export_table(table, pillars: dict, lang: str, scope: str = "province", assessed=None):
+    """(frame, columns) for the .xlsx / .csv export of the ranking, as the grid shows it (with the assessment:
+    the types, honours and veto of each county too)."""
     from layouts.export import Column
 
     ranked = table.sort_values(["rank", "region_name"], na_position="last").reset_index()
@@ -89,6 +112,14 @@ def export_table(table, pillars: dict, lang: str, scope: str = "province"):
         if col.startswith("pillar_"):
             names = pillars.get(col.removeprefix("pillar_"), {})
             cols.append(Column(col, names.get(lang, names.get("zh", col)), "", "0.00"))
+    if assessed is not None:
+        code_col = "index" if "index" in ranked else "region_code"
+        cells = [assessed_cells(assessed, c, lang) for c in ranked[code_col]]
+        for key in ("types", "honours", "veto"):
+            ranked[key] = [c[key] for c in cells]
+        cols += [Column("types", t("honour_col_types", lang), "", "General", 20),
+                 Column("honours", t("honour_col_honours", lang), "", "General", 14),
+                 Column("veto", t("honour_col_reason", lang), "", "General", 30)]
     for c in ("rank", "rank_p05", "rank_p95"):  # whole places (1, never 1.0), empty for an unranked unit
         if c in ranked:
             ranked[c] = ranked[c].astype("float").round().astype("Int64")

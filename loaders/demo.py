@@ -2,7 +2,7 @@
 
 The committed files in data/demo/ end at demo_data.EXAMPLE_END; on any other day the same generator writes the
 files for that day's latest closed month (统计关库, loaders/clock.py) into the instance directory first. Each
-manifest entry goes to the ingest function of its kind (statistics, ledgers, units, tasks, reports), marked
+manifest entry goes to the ingest function of its kind (statistics, ledgers, the counties' types, units, tasks, reports), marked
 simulated, with the same user and note.
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
-from loaders import clock, regions, units
+from loaders import clock, county_types, regions, units
 from loaders.ingest import IngestReport, Progress, ingest
 from loaders.ledger_ingest import ingest_ledger
 from loaders.settings import DATA_DIR, instance_dir
@@ -20,7 +20,8 @@ DEMO_DIR = DATA_DIR / "demo"
 DEMO_USER = "demo"
 DEMO_NOTE = "模拟数据（演示）"
 DEMO_PROVINCE = "620000"  # the demo is always Gansu-shaped (loaders/demo_data); other deployments get none
-UNIT_INGEST = {"units": units.ingest_units, "unit_tasks": units.ingest_tasks, "unit_reports": units.ingest_reports}
+UNIT_INGEST = {"units": units.ingest_units, "unit_tasks": units.ingest_tasks, "unit_reports": units.ingest_reports,
+               "county_types": county_types.ingest_types}
 
 
 def manifest(demo_dir: Path = DEMO_DIR) -> list[dict]:

@@ -256,7 +256,8 @@ class Store:
         """upload id → the regions its values, targets and ledger items are for (who may download or roll it back)."""
         out: dict[int, set[str]] = {}
         with self.engine.connect() as conn:
-            for table in (t.observations, t.targets, t.ledger_items, t.units, t.unit_tasks, t.unit_reports):
+            for table in (t.observations, t.targets, t.ledger_items, t.units, t.unit_tasks, t.unit_reports,
+                          t.county_types, t.county_facts):
                 q = sa.select(table.c.upload_id, table.c.region_code).distinct()
                 for uid, code in conn.execute(q):
                     out.setdefault(int(uid), set()).add(code)
@@ -267,7 +268,9 @@ class Store:
                    "ledger_items": ("region_code", "item_id", "ledger", "as_of", "src_row"),
                    "units": ("region_code", "unit_kind", "name", "aliases", "src_row"),
                    "unit_tasks": ("year", "region_code", "unit_name", "measure", "value", "src_row"),
-                   "unit_reports": ("ledger", "as_of", "region_code", "unit_name", "src_row")}
+                   "unit_reports": ("ledger", "as_of", "region_code", "unit_name", "src_row"),
+                   "county_types": ("year", "region_code", "type1", "type2", "src_row"),
+                   "county_facts": ("year", "region_code", "item", "kind", "value", "note", "src_row")}
 
     def upload_rows(self, upload_id: int, table: str) -> pd.DataFrame:
         """The rows one upload wrote into `table` (a key of UPLOAD_ROWS), whatever its status, in source order."""
@@ -424,6 +427,37 @@ class Store:
         with self.engine.connect() as conn:
             reported = {r[0] for r in conn.execute(q)}
         return sorted(set(self.ledger_dates(ledger)) | reported)
+
+    # ------------------------------------------------------------------ county types, adjustments, veto (county_types.py)
+
+    def county_types(self, years=None, regions=None, *, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """The current types of the counties: upload_id, year, region_code, type1, type2 ("" for one type), src_row
+        — for each (year, county), the row of the latest committed county_types upload that carries it."""
+        ct = t.county_types
+        cur = self.current_select(ct, ("year", "region_code"), _filters(ct, year=years, region_code=regions),
+                                  name="types")
+        q = sa.select(cur).order_by(cur.c.year, cur.c.region_code)
+        return self._frame_on(q, conn, [c.name for c in ct.c])
+
+    def county_facts(self, years=None, regions=None, *, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """The current bonus, deduction and veto items: upload_id, year, region_code, item, kind, value (NaN for a
+        veto), note, src_row — for each (year, county), the rows of the latest committed county_facts upload that
+        has rows for it."""
+        cf, u = t.county_facts, t.uploads
+        where = [u.c.status == COMMITTED, *_filters(cf, year=years, region_code=regions)]
+        cover = (sa.select(cf.c.upload_id, cf.c.year, cf.c.region_code).distinct()
+                 .join(u, u.c.id == cf.c.upload_id).where(*where).subquery("cover"))
+        rn = sa.func.row_number().over(partition_by=[cover.c.year, cover.c.region_code],
+                                       order_by=cover.c.upload_id.desc()).label("rn")
+        ranked = sa.select(cover.c.upload_id, cover.c.year, cover.c.region_code, rn).subquery("ranked")
+        chosen = (sa.select(ranked.c.upload_id, ranked.c.year, ranked.c.region_code).where(ranked.c.rn == 1)
+                  .subquery("chosen"))
+        q = (sa.select(cf).join(chosen, sa.and_(cf.c.upload_id == chosen.c.upload_id, cf.c.year == chosen.c.year,
+                                                cf.c.region_code == chosen.c.region_code))
+             .order_by(cf.c.year, cf.c.region_code, cf.c.src_row))
+        frame = self._frame_on(q, conn, [c.name for c in cf.c])
+        frame["value"] = frame["value"].astype(float)
+        return frame
 
     def _frame_on(self, query, conn: sa.Connection | None, columns: list[str]) -> pd.DataFrame:
         """A query's rows as a frame with `columns` even when empty; `conn` reads inside a caller's transaction."""

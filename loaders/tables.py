@@ -40,6 +40,7 @@ uploads = Table(
     "uploads", metadata,
     Column("id", Integer, upload_id_seq, primary_key=True, server_default=upload_id_seq.next_value()),
     Column("kind", String(16), nullable=False),  # observations | targets | ledger | units | unit_tasks | unit_reports
+    # | county_types | county_facts
     Column("file_name", String(255), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("size_bytes", Integer, nullable=False),
@@ -144,6 +145,32 @@ unit_reports = Table(
     Column("as_of", Date, nullable=False),  # the snapshot date the report is for
     Column("region_code", String(6), nullable=False),  # the unit's parent
     Column("unit_name", String(128), nullable=False),
+    Column("src_row", Integer, nullable=False),
+)
+
+# The counties' types (县域类型, loaders/county_types.py), append-only: the current types of a (year, county) are those
+# of the latest committed "county_types" upload that carries it, like targets. Types are the scheme's [[groups]] codes.
+county_types = Table(
+    "county_types", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("type1", String(32), nullable=False),
+    Column("type2", String(32), nullable=False),  # "" for a county of one type
+    Column("src_row", Integer, nullable=False),
+)
+
+# Bonus, deduction and veto items per county and year (the scheme's [[adjustments]] and [[veto]] codes): the items
+# of a (year, county) are the rows of the latest committed "county_facts" upload with rows for it.
+county_facts = Table(
+    "county_facts", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("item", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # bonus | deduction | veto
+    Column("value", Double),  # points (NULL for a veto item)
+    Column("note", Text, nullable=False),  # 否决原因 (a veto) or ""
     Column("src_row", Integer, nullable=False),
 )
 

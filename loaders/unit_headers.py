@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from loaders import ledger_kinds as kinds_mod
 
 UNITS, TASKS, REPORTS = "units", "unit_tasks", "unit_reports"  # uploads.kind (and uploads.format)
+# The counties' types (县域类型) and their bonus, deduction and veto items (加减分及否决事项): loaders/county_types.py
+TYPES, FACTS = "county_types", "county_facts"
 HEADER_ROWS_SEARCHED = 10  # a title and notes above the header row
 
 
@@ -33,8 +35,15 @@ COLUMNS = {
             Col("value", "任务值", ("年度任务", "任务数", "目标任务", "任务"))),
     REPORTS: (Col("ledger", "台账", ("台账类型", "台账名称")), Col("as_of", "截至日期", ("上报日期", "报送日期", "日期")),
               Col("county", "县区", COUNTY[1:]), Col("unit", "单位名称", UNIT_NAME[1:])),
+    TYPES: (Col("year", "年度", ("年份", "评价年度")), Col("county", "县区", COUNTY[1:]),
+            Col("type", "类型", ("县域类型", "发展类型", "第一类型", "主类型", "县域发展类型")),
+            Col("type2", "第二类型", ("类型二", "第二发展类型", "兼顾类型"), False)),
+    FACTS: (Col("year", "年度", ("年份", "评价年度")), Col("county", "县区", COUNTY[1:]),
+            Col("item", "项目", ("事项", "加减分项目", "否决事项", "考核事项", "加减分及否决事项")),
+            Col("value", "分值", ("加减分", "分数", "加分", "扣分"), False),
+            Col("reason", "否决原因", ("原因", "说明", "事由", "备注"), False)),
 }
-WHAT = {UNITS: "下辖单位名单", TASKS: "单位年度任务", REPORTS: "单位上报记录"}
+WHAT = {UNITS: "下辖单位名单", TASKS: "单位年度任务", REPORTS: "单位上报记录", TYPES: "县域类型", FACTS: "加减分及否决事项"}
 
 
 def header_row(book, upload: str):

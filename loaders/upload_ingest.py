@@ -1,5 +1,6 @@
 """Load any uploaded file with the loader its content calls for (loaders/upload_kind.py decides): statistics and
-targets (loaders/ingest.py), a ledger (loaders/ledger_ingest.py), units, tasks or reports (loaders/units.py) — the
+targets (loaders/ingest.py), a ledger (loaders/ledger_ingest.py), units, tasks or reports (loaders/units.py), the counties'
+types and bonus/veto items (loaders/county_types.py) — the
 one door of the 数据上报 page, with the same keywords for every kind. An .xlsx is recognised and parsed in one
 limited child process (loaders/isolated.py), so a statistics workbook costs what it cost before.
 """
@@ -12,14 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from loaders import catalogue as catalogue_mod
-from loaders import isolated, sheets, units, upload_check, upload_kind
+from loaders import county_types, isolated, sheets, units, upload_check, upload_kind
 from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
 from loaders.ingest import IngestReport, Progress, ingest
 from loaders.ledger_ingest import ingest_ledger
 from loaders.store import Store
 
-LOADERS = {units.UNITS: units.ingest_units, units.TASKS: units.ingest_tasks, units.REPORTS: units.ingest_reports}
+LOADERS = {units.UNITS: units.ingest_units, units.TASKS: units.ingest_tasks, units.REPORTS: units.ingest_reports,
+           county_types.TYPES: county_types.ingest_types, county_types.FACTS: county_types.ingest_facts}
 
 
 def ingest_upload(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",

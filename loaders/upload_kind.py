@@ -1,9 +1,9 @@
 """What an uploaded file is — statistics (or targets), a ledger of one of the kinds, a list of units, their annual
-tasks or their reports — decided from its title and header rows, never from its name or what a browser says.
+tasks or their reports, the counties' types (县域类型) or their bonus and veto items — decided from its title and header rows, never from its name or what a browser says.
 loaders/upload_ingest.py then loads it with the right function.
 
 Order: a long-table header (region_code, period, …) is statistics; else the ledger kinds of data/ledgers.toml and
-the three units uploads are scored on the first rows of each sheet (loaders/ledger_sheet.py and
+the units uploads (and the types and items) are scored on the first rows of each sheet (loaders/ledger_sheet.py and
 loaders/unit_headers.py match headers and their aliases as they read them); the best fit wins; with none, the file
 goes to the statistics loader, whose own formats (月报宽表, 分月表, 目标表) are recognised by their content. A file
 none of them recognises gets one error naming everything looked for, and which template to download.
@@ -20,7 +20,8 @@ from loaders import ledger_sheet, long_csv, sheets, unit_headers
 from loaders.problems import ERROR, Problem
 
 STATISTICS, LEDGER, UNITS = "statistics", "ledger", "units"
-UNIT_UPLOADS = (unit_headers.UNITS, unit_headers.TASKS, unit_headers.REPORTS)
+UNIT_UPLOADS = (unit_headers.UNITS, unit_headers.TASKS, unit_headers.REPORTS, unit_headers.TYPES,
+                unit_headers.FACTS)
 # Rows read to decide: a ledger's header is within its first 15 rows (ledger_sheet.HEADER_SEARCH_ROWS).
 HEAD_ROWS = ledger_sheet.HEADER_SEARCH_ROWS
 # A units upload is recognised when this many of its columns are in one header row (each has 4–5 columns, so a

@@ -227,7 +227,8 @@ def test_manifest_lists_every_data_file_in_load_order(written):
     out = written[0].parent
     assert names == [p.relative_to(out).as_posix() for p in written if p.suffix in (".csv", ".xlsx")]
     assert names.index("revisions_2026-09.csv") > names.index("observations_2026.csv")
-    assert {f["kind"] for f in files} == {"observations", "targets", "units", "unit_tasks", "ledger", "unit_reports"}
+    assert {f["kind"] for f in files} == {"observations", "targets", "county_types", "units", "unit_tasks", "ledger",
+                                        "unit_reports"}
     kinds = [f["kind"] for f in files]
     last_statistics = max(i for i, k in enumerate(kinds) if k in ("observations", "targets"))
     assert min(i for i, k in enumerate(kinds) if k not in ("observations", "targets")) > last_statistics

@@ -35,16 +35,23 @@ def test_a_units_file_missing_one_column_is_still_a_units_file():
 
 
 @pytest.mark.parametrize("path", sorted(p for p in [*DEMO_DIR.iterdir(), *FILES.iterdir()]
-                                        if p.suffix in (".csv", ".xlsx")), ids=lambda p: p.name)
+                                        if p.suffix in (".csv", ".xlsx") and not p.name.startswith("县域类型_")),
+                         ids=lambda p: p.name)
 def test_no_statistics_file_is_taken_for_a_ledger_or_units(path):
     found = what(path.name, path.read_bytes())
     assert found is None or found.family == STATISTICS, found
 
 
+def test_the_demo_county_types_are_a_types_upload():
+    (path,) = DEMO_DIR.glob("县域类型_*.csv")
+    assert what(path.name, path.read_bytes()) == Recognised(UNITS, upload_kind.unit_headers.TYPES)
+
+
 def test_a_file_of_no_known_kind_gets_one_error_naming_every_template():
     assert what("x.csv", "姓名,年龄,电话\n张三,30,123\n".encode()) is None
     problem = upload_kind.unknown_problem("x.csv")
-    for name in [k.name_zh for k in ledger_kinds.default()] + ["下辖单位名单", "单位年度任务", "单位上报记录", "统计月报宽表"]:
+    for name in [k.name_zh for k in ledger_kinds.default()] + ["下辖单位名单", "单位年度任务", "单位上报记录", "县域类型",
+                                                         "加减分及否决事项", "统计月报宽表"]:
         assert name in problem.reason + problem.fix, name
     assert "下载对应的模板" in problem.fix
 

@@ -10,6 +10,7 @@ from indicators import explain, pipeline, reading
 from layouts import access, data, grid_export, ids, ledger_links
 from layouts import county_figures as figs
 from layouts import county_view as view
+from layouts import honours_view as hv
 from layouts.cockpit_view import when_label
 from layouts.i18n import lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -91,6 +92,8 @@ def _title(code, quarter, month, prov, city, regions, lang, qs=""):
     city_name = regions[city_code].name
     ranks = [view.score_line(prov.table.loc[code], prov.scope, len(prov.table), lang),
              view.score_line(city.table.loc[code], city.scope, len(city.table), lang, city=city_name)]
+    aq = reading.assessment(data.snap(), quarter, PROVINCE)
+    honours = hv.county_line(aq, code, lang) if aq is not None else None
     when = when_label(quarter, month, lang)
     note = t("county_note", lang).format(scheme=prov.scheme.name, state=prov.data_state, m=int(month[5:7]),
                                          month=figs.MONTHS_EN[int(month[5:7]) - 1])
@@ -100,6 +103,7 @@ def _title(code, quarter, month, prov, city, regions, lang, qs=""):
             dmc.Text(c="dimmed", children=[dcc.Link(city_name, href=f"{unit_path(city_code, regions)}{qs}",
                                                     id="county-city-link"), f" · {when}"])]),
         dmc.Stack(gap=0, children=[dmc.Text(r, fw=600) for r in ranks]),
+        *([dmc.Text(honours, size="sm", id=ids.COUNTY_HONOURS)] if honours else []),
         dmc.Text(note, size="xs", c="dimmed"),
     ])
 

@@ -42,6 +42,7 @@ def layout(period=None, scope=None, lang=None, **_):
                   order=4),
         *quarter_notice(quarter, month, lang),
         dmc.List([dmc.ListItem(line) for line in view.method_facts(card.scheme, card.params, lang)], size="sm"),
+        *_assessment_section(card.scheme, cat, lang),
         dmc.Title(t("method_scheme", lang), order=5, mt="sm"),
         dag.AgGrid(id=ids.METHOD_SCHEME_GRID, rowData=view.scheme_rows(card.scheme, card.result.weights, cat, lang),
                    columnDefs=view.scheme_columns(lang), defaultColDef={"resizable": True, "sortable": True},
@@ -71,6 +72,15 @@ def layout(period=None, scope=None, lang=None, **_):
                    className="ag-theme-alpine"),
         *_rules_section(int(quarter[:4]), cat, lang),
     ])
+
+
+def _assessment_section(scheme, cat, lang: str) -> list:
+    """County types, honour lists, improvement, adjustments and veto items, as the scheme file declares them."""
+    lines = view.assessment_lines(scheme, cat, lang)
+    if not lines:
+        return []
+    return [dmc.Title(t("method_assessment", lang), order=5, mt="sm"),
+            dmc.List([dmc.ListItem(x) for x in lines], size="sm", id=ids.METHOD_ASSESSMENT)]
 
 
 def _rules_section(year: int, cat, lang: str) -> list:

@@ -1,4 +1,7 @@
-"""排名: the ranking of the chosen comparison set for one quarter, with rank intervals."""
+"""排名: the ranking of the chosen comparison set for one quarter, with rank intervals; for the province's counties,
+when the scheme has them, a 县域类型 filter (the ranking within one type; group= in the URL) and the honour lists."""
+
+from urllib.parse import parse_qsl
 
 import dash
 import dash_ag_grid as dag
@@ -7,6 +10,7 @@ from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import reading
 from layouts import access, data, export_names, figures, ids
+from layouts import honours_view as hv
 from layouts.export import to_csv, to_xlsx
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -23,7 +27,7 @@ ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42
 PRINT_CHART_MAX_UNITS = 20
 
 
-def layout(period=None, scope=None, lang=None, **_):
+def layout(period=None, scope=None, lang=None, group=None, **_):
     lang = lang_of(lang)
     quarter, month = data.resolve(period)
     scope = scope or "province"
@@ -35,14 +39,23 @@ def layout(period=None, scope=None, lang=None, **_):
     ranked = card.table["rank"].dropna()
     n = int(ranked.max()) if len(ranked) else 0  # every unit may lack data (a month not yet uploaded)
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
+    aq = assessed(quarter, scope)
+    group = group if aq is not None and group in hv.type_names(aq.scheme) else hv.ALL
+    if group:
+        grid_rows, grid_cols = hv.group_rows(aq, group, qs, lang), hv.group_column_defs(lang)
+    else:
+        grid_rows = rows(card.table, history, qs, lang, aq)
+        grid_cols = column_defs(card.table, card.scheme.pillars, lang, n, scope, aq)
     return dmc.Stack(gap="sm", children=[
-        dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}", order=4),
+        dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}"
+                  + (f" · {hv.type_names(aq.scheme)[group]}" if group else ""), order=4),
         *quarter_notice(quarter, month, lang),
         dmc.Text(f"{card.scheme.name}；{t('quarter_note', lang)}；{state_text(card.data_state, lang)}",
                  size="xs", c="dimmed"),
+        *_assessment_parts(aq, group, qs, lang),
         dag.AgGrid(
-            id=ids.RANK_GRID, rowData=rows(card.table, history, qs, lang),
-            columnDefs=column_defs(card.table, card.scheme.pillars, lang, n, scope),
+            id=ids.RANK_GRID, rowData=grid_rows,
+            columnDefs=grid_cols,
             # headers wrap (never "全…") in a header two lines high: on paper the columns narrow at once, and a grown
             # header (autoHeaderHeight) would be drawn too late for Chrome's print
             defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True},
@@ -63,6 +76,40 @@ def layout(period=None, scope=None, lang=None, **_):
     ])
 
 
+def assessed(quarter: str, scope: str):
+    """The quarter's assessment of the province's counties (types, honours), or None: other comparison sets and
+    schemes without groups or honours have none."""
+    if scope != "province":
+        return None
+    aq = reading.assessment(data.snap(), quarter, scope)
+    return aq if aq is not None and (aq.scheme.groups or aq.scheme.honours) else None
+
+
+def _assessment_parts(aq, group: str, qs: str, lang: str) -> list:
+    """The type filter, a note on the chosen type, and the honour lists card."""
+    if aq is None:
+        return []
+    out = []
+    if aq.scheme.groups:
+        out.append(dmc.SegmentedControl(id=ids.RANK_GROUP, data=hv.type_options(aq.scheme, lang), value=group,
+                                        size="xs", className="no-print", style={"alignSelf": "flex-start"}))
+    if group:
+        n = int((aq.assessment.table["group"] == group).sum())
+        out.append(dmc.Text(t("honour_group_note", lang).format(type=hv.type_names(aq.scheme)[group], n=n),
+                            size="sm", c="dimmed"))
+    if aq.scheme.honours:
+        out.append(hv.honours_card(aq, qs, lang, ids.RANK_HONOURS))
+    return out
+
+
+@callback(Output(ids.LOCATION, "search", allow_duplicate=True), Input(ids.RANK_GROUP, "value"),
+          State(ids.LOCATION, "search"), prevent_initial_call=True)
+@access.requires("viewer")
+def group_to_url(group, search):
+    """The type filter goes into the URL (group=; 全部 removes it); the page re-renders from it."""
+    return hv.group_search(group, search) or dash.no_update
+
+
 @callback(Output(ids.RANK_DOWNLOAD, "data"), Input(ids.RANK_EXPORT_XLSX, "n_clicks"),
           Input(ids.RANK_EXPORT_CSV, "n_clicks"), State(ids.LOCATION, "search"), prevent_initial_call=True)
 @access.requires("viewer")
@@ -73,15 +120,22 @@ def export(_xlsx, _csv, search):
     quarter, _ = data.resolve(st["period"])
     scope = st["scope"] or "province"
     card = reading.scorecard(data.snap(), quarter, scope)
-    frame, cols = export_table(card.table, card.scheme.pillars, lang, scope)
+    aq = assessed(quarter, scope)
+    group = dict(parse_qsl((search or "").lstrip("?"))).get("group", "")
+    if aq is not None and group in hv.type_names(aq.scheme):
+        frame, cols = hv.group_export(aq, group, lang)
+    else:
+        frame, cols = export_table(card.table, card.scheme.pillars, lang, scope, aq)
+        group = ""
     csv = ctx.triggered_id == ids.RANK_EXPORT_CSV
     about = {"period": quarter, "state": card.data_state, "simulated": data.uploads_summary()["simulated"]}
+    detail = hv.type_names(aq.scheme)[group] if group else ""
     name = export_names.file_name(t("rankings_file", "zh"), "csv" if csv else "xlsx",
-                                  subject=export_names.scope_subject(scope), **about)
+                                  subject=export_names.scope_subject(scope), detail=detail, **about)
     audit.record(data.store(), "export", user=access.current().name, target=name.rsplit(".", 1)[0],
                  detail="csv" if csv else "xlsx")
     if csv:
         return dcc.send_bytes(to_csv(frame, cols), name)
     title = export_names.title(t("rankings_file", lang), lang, subject=export_names.scope_subject(scope, lang),
-                               note=card.scheme.name, **about)
+                               detail=detail, note=card.scheme.name, **about)
     return dcc.send_bytes(to_xlsx(frame, cols, title=title), name)

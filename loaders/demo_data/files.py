@@ -1,10 +1,11 @@
 """write(): every demo file into a folder in load order (long files, revisions, 月报 sheets, month columns,
-targets, then Longnan's ledgers, units, tasks and reports in 台账/), then the manifest and README."""
+targets, the counties' types (模拟), then Longnan's ledgers, units, tasks and reports in 台账/), then the manifest and README."""
 
 from pathlib import Path
 
 from loaders.cells import period_label
 from loaders.demo_data.constants import DEMO_DIR, EXAMPLE_END, FIRST_YEAR, SEED
+from loaders.demo_data.county_types import write_types
 from loaders.demo_data.frames import generate
 from loaders.demo_data.ledger_items.files import write_ledgers
 from loaders.demo_data.long_files import write_long
@@ -52,6 +53,7 @@ def write(out_dir: Path = DEMO_DIR, seed: int = SEED, end: str = EXAMPLE_END) ->
     for year in target_years(frames["world"]):
         files.append((write_long(targets[targets.year == year], out_dir / f"targets_{year}.csv"), "targets",
                       "long_targets", f"{year}年各县区、市州年度目标"))
+    files += write_types(out_dir, int(end[:4]))
     files += write_ledgers(frames["ledger_items"], out_dir)
     manifest = out_dir / "manifest.toml"
     manifest.write_text(manifest_text(files, seed, end, out_dir), encoding="utf-8")
