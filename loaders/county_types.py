@@ -32,7 +32,7 @@ from loaders import tables as t
 from loaders.cells import CellError, squeeze
 from loaders.ingest import close_upload, open_upload
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.settings import DATA_DIR
+from loaders.settings import DATA_DIR, deployment
 from loaders.store import Store
 from loaders.unit_headers import FACTS, TYPES
 from loaders.units import UnitsReport, read_table
@@ -124,7 +124,8 @@ def _county(c: dict, row: int, file: str, regions: regions_mod.Regions, problems
         reason = f"“{regions[code].name}”不是县区（县域类型按县区填写）"
     else:
         reason = f"{province.name}没有这个县区" if c["county"] else "缺少县区"
-    example = min(regions.of_level("county"), key=lambda r: r.code)
+    home = regions.counties_of(deployment()[1]) or regions.of_level("county")
+    example = min(home, key=lambda r: r.code)
     problems.append(Problem(ERROR, "unknown_region", reason,
                             f"填写{province.name}县区的全称、简称或6位区划代码（如 {example.short_name} / {example.code}）", file, row=row,
                             column="县区", value=c["county"]))
