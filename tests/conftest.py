@@ -87,13 +87,41 @@ def duck(tmp_path):
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory):
-    """The demo province loaded once per test session (read-only for the tests that use it)."""
+    """The demo province loaded once per test run (read-only for the tests that use it).
+
+    Under xdist the first worker to ask loads it under a file lock and the others copy the file: a DuckDB file is
+    held by one process, and loading the demo is the suite's single most expensive step."""
     from loaders import demo
 
-    s = Store(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'demo.duckdb'}")
-    demo.load(s)
+    mine = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _shared_demo(tmp_path_factory.getbasetemp().parent, mine, demo.load)
+        s = Store(f"duckdb:///{mine}")
+    else:
+        s = Store(f"duckdb:///{mine}")
+        demo.load(s)
     yield s
     s.dispose()
+
+
+def _shared_demo(run_dir: Path, target: Path, load) -> None:
+    """Copy this run's demo file to `target`, loading it first if no worker has yet."""
+    import fcntl
+    import shutil
+
+    shared = run_dir / "shared-demo.duckdb"
+    with open(run_dir / "shared-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            partial = run_dir / "shared-demo.partial.duckdb"
+            partial.unlink(missing_ok=True)
+            s = Store(f"duckdb:///{partial}")
+            load(s)
+            s.dispose()
+            if partial.with_name(partial.name + ".wal").exists():
+                raise RuntimeError(f"{partial} kept a write-ahead log after closing; copying it would lose data")
+            partial.rename(shared)
+        shutil.copyfile(shared, target)
 
 
 @pytest.fixture
