@@ -305,7 +305,9 @@ def read_body(
     Rows without any value (blank or "其中：" lines) are skipped; region names are squeezed ("全 省") to resolve.
     """
     records: list[dict] = []
-    problems: list[Problem] = []
+    problems: list[Problem | None] = []
+    unknown: list[tuple[int, str, int]] = []  # (place in problems, name, row): said once the sheet's rows are known
+    found: list[str] = []
     for i in lay.body:
         row = rows[i]
         values: list[tuple[Column, float | None, str | None]] = []
@@ -331,19 +333,39 @@ def read_body(
         name = cell(row, lay.region_col)
         code = regions.resolve(squeeze(name), city) if name else None
         if code is None:
-            problems.append(unknown_region(name, city, regions, file=file, row=i + 1, column=lay.region_label))
+            unknown.append((len(problems), name, i + 1))
+            problems.append(None)
             continue
+        found.append(code)
         for col, value, mark in values:
             records.append({"region_code": code, "row": i + 1, "column": col.label, "indicator": col.indicator,
                             "tag": col.tag, "value": None if value is None else clean_float(value * col.factor),
                             "mark": mark})
+    province = province_of_rows(found, regions) if city is None else None
+    for k, name, row_no in unknown:
+        problems[k] = unknown_region(name, city, regions, file=file, row=row_no, column=lay.region_label,
+                                     province=province)
     return records, problems
 
 
-def unknown_region(name: str, city: str | None, regions: Regions, *, file: str, row: int, column: str) -> Problem:
+def province_of_rows(codes: list[str], regions: Regions) -> str | None:
+    """The province of a province → prefecture table: the parent of most of its prefecture rows, else None."""
+    parents = [regions[c].parent_code for c in codes if c in regions and regions[c].level == "prefecture"]
+    if not parents or 2 * len(parents) < len(codes):
+        return None
+    return max(set(parents), key=parents.count)
+
+
+def unknown_region(name: str, city: str | None, regions: Regions, *, file: str, row: int, column: str,
+                   province: str | None = None) -> Problem:
+    """`province`: the sheet lists a province's prefectures (province_of_rows), whose names the fix lists."""
     if city is None and squeeze(name) in CITY_ROW_NAMES:
         reason = f"标题中没有市州名称，无法确定“{name}”是哪个市"
         fix = "在标题中写明市州，如“2024年1-6月陇南市各县区主要经济指标”，或把该行名称改为市州全称"
+    elif province is not None:
+        reason = "市州名称无法识别" if name else "市州名称为空"
+        names = [r.name for r in regions.of_level("prefecture") if r.parent_code == province]
+        fix = f"本表各行应为全省和各市州：全省、{'、'.join(names)}"
     else:
         reason = "县区名称无法识别" if name else "县区名称为空"
         fix = f"县区名称应为：{regions.expected_names(city)}"
