@@ -431,8 +431,9 @@ TEXT = {
     "county_year": ("{y}年", "{y}"),
     "data_title": ("数据报送情况", "Data reporting status"),
     "data_complete_title": ("{period}各单位应报指标报送情况", "Indicators due for {period}, by unit"),
-    "data_complete_note": ("✓ 已报送　— 未报送（红底）；只列本月应报的基础指标，派生指标不列",
-                           "✓ reported　— missing (red); only base indicators due this month, derived ones excluded"),
+    "data_complete_note": ("✓ 已报送　— 未报送（红底）　未报 表中注明“没有上报报表”（红底）；只列本月应报的基础指标，派生指标不列",
+                           "✓ reported　— missing (red)　未报 the table said the report is missing (red); "
+                           "only base indicators due this month, derived ones excluded"),
     "data_complete_summary": ("{units} 个单位 × {inds} 项指标，已报 {ok} 项，缺 {missing} 项",
                               "{units} units × {inds} indicators: {ok} reported, {missing} missing"),
     "data_unit": ("单位", "Unit"),

@@ -196,3 +196,20 @@ def test_single_month_measures_are_named_in_chinese_and_the_engine_ignores_them(
 def test_read_cell_gives_each_word_its_meaning(cell, value, mark):
     from loaders.cells import read_cell
     assert read_cell(cell) == (value, mark)
+
+
+def test_the_data_page_says_not_reported_apart_from_missing(store):
+    from layouts import status
+
+    ingest(FILE, store, name=NAME, period="2026-10", today=TODAY)
+    inds = [CAT["IVA"], CAT["FAI"]]
+    units = {"620300": "金昌", "620200": "嘉峪关"}
+    table = status.completeness(store.observations(periods=["2026-10"]), inds, "2026-10", units,
+                                store.marks(periods=["2026-10"]))
+    rows = table.set_index("name")
+    assert (rows.loc["金昌", "IVA"], rows.loc["金昌", "FAI"]) == (status.NOT_REPORTED, status.OK)
+    assert (rows.loc["嘉峪关", "IVA"], rows.loc["嘉峪关", "FAI"]) == (status.OK, status.MISSING)  # "-": nothing
+    assert list(rows["n_ok"]) == [1, 1]  # 未报 is not counted as reported
+    grid = status.completeness_grid(table, inds, "zh", "grid")
+    iva = next(c for c in grid.columnDefs if c["field"] == "IVA")
+    assert "未报" in iva["cellClassRules"]["cell-missing"]
