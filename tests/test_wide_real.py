@@ -213,3 +213,17 @@ def test_the_data_page_says_not_reported_apart_from_missing(store):
     grid = status.completeness_grid(table, inds, "zh", "grid")
     iva = next(c for c in grid.columnDefs if c["field"] == "IVA")
     assert "未报" in iva["cellClassRules"]["cell-missing"]
+
+
+def test_cli_asks_for_period_and_loads_with_it(tmp_path, capsys):
+    from loaders import cli
+    from loaders.store import Store
+
+    path = tmp_path / NAME
+    path.write_bytes(FILE)
+    db = f"duckdb:///{tmp_path / 'cli.duckdb'}"
+    assert cli.main(["ingest", str(path), "--db", db]) != 0
+    said = capsys.readouterr()
+    assert "没有找到数据期间" in said.out + said.err and "导入时用 --period 2024-06 指定" in said.out + said.err
+    assert cli.main(["ingest", str(path), "--period", "2026-10", "--db", db]) == 0
+    assert stored(Store(db)) == STORED
