@@ -227,3 +227,15 @@ def test_cli_asks_for_period_and_loads_with_it(tmp_path, capsys):
     assert "没有找到数据期间" in said.out + said.err and "导入时用 --period 2024-06 指定" in said.out + said.err
     assert cli.main(["ingest", str(path), "--period", "2026-10", "--db", db]) == 0
     assert stored(Store(db)) == STORED
+
+
+def test_a_dash_in_a_targets_sheet_is_no_target_and_flat_is_refused():
+    title = [["2026年陇南市各县区主要经济指标目标任务"], ["县区", "社会消费品零售总额增长目标(%)", "固定资产投资增长目标(%)"]]
+    good = workbook(title + [["武都", 6.5, "-"], ["成县", "-", 8.0]])
+    parsed = detect.parse_file("目标.xlsx", good, catalogue=CAT, regions=REG)
+    assert parsed.kind == "targets" and parsed.problems == []
+    got = sorted((r.region_code, r.indicator, r.kind, r.value) for r in parsed.frame.itertuples(index=False))
+    assert got == [("621202", "RETAIL", "growth", 6.5), ("621221", "FAI", "growth", 8.0)]
+    bad = detect.parse_file("目标.xlsx", workbook(title + [["武都", "持平", 7.0]]), catalogue=CAT, regions=REG)
+    [p] = bad.problems
+    assert (p.code, p.row, p.value) == ("bad_number", 3, "持平") and "未设目标请留空或填“-”" in p.fix
