@@ -239,3 +239,12 @@ def test_a_dash_in_a_targets_sheet_is_no_target_and_flat_is_refused():
     bad = detect.parse_file("目标.xlsx", workbook(title + [["武都", "持平", 7.0]]), catalogue=CAT, regions=REG)
     [p] = bad.problems
     assert (p.code, p.row, p.value) == ("bad_number", 3, "持平") and "未设目标请留空或填“-”" in p.fix
+
+
+def test_the_export_with_single_month_measures_loads_back_unchanged(store):
+    ingest(FILE, store, name=NAME, period="2026-10", today=TODAY)
+    text = store.export().to_csv(index=False)
+    assert "month_yoy" in text and "month_level" in text
+    r = ingest(text.encode("utf-8"), store, name="导出.csv", today=TODAY)
+    assert r.status == "committed", [p.message() for p in r.errors]
+    assert (r.inserted, r.revised, r.unchanged) == (0, 0, len(STORED))
