@@ -15,7 +15,7 @@ import plotly.io as pio
 from dash import Dash
 
 from layouts import access, data, figures, instance, login, shell
-from loaders import audit, demo, redis_link
+from loaders import audit, demo, redis_link, regions
 from loaders.settings import get_settings
 from loaders.store import Store
 
@@ -47,6 +47,10 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
 def ensure_demo(store: Store) -> None:
     """Load the demo province into an empty store (first start)."""
     store.create_schema()
+    if not demo.fits_deployment():
+        print(f"本部署为 MONITOR_PROVINCE={regions.default().province}：不导入演示数据（甘肃省）、不建演示账号；"
+              "请用 python -m loaders users add 建账号，再上传本省数据", flush=True)
+        return
     if store.is_empty():
         print("首次启动：正在导入演示用模拟数据（甘肃省 86 个县区）…", flush=True)
         for r in demo.load(store):

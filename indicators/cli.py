@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import cli_brief, cli_store, cli_units, composite, scheme
+from indicators import assessment, cli_brief, cli_store, cli_units, composite, scheme
+from indicators.assessment import Assessment, AssessmentError
 from indicators.scheme import SchemeError
 from indicators.weights import DATA_DRIVEN, WEIGHTINGS
 from loaders.cells import MISSING, CellError, decode, numbers
@@ -23,11 +24,25 @@ example:
   python -m indicators evaluate tests/files/vector1.csv --scheme tests/files/schemes/vector1_entropy_minmax.toml \\
       --weights entropy --format json
 
+  python -m indicators evaluate tests/files/schemes/assessment_matrix.csv \\
+      --scheme tests/files/schemes/assessment.toml --groups tests/files/schemes/assessment_groups.csv \\
+      --previous tests/files/schemes/assessment_previous.csv --targets tests/files/schemes/assessment_targets.csv \\
+      --previous-targets tests/files/schemes/assessment_previous_targets.csv
+
 MATRIX.csv: first column the unit id (e.g. county), then one column per indicator code named in the scheme;
 empty cells (or —) are missing. Prints unit,score,rank sorted by rank; with entropy or critic weights also the
 weights used, as a second block indicator,weight after a blank line. Exit 2 when the scheme or the matrix is
 rejected, with every problem on stderr.
+
+Schemes with [[groups]], [[honours]], [[adjustments]] or [[veto]] (or with --groups / --previous) print instead
+unit,score,rank,group,group_rank,improvement,improvement_rank,honours,group_score: one row per unit and peer
+group, score after bonus points and deductions, honours by name joined with ';'. Adjustment and veto items are
+matrix columns named by their codes (points ≥ 0, empty = 0; veto 1 = vetoed). GROUPS.csv: unit,group[,group2]
+(the scheme's group codes or names). PREV.csv: the same matrix a year earlier, for improvement.
 """
+ASSESSMENT_COLUMNS = ["unit", "score", "rank", "group", "group_rank", "improvement", "improvement_rank", "honours",
+                      "group_score"]
+HONOURS_SEP = ";"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--weights", choices=list(WEIGHTINGS), help="override the scheme's weights mode")
     ev.add_argument("--targets", type=Path, metavar="TARGETS.csv",
                     help="same layout as MATRIX.csv: target values for target / achievement indicators")
+    ev.add_argument("--groups", type=Path, metavar="GROUPS.csv",
+                    help="peer groups: unit,group[,group2] (codes or names of the scheme's [[groups]])")
+    ev.add_argument("--previous", type=Path, metavar="PREV.csv",
+                    help="the same matrix a year earlier: improvement and the 进步 list")
+    ev.add_argument("--previous-targets", type=Path, metavar="PREV_TARGETS.csv",
+                    help="targets a year earlier, as --targets")
     ev.add_argument("--format", choices=("csv", "json"), default="csv")
     ev.set_defaults(func=cmd_evaluate)
     cli_store.add_commands(sub)
@@ -84,20 +105,51 @@ def read_matrix(path: Path) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(values).set_index(ids.rename("unit")), problems
 
 
+def read_groups(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The groups file as text cells (unit, group[, group2]); its rows are checked against the scheme later."""
+    try:
+        text, _ = decode(path.read_bytes())
+    except FileNotFoundError:
+        return pd.DataFrame(), [f"{path}：文件不存在，请检查路径"]
+    except CellError as exc:
+        return pd.DataFrame(), [f"{path.name}：{exc}"]
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if frame.shape[1] < 2 or frame.empty:
+        return pd.DataFrame(), [f"{path.name}：应有表头行 unit,group[,group2] 和数据行，每个单位一行"]
+    return frame, []
+
+
+def _inputs(args) -> tuple[dict, list[str]]:
+    """Every file the command reads, parsed; problems from all of them at once."""
+    files = {"matrix": args.matrix, "targets": args.targets, "previous": args.previous,
+             "previous_targets": args.previous_targets}
+    out, problems = {}, []
+    for key, path in files.items():
+        out[key] = None
+        if path is not None:
+            out[key], found = read_matrix(path)
+            problems += found
+    if args.groups is not None:
+        out["groups"], found = read_groups(args.groups)
+        problems += found
+    else:
+        out["groups"] = None
+    return out, problems
+
+
 def cmd_evaluate(args) -> int:
-    matrix, problems = read_matrix(args.matrix)
-    targets = None
-    if args.targets is not None:
-        targets, target_problems = read_matrix(args.targets)
-        problems += target_problems
+    inputs, problems = _inputs(args)
     if problems:
         print("\n".join(f"错误：{p}" for p in problems), file=sys.stderr)
         return EXIT_REJECTED
+    matrix, targets = inputs["matrix"], inputs["targets"]
     try:
         sch = scheme.load(args.scheme, columns=[str(c) for c in matrix.columns])
     except SchemeError as exc:
         print(f"错误：{args.scheme.name}: {exc}", file=sys.stderr)
         return EXIT_REJECTED
+    if sch.assesses or args.groups is not None or args.previous is not None:
+        return _assess(args, sch, inputs)
     try:
         result = composite.score(matrix, sch, targets=targets, weights=args.weights)
     except ValueError as exc:
@@ -135,5 +187,58 @@ def _json(result: composite.CompositeResult) -> str:
              "reason": r.reason} for r in _ranked(result).itertuples()]
     rows = [{k: (int(v) if k == "rank" and v is not None else v) for k, v in row.items()} for row in rows]
     doc = {"scores": rows, "weights": {k: float(v) for k, v in result.weights.items()},
+           "warnings": result.warnings, "params": result.params}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _assess(args, sch: scheme.Scheme, inputs: dict) -> int:
+    previous, problems = inputs["previous"], []
+    absent = [c for c in sch.codes if previous is not None and c not in previous.columns]
+    if absent:
+        problems.append(f"{args.previous.name}：缺少方案指标列 {', '.join(absent)}；上年矩阵应与本年矩阵有相同的指标列")
+        previous = None  # the other files are still checked, so every problem is reported at once
+    try:
+        result = assessment.assess(inputs["matrix"], sch, groups=inputs["groups"], previous=previous,
+                                   targets=inputs["targets"], previous_targets=inputs["previous_targets"],
+                                   weights=args.weights)
+    except AssessmentError as exc:
+        names = {"matrix": args.matrix, "previous": args.previous, "groups": args.groups}
+        problems += [p.text(names[p.source].name) for p in exc.problems]
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if problems:
+        print("\n".join(f"错误：{p}" for p in problems), file=sys.stderr)
+        return EXIT_REJECTED
+    for w in result.warnings:
+        print(f"提示：{w}", file=sys.stderr)
+    for row in result.table.drop_duplicates("unit").itertuples():
+        if row.reason:
+            print(f"{'不参与评优' if row.veto else '未排名'} {row.unit}：{row.reason}", file=sys.stderr)
+    print(_assessment_json(result) if args.format == "json" else _assessment_csv(result), end="")
+    return EXIT_OK
+
+
+def _assessment_csv(result: Assessment) -> str:
+    """One row per unit and group; the group by name, honours by name joined with ';'."""
+    table = result.table.assign(group=result.table.group_name,
+                                honours=result.table.honours.map(HONOURS_SEP.join))
+    out = table[ASSESSMENT_COLUMNS].to_csv(index=False, lineterminator="\n")
+    if result.overall.params["weights"] in DATA_DRIVEN:
+        out += "\n" + result.overall.weights.rename_axis("indicator").to_csv(header=["weight"], lineterminator="\n")
+    return out
+
+
+def _cell(x):
+    x = _number(x)
+    if isinstance(x, tuple):
+        return list(x)
+    return x.item() if hasattr(x, "item") else x
+
+
+def _assessment_json(result: Assessment) -> str:
+    rows = [{k: _cell(v) for k, v in row.items()} for row in result.table.to_dict("records")]
+    honours = [{k: _cell(v) for k, v in row.items()} for row in result.honours.to_dict("records")]
+    doc = {"scores": rows, "honours": honours, "weights": {k: float(v) for k, v in result.overall.weights.items()},
            "warnings": result.warnings, "params": result.params}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

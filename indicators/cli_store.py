@@ -35,7 +35,7 @@ def add_commands(sub) -> None:
                         description="一个季度的综合得分、排名、较上季度名次变化和 5–95% 名次区间（蒙特卡洛）。",
                         epilog=SCORE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(sc)
-    sc.add_argument("--scope", default="province", help=pipeline.SCOPE_HELP)
+    sc.add_argument("--scope", default="province", help=pipeline.scope_help())
     sc.add_argument("--scheme", help=SCHEME_HELP)
     sc.add_argument("--draws", type=int, default=1000, help="蒙特卡洛次数（0 = 不计算名次区间）")
     sc.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -47,7 +47,7 @@ def add_commands(sub) -> None:
     _common(gp)
     gp.add_argument("--region", required=True, help="县区代码，如 621226")
     gp.add_argument("--target-rank", type=int, default=10, help="目标名次（默认 10）")
-    gp.add_argument("--scope", default="province", help=pipeline.SCOPE_HELP)
+    gp.add_argument("--scope", default="province", help=pipeline.scope_help())
     gp.add_argument("--scheme", help=SCHEME_HELP)
     gp.add_argument("--format", choices=("text", "json"), default="text")
     gp.set_defaults(func=cmd_gaps)

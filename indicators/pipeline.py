@@ -18,10 +18,9 @@ from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders.store import Store
 
-# The kinds of comparison set: all counties, the 14 prefectures, one prefecture's counties ("city:621200").
+# The kinds of comparison set: all counties, the prefectures, one prefecture's counties ("city:621200").
 SCOPE_KINDS = ("province", "prefectures", "city")
 CITY_PREFIX = "city:"
-SCOPE_HELP = "province（全省86个县区）| city:621200（一个市州的县区）| prefectures（14个市州）"
 _QUARTER = re.compile(r"^(\d{4})[-\s]?Q([1-4])$", re.I)
 
 
@@ -45,6 +44,13 @@ def previous_quarter(quarter: str) -> str:
     return f"{y - 1}Q4" if q == 1 else f"{y}Q{q - 1}"
 
 
+def scope_help(regions: regions_mod.Regions | None = None) -> str:
+    """'province（全省86个县区）| city:621200（一个市州的县区）| prefectures（14个市州）' for the deployment."""
+    regions = regions or regions_mod.default()
+    return (f"province（全省{len(regions.of_level('county'))}个县区）| {CITY_PREFIX}{regions.home}（一个市州的县区）"
+            f"| prefectures（{len(regions.of_level('prefecture'))}个市州）")
+
+
 def units(scope: str, regions: regions_mod.Regions | None = None) -> list[str]:
     """Region codes of a comparison set."""
     regions = regions or regions_mod.default()
@@ -56,9 +62,9 @@ def units(scope: str, regions: regions_mod.Regions | None = None) -> list[str]:
         city = scope.removeprefix("city:")
         counties = regions.counties_of(city)
         if not counties:
-            raise ScopeError(f"“{city}”不是有下辖县区的市州代码；范围可选：{SCOPE_HELP}")
+            raise ScopeError(f"“{city}”不是有下辖县区的市州代码；范围可选：{scope_help(regions)}")
         return sorted(r.code for r in counties)
-    raise ScopeError(f"范围“{scope}”无法识别；可选：{SCOPE_HELP}")
+    raise ScopeError(f"范围“{scope}”无法识别；可选：{scope_help(regions)}")
 
 
 def matrix(obs: pd.DataFrame, scheme: Scheme, unit_codes: list[str], period: str) -> pd.DataFrame:

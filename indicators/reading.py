@@ -131,7 +131,7 @@ def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
     """Every county's, prefecture's and the province's current values at one period, derived ratios included."""
     def compute():
         regions = regions_mod.default()
-        codes = pipeline.units(PROVINCE) + pipeline.units("prefectures") + [r.code for r in regions.of_level(PROVINCE)]
+        codes = pipeline.units(PROVINCE) + pipeline.units("prefectures") + [r.code for r in regions.of_level("province")]
         obs = snap.store.observations(periods=[period], regions=codes)
         return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
     return _cached(snap, "province_values", (period,), period, compute)

@@ -2,6 +2,36 @@
 
 Validated on load; every error names the entry and the fix, and all are reported at once. The same
 format serves `python -m indicators evaluate`, where `code` names a column of any matrix.
+
+Schemes as provinces write them (issue #13) add, all optional, none renamed (semantics: indicators/assessment.py):
+
+    [scheme]
+    improvement = "rank"     # rank | score: 进步 = places moved up (previous rank − rank) or score_final gained
+                             # against the same period a year earlier; needed by an improvement honour
+    bonus_cap = 5.0          # total bonus points a unit can get (after each item's own cap); default no cap
+    deduction_cap = 5.0      # total points a unit can lose, likewise
+
+    [[groups]]               # peer groups (县域类型); which units belong to which (one or two) is data
+    code = "industry"
+    name = "工业主导型"
+    weights = { IVA = 20, FAI = 0 }   # this type's weights (0 allowed); an indicator not named keeps the
+                                      # scheme's weight, so a type writes only where it differs
+
+    [[honours]]              # lists published from one score set
+    code = "strong"          # kind: overall (top by rank) | group (top within each group) | improvement
+    name = "强县"
+    kind = "overall"
+    top = 10                 # a whole number > 0
+
+    [[adjustments]]          # bonus points / deductions: a matrix column of the same code (not an indicator)
+    code = "BONUS_INVEST"
+    name = "招商引资加分"
+    kind = "bonus"           # bonus | deduction
+    cap = 3                  # optional: the most this item counts
+
+    [[veto]]                 # 一票否决: a matrix column of the same code, 1 = vetoed (empty or 0 = not)
+    code = "VETO_SAFETY"
+    name = "发生重大安全生产事故"
 """
 
 import hashlib
@@ -18,7 +48,15 @@ AGGREGATIONS = ("arithmetic", "geometric")
 SCORINGS = ("efficacy", "minmax", "zscore", "goalposts", "rank_points", "target", "achievement")
 TARGET_SCORINGS = ("target", "achievement")
 MEASURES = ("cum_level", "cum_yoy", "ratio")
-SCHEME_KEYS = ("name", "year", "weights", "aggregation", "coverage")
+SCHEME_KEYS = ("name", "year", "weights", "aggregation", "coverage", "improvement", "bonus_cap", "deduction_cap")
+TABLES = ("scheme", "pillars", "indicators", "groups", "honours", "adjustments", "veto")
+IMPROVEMENTS = ("rank", "score")  # 进步: places moved up, or points gained
+GROUP_KEYS = ("code", "name", "weights")
+HONOUR_KEYS = ("code", "name", "kind", "top")
+HONOUR_KINDS = ("overall", "group", "improvement")
+ADJUSTMENT_KEYS = ("code", "name", "kind", "cap")
+ADJUSTMENT_KINDS = ("bonus", "deduction")
+VETO_KEYS = ("code", "name")
 INDICATOR_KEYS = ("code", "measure", "weight", "direction", "pillar", "scoring", "lower", "upper",
                   "target_kind", "partial", "full_marks", "step")
 # Rank points (争先进位): full marks for first place, 5 % less per place (methodology.md).
@@ -48,6 +86,36 @@ class SchemeIndicator:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A peer group (县域类型) with its own weights: by indicator code, only where they differ from the scheme's."""
+    code: str
+    name: str
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Honour:
+    code: str
+    name: str
+    kind: str  # HONOUR_KINDS
+    top: int
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    code: str  # the matrix column holding the points (≥ 0; empty = 0)
+    name: str
+    kind: str  # ADJUSTMENT_KINDS
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Veto:
+    code: str  # the matrix column: 1 = vetoed
+    name: str  # the reason shown
+
+
+@dataclass(frozen=True)
 class Scheme:
     name: str
     year: int
@@ -59,6 +127,13 @@ class Scheme:
     source: str = ""
     sha256: str = ""  # of the scheme file's bytes: results record it so they can be regenerated
     carried_from: int = 0  # a year without its own scheme yet scores with the newest earlier one (labelled)
+    improvement: str = ""  # IMPROVEMENTS, or "" when the scheme measures no improvement
+    bonus_cap: float | None = None
+    deduction_cap: float | None = None
+    groups: tuple[Group, ...] = ()
+    honours: tuple[Honour, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    vetoes: tuple[Veto, ...] = ()
 
     @property
     def codes(self) -> list[str]:
@@ -66,6 +141,20 @@ class Scheme:
 
     def indicator(self, code: str) -> SchemeIndicator:
         return next(i for i in self.indicators if i.code == code)
+
+    @property
+    def assesses(self) -> bool:
+        """Whether the scheme goes beyond one composite score (groups, honours, adjustments or veto items)."""
+        return bool(self.groups or self.honours or self.adjustments or self.vetoes)
+
+    def group(self, code: str) -> Group:
+        return next(g for g in self.groups if g.code == code)
+
+    def for_group(self, code: str) -> "Scheme":
+        """The scheme as a peer group scores: the group's weights where it names them, the scheme's elsewhere."""
+        w = self.group(code).weights
+        return replace(self, indicators=tuple(replace(i, weight=float(w.get(i.code, i.weight)))
+                                              for i in self.indicators))
 
     def with_scoring(self, scoring: str) -> "Scheme":
         """The same scheme with every indicator scored one way (for sensitivity analysis)."""
@@ -80,6 +169,8 @@ def parse(raw: dict, *, source: str = "scheme", catalogue: Catalogue | None = No
     head = raw.get("scheme")
     if not isinstance(head, dict):
         raise SchemeError([f"{source}: no [scheme] table; start the file with [scheme] name = \"…\" year = 2026"])
+    for k in sorted(set(raw) - set(TABLES)):
+        msgs.append(f"{source}: unknown table '{k}'; known tables are {', '.join(TABLES)}")
     for k in sorted(set(head) - set(SCHEME_KEYS)):
         msgs.append(f"[scheme]: unknown key '{k}'; known keys are {', '.join(SCHEME_KEYS)}")
     name = head.get("name", source)
@@ -109,10 +200,148 @@ def parse(raw: dict, *, source: str = "scheme", catalogue: Catalogue | None = No
         msgs += entry_msgs
         if not entry_msgs:
             out.append(_indicator(e, catalogue))
+    improvement = head.get("improvement", "")
+    if "improvement" in head and improvement not in IMPROVEMENTS:
+        msgs.append(f"[scheme]: improvement must be rank (places moved up) or score (points gained), "
+                    f"got {improvement!r}")
+    caps = {}
+    for k in ("bonus_cap", "deduction_cap"):
+        caps[k] = head.get(k)
+        if k in head and not _non_negative(caps[k]):
+            msgs.append(f"[scheme]: {k} must be a number ≥ 0, e.g. {k} = 5.0, got {caps[k]!r}")
+    extra = _Extras(raw, [e.get("code") for e in entries], columns)
+    msgs += extra.msgs
+    if not extra.msgs:
+        msgs += _check_honour_needs(extra.honours, extra.groups, improvement)
+        msgs += [f"group '{g.code}': every indicator has weight 0 in this group; give at least one a positive "
+                 "weight" for g in extra.groups if out and not sum(g.weights.get(i.code, i.weight) for i in out) > 0]
     if msgs:
         raise SchemeError(msgs)
     return Scheme(name=name, year=year, indicators=tuple(out), weights=weights, aggregation=aggregation,
-                  coverage=float(coverage), pillars=pillars, source=source)
+                  coverage=float(coverage), pillars=pillars, source=source, improvement=improvement,
+                  bonus_cap=_float(caps["bonus_cap"]), deduction_cap=_float(caps["deduction_cap"]),
+                  groups=extra.groups, honours=extra.honours, adjustments=extra.adjustments, vetoes=extra.vetoes)
+
+
+def _non_negative(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and x >= 0
+
+
+def _float(x) -> float | None:
+    return None if x is None else float(x)
+
+
+class _Extras:
+    """[[groups]], [[honours]], [[adjustments]] and [[veto]]: checked entry by entry, all problems kept in msgs."""
+
+    def __init__(self, raw: dict, indicator_codes: list, columns: list[str] | None):
+        self.msgs: list[str] = []
+        self.indicator_codes = [c for c in indicator_codes if isinstance(c, str)]
+        self.columns = columns
+        self.groups = tuple(self._entries(raw, "groups", "group", GROUP_KEYS, self._group))
+        self.honours = tuple(self._entries(raw, "honours", "honour", HONOUR_KEYS, self._honour))
+        self.adjustments = tuple(self._entries(raw, "adjustments", "adjustment", ADJUSTMENT_KEYS, self._adjustment))
+        self.vetoes = tuple(self._entries(raw, "veto", "veto", VETO_KEYS, self._veto))
+        self._matrix_columns()
+
+    def _entries(self, raw: dict, table: str, what: str, keys: tuple[str, ...], build) -> list:
+        entries = raw.get(table, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            self.msgs.append(f"[[{table}]]: write each entry as its own [[{table}]] table with code and name")
+            return []
+        out, seen = [], set()
+        for n, e in enumerate(entries, start=1):
+            label = f"{what} '{e.get('code', f'#{n}')}'"
+            msgs = [f"{label}: unknown key '{k}'; known keys are {', '.join(keys)}" for k in sorted(set(e) - set(keys))]
+            code, name = e.get("code"), e.get("name")
+            if not isinstance(code, str) or not code:
+                msgs.append(f"{label}: missing code; give a short code, e.g. code = \"{_EXAMPLE_CODES[table]}\"")
+            elif code in seen:
+                msgs.append(f"{label}: listed twice; give each {what} its own code")
+            seen.add(code)
+            if not isinstance(name, str) or not name:
+                msgs.append(f"{label}: missing name; give the name shown to readers, e.g. name = "
+                            f"\"{_EXAMPLE_NAMES[table]}\"")
+            msgs += build(e, label)
+            self.msgs += msgs
+            if not msgs:
+                out.append(self._make(table, e))
+        return out
+
+    @staticmethod
+    def _make(table: str, e: dict):
+        if table == "groups":
+            return Group(e["code"], e["name"], {k: float(v) for k, v in e.get("weights", {}).items()})
+        if table == "honours":
+            return Honour(e["code"], e["name"], e["kind"], int(e["top"]))
+        if table == "adjustments":
+            return Adjustment(e["code"], e["name"], e["kind"], _float(e.get("cap")))
+        return Veto(e["code"], e["name"])
+
+    def _group(self, e: dict, label: str) -> list[str]:
+        w = e.get("weights", {})
+        if not isinstance(w, dict):
+            return [f"{label}: weights must be a table by indicator code, e.g. weights = {{ IVA = 20, FAI = 0 }}"]
+        msgs = [f"{label}: weights name '{k}', not an indicator of the scheme; its indicators are "
+                f"{', '.join(self.indicator_codes)}" for k in w if k not in self.indicator_codes]
+        msgs += [f"{label}: weight of {k} must be a number ≥ 0 (0 leaves it out of this group's score), got {v!r}"
+                 for k, v in w.items() if not _non_negative(v)]
+        return msgs
+
+    @staticmethod
+    def _honour(e: dict, label: str) -> list[str]:
+        msgs = []
+        if e.get("kind") not in HONOUR_KINDS:
+            msgs.append(f"{label}: kind must be overall (top by rank), group (top within each group) or "
+                        f"improvement (top by improvement), got {e.get('kind')!r}")
+        top = e.get("top")
+        if not isinstance(top, int) or isinstance(top, bool) or top <= 0:
+            msgs.append(f"{label}: top must be a whole number > 0 (how many units the list names), got {top!r}")
+        return msgs
+
+    @staticmethod
+    def _adjustment(e: dict, label: str) -> list[str]:
+        msgs = []
+        if e.get("kind") not in ADJUSTMENT_KINDS:
+            msgs.append(f"{label}: kind must be bonus (加分) or deduction (扣分), got {e.get('kind')!r}")
+        if "cap" in e and not _non_negative(e["cap"]):
+            msgs.append(f"{label}: cap must be a number ≥ 0 (the most this item counts), got {e['cap']!r}")
+        return msgs
+
+    @staticmethod
+    def _veto(e: dict, label: str) -> list[str]:
+        return []
+
+    def _matrix_columns(self) -> None:
+        """Adjustment and veto codes name matrix columns of their own: not an indicator's, not each other's, and
+        (for `evaluate`) present in the matrix."""
+        owners: dict[str, str] = {c: "indicator" for c in self.indicator_codes}
+        for what, items in (("adjustment", self.adjustments), ("veto", self.vetoes)):
+            for item in items:
+                label = f"{what} '{item.code}'"
+                if item.code in owners:
+                    self.msgs.append(f"{label}: the code is also an {owners[item.code]}'s; give the {what} a code "
+                                     "of its own (it names its own matrix column)")
+                owners.setdefault(item.code, what)
+                if self.columns is not None and item.code not in self.columns:
+                    fill = "points, empty = 0" if what == "adjustment" else "1 = vetoed, empty = not"
+                    self.msgs.append(f"{label}: not a column of the matrix; add a column {item.code} ({fill})")
+
+
+_EXAMPLE_CODES = {"groups": "industry", "honours": "strong", "adjustments": "BONUS_INVEST", "veto": "VETO_SAFETY"}
+_EXAMPLE_NAMES = {"groups": "工业主导型", "honours": "强县", "adjustments": "招商引资加分",
+                  "veto": "发生重大安全生产事故"}
+
+
+def _check_honour_needs(honours: tuple[Honour, ...], groups: tuple[Group, ...], improvement: str) -> list[str]:
+    msgs = []
+    for h in honours:
+        if h.kind == "group" and not groups:
+            msgs.append(f"honour '{h.code}': kind group needs peer groups; add [[groups]] entries (code, name) "
+                        "or use kind = \"overall\"")
+        if h.kind == "improvement" and not improvement:
+            msgs.append(f"honour '{h.code}': kind improvement needs [scheme] improvement = \"rank\" or \"score\"")
+    return msgs
 
 
 def _indicator(e: dict, catalogue: Catalogue | None) -> SchemeIndicator:

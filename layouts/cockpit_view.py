@@ -19,18 +19,18 @@ from layouts.shell import search_from_state, state_from_search, state_text
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-DEFAULT_HOME = "621200"  # 陇南市, the bureau this dashboard is built for
 BOTTOM_THREE = 3  # the rank is shown in red in the bottom three, as on the rankings page
 
 
 # ---------------------------------------------------------------- reading (cached by data state)
 
 def home_prefecture(scope: str | None, regions=None) -> str:
-    """The prefecture the cockpit is about: the one in a city:XXXXXX scope, else Longnan."""
+    """The prefecture the cockpit is about: the one in a city:XXXXXX scope, else the deployment's home city
+    (MONITOR_CITY; a municipality is its own)."""
     regions = regions or regions_mod.default()
     code = (scope or "").removeprefix("city:") if (scope or "").startswith("city:") else ""
-    ok = code in regions and regions[code].level == "prefecture" and regions.counties_of(code)
-    return code if ok else DEFAULT_HOME
+    ok = code in regions and regions.city_of(code) == code and regions.counties_of(code)
+    return code if ok else regions_mod.home()
 
 
 def collect(quarter: str, home: str, month: str | None = None) -> reading.Cockpit:

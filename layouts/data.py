@@ -14,12 +14,12 @@ from flask import g, has_request_context
 from indicators import pipeline, reading
 from indicators.scheme import has_scheme
 from layouts import access
-from loaders import audit, clock
+from loaders import audit, clock, regions
 from loaders.store import Store
 
 _STORE: Store | None = None
-# What leaders open first: the province's counties (排名), the 14 prefectures and Longnan (总览).
-WARM_SCOPES = ("province", "prefectures", "city:621200")
+# What leaders open first: the province's counties (排名), the prefectures and the home city (总览, MONITOR_CITY).
+WARM_SCOPES = ("province", "prefectures")
 UNRELEASED_ROLE = "uploader"  # the least role that sees a period before its closing date has passed
 WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
 _warm = {"enabled": False, "lock": threading.Lock()}
@@ -174,7 +174,7 @@ def _warm_logged() -> None:
             log.exception("computing the results leaders open first failed")
 
 
-def warm(quarter: str | None = None, scopes=WARM_SCOPES, home: str = WARM_SCOPES[-1].removeprefix("city:"),
+def warm(quarter: str | None = None, scopes=None, home: str | None = None,
          target_rank: int = WARM_TARGET_RANK) -> None:
     """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
     first, the home prefecture's 总览 (with its 需要关注) and 约谈 findings, its counties' (and its own, among the
@@ -182,6 +182,8 @@ def warm(quarter: str | None = None, scopes=WARM_SCOPES, home: str = WARM_SCOPES
     the month and at the quarter's end."""
     from layouts.kpi_cards import HEADLINE  # the cockpit's cards (a page module; imported when warming)
 
+    home = home or regions.home()
+    scopes = scopes or (*WARM_SCOPES, f"city:{home}")
     s = snap()
     quarter, month = resolve(None) if quarter is None else (quarter, pipeline.quarter_period(quarter))
     if quarter is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import pipeline, progress, rules, scheme
-from loaders import catalogue, ledger_ingest, ledger_kinds, parsed, units, users
+from loaders import catalogue, ledger_ingest, ledger_kinds, parsed, regions, units, users
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -23,7 +23,7 @@ TEXT = {
     "period": ("期间", "Period"),
     "scope": ("比较范围", "Comparison set"),
     "scope_province": ("全省县区", "All counties"),
-    "scope_prefectures": ("14个市州", "14 prefectures"),
+    "scope_prefectures": ("{n_prefectures}个市州", "{n_prefectures} prefectures"),
     "vintage": ("最新上传", "Latest upload"),
     "data_state": ("数据状态", "Data state"),
     "period_unreleased": ("（未发布）", " (not released)"),
@@ -185,7 +185,7 @@ TEXT = {
     "cockpit_growth_rank": ("增速全省第{r}位（{n}个市州）", "Growth rank {r} of {n} prefectures"),
     "cockpit_no_target": ("未下达目标", "No target set"),
     "cockpit_county_map": ("{city}各县区综合得分", "Composite score of the counties of {city}"),
-    "cockpit_pref_map": ("全省14个市州综合得分", "Composite score of the 14 prefectures"),
+    "cockpit_pref_map": ("全省{n_prefectures}个市州综合得分", "Composite score of the {n_prefectures} prefectures"),
     "cockpit_rank_in_city": ("市内第{}名", "#{} in city"),
     "cockpit_rank_in_province": ("第{}名", "#{}"),
     "cockpit_map_hint": ("点击县区方块查看该县区详情", "Click a county tile for its details"),
@@ -213,9 +213,9 @@ TEXT = {
     "brief_job_gone": ("生成任务已失效，请重新点击下载", "The file's job has expired: click download again"),
     "brief_quarter": ("综合评价为{q}（截至该月最近一个季度）", "composite score: {q} (the latest quarter by then)"),
     "brief_docx": ("下载 DOCX", "Download DOCX"),
-    "brief_scope_note": ("通报按市州的县区或全省各市州编写：这里是{name}的通报；在页眉选“14个市州”看全省各市州的通报。",
+    "brief_scope_note": ("通报按市州的县区或全省各市州编写：这里是{name}的通报；在页眉选“{n_prefectures}个市州”看全省各市州的通报。",
                          "Briefs cover a city's counties or the province's prefectures: this is the brief for {name}; "
-                         "choose the 14 prefectures in the header for theirs."),
+                         "choose the {n_prefectures} prefectures in the header for theirs."),
     "brief_pdf": ("下载 PDF", "Download PDF"),
     "brief_requirements": ("下一步工作要求", "Next steps (下一步工作要求)"),
     "brief_requirements_help": ("可在下载前修改，每行一段；留空则用默认文字。其余内容由数据生成，不可修改。",
@@ -353,7 +353,7 @@ TEXT = {
     "indicator_count": ("单位个数", "Units"),
     "indicator_prefecture": ("所属市州", "Prefecture"),
     "county_is_prefecture": ("{name}是市州：打开{name}的市州页面", "{name} is a prefecture: open its page"),
-    "pref_not_found": ("没有代码为 {code} 的市州；请从14个市州排名点击市州进入",
+    "pref_not_found": ("没有代码为 {code} 的市州；请从{n_prefectures}个市州排名点击市州进入",
                        "No prefecture with code {code}; open a prefecture from the ranking of the prefectures"),
     "pref_no_counties": ("{name}在库中没有下辖县区（不设县区），此处没有县区得分", "{name} has no counties in the data"),
     "pref_no_score": ("{name}在库中没有市州间综合得分", "{name} has no score among the prefectures in the data"),
@@ -583,8 +583,14 @@ def score_label(scope: str, lang: str = "zh") -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANG) -> str:
+    """TEXT[key] in a language, with the deployment's counts in place of {n_prefectures} / {n_counties}."""
     zh, en = TEXT[key]
-    return en if lang == "en" else zh
+    text = en if lang == "en" else zh
+    if "{n_" in text:
+        here = regions.default()
+        text = text.replace("{n_prefectures}", str(len(here.of_level("prefecture")))).replace(
+            "{n_counties}", str(len(here.of_level("county"))))
+    return text
 
 
 def label(registry: str, member: str, lang: str = DEFAULT_LANG) -> str:

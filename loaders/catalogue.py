@@ -6,12 +6,13 @@ Every error names the entry, the field and the fix, and all errors are reported 
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from loaders import settings
 from loaders.cells import norm
-from loaders.settings import DATA_DIR
+from loaders.settings import DATA_DIR, EXTRA_ENV
 
 MEASURES = ("cum_level", "cum_yoy", "ratio")  # what schemes and the indicator engine read
 # A single-month column (当月 / 本月 / 比上年同月) beside the year-to-date one is stored as its own measure: kept as
@@ -131,28 +132,38 @@ def name_key(text: str) -> str:
     return t
 
 
-def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
-    """Build a Catalogue from parsed TOML, collecting every problem before raising."""
+def parse(raw: dict, source: str = "indicators.toml", extra: dict | None = None,
+          extra_source: str = EXTRA_ENV) -> Catalogue:
+    """Build a Catalogue from parsed TOML (and an instance catalogue `extra`: more [groups], [[indicator]] and
+    [[alias]] entries), collecting every problem before raising. Problems of `extra` name its file."""
     msgs: list[str] = []
     groups = raw.get("groups") or {}
     if not isinstance(groups, dict) or not groups:
         msgs.append(f"{source}: no [groups] table; declare groups such as growth = {{ zh = \"经济增长\", en = \"Growth\" }}")
         groups = {}
+    groups = dict(groups)
+    for g, names in (extra or {}).get("groups", {}).items():
+        if g in groups:
+            msgs.append(f"{extra_source}: group '{g}' is already declared in {source}; use it without redeclaring")
+        groups[g] = names
     for g, names in groups.items():
         if not isinstance(names, dict) or not {"zh", "en"} <= set(names):
             msgs.append(f"group '{g}': needs zh and en names, e.g. {g} = {{ zh = \"…\", en = \"…\" }}")
-    entries = raw.get("indicator") or []
+    entries = [("", e) for e in raw.get("indicator") or []]
     if not entries:
         msgs.append(f"{source}: no [[indicator]] entries")
+    entries += [(f"{extra_source}: ", e) for e in (extra or {}).get("indicator", [])]
     out: dict[str, Indicator] = {}
-    for n, e in enumerate(entries, start=1):
-        label = f"indicator '{e.get('code', f'#{n}')}'"
+    for n, (where, e) in enumerate(entries, start=1):
+        label = f"{where}indicator '{e.get('code', f'#{n}')}'"
         entry_msgs = _check_entry(e, label, groups)
         msgs += entry_msgs
         if entry_msgs:
             continue
         if e["code"] in out:
-            msgs.append(f"{label}: code declared twice; each code must be unique")
+            msgs.append(f"{label}: code declared twice; each code must be unique" + (
+                f" (it is in {source}; to give it more names use [[alias]] code = \"{e['code']}\" "
+                f"aliases = [\"…\"] instead)" if where else ""))
             continue
         out[e["code"]] = Indicator(
             **{k: e[k] for k in REQUIRED},
@@ -183,6 +194,17 @@ def parse(raw: dict, source: str = "indicators.toml") -> Catalogue:
                 msgs.append(f"indicator '{ind.code}': name or alias '{alias}' is also used by "
                             f"'{names[key]}'; remove it from one of them")
             names[key] = ind.code
+    for n, a in enumerate((extra or {}).get("alias", []), start=1):
+        label = f"{extra_source}: alias '{a.get('code', f'#{n}')}'"
+        a_msgs = _check_alias(a, label, out)
+        for alias in a["aliases"] if not a_msgs else ():
+            other = names.setdefault(name_key(alias), a["code"])
+            if other != a["code"]:
+                a_msgs.append(f"{label}: '{alias}' is already a name of '{other}' ({out[other].name_zh}); "
+                              f"remove it here, or use another name")
+        msgs += a_msgs
+        if not a_msgs:
+            out[a["code"]] = replace(out[a["code"]], aliases=(*out[a["code"]].aliases, *a["aliases"]))
     if msgs:
         raise CatalogueError(msgs)
     return Catalogue(indicators=out, groups=groups, _names=names)
@@ -238,22 +260,68 @@ def _check_entry(e: dict, label: str, groups: dict) -> list[str]:
     return msgs
 
 
-def load(path: Path | str | None = None) -> Catalogue:
-    path = Path(path or DATA_DIR / "indicators.toml")
+def _check_alias(a: dict, label: str, out: dict[str, Indicator]) -> list[str]:
+    if set(a) != {"code", "aliases"}:
+        return [f"{label}: an [[alias]] entry has exactly code and aliases, e.g. [[alias]] code = \"IVA\" "
+                f"aliases = [\"规模工业增加值\"]; got {', '.join(sorted(a)) or 'nothing'}"]
+    if a["code"] not in out:
+        return [f"{label}: no indicator has code '{a['code']}'; use one of {', '.join(out)}, "
+                f"or declare a new [[indicator]]"]
+    if not (isinstance(a["aliases"], list) and a["aliases"] and all(isinstance(x, str) and x.strip()
+                                                                      for x in a["aliases"])):
+        return [f"{label}: aliases must be a list of names, e.g. aliases = [\"规模工业增加值\"], got {a['aliases']!r}"]
+    return []
+
+
+def _read(path: Path) -> dict:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CatalogueError([f"{path}: no such file; check {EXTRA_ENV} (or unset it)"]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
-    return parse(raw, path.name)
 
 
-@lru_cache(maxsize=1)
+def load(path: Path | str | None = None, extra: Path | str | None = None) -> Catalogue:
+    """data/indicators.toml (or `path`), with the instance catalogue `extra` when given."""
+    path = Path(path or DATA_DIR / "indicators.toml")
+    raw = _read(path)
+    if extra is None:
+        return parse(raw, path.name)
+    return parse(raw, path.name, _read(Path(extra)), str(extra))
+
+
 def sha256() -> str:
-    """The sha256 of the project's catalogue file: every result records it."""
-    return hashlib.sha256((DATA_DIR / "indicators.toml").read_bytes()).hexdigest()
+    """The sha256 of the project's catalogue file, and of the instance catalogue with it when one is set: every
+    result records it."""
+    return _sha256(settings.catalogue_extra())
 
 
 @lru_cache(maxsize=4)
+def _sha256(extra: Path | None) -> str:
+    main = hashlib.sha256((DATA_DIR / "indicators.toml").read_bytes()).hexdigest()
+    if extra is None:
+        return main
+    return hashlib.sha256((main + hashlib.sha256(extra.read_bytes()).hexdigest()).encode()).hexdigest()
+
+
 def default() -> Catalogue:
-    """The project's catalogue, loaded once per process."""
-    return load()
+    """The project's catalogue with the instance catalogue (MONITOR_CATALOGUE_EXTRA), loaded once per process."""
+    return _default(settings.catalogue_extra())
+
+
+@lru_cache(maxsize=4)
+def _default(extra: Path | None) -> Catalogue:
+    return load(extra=extra)
+
+
+def how_to_add(name: str) -> str:
+    """The fix for a name no indicator has: where the instance catalogue is, or how to make one."""
+    extra = settings.catalogue_extra()
+    example = f"[[alias]] code = \"IVA\" aliases = [\"{name or '规模工业增加值'}\"]"
+    if extra is not None:
+        return (f"若是已有指标的另一种写法或本省自有指标，请加入实例指标目录 {extra}（{EXTRA_ENV}）："
+                f"别名写 {example}，新指标写 [[indicator]]（字段同 data/indicators.toml），然后重启平台")
+    return (f"若是已有指标的另一种写法或本省自有指标，请加入指标目录：{EXTRA_ENV} 未设置，新建一个 TOML 文件"
+            f"（别名写 {example}，新指标写 [[indicator]]，字段同 data/indicators.toml），"
+            f"把环境变量 {EXTRA_ENV} 设为该文件的路径后重启平台")

@@ -203,6 +203,11 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    try:
+        demo.check_deployment()
+    except demo.DemoRefused as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_FAILED
     store = _store(args)
     print(f"演示数据截至 {period_label(demo.end_month())}（{clock.today()} 已统计关库的最近月份）", file=sys.stderr)
     reports = demo.load(store, on_file=lambda p: print(f"导入 {p.name} …", file=sys.stderr, flush=True))

@@ -10,7 +10,7 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
-from loaders import clock, units
+from loaders import clock, regions, units
 from loaders.ingest import IngestReport, Progress, ingest
 from loaders.ledger_ingest import ingest_ledger
 from loaders.settings import DATA_DIR, instance_dir
@@ -19,6 +19,7 @@ from loaders.store import Store
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_USER = "demo"
 DEMO_NOTE = "模拟数据（演示）"
+DEMO_PROVINCE = "620000"  # the demo is always Gansu-shaped (loaders/demo_data); other deployments get none
 UNIT_INGEST = {"units": units.ingest_units, "unit_tasks": units.ingest_tasks, "unit_reports": units.ingest_reports}
 
 
@@ -26,6 +27,23 @@ def manifest(demo_dir: Path = DEMO_DIR) -> list[dict]:
     """The demo files in load order: [{path, kind, format, description}, …]."""
     raw = tomllib.loads((demo_dir / "manifest.toml").read_text(encoding="utf-8"))
     return raw["file"]
+
+
+class DemoRefused(RuntimeError):
+    """The deployment is not Gansu's: the demo's Gansu regions would be names of another province there."""
+
+
+def fits_deployment() -> bool:
+    return regions.default().province == DEMO_PROVINCE
+
+
+def check_deployment() -> None:
+    """Raise DemoRefused, saying what to set, when MONITOR_PROVINCE is not the demo's province (620000)."""
+    here = regions.default()
+    if here.province != DEMO_PROVINCE:
+        raise DemoRefused(f"演示数据是甘肃省（620000，陇南市 621200）的模拟数据，不能导入本部署"
+                          f"（MONITOR_PROVINCE={here.province}，{here[here.province].name}）；"
+                          "要看演示，请用一个新的数据库并去掉 MONITOR_PROVINCE / MONITOR_CITY（或设为 620000 / 621200）")
 
 
 def end_month(today: dt.date | None = None) -> str:
@@ -48,7 +66,9 @@ def files_for(end: str) -> Path:
 
 def load(store: Store, demo_dir: Path | None = None, progress: Progress | None = None,
          on_file=None, today: dt.date | None = None) -> list[IngestReport]:
-    """Ingest every demo file in order, marked simulated. Files already loaded are no-ops."""
+    """Ingest every demo file in order, marked simulated. Files already loaded are no-ops. Refused (DemoRefused)
+    unless the deployment is Gansu's."""
+    check_deployment()
     store.create_schema()
     today = today or clock.today()
     demo_dir = demo_dir or files_for(end_month(today))

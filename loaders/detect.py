@@ -10,7 +10,7 @@ import io
 import pandas as pd
 
 from loaders import long_csv, month_columns, sheets, targets_sheet, validate, wide_sheet, xlsx_guard
-from loaders.catalogue import Catalogue
+from loaders.catalogue import Catalogue, how_to_add
 from loaders.cells import period_label, show
 from loaders.parsed import Parsed, empty_frame
 from loaders.problems import ERROR, WARNING, Problem
@@ -22,6 +22,12 @@ FORMAT_HINT = ("可接受的格式：长表 CSV（region_code,period,indicator,m
                "（标题行含期间，表头首列为“县区”）、按指标分表（列为 1-2月、1-3月…）、目标任务表；"
                "编码 UTF-8 或 GBK，或 .xlsx")
 MAX_LISTED = 200  # keys found on two sheets that are listed one by one
+
+
+def format_hint() -> str:
+    """The formats accepted, and (a sheet whose indicator names are all unknown looks like no table) where to add
+    the indicators."""
+    return f"{FORMAT_HINT}。表头的指标名称都无法识别时：{how_to_add('')}"
 
 
 def parse_file(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions,
@@ -51,7 +57,7 @@ def parse_file(name: str, data: bytes, *, catalogue: Catalogue, regions: Regions
         if parsed is not None:
             parts.append((sheet.name, parsed))
     if not parts:
-        return _failed(name, "unknown_format", "无法识别文件格式", FORMAT_HINT, encoding)
+        return _failed(name, "unknown_format", "无法识别文件格式", format_hint(), encoding)
     return _combine(parts, encoding, name, catalogue, regions)
 
 
@@ -83,7 +89,8 @@ def _combine(named: list[tuple[str, Parsed]], encoding: str, file: str, catalogu
     problems = [q for p in parts for q in p.problems]
     if not data_parts:
         return Parsed(kind="observations", format="unknown", frame=empty_frame(), encoding=encoding,
-                      problems=problems + [Problem(ERROR, "unknown_format", "文件中没有可识别的数据表", FORMAT_HINT)])
+                      problems=problems + [Problem(ERROR, "unknown_format", "文件中没有可识别的数据表",
+                                                   format_hint())])
     kinds = {p.kind for p in data_parts}
     if len(kinds) > 1:
         problems.append(Problem(ERROR, "mixed_kinds", "同一文件中既有指标数据又有目标任务",

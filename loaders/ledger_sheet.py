@@ -20,7 +20,7 @@ from loaders import ledger_cells
 from loaders.cells import CellError, norm, squeeze, unit_factor, unit_in
 from loaders.ledger_kinds import IGNORED_HEADERS, Column, Kind, Kinds, header_key, read_cell, typed_frame
 from loaders.problems import ERROR, WARNING, Problem
-from loaders.regions import CITY_ROW_NAMES, PROVINCE, Regions
+from loaders.regions import CITY_ROW_NAMES, Regions
 from loaders.sheets import Sheet
 
 HEADER_SEARCH_ROWS = 15  # title and note rows above the header: a real sheet has one to three
@@ -306,7 +306,10 @@ def _region(raw: str, col: Column, header: str, row_no: int, file: str, regions:
         return None, Problem(ERROR, "required_empty", f"“{col.header}”是必填项，不能为空", "请填写县区名称",
                              file, row_no, header, raw)
     code = regions.resolve(raw, city)
-    province = regions[PROVINCE].name if PROVINCE in regions else "本省"
+    province = regions[regions.province].name if regions.province in regions else "本省"
+    if code is not None and regions.province and regions[code].province_code != regions.province:
+        return None, Problem(ERROR, "unknown_region", f"“{regions[code].name}”（{code}）不是{province}的县区",
+                             _region_hint(regions, city), file, row_no, header, raw)
     if code is None:
         return None, Problem(ERROR, "unknown_region", f"不是{province}的县区", _region_hint(regions, city),
                              file, row_no, header, raw)
@@ -320,7 +323,7 @@ def _region_hint(regions: Regions, city: str | None) -> str:
     if city:
         names = "、".join(r.name for r in sorted(regions.counties_of(city), key=lambda r: r.code))
         return f"应为县区全称、简称或6位区划代码：{names}"
-    return "应为县区全称、简称或6位区划代码（如 武都区 / 武都 / 621202）"
+    return f"应为县区全称、简称或6位区划代码（如 {regions.example()}）"
 
 
 def _fix(col: Column) -> str:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from loaders import cells
-from loaders.catalogue import Catalogue
+from loaders.catalogue import Catalogue, how_to_add
 from loaders.parsed import OBS_COLUMNS, TARGET_COLUMNS, Parsed
 from loaders.problems import ERROR, Problem
 from loaders.regions import Regions
@@ -116,7 +116,8 @@ def parse(frame: pd.DataFrame, *, file: str, catalogue: Catalogue, regions: Regi
     out["row"] = ctx.rows
     out["region_code"] = _regions(frame, h, regions, ctx)
     out["indicator"] = ctx.map_unique(frame[h["indicator"]], h["indicator"], catalogue.resolve, "unknown_indicator",
-                                      "指标无法识别", f"请使用指标代码或名称，如 {', '.join(catalogue.codes[:8])}…")
+                                      "指标无法识别",
+                                      f"请使用指标代码或名称，如 {', '.join(catalogue.codes[:8])}…；{how_to_add('')}")
     if kind == "observations":
         out["period"] = ctx.map_unique(frame[h["period"]], h["period"], cells.period, "bad_period",
                                        "期间无法识别", "应为 2024-06 或 2024年1-6月 这样的格式")
@@ -206,11 +207,16 @@ class _Context:
         return self._problems + extra
 
 
+def _code_example(regions: Regions) -> str:
+    r = regions.example_county()
+    return f"{r.code}（{r.name}）" if r else "621202（武都区）"
+
+
 def _regions(frame: pd.DataFrame, h: dict, regions: Regions, ctx: _Context) -> pd.Series:
     fix = regions.expected_names(None)
     if "region_code" in h:
         by_code = ctx.map_unique(frame[h["region_code"]], h["region_code"], regions.resolve, "unknown_region",
-                                 "地区代码不在甘肃省行政区划表中", f"请填写6位区划代码，如 621202（武都区）；可用名称：{fix}")
+                                 "地区代码不在行政区划表中", f"请填写6位区划代码，如 {_code_example(regions)}；可用名称：{fix}")
         return by_code
     return ctx.map_unique(frame[h["region_name"]], h["region_name"], regions.resolve, "unknown_region",
                           "地区名称无法识别", f"请填写{fix}")

@@ -2,7 +2,7 @@
 rows; the indicator and measure come from the sheet name or the title, the year from the title."""
 
 from loaders import sheet_layout as sl
-from loaders.catalogue import Catalogue
+from loaders.catalogue import Catalogue, how_to_add
 from loaders.cells import period as parse_period
 from loaders.cells import squeeze, unit_factor, year_in
 from loaders.parsed import Parsed, empty_frame, observation_frames
@@ -56,7 +56,7 @@ def parse(sheet: Sheet, *, file: str, catalogue: Catalogue, regions: Regions, pe
     if ind is None:
         problems.append(Problem(ERROR, "unknown_indicator", "从表名和标题中都找不到指标名称",
                                 f"在表名或标题中写明指标，如“2024年陇南市各县区规模以上工业增加值增速”；"
-                                f"可用的指标：{'、'.join(i.name_zh for i in catalogue)}",
+                                f"可用的指标：{'、'.join(i.name_zh for i in catalogue)}；{how_to_add('')}",
                                 file=file, row=lay.title_row, value=lay.heading or name))
     elif ind.value_type == "derived":
         problems.append(Problem(WARNING, "derived_skipped", f"“{ind.name_zh}”由其他指标计算得出，不从表格导入，已跳过",

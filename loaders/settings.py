@@ -42,6 +42,27 @@ def secure_cookies() -> bool:
     return os.environ.get("MONITOR_SECURE_COOKIES", "") in ("1", "true", "yes")
 
 
+# The deployment's province and home city (GB/T 2260): Gansu and Longnan, the demo's, unless set.
+DEFAULT_PROVINCE = "620000"
+DEFAULT_CITY = "621200"
+
+
+def deployment() -> tuple[str, str]:
+    """(MONITOR_PROVINCE, MONITOR_CITY) as written, read on every call; loaders.regions.default() checks them."""
+    province = os.environ.get("MONITOR_PROVINCE", "").strip() or DEFAULT_PROVINCE
+    city = os.environ.get("MONITOR_CITY", "").strip() or (DEFAULT_CITY if province == DEFAULT_PROVINCE else "")
+    return province, city
+
+
+EXTRA_ENV = "MONITOR_CATALOGUE_EXTRA"
+
+
+def catalogue_extra() -> Path | None:
+    """The instance catalogue (MONITOR_CATALOGUE_EXTRA: a TOML file of [[indicator]] and [[alias]] entries), if set."""
+    explicit = os.environ.get(EXTRA_ENV, "").strip()
+    return Path(explicit).expanduser().absolute() if explicit else None
+
+
 def database_url(explicit: str | None = None) -> str:
     """The store URL: an explicit one, else MONITOR_DATABASE_URL, else the embedded DuckDB file."""
     return explicit or os.environ.get("MONITOR_DATABASE_URL") or f"duckdb:///{DEFAULT_DB_PATH}"

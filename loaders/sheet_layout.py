@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from loaders.catalogue import Catalogue, Indicator
+from loaders.catalogue import Catalogue, Indicator, how_to_add
 from loaders.cells import (
     FLAT,
     NOT_REPORTED,
@@ -264,7 +264,7 @@ def build_columns(
                 seen.add(top)
                 problems.append(Problem(
                     ERROR, "unknown_indicator", "表头中的指标名称无法识别",
-                    f"改为指标目录中的名称：{'、'.join(i.name_zh for i in catalogue)}",
+                    f"改为指标目录中的名称：{'、'.join(i.name_zh for i in catalogue)}；{how_to_add(top or sub)}",
                     file=file, row=lay.header_row, column=label, value=top or sub))
             continue
         known += 1
@@ -306,8 +306,17 @@ def read_body(
     """
     records: list[dict] = []
     problems: list[Problem | None] = []
-    unknown: list[tuple[int, str, int]] = []  # (place in problems, name, row): said once the sheet's rows are known
+    # Rows whose name resolves only once the sheet's level is known (长沙 on a table of prefectures), with their
+    # place in `problems`: (place, name, row, values).
+    pending: list[tuple[int, str, int, list]] = []
     found: list[str] = []
+
+    def add(code: str, row_no: int, values: list) -> None:
+        for col, value, mark in values:
+            records.append({"region_code": code, "row": row_no, "column": col.label, "indicator": col.indicator,
+                            "tag": col.tag, "value": None if value is None else clean_float(value * col.factor),
+                            "mark": mark})
+
     for i in lay.body:
         row = rows[i]
         values: list[tuple[Column, float | None, str | None]] = []
@@ -333,19 +342,32 @@ def read_body(
         name = cell(row, lay.region_col)
         code = regions.resolve(squeeze(name), city) if name else None
         if code is None:
-            unknown.append((len(problems), name, i + 1))
+            pending.append((len(problems), name, i + 1, values))
             problems.append(None)
             continue
         found.append(code)
-        for col, value, mark in values:
-            records.append({"region_code": code, "row": i + 1, "column": col.label, "indicator": col.indicator,
-                            "tag": col.tag, "value": None if value is None else clean_float(value * col.factor),
-                            "mark": mark})
+        add(code, i + 1, values)
     province = province_of_rows(found, regions) if city is None else None
-    for k, name, row_no in unknown:
-        problems[k] = unknown_region(name, city, regions, file=file, row=row_no, column=lay.region_label,
-                                     province=province)
-    return records, problems
+    for k, name, row_no, values in pending:
+        code = prefecture_named(name, regions) if province and name else None
+        if code is not None:
+            add(code, row_no, values)
+        else:
+            problems[k] = unknown_region(name, city, regions, file=file, row=row_no, column=lay.region_label,
+                                         province=province)
+    records.sort(key=lambda r: r["row"])
+    return records, [p for p in problems if p is not None]
+
+
+def prefecture_named(name: str, regions: Regions) -> str | None:
+    """A prefecture as a province → prefecture table writes it: a stem it shares with a county (长沙 → 长沙市, not
+    长沙县) or an autonomous prefecture shortened to 州 (湘西州 → 湘西土家族苗族自治州)."""
+    key = squeeze(name)
+    for written in (key, key.removesuffix("州") if len(key) > 2 else key):
+        code = regions.resolve(written, level="prefecture")
+        if code is not None and regions[code].level == "prefecture":
+            return code
+    return None
 
 
 def province_of_rows(codes: list[str], regions: Regions) -> str | None:

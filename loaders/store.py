@@ -81,7 +81,7 @@ class Store:
                     ix.create(conn, checkfirst=True)
             _record_committed_files(conn)
             if conn.execute(sa.select(sa.func.count()).select_from(t.regions)).scalar() == 0:
-                rows = regions_mod.default().frame().to_dict("records")
+                rows = regions_mod.default().frame()[[c.name for c in t.regions.c]].to_dict("records")
                 conn.execute(sa.insert(t.regions), rows)
 
     def is_empty(self) -> bool:

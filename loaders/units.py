@@ -184,7 +184,8 @@ def parse_units(rows, file: str, regions: regions_mod.Regions) -> tuple[pd.DataF
         region = resolve(c["county"])
         if region is None:
             bad(row, "unknown_region", "county", c["county"], "所属县区无法识别" if c["county"] else "缺少所属县区",
-                "填写县区全称、简称或6位区划代码（如 成县 / 621221）；市直部门填所属市（如 陇南市）")
+                f"填写县区全称、简称或6位区划代码（如 {regions.example()}）；市直部门填所属市（如 {regions[regions.home].name}）"
+                if regions.home in regions else "填写县区全称、简称或6位区划代码；市直部门填所属市")
         elif kind is not None:
             level = regions[region].level
             if kind == "city_dept" and level != "prefecture":

@@ -53,10 +53,15 @@ def check_password(password: str) -> None:
 
 
 def check_scope(scope: tuple[str, ...], regions: regions_mod.Regions | None = None) -> tuple[str, ...]:
+    """The scope if every code is a prefecture or county of the deployment's province, else AccountError."""
     regions = regions or regions_mod.default()
     for code in scope:
-        if code not in regions or regions[code].level not in ("county", "prefecture"):
-            raise AccountError(f"范围“{code}”不是本省的市州或县区代码；例：621200（陇南市）或 621221（成县）")
+        r = regions.by_code.get(code)
+        if r is None or r.level not in ("county", "prefecture") or r.province_code != regions.province:
+            home = regions[regions.home]
+            county = min(regions.counties_of(home.code), key=lambda c: c.code)
+            raise AccountError(f"范围“{code}”不是本省的市州或县区代码（本省：{regions[regions.province].name}）；"
+                               f"例：{home.code}（{home.name}）或 {county.code}（{county.name}）")
     return tuple(scope)
 
 

@@ -113,3 +113,87 @@ def test_bad_matrix_cells_and_units_all_reported(tmp_path, capsys):
 def test_help_shows_an_example():
     r = run("evaluate", "--help")
     assert r.returncode == 0 and "example:" in r.stdout and "--weights entropy" in r.stdout
+
+
+# ------------------------------------------------------------------ schemes with groups, honours, adjustments, veto
+# The numbers are worked out by hand in tests/test_assessment.py (same files).
+
+ASSESS = [str(SCHEMES / "assessment_matrix.csv"), "--scheme", str(SCHEMES / "assessment.toml"),
+          "--targets", str(SCHEMES / "assessment_targets.csv")]
+WITH_GROUPS_AND_PREVIOUS = [*ASSESS, "--groups", str(SCHEMES / "assessment_groups.csv"),
+                            "--previous", str(SCHEMES / "assessment_previous.csv"),
+                            "--previous-targets", str(SCHEMES / "assessment_previous_targets.csv")]
+
+
+def test_assessment_prints_one_row_per_unit_and_group_with_honours(capsys):
+    assert main(["evaluate", *WITH_GROUPS_AND_PREVIOUS]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "unit,score,rank,group,group_rank,improvement,improvement_rank,honours,group_score",
+        "G,82.5,1,农业优先型,1,5,1,,82.5",  # vetoed: keeps score and ranks, in no list
+        "D,77.5,2,工业主导型,1,1,2,强县;先进县;进步县,87.5",
+        "D,77.5,2,农业优先型,2,1,2,强县;先进县;进步县,77.5",
+        "C,50.0,3,工业主导型,2,-1,4,强县;先进县,47.5",
+        "E,50.0,3,农业优先型,3,1,2,强县;先进县;进步县,50.0",
+        "A,49.0,5,工业主导型,4,-4,6,,24.0",
+        "B,36.5,6,工业主导型,3,,,,32.75",
+        "F,30.5,7,农业优先型,4,-2,5,,30.5",
+        "H,,,,,,,,",
+    ]
+    assert "不参与评优 G：一票否决：发生重大安全生产事故，不参与评优" in err
+    assert "提示：强县：名额 2 个，第2名有 2 个单位并列，均列入（共 3 个）" in err
+    assert "未排名 H：数据覆盖不足" in err
+
+
+def test_assessment_json_lists_rows_and_honours_with_why(capsys):
+    assert main(["evaluate", *WITH_GROUPS_AND_PREVIOUS, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    d = [r for r in doc["scores"] if r["unit"] == "D"]
+    assert [(r["group"], r["group_rank"], r["honours"]) for r in d] == [
+        ("industry", 1, ["强县", "先进县", "进步县"]), ("agri", 2, ["强县", "先进县", "进步县"])]
+    assert doc["honours"][0] == {"code": "strong", "name": "强县", "kind": "overall", "group": "", "unit": "D",
+                                 "place": 1, "why": "综合排名第2名"}
+    assert doc["params"]["assignment"]["D"] == ["industry", "agri"] and doc["params"]["improvement"] == "rank"
+
+
+def test_assessment_without_groups_or_previous_still_applies_adjustments_and_veto(capsys):
+    assert main(["evaluate", *ASSESS]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[1] == "G,82.5,1,,,,,,"  # vetoed G: no 强县; D is first of the list
+    assert lines[2] == "D,77.5,2,,,,,强县," and lines[5] == "A,49.0,5,,,,,,"
+    assert "方案设有分组（县域类型），但没有提供分组表" in err
+
+
+def test_bad_groups_previous_and_adjustments_are_all_reported(tmp_path, capsys):
+    matrix = tmp_path / "m.csv"
+    text = (SCHEMES / "assessment_matrix.csv").read_text(encoding="utf-8")
+    matrix.write_text(text.replace("B,30,60,5,,,1,", "B,30,60,5,,,-1,"), encoding="utf-8")
+    code = main(["evaluate", str(matrix), "--scheme", str(SCHEMES / "assessment.toml"),
+                 "--groups", str(SCHEMES / "bad_groups.csv"), "--previous", VECTOR1])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "错误：vector1.csv：缺少方案指标列 x, y, t；上年矩阵应与本年矩阵有相同的指标列" in err
+    assert "错误：m.csv 第3行 单位“B” 列 DED_ENV：“-1.0”不是有效的扣分（环保督察扣分）" in err
+    assert "错误：bad_groups.csv 第3行 单位“Z” 列 unit：“Z”不在矩阵中" in err
+    assert "错误：bad_groups.csv 第5行 单位“D” 列 group3：“industry”每个单位最多属于 2 个类型" in err
+    assert err.count("错误：") == 9
+
+
+def test_groups_for_a_plain_scheme_are_refused(tmp_path, capsys):
+    groups = tmp_path / "g.csv"
+    groups.write_text("unit,group\nA,industry\n", encoding="utf-8")
+    assert main(["evaluate", VECTOR1, "--scheme", str(SCHEMES / "vector1_efficacy.toml"), "--groups", str(groups)]) == 2
+    assert "g.csv：方案没有 [[groups]]（县域类型）" in capsys.readouterr().err
+
+
+def test_a_scheme_naming_adjustment_columns_the_matrix_lacks_is_refused(capsys):
+    assert main(["evaluate", str(SCHEMES / "assessment_previous.csv"), "--scheme", str(SCHEMES / "assessment.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "adjustment 'BONUS_INVEST': not a column of the matrix; add a column BONUS_INVEST (points, empty = 0)" in err
+    assert "veto 'VETO_SAFETY': not a column of the matrix; add a column VETO_SAFETY (1 = vetoed, empty = not)" in err
+
+
+def test_help_shows_the_assessment_example():
+    r = run("evaluate", "--help")
+    assert "--groups tests/files/schemes/assessment_groups.csv" in r.stdout and "GROUPS.csv: unit,group[,group2]" in r.stdout
