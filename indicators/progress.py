@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.derive import QUARTER_END_MONTHS, carry_forward, derived, parse_period, year_month
-from loaders.catalogue import Catalogue
+from loaders.catalogue import MEASURES, Catalogue
 
 MONTHS_IN_YEAR = 12
 # Seasonal 序时进度 averages the shares of the previous three years: enough to smooth one odd year,
@@ -409,7 +409,8 @@ def _values_at(obs: pd.DataFrame, catalogue: Catalogue, period: str, codes: list
     at = at.assign(as_of=at["period"])
     q = carry_forward(obs[obs["indicator"].isin(quarterly)], catalogue, [period])
     rows = pd.concat([at, q], ignore_index=True)
-    rows = rows[rows["indicator"].isin(codes)]
+    # single-month measures (当月, loaders/catalogue.py MONTH_MEASURES) are kept as published and never read here
+    rows = rows[rows["indicator"].isin(codes) & rows["measure"].isin(MEASURES)]
     rows = rows.assign(slot=np.where(rows["measure"] == "cum_yoy", "yoy", "level"))
     key = ["region_code", "indicator"]
     wide = rows.pivot_table(index=key, columns="slot", values=["value", "as_of"], aggfunc="first")

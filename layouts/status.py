@@ -13,6 +13,7 @@ from loaders.catalogue import Catalogue, Indicator
 from loaders.cells import period_label as cell_period_label
 
 OK, MISSING = "✓", "—"
+NOT_REPORTED = "未报"  # the uploaded table said 没有上报报表 (loaders/cells.py NOT_REPORTED): missing, and known to be
 def coverage(obs: pd.DataFrame, catalogue: Catalogue, n_counties: int) -> pd.DataFrame:
     """Per indicator: its latest period and how many counties reported it then (pure, for tests)."""
     rows = []
@@ -39,17 +40,26 @@ def expected_indicators(catalogue: Catalogue, period: str) -> list[Indicator]:
     return [ind for ind in catalogue if ind.value_type != "derived" and month in ind.months]
 
 
-def completeness(obs: pd.DataFrame, indicators: list[Indicator], period: str, units: dict[str, str]) -> pd.DataFrame:
-    """units × indicators at `period`: ✓ when any current value exists, — when missing; plus a per-unit count.
+def completeness(obs: pd.DataFrame, indicators: list[Indicator], period: str, units: dict[str, str],
+                 marks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """units × indicators at `period`: ✓ when any current value exists, 未报 when a table said the unit did not
+    report it (Store.marks), — when missing; plus a per-unit count.
 
     `units` maps region code → display name (in display order). Columns: code, name, one per indicator code, n_ok.
     """
     at = obs[obs["period"] == period]
     have = set(zip(at["region_code"], at["indicator"], strict=True))
+    said = set() if marks is None else {
+        (r.region_code, r.indicator) for r in marks.itertuples(index=False)
+        if r.mark == "not_reported" and r.period == period}
+
+    def state(code: str, ind: str) -> str:
+        return OK if (code, ind) in have else NOT_REPORTED if (code, ind) in said else MISSING
+
     rows = []
     for code, name in units.items():
         row = {"code": code, "name": name}
-        row |= {ind.code: OK if (code, ind.code) in have else MISSING for ind in indicators}
+        row |= {ind.code: state(code, ind.code) for ind in indicators}
         row["n_ok"] = sum(v == OK for k, v in row.items() if k not in ("code", "name"))
         rows.append(row)
     return pd.DataFrame(rows, columns=["code", "name", *[i.code for i in indicators], "n_ok"])
@@ -74,7 +84,8 @@ def completeness_grid(table: pd.DataFrame, indicators: list[Indicator], lang: st
     bottom = {"name": t("data_reported", lang), **{k: f"{v}/{n_units}" for k, v in counts.items()},
               "n_ok": int(table["n_ok"].sum()) if n_units else 0}
     for c in cols[1:-1]:  # a missing mark, or a bottom count short of all units
-        c["cellClassRules"] = {"cell-missing": f"params.value === '{MISSING}' || (params.node.rowPinned === 'bottom'"
+        c["cellClassRules"] = {"cell-missing": f"params.value === '{MISSING}' || params.value === '{NOT_REPORTED}'"
+                                               f" || (params.node.rowPinned === 'bottom'"
                                                f" && params.value !== '{n_units}/{n_units}')"}
     cols[-1]["valueFormatter"] = {"function": f"params.node.rowPinned === 'bottom' ? params.value + ' / "
                                               f"{n_units * n_ind}' : params.value + ' / {n_ind}'"}

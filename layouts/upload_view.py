@@ -67,7 +67,7 @@ def indicator_label(indicator: str, what: str, lang: str = "zh") -> str:
     """“固定资产投资 · 累计增速” for an observation's measure, “… · 增速目标” for a target's kind (growth | level)."""
     cat = catalogue_mod.default()
     name = cat[indicator].name(lang) if indicator in cat else indicator
-    key = f"method_measure_{what}" if what in catalogue_mod.MEASURES else f"targets_col_{what}"
+    key = f"method_measure_{what}" if what in catalogue_mod.STORED_MEASURES else f"targets_col_{what}"
     word = t(key, lang).removesuffix("（%）").removesuffix(" (%)") if what else ""
     return f"{name} · {word}" if word else name
 
@@ -133,6 +133,8 @@ def summary_line(report: IngestReport) -> str:
            f"期间：{_periods(report.periods)}"
     if report.period_source == "title":
         head += "（取自标题行，请核对；如有误请在“期间”栏填写）"
+    elif report.period_source == "file_name":
+        head += "（表中没有标题行，期间取自文件名，请核对；如有误请在“期间”栏填写）"
     return f"{head}；地区：{_regions(report.regions)}；共 {report.rows} 个数值"
 
 

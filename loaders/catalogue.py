@@ -14,9 +14,15 @@ from loaders import settings
 from loaders.cells import norm
 from loaders.settings import DATA_DIR, EXTRA_ENV
 
-MEASURES = ("cum_level", "cum_yoy", "ratio")
+MEASURES = ("cum_level", "cum_yoy", "ratio")  # what schemes and the indicator engine read
+# A single-month column (当月 / 本月 / 比上年同月) beside the year-to-date one is stored as its own measure: kept as
+# published (the engine derives single months from cum_level itself and never reads these).
+MONTH_OF = {"cum_level": "month_level", "cum_yoy": "month_yoy"}
+MONTH_MEASURES = tuple(MONTH_OF.values())
+STORED_MEASURES = MEASURES + MONTH_MEASURES
 # Measure names in the bureau's words (the same words as layouts/i18n.py method_measure_*; a test keeps them equal).
-MEASURE_ZH = {"cum_level": "累计值", "cum_yoy": "累计增速", "ratio": "比率"}
+MEASURE_ZH = {"cum_level": "累计值", "cum_yoy": "累计增速", "ratio": "比率", "month_level": "当月值",
+              "month_yoy": "当月增速"}
 VALUE_TYPES = {
     "level_growth": ("cum_level", "cum_yoy"),
     "growth": ("cum_yoy",),
@@ -34,7 +40,7 @@ CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 # Words around an indicator name on a sheet that do not change which indicator it is.
 _QUALIFIERS = re.compile(r"\([^)]*\)|[“”\"'‘’]")
-_TRAILING = re.compile(r"(累计)?(同比)?(增速|增幅|增长率|增长|完成额|完成值|绝对额|总额|总量|金额|完成情况)$")
+_TRAILING = re.compile(r"(累计)?(同比)?(增长速度|增速|增幅|增长率|增长|完成额|完成值|绝对额|总额|总量|金额|完成情况)$")
 
 
 class CatalogueError(ValueError):
@@ -69,6 +75,11 @@ class Indicator:
     def measures(self) -> tuple[str, ...]:
         """Measures a file may carry for this indicator (none for derived indicators)."""
         return VALUE_TYPES[self.value_type]
+
+    @property
+    def stored_measures(self) -> tuple[str, ...]:
+        """Measures a file may carry: the year-to-date ones and their single-month counterparts (MONTH_OF)."""
+        return self.measures + tuple(MONTH_OF[m] for m in self.measures if m in MONTH_OF)
 
     @property
     def months(self) -> tuple[int, ...]:

@@ -20,6 +20,23 @@ MISSING = frozenset(
      "#DIV/0!", "#VALUE!", "#REF!", "*", "x", "X"]
 )
 
+# Words a bureau prints instead of a number on real tables (reference/real-tables.md), each with its own meaning
+# and none of them zero. Only the wide sheets read them (read_cell); elsewhere "—" and "-" stay plain missing.
+NOT_APPLICABLE = "not_applicable"  # ——, —: the measure does not apply to this unit; nothing is stored, no problem
+NO_TARGET = "no_target"  # "-": no target set for this unit; in a value column the same as not applicable
+FLAT = "flat"  # 持平: growth 0.0, stored with this mark so a page can say 持平
+NOT_REPORTED = "not_reported"  # 没有上报报表 / 未上报: the report is missing; never zero, never a missing-by-error
+MARKS = (FLAT, NOT_REPORTED)  # the words that are stored (observation_marks); the other two leave nothing
+MARK_WORDS = {
+    "—": NOT_APPLICABLE, "——": NOT_APPLICABLE, "―": NOT_APPLICABLE, "――": NOT_APPLICABLE,
+    "-": NO_TARGET, "--": NO_TARGET,
+    "持平": FLAT, "与上年持平": FLAT, "同比持平": FLAT,
+    "没有上报报表": NOT_REPORTED, "未上报报表": NOT_REPORTED, "未上报": NOT_REPORTED, "没有上报": NOT_REPORTED,
+    "未报": NOT_REPORTED,
+}
+# A growth difference printed with its unit: "1.54个百分点", "下降0.3个百分点".
+_POINTS = re.compile(r"个?百分点$")
+
 # Rule 9: conversions into the catalogue's unit.
 UNIT_FACTORS = {
     ("亿元", "万元"): 10000.0,
@@ -106,7 +123,7 @@ def number(cell: object) -> float | None:
     text = norm(cell)
     if text in MISSING:
         return None
-    text = text.replace(",", "").replace(" ", "")
+    text = _POINTS.sub("", text.replace(",", "").replace(" ", ""))
     m = _TIMES.match(text)
     if m:  # "增长1.2倍" = +120 %
         return clean_float(float(m.group(2)) * 100.0)
@@ -121,6 +138,16 @@ def number(cell: object) -> float | None:
             raise CellError("数值超出范围")
         return clean_float(value)
     raise CellError("不是数字，应为如 1234.5、-3.2、5.1% 的数值，缺失请留空或填“—”")
+
+
+def read_cell(cell: object) -> tuple[float | None, str | None]:
+    """(value, mark) of a wide sheet's cell: a number and None; None and one of the MARK_WORDS meanings; 0.0 and
+    FLAT for 持平; (None, None) when empty. CellError when it is neither a number nor a known word."""
+    if isinstance(cell, str):
+        mark = MARK_WORDS.get(squeeze(cell))
+        if mark is not None:
+            return (0.0 if mark == FLAT else None), mark
+    return number(cell), None
 
 
 def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:

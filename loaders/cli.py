@@ -111,6 +111,8 @@ def _summary(r: IngestReport) -> str:
     lines.append(f"  格式 {r.format}，编码 {r.encoding or '-'}，期间 {_periods(r.periods)}，读取 {r.rows} 个数值")
     if r.period_source == "title":
         lines.append(f"  请确认：期间取自标题 → {_periods(r.periods)}；如有误请用 --period 指定")
+    elif r.period_source == "file_name":
+        lines.append(f"  请确认：表中没有标题行，期间取自文件名 → {_periods(r.periods)}；如有误请用 --period 指定")
     if r.status == "rejected":
         lines.append(f"  发现 {len(r.errors)} 个错误，整份文件未写入（库中数据不变）：")
         lines += [f"  ✗ {p.message()}" for p in r.errors]

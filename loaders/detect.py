@@ -112,6 +112,7 @@ def _combine(named: list[tuple[str, Parsed]], encoding: str, file: str, catalogu
         period_source=next((p.period_source for p in data_parts if p.period_source), ""),
         notes=[n for p in data_parts for n in p.notes],
         simulated=all(p.simulated for p in data_parts),
+        marks=pd.concat([p.marks for p in data_parts], ignore_index=True) if len(data_parts) > 1 else first.marks,
     )
 
 

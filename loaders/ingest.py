@@ -24,7 +24,7 @@ from loaders import bulk, clock, isolated, ledger_kinds, ledger_rollup, upload_c
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 from loaders import tables as t
-from loaders.cells import period_label, show
+from loaders.cells import FLAT, NOT_REPORTED, period_label, show
 from loaders.clock import closing_date, is_closed
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
@@ -64,6 +64,8 @@ class IngestReport:
     revisions: pd.DataFrame | None = None
     # Values the store lacks, with the store's value of the same key a month earlier (prev_value, 上期).
     new_values: pd.DataFrame | None = None
+    flat: int = 0  # growth rates published as 持平 (stored as 0.0 with their mark)
+    not_reported: int = 0  # cells published as 没有上报报表 (stored as marks, no value)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +80,7 @@ class IngestReport:
             "revised": self.revised, "unchanged": self.unchanged, "rejected": self.rejected,
             "periods": self.periods, "regions": self.regions, "period_source": self.period_source, "simulated": self.simulated,
             "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
-            "revisions": revisions,
+            "revisions": revisions, "flat": self.flat, "not_reported": self.not_reported,
         }
 
 
@@ -129,6 +131,7 @@ def ingest(source: str | Path | bytes, store: Store, *, name: str | None = None,
         regions=sorted(frame["region_code"].unique()) if len(frame) else [],
         period_source=parsed.period_source, simulated=parsed.simulated if simulated is None else simulated,
         errors=[p for p in problems if p.severity == ERROR], warnings=[p for p in problems if p.severity == WARNING],
+        flat=int((parsed.marks["mark"] == FLAT).sum()), not_reported=int((parsed.marks["mark"] == NOT_REPORTED).sum()),
     )
     outside = sorted(set(frame["region_code"]) - allowed_regions) if allowed_regions is not None and len(frame) else []
     if outside:
@@ -244,6 +247,8 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
                 say("write", start, n)
                 bulk.load(conn, target, rows.iloc[start:start + CHUNK_ROWS].assign(upload_id=upload_id))
             say("write", n, n)
+            marks = parsed.marks.rename(columns={"row": "src_row"}).drop(columns=["column"])
+            bulk.load(conn, t.observation_marks, marks.assign(upload_id=upload_id))
             close_upload(conn, upload_id, report.warnings, user, note)
             say("commit", n, n)
             trans.commit()

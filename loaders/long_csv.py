@@ -38,12 +38,14 @@ MEASURE_WORDS = {
     "cum_level": ("cum_level", "累计值", "累计", "绝对额", "总量", "本年累计", "level"),
     "cum_yoy": ("cum_yoy", "累计增速", "增速", "同比增长", "增长", "yoy", "growth"),
     "ratio": ("ratio", "比率", "占比", "比重", "率"),
+    "month_level": ("month_level", "当月值", "本月值"),
+    "month_yoy": ("month_yoy", "当月增速", "本月增速"),
 }
 KIND_WORDS = {
     "growth": ("growth", "增速", "增长", "增速目标", "增长目标"),
     "level": ("level", "目标值", "总量", "绝对额", "计划", "年度目标", "总量目标"),
 }
-PERCENT_MEASURES = ("cum_yoy", "ratio", "growth")
+PERCENT_MEASURES = ("cum_yoy", "ratio", "growth", "month_yoy")
 SIMULATED_MARK = "模拟数据"
 # Per reason code, problems listed one by one; beyond this a single summary line counts the rest.
 MAX_PROBLEMS_PER_CODE = 200
@@ -120,7 +122,8 @@ def parse(frame: pd.DataFrame, *, file: str, catalogue: Catalogue, regions: Regi
         out["period"] = ctx.map_unique(frame[h["period"]], h["period"], cells.period, "bad_period",
                                        "期间无法识别", "应为 2024-06 或 2024年1-6月 这样的格式")
         out["measure"] = ctx.map_unique(frame[h["measure"]], h["measure"], _word(MEASURE_WORDS), "bad_measure",
-                                        "口径无法识别", "应为 cum_level（累计值）、cum_yoy（累计增速）或 ratio（比率）")
+                                        "口径无法识别", "应为 cum_level（累计值）、cum_yoy（累计增速）、ratio（比率）、"
+                                        "month_level（当月值）或 month_yoy（当月增速）")
         if period:
             _check_period_option(out, period, ctx, h["period"], frame[h["period"]])
         key = "measure"

@@ -1,13 +1,11 @@
 """One sheet per indicator with periods as columns (1-2月, 1-3月, …, 2024-06, 上半年) and regions as
 rows; the indicator and measure come from the sheet name or the title, the year from the title."""
 
-import pandas as pd
-
 from loaders import sheet_layout as sl
 from loaders.catalogue import Catalogue, how_to_add
 from loaders.cells import period as parse_period
 from loaders.cells import squeeze, unit_factor, year_in
-from loaders.parsed import OBS_COLUMNS, Parsed, empty_frame
+from loaders.parsed import Parsed, empty_frame, observation_frames
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import Regions
 from loaders.sheets import Sheet
@@ -82,7 +80,7 @@ def parse(sheet: Sheet, *, file: str, catalogue: Catalogue, regions: Regions, pe
         measure = measure_of(context, sub, ind)
         if measure is None:
             continue
-        level = measure == "cum_level"
+        level = measure in ("cum_level", "month_level")
         unit = sl.unit_of(context, sub, level, lay.sheet_unit if ind.unit == "万元" else None)
         target = ind.unit if level else "%"
         factor = unit_factor(unit, target)
@@ -99,9 +97,8 @@ def parse(sheet: Sheet, *, file: str, catalogue: Catalogue, regions: Regions, pe
 
     city = sl.city_in(lay.title, regions)
     records, body_problems = sl.read_body(sheet.rows, lay, columns, city=city, regions=regions, file=file)
-    frame = empty_frame()
+    frame, marks = empty_frame(), empty_frame("marks")
     if records:
-        frame = pd.DataFrame([r | {"period": periods[r["column"]], "measure": r["tag"]} for r in records],
-                             columns=OBS_COLUMNS)
+        frame, marks = observation_frames(records, lambda r: periods[r["column"]])
     return Parsed(kind="observations", format=FORMAT, frame=frame, problems=problems + body_problems,
-                  encoding=encoding, period_source=source, simulated=lay.simulated)
+                  encoding=encoding, period_source=source, simulated=lay.simulated, marks=marks)

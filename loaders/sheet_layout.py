@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from loaders.catalogue import Catalogue, Indicator, how_to_add
-from loaders.cells import CellError, clean_float, number, period, period_label, squeeze, unit_factor, unit_in
+from loaders.cells import (
+    FLAT,
+    NOT_REPORTED,
+    CellError,
+    clean_float,
+    number,
+    period,
+    period_label,
+    read_cell,
+    squeeze,
+    unit_factor,
+    unit_in,
+)
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import CITY_ROW_NAMES, Regions
 
@@ -22,16 +34,23 @@ UNIT_SEPARATORS = re.compile(r"[、,，/;；\s]+")
 MONEY_UNITS = ("亿元", "万元", "元")
 # A 序号 column may stand before the region column.
 REGION_COLUMN_SEARCH = 3
-# Rule 6: the table ends at the first footnote.
-FOOTER_WORDS = ("注", "说明", "数据来源", "资料来源")
+# Rule 6: the table ends at the first footnote ("注：…", "*含…", "※…"); a footnote may hold another version of a
+# number (real-tables.md), which is never read.
+FOOTER_WORDS = ("注", "备注", "说明", "数据来源", "资料来源", "*", "※")
+# A header row whose region cell is blank (real tables leave the top-left cell empty) is shown under this name.
+BLANK_REGION_LABEL = "地区"
+# Rows below a blank-cornered header that are looked at for the first data row.
+BLANK_CORNER_LOOKAHEAD = 3
 SIMULATED = "模拟数据"
 # A stand-in year for telling period labels ("1-6月") from other labels before the year is known.
 ANY_YEAR = 2000
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 TARGET_WORD = "目标"
 # Fixes as (web, command line): the web form has a “期间” field where the CLI has --period (problems.Problem.cli_fix).
-PERIOD_FIX = ("在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或在上传表单的“期间”中填写 2024-06",
-              "在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或导入时用 --period 2024-06 指定")
+PERIOD_FIX = ("在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或在上传表单的“期间”中填写 2024-06"
+              "（文件名含期间也可，如“2024年1-6月主要指标.xlsx”）",
+              "在标题中写明期间，如“2024年1-6月陇南市各县区主要经济指标完成情况”，或导入时用 --period 2024-06 指定"
+              "（文件名含期间也可，如“2024年1-6月主要指标.xlsx”）")
 YEAR_FIX = ("在标题中写明年份，如“2026年陇南市各县区主要经济指标目标任务”，或在上传表单的“期间”中填写 2026",
             "在标题中写明年份，如“2026年陇南市各县区主要经济指标目标任务”，或导入时用 --period 2026 指定")
 _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}$")
@@ -72,7 +91,8 @@ def starts_header(text: str) -> bool:
 
 
 def find_header(rows: list[list[str]]) -> tuple[int, int] | None:
-    """(row index, region column) of the first row that starts with a region label, or None."""
+    """(row index, region column) of the first row that starts with a region label, else of a header with a
+    blank top-left cell (blank_corner), or None."""
     for i, row in enumerate(rows):
         if sum(1 for c in row if c) < 2:
             continue
@@ -81,6 +101,29 @@ def find_header(rows: list[list[str]]) -> tuple[int, int] | None:
                 return i, j
             if text and not text.isdigit() and squeeze(text) != "序号":
                 break
+    return blank_corner(rows)
+
+
+def _has_number(cells: list[str]) -> bool:
+    for text in cells:
+        try:
+            if text and number(text) is not None:
+                return True
+        except CellError:
+            pass
+    return False
+
+
+def blank_corner(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(row index, 0) of a header whose first cell is blank: labels and no numbers, and within a few rows below
+    it (a second header row may come first) a row that names something in its first cell and has a number."""
+    for i, row in enumerate(rows):
+        if sum(1 for c in row if c) < 2 or cell(row, 0) or _has_number(row):
+            continue
+        for below in rows[i + 1:i + 1 + BLANK_CORNER_LOOKAHEAD]:
+            if cell(below, 0) and not is_footer(below):
+                return (i, 0) if _has_number(below[1:]) else None
+        return None
     return None
 
 
@@ -143,7 +186,7 @@ def layout(rows: list[list[str]]) -> Layout | None:
         title_row=title_row,
         header_row=h + 1,
         region_col=rc,
-        region_label=tops[rc],
+        region_label=tops[rc] or BLANK_REGION_LABEL,
         columns=tuple(columns),
         body=tuple(range(start, end)),
         simulated=any(SIMULATED in c for r in above + notes for c in r),
@@ -172,6 +215,11 @@ def city_in(text: str, regions: Regions) -> str | None:
             if name in t and (best is None or len(name) > best[0]):
                 best = (len(name), r.code)
     return best[1] if best else None
+
+
+def file_name_of(label: str) -> str:
+    """The uploaded file's name in a problem label ("2026年1-10月.xlsx[Sheet1]" -> "2026年1-10月.xlsx")."""
+    return label.split("[", 1)[0] if label.endswith("]") else label
 
 
 def stem(name: str) -> str:
@@ -247,48 +295,99 @@ def build_columns(
 
 
 def read_body(
-    rows: list[list[str]], lay: Layout, columns: list[Column], *, city: str | None, regions: Regions, file: str
+    rows: list[list[str]], lay: Layout, columns: list[Column], *, city: str | None, regions: Regions, file: str,
+    marks: bool = True,
 ) -> tuple[list[dict], list[Problem]]:
-    """One record per present cell: region_code, row, column, indicator, tag, value (in the catalogue unit).
+    """One record per present cell: region_code, row, column, indicator, tag, value (in the catalogue unit), mark.
 
-    Missing cells give nothing; rows without any value (blank or "其中：" lines) are skipped.
+    Missing cells, "——" (not applicable) and "-" (no target) give nothing; "持平" gives 0.0 marked FLAT and
+    "没有上报报表" no value marked NOT_REPORTED (`marks`: the sheet may carry them; a targets sheet may not).
+    Rows without any value (blank or "其中：" lines) are skipped; region names are squeezed ("全 省") to resolve.
     """
     records: list[dict] = []
-    problems: list[Problem] = []
+    problems: list[Problem | None] = []
+    # Rows whose name resolves only once the sheet's level is known (长沙 on a table of prefectures), with their
+    # place in `problems`: (place, name, row, values).
+    pending: list[tuple[int, str, int, list]] = []
+    found: list[str] = []
+
+    def add(code: str, row_no: int, values: list) -> None:
+        for col, value, mark in values:
+            records.append({"region_code": code, "row": row_no, "column": col.label, "indicator": col.indicator,
+                            "tag": col.tag, "value": None if value is None else clean_float(value * col.factor),
+                            "mark": mark})
+
     for i in lay.body:
         row = rows[i]
-        values: list[tuple[Column, float]] = []
+        values: list[tuple[Column, float | None, str | None]] = []
         bad = False
         for col in columns:
             text = cell(row, col.index)
             try:
-                value = number(text)
+                value, mark = read_cell(text)
+                if mark in (FLAT, NOT_REPORTED) and not marks:
+                    raise CellError(text)
             except CellError:
                 bad = True
                 problems.append(Problem(
                     ERROR, "bad_number", "不是可识别的数字",
-                    "改为数字（如 1234.5、-3.2、5.1%）；缺失请留空或填“—”，不要填0",
+                    "改为数字（如 1234.5、-3.2、5.1%）；缺失请留空或填“—”，不要填0" if marks else
+                    "目标表中只填数字；未设目标请留空或填“-”",
                     file=file, row=i + 1, column=col.label, value=text))
                 continue
-            if value is not None:
-                values.append((col, value))
+            if value is not None or mark == NOT_REPORTED:
+                values.append((col, value, mark if mark in (FLAT, NOT_REPORTED) else None))
         if not values and not bad:
             continue
         name = cell(row, lay.region_col)
-        code = regions.resolve(name, city) if name else None
+        code = regions.resolve(squeeze(name), city) if name else None
         if code is None:
-            problems.append(unknown_region(name, city, regions, file=file, row=i + 1, column=lay.region_label))
+            pending.append((len(problems), name, i + 1, values))
+            problems.append(None)
             continue
-        for col, value in values:
-            records.append({"region_code": code, "row": i + 1, "column": col.label, "indicator": col.indicator,
-                            "tag": col.tag, "value": clean_float(value * col.factor)})
-    return records, problems
+        found.append(code)
+        add(code, i + 1, values)
+    province = province_of_rows(found, regions) if city is None else None
+    for k, name, row_no, values in pending:
+        code = prefecture_named(name, regions) if province and name else None
+        if code is not None:
+            add(code, row_no, values)
+        else:
+            problems[k] = unknown_region(name, city, regions, file=file, row=row_no, column=lay.region_label,
+                                         province=province)
+    records.sort(key=lambda r: r["row"])
+    return records, [p for p in problems if p is not None]
 
 
-def unknown_region(name: str, city: str | None, regions: Regions, *, file: str, row: int, column: str) -> Problem:
+def prefecture_named(name: str, regions: Regions) -> str | None:
+    """A prefecture as a province → prefecture table writes it: a stem it shares with a county (长沙 → 长沙市, not
+    长沙县) or an autonomous prefecture shortened to 州 (湘西州 → 湘西土家族苗族自治州)."""
+    key = squeeze(name)
+    for written in (key, key.removesuffix("州") if len(key) > 2 else key):
+        code = regions.resolve(written, level="prefecture")
+        if code is not None and regions[code].level == "prefecture":
+            return code
+    return None
+
+
+def province_of_rows(codes: list[str], regions: Regions) -> str | None:
+    """The province of a province → prefecture table: the parent of most of its prefecture rows, else None."""
+    parents = [regions[c].parent_code for c in codes if c in regions and regions[c].level == "prefecture"]
+    if not parents or 2 * len(parents) < len(codes):
+        return None
+    return max(set(parents), key=parents.count)
+
+
+def unknown_region(name: str, city: str | None, regions: Regions, *, file: str, row: int, column: str,
+                   province: str | None = None) -> Problem:
+    """`province`: the sheet lists a province's prefectures (province_of_rows), whose names the fix lists."""
     if city is None and squeeze(name) in CITY_ROW_NAMES:
         reason = f"标题中没有市州名称，无法确定“{name}”是哪个市"
         fix = "在标题中写明市州，如“2024年1-6月陇南市各县区主要经济指标”，或把该行名称改为市州全称"
+    elif province is not None:
+        reason = "市州名称无法识别" if name else "市州名称为空"
+        names = [r.name for r in regions.of_level("prefecture") if r.parent_code == province]
+        fix = f"本表各行应为全省和各市州：全省、{'、'.join(names)}"
     else:
         reason = "县区名称无法识别" if name else "县区名称为空"
         fix = f"县区名称应为：{regions.expected_names(city)}"
@@ -308,17 +407,19 @@ def option_period(option: str | None, *, file: str) -> tuple[str | None, list[Pr
 
 
 def settle_period(found: str | None, option: str | None, lay: Layout, *, file: str, what: str = "期间",
-                  fix: tuple[str, str] = PERIOD_FIX) -> tuple[str | None, str, list[Problem]]:
-    """(value, source, problems): the option wins and must agree with the title; else the title's; else an error."""
+                  fix: tuple[str, str] = PERIOD_FIX, found_in: str = "title") -> tuple[str | None, str, list[Problem]]:
+    """(value, source, problems): the option wins and must agree with the title; else the title's (or the file
+    name's, `found_in` = "file_name"); else an error."""
     where = {"file": file, "row": lay.title_row, "value": lay.heading}
     if option and found and option != found:
         shown = period_label if len(found) == 7 else str  # '2024-06' -> '2024年1-6月'
+        place = "文件名" if found_in == "file_name" else "标题"
         return option, "option", [Problem(
-            ERROR, "period_mismatch", f"标题中的{what}“{shown(found)}”与另行指定的“{shown(option)}”不一致",
-            "核对后修改标题或上传表单的“期间”，使两者一致（期间栏留空则按标题导入）", **where,
-            cli_fix="核对后修改标题或 --period，使两者一致")]
+            ERROR, "period_mismatch", f"{place}中的{what}“{shown(found)}”与另行指定的“{shown(option)}”不一致",
+            f"核对后修改{place}或上传表单的“期间”，使两者一致（期间栏留空则按{place}导入）", **where,
+            cli_fix=f"核对后修改{place}或 --period，使两者一致")]
     if option:
         return option, "option", []
     if found:
-        return found, "title", []
+        return found, found_in, []
     return None, "", [Problem(ERROR, "period_missing", f"没有找到数据{what}", fix[0], **where, cli_fix=fix[1])]

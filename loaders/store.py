@@ -126,6 +126,29 @@ class Store:
         q = sa.select(cur).order_by(cur.c.indicator, cur.c.measure, cur.c.period, cur.c.region_code)
         return self._frame(q)
 
+    def marks(self, *, periods=None, regions=None, indicators=None) -> pd.DataFrame:
+        """Current marks (loaders/cells.py MARKS): region_code, period, indicator, measure, mark, upload_id.
+
+        "flat" when the current value of its key is the 0.0 its upload published as 持平; "not_reported" (the
+        latest committed one of its key) when the key has no current value: a value uploaded for the key, earlier
+        or later, is the current value, and the mark then says only that one file had no report of it."""
+        m = t.observation_marks
+        where = _filters(m, period=periods, region_code=regions, indicator=indicators)
+        o = t.observations
+        cur = self.current_select(o, OBS_KEY, _filters(o, period=periods, region_code=regions, indicator=indicators))
+        same_key = [cur.c[k] == m.c[k] for k in OBS_KEY]
+        flat = (sa.select(m.c.region_code, m.c.period, m.c.indicator, m.c.measure, m.c.mark, m.c.upload_id)
+                .join(cur, sa.and_(*same_key, cur.c.upload_id == m.c.upload_id))
+                .where(m.c.mark == "flat", *where))
+        latest = self.current_select(m, OBS_KEY, [m.c.mark == "not_reported", *where], name="not_reported")
+        missing = (sa.select(latest.c.region_code, latest.c.period, latest.c.indicator, latest.c.measure,
+                             latest.c.mark, latest.c.upload_id)
+                   .outerjoin(cur, sa.and_(*[cur.c[k] == latest.c[k] for k in OBS_KEY]))
+                   .where(cur.c.upload_id.is_(None)))
+        both = sa.union_all(flat, missing).subquery("marks")
+        q = sa.select(both).order_by(both.c.indicator, both.c.measure, both.c.period, both.c.region_code)
+        return self._frame_on(q, None, ["region_code", "period", "indicator", "measure", "mark", "upload_id"])
+
     def periods(self) -> list[str]:
         """Periods that hold at least one committed value, newest first."""
         o, u = t.observations, t.uploads
@@ -256,8 +279,8 @@ class Store:
         """upload id → the regions its values, targets and ledger items are for (who may download or roll it back)."""
         out: dict[int, set[str]] = {}
         with self.engine.connect() as conn:
-            for table in (t.observations, t.targets, t.ledger_items, t.units, t.unit_tasks, t.unit_reports,
-                          t.county_types, t.county_facts):
+            for table in (t.observations, t.observation_marks, t.targets, t.ledger_items, t.units, t.unit_tasks,
+                          t.unit_reports, t.county_types, t.county_facts):
                 q = sa.select(table.c.upload_id, table.c.region_code).distinct()
                 for uid, code in conn.execute(q):
                     out.setdefault(int(uid), set()).add(code)

@@ -68,9 +68,24 @@ observations = Table(
     Column("region_code", String(6), nullable=False),
     Column("period", String(7), nullable=False),  # YYYY-MM, year to date up to that month
     Column("indicator", String(32), nullable=False),
-    Column("measure", String(16), nullable=False),  # cum_level | cum_yoy | ratio
+    Column("measure", String(16), nullable=False),  # cum_level | cum_yoy | ratio | month_level | month_yoy
     Column("value", Double, nullable=False),
     Column("src_row", Integer, nullable=False),  # row in the uploaded file, for tracing
+)
+
+# What a real table printed in a cell instead of a number (loaders/cells.py MARKS), append-only beside observations:
+# "flat" (持平: the upload's observation of the key is 0.0 and was published as 持平) and "not_reported" (没有上报报表:
+# the upload has no observation of the key). Added after the first stores: create_schema creates it in older ones,
+# where no upload has marks (Store.marks).
+observation_marks = Table(
+    "observation_marks", metadata,
+    Column("upload_id", Integer, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("indicator", String(32), nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("mark", String(16), nullable=False),  # flat | not_reported
+    Column("src_row", Integer, nullable=False),
 )
 
 targets = Table(

@@ -58,7 +58,8 @@ def parse(sheet: Sheet, *, file: str, catalogue: Catalogue, regions: Regions, pe
     year_text, source, year_problems = sl.settle_period(
         str(found) if found else None, option[:4] if option else None, lay, file=file, what="年份", fix=sl.YEAR_FIX)
     city = sl.city_in(lay.title, regions)
-    records, body_problems = sl.read_body(sheet.rows, lay, columns, city=city, regions=regions, file=file)
+    records, body_problems = sl.read_body(sheet.rows, lay, columns, city=city, regions=regions, file=file,
+                                            marks=False)
     frame = empty_frame("targets")
     if year_text and records:
         year = int(year_text)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from loaders import clock
 from loaders.catalogue import MEASURE_ZH, Catalogue
-from loaders.cells import period_label, show
+from loaders.cells import FLAT, NOT_REPORTED, period_label, show
 from loaders.parsed import Parsed
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.regions import Regions
@@ -22,6 +22,7 @@ CITY_SUM_TOLERANCE = 0.05
 # Cumulative levels are compared with this slack so rounding to 0.1 万元 never raises a warning.
 LEVEL_EPSILON = 1e-6
 MAX_PER_CODE = 200
+GROWTH_MEASURES = ("cum_yoy", "month_yoy")  # the measures 持平 can stand for
 # A YTD growth rate moves slowly once the year is under way: from 1–6月 on, one month is at most about a
 # sixth of the year-to-date total, so moving the rate by 20 个百分点 needs that month alone to be some 120
 # points off the earlier months, far beyond the spread of a typical county (reference/statistics.md:
@@ -66,10 +67,11 @@ def observations(parsed: Parsed, catalogue: Catalogue, regions: Regions, *, file
                  today: dt.date | None = None) -> list[Problem]:
     """Semantic checks on parsed observation rows; returns new problems (the parser's are kept apart)."""
     df = parsed.frame
-    if df.empty:
-        return []
-    today = today or clock.today()
     out = _Collector(file)
+    _check_marks(parsed.marks, catalogue, regions, out)
+    if df.empty:
+        return out.problems
+    today = today or clock.today()
     _check_measures_and_months(df, catalogue, out)
     _check_future(df, today, out)
     _check_duplicates(df, ["region_code", "period", "indicator", "measure"], out)
@@ -144,9 +146,9 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
                      f"“{info.name_zh}”是派生指标，由 {info.numerator} ÷ {info.denominator} 计算，不接受上传",
                      f"请上传 {catalogue[info.numerator].name_zh} 和 {catalogue[info.denominator].name_zh}")
             continue
-        if measure not in info.measures:
+        if measure not in info.stored_measures:
             names = MEASURE_ZH
-            allowed = "、".join(f"{m}（{names[m]}）" for m in info.measures)
+            allowed = "、".join(f"{m}（{names[m]}）" for m in info.stored_measures)
             out.rows(rows, ERROR, "measure_not_allowed",
                      f"指标“{info.name_zh}”没有{names.get(measure, measure)}口径",
                      f"该指标只接受 {allowed}；例如规上工业增加值只发布增速", value_of=lambda r: r.measure,
@@ -163,6 +165,18 @@ def _check_measures_and_months(df: pd.DataFrame, catalogue: Catalogue, out: _Col
         else:
             out.rows(wrong, ERROR, "no_january", f"“{info.name_zh}”1—2月合并首报，没有1月数据",
                      "请删除1月数据，或把它作为1—2月（YYYY-02）上报", value_of=lambda r: r.period, column="period")
+
+
+def _check_marks(marks: pd.DataFrame, catalogue: Catalogue, regions: Regions, out: _Collector) -> None:
+    """持平 only says a growth rate; 没有上报报表 is stored as not reported and said once per cell (a warning: never
+    zero, never a value missing by mistake)."""
+    flat = marks[(marks["mark"] == FLAT) & ~marks["measure"].isin(GROWTH_MEASURES)]
+    out.rows(flat, ERROR, "flat_not_growth", lambda r: f"{key_label(r, catalogue, regions)}：“持平”只用于增速，不能表示总量",
+             "填写该总量的数值；未发生请填0，不适用请填“—”", value_of=lambda r: "持平")
+    missing = marks[marks["mark"] == NOT_REPORTED]
+    out.rows(missing, WARNING, "not_reported",
+             lambda r: f"{key_label(r, catalogue, regions)}：表中注明没有上报，记为“未上报”（不记为0，也不算漏填）",
+             "无需处理；该地区补报后，上传含其数值的新表即可", value_of=lambda r: "没有上报报表")
 
 
 def _check_future(df: pd.DataFrame, today: dt.date, out: _Collector) -> None:

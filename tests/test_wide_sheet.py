@@ -131,12 +131,14 @@ def test_month_pairs_prior_year_and_plan_columns():
     p = parse("wide_variants.csv")
     assert p.encoding == "utf-8-sig"
     assert long_rows(p) == expected([
+        ("621200", "RETAIL", "month_level", 50000.0), ("621202", "RETAIL", "month_level", 20000.0),
         ("621200", "RETAIL", "cum_level", 150000.0), ("621200", "FAI", "cum_yoy", 8.5),
         ("621200", "GPBR", "cum_level", 60000.0), ("621200", "GPBR", "cum_yoy", 4.2),
         ("621202", "RETAIL", "cum_level", 60000.0), ("621202", "FAI", "cum_yoy", 10.2),
         ("621202", "GPBR", "cum_level", 20000.0), ("621202", "GPBR", "cum_yoy", 5.0),
     ], "2024-03")
-    assert p.problems == []  # 本月, 上年同期, 完成年计划%, 序时进度 are dropped without a word
+    # 本月 beside 1-本月 is kept as its own measure; 上年同期, 完成年计划%, 序时进度 are dropped without a word
+    assert p.problems == []
 
 
 def test_single_row_header_period_option_and_units_row():

@@ -30,7 +30,8 @@ def layout(scope=None, lang=None, **_):
         return dmc.Alert(str(exc), color="red")
     inds = status.expected_indicators(catalogue.default(), latest)
     table = status.completeness(store.observations(periods=[latest], regions=codes), inds, latest,
-                                {c: tile_label(regions.by_code[c]) for c in codes})
+                                {c: tile_label(regions.by_code[c]) for c in codes},
+                                store.marks(periods=[latest], regions=codes))
     ok = int(table["n_ok"].sum())
     uploads = store.uploads(limit=10)
     warned = status.latest_with_warnings(uploads)
