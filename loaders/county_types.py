@@ -18,7 +18,6 @@ scheme's own validation stays in indicators/scheme.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -26,16 +25,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import bulk, isolated, ledger_cells, upload_check
+from loaders import ledger_cells
 from loaders import regions as regions_mod
 from loaders import tables as t
 from loaders.cells import CellError, squeeze
-from loaders.ingest import close_upload, open_upload
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.settings import DATA_DIR, deployment
 from loaders.store import Store
 from loaders.unit_headers import FACTS, TYPES
-from loaders.units import UnitsReport, read_table
+from loaders.units import UnitsReport, count_changes, ingest_table
 
 SCHEMES_DIR = DATA_DIR / "schemes"
 MAX_TYPES = 2  # 甘政办发〔2021〕41号: each county chooses one or two types
@@ -261,74 +259,17 @@ def ingest_facts(source, store: Store, **kw) -> UnitsReport:
     return _ingest(FACTS, source, store, **kw)
 
 
-def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
-            dry_run: bool = False, note: str = "", today: dt.date | None = None,
-            regions: regions_mod.Regions | None = None, allowed_regions: set[str] | None = None,
-            simulated: bool = False, book: tuple | None = None, schemes: Path = SCHEMES_DIR) -> UnitsReport:
-    """`book`: the file's (sheets, encoding, problems) when the caller already read them (loaders/upload_ingest.py).
-    `today` is accepted like the other loaders' (these rows carry no dates)."""
+def _ingest(upload: str, source: str | Path | bytes, store: Store, *, today: dt.date | None = None,
+            regions: regions_mod.Regions | None = None, schemes: Path = SCHEMES_DIR, **kw) -> UnitsReport:
+    """`today` is accepted like the other loaders' (these rows carry no dates)."""
     regions = regions or regions_mod.default()
-    data = Path(source).read_bytes() if not isinstance(source, bytes) else source
-    name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
-    sha = hashlib.sha256(data).hexdigest()
-    same = store.committed_upload_with_sha(sha)
-    if same is not None:
-        return UnitsReport(file=name, sha256=sha, status="duplicate", duplicate_of=same["id"], kind=same["kind"],
-                           format=same["format"], encoding=same["encoding"], rows=same["rows_read"],
-                           unchanged=same["rows_read"])
-    report = UnitsReport(file=name, sha256=sha, status="rejected", kind=upload, format=upload, simulated=simulated)
-    refused = upload_check.check(name, data, max_bytes=None, accepted=None)
-    if refused:
-        report.errors = refused
-        return report
-    book, encoding, problems = book if book is not None else isolated.read_sheets(name, data, dates="day")
-    report.encoding = encoding
-    if not problems:
-        rows, problems = read_table(book, upload, name)
-        report.rows = len(rows)
-    if problems:
-        report.errors = [p for p in problems if p.severity == ERROR]
-        return report
-    frame, problems = PARSERS[upload](rows, name, regions, schemes)
-    report.frame = frame
-    report.regions = sorted(frame["region_code"].unique()) if len(frame) else []
     # uploads.periods: December of each year the file is for, so results of those years depend on it
     # (indicators/results.inputs_state reads these uploads by year, like targets)
-    report.periods = sorted({f"{int(y)}-12" for y in frame["year"]})
-    report.errors = [p for p in problems if p.severity == ERROR]
-    report.warnings = [p for p in problems if p.severity == WARNING]
-    outside = sorted(set(report.regions) - allowed_regions) if allowed_regions is not None else []
-    if outside:
-        report.errors.append(Problem(ERROR, "region_out_of_scope",
-                                     f"文件含本账号上报范围以外的地区：{'、'.join(regions[c].name for c in outside[:10])}",
-                                     "只上报本账号范围内的县区；其他县区请由市级部门上传", name))
-    if report.errors:
-        report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
-        return report
-    _write(store, upload, frame, report, data, user=user, note=note, dry_run=dry_run)
-    return report
-
-
-def _write(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, data: bytes, *, user: str,
-           note: str, dry_run: bool) -> None:
-    with store.engine.connect() as conn:
-        trans = conn.begin()
-        try:
-            _compare(store, upload, frame, report, conn)
-            if dry_run:
-                report.status = "dry_run"
-                trans.rollback()
-                return
-            upload_id = open_upload(conn, report, data, user, note)
-            bulk.load(conn, TABLES[upload], frame.assign(upload_id=upload_id))
-            close_upload(conn, upload_id, report.warnings, user, note)
-            trans.commit()
-        except BaseException:
-            if trans.is_active:
-                trans.rollback()
-            raise
-    report.status = "committed"
-    report.upload_id = upload_id
+    return ingest_table(upload, source, store, lambda rows, name: PARSERS[upload](rows, name, regions, schemes),
+                        table=TABLES[upload], regions=regions,
+                        compare=lambda frame, report, conn: _compare(store, upload, frame, report, conn),
+                        periods=lambda frame: sorted({f"{int(y)}-12" for y in frame["year"]}),
+                        scope_fix="只上报本账号范围内的县区；其他县区请由市级部门上传", **kw)
 
 
 def _compare(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, conn) -> None:
@@ -339,23 +280,7 @@ def _compare(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport
     else:
         before = store.county_facts(years, report.regions, conn=conn)
         key, value = ["year", "region_code", "item"], ["value", "note"]
-    old = {tuple(r[k] for k in key): tuple(r[v] for v in value) for r in before.to_dict("records")}
-    for r in frame.to_dict("records"):
-        k = tuple(r[c] for c in key)
-        if k not in old:
-            report.inserted += 1
-        elif _same(old.pop(k), tuple(r[v] for v in value)):
-            report.unchanged += 1
-        else:
-            report.revised += 1
+    old = count_changes(report, before, frame, key, value)
     if upload == FACTS:
         covered = {(int(y), c) for y, c in zip(frame["year"], frame["region_code"], strict=True)}
         report.dropped = sum((k[0], k[1]) in covered for k in old)
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    def eq(x, y):
-        if isinstance(x, float) and isinstance(y, float):
-            return (pd.isna(x) and pd.isna(y)) or abs(x - y) < 1e-9
-        return x == y
-    return all(eq(x, y) for x, y in zip(a, b, strict=True))

@@ -352,14 +352,35 @@ def ingest_reports(source, store: Store, **kw) -> UnitsReport:
     return _ingest(REPORTS, source, store, **kw)
 
 
-def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
-            dry_run: bool = False, note: str = "", today: dt.date | None = None,
+def _ingest(upload: str, source: str | Path | bytes, store: Store, *, today: dt.date | None = None,
             regions: regions_mod.Regions | None = None, measures: measures_mod.Measures | None = None,
-            kinds: kinds_mod.Kinds | None = None, allowed_regions: set[str] | None = None,
-            simulated: bool = False, book: tuple | None = None) -> UnitsReport:
-    """`book`: the file's (sheets, encoding, problems) when the caller already read them (loaders/upload_ingest.py)."""
+            kinds: kinds_mod.Kinds | None = None, **kw) -> UnitsReport:
     today = today or clock.today()
     regions = regions or regions_mod.default()
+
+    def parse(rows, name):
+        if upload == UNITS:
+            return parse_units(rows, name, regions)
+        units = directory(store, regions)
+        if upload == TASKS:
+            return parse_tasks(rows, name, units, measures or measures_mod.default(), regions)
+        return parse_reports(rows, name, units, kinds or kinds_mod.default(), regions, today)
+
+    # uploads.periods stays empty: these uploads feed no statistic, so results keyed by period never depend on them
+    return ingest_table(upload, source, store, parse, table=TABLES[upload], regions=regions,
+                        compare=lambda frame, report, conn: _compare(store, upload, frame, report, conn),
+                        prepare=_dates if upload == REPORTS else None,
+                        scope_fix="只上报本账号范围内的单位；其他地区请由市级部门上传", **kw)
+
+
+def ingest_table(upload: str, source: str | Path | bytes, store: Store, parse, *, table, regions, compare,
+                 scope_fix: str, prepare=None, periods=None, name: str | None = None, user: str = "cli",
+                 dry_run: bool = False, note: str = "", allowed_regions: set[str] | None = None,
+                 simulated: bool = False, book: tuple | None = None) -> UnitsReport:
+    """One small table upload (units, tasks, reports, county types …): read, `parse(rows, name) -> (frame,
+    problems)`, every problem at once, then in one transaction `compare(frame, report, conn)` with the current rows
+    and write `prepare(frame)` to `table`. `book`: the file's (sheets, encoding, problems) when the caller already
+    read them (loaders/upload_ingest.py); `periods(frame)`: the uploads.periods the rows make results depend on."""
     data = Path(source).read_bytes() if not isinstance(source, bytes) else source
     name = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     sha = hashlib.sha256(data).hexdigest()
@@ -381,48 +402,31 @@ def _ingest(upload: str, source: str | Path | bytes, store: Store, *, name: str 
     if problems:
         report.errors = [p for p in problems if p.severity == ERROR]
         return report
-    if upload == UNITS:
-        frame, problems = parse_units(rows, name, regions)
-    else:
-        units = directory(store, regions)
-        if upload == TASKS:
-            frame, problems = parse_tasks(rows, name, units, measures or measures_mod.default(), regions)
-        else:
-            frame, problems = parse_reports(rows, name, units, kinds or kinds_mod.default(), regions, today)
+    frame, problems = parse(rows, name)
     report.frame = frame
     report.regions = sorted(frame["region_code"].unique()) if len(frame) else []
+    report.periods = periods(frame) if periods else []
     report.errors = [p for p in problems if p.severity == ERROR]
+    report.warnings = [p for p in problems if p.severity == WARNING]
     outside = sorted(set(report.regions) - allowed_regions) if allowed_regions is not None else []
     if outside:
         report.errors.append(Problem(ERROR, "region_out_of_scope",
                                      f"文件含本账号上报范围以外的地区：{'、'.join(regions[c].name for c in outside[:10])}",
-                                     "只上报本账号范围内的单位；其他地区请由市级部门上传", name))
+                                     scope_fix, name))
     if report.errors:
         report.rejected = len({p.row for p in report.errors if p.row is not None}) or report.rows
         return report
-    # uploads.periods stays empty: these uploads feed no statistic, so results keyed by period never depend on them
-    _write(store, upload, frame, report, data, user=user, note=note, dry_run=dry_run)
-    return report
-
-
-TABLES = {UNITS: t.units, TASKS: t.unit_tasks, REPORTS: t.unit_reports}
-
-
-def _write(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, data: bytes, *, user: str,
-           note: str, dry_run: bool) -> None:
     with store.engine.connect() as conn:
         trans = conn.begin()
         try:
-            _compare(store, upload, frame, report, conn)
+            compare(frame, report, conn)
             if dry_run:
                 report.status = "dry_run"
                 trans.rollback()
-                return
+                return report
             upload_id = open_upload(conn, report, data, user, note)
             rows = frame.assign(upload_id=upload_id)
-            if upload == REPORTS:
-                rows = rows.assign(as_of=[d.isoformat() for d in rows["as_of"]])
-            bulk.load(conn, TABLES[upload], rows)
+            bulk.load(conn, table, prepare(rows) if prepare else rows)
             close_upload(conn, upload_id, report.warnings, user, note)
             trans.commit()
         except BaseException:
@@ -431,6 +435,14 @@ def _write(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, 
             raise
     report.status = "committed"
     report.upload_id = upload_id
+    return report
+
+
+TABLES = {UNITS: t.units, TASKS: t.unit_tasks, REPORTS: t.unit_reports}
+
+
+def _dates(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(as_of=[d.isoformat() for d in rows["as_of"]])
 
 
 def _compare(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport, conn) -> None:
@@ -444,6 +456,19 @@ def _compare(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport
     else:
         before = store.unit_tasks(sorted(set(frame["year"])), report.regions, conn=conn)
         key, value = ["year", "region_code", "unit_name", "measure"], ["value"]
+    old = count_changes(report, before, frame, key, value)
+    if upload == UNITS and old:
+        report.dropped = len(old)
+        names = "、".join(n for _, n in sorted(old)[:MAX_UNITS_LISTED])
+        report.warnings.append(Problem(WARNING, "units_dropped", f"上一版单位名单中有、本文件中没有的单位：{names}"
+                                       f"（共 {len(old)} 个），导入后不再参与排名",
+                                       "单位撤并的可忽略本提示；漏填的请补上后重新上传", report.file))
+
+
+def count_changes(report: IngestReport, before: pd.DataFrame, frame: pd.DataFrame, key: list[str],
+                  value: list[str]) -> dict[tuple, tuple]:
+    """Count the file's rows as inserted / unchanged / revised against `before` (same key columns); returns the
+    current rows the file does not have."""
     old = {tuple(r[k] for k in key): tuple(r[v] for v in value) for r in before.to_dict("records")}
     for r in frame.to_dict("records"):
         k = tuple(r[c] for c in key)
@@ -453,16 +478,15 @@ def _compare(store: Store, upload: str, frame: pd.DataFrame, report: UnitsReport
             report.unchanged += 1
         else:
             report.revised += 1
-    if upload == UNITS and old:
-        report.dropped = len(old)
-        names = "、".join(n for _, n in sorted(old)[:MAX_UNITS_LISTED])
-        report.warnings.append(Problem(WARNING, "units_dropped", f"上一版单位名单中有、本文件中没有的单位：{names}"
-                                       f"（共 {len(old)} 个），导入后不再参与排名",
-                                       "单位撤并的可忽略本提示；漏填的请补上后重新上传", report.file))
+    return old
 
 
 def _same(a: tuple, b: tuple) -> bool:
-    return all(abs(float(x) - float(y)) < 1e-9 if isinstance(x, float) else x == y for x, y in zip(a, b, strict=True))
+    def eq(x, y):
+        if isinstance(x, float) and isinstance(y, int | float):
+            return (pd.isna(x) and pd.isna(y)) or abs(x - float(y)) < 1e-9
+        return x == y
+    return all(eq(x, y) for x, y in zip(a, b, strict=True))
 
 
 def describe(report: UnitsReport) -> str:
