@@ -79,17 +79,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_matrix(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """(units × columns of floats indexed by the first column, problems); every problem at once, with the fix."""
+def _read_csv(path: Path, shape: str) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV of at least two columns as text cells, or the problem (missing, undecodable, no data)."""
     try:
         text, _ = decode(path.read_bytes())
     except FileNotFoundError:
         return pd.DataFrame(), [f"{path}：文件不存在，请检查路径"]
     except CellError as exc:
         return pd.DataFrame(), [f"{path.name}：{exc}"]
-    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    if raw.shape[1] < 2 or raw.empty:
-        return pd.DataFrame(), [f"{path.name}：应有表头行和数据行，第一列为单位，其余每列一个指标代码"]
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if frame.shape[1] < 2 or frame.empty:
+        return pd.DataFrame(), [f"{path.name}：{shape}"]
+    return frame, []
+
+
+def read_matrix(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """(units × columns of floats indexed by the first column, problems); every problem at once, with the fix."""
+    raw, problems = _read_csv(path, "应有表头行和数据行，第一列为单位，其余每列一个指标代码")
+    if problems:
+        return raw, problems
     unit = raw.columns[0]
     ids = raw[unit].str.strip()
     problems = [f"{path.name} 第{i + 2}行：单位“{ids.iloc[i]}”重复出现，每个单位只能一行"
@@ -107,16 +115,7 @@ def read_matrix(path: Path) -> tuple[pd.DataFrame, list[str]]:
 
 def read_groups(path: Path) -> tuple[pd.DataFrame, list[str]]:
     """The groups file as text cells (unit, group[, group2]); its rows are checked against the scheme later."""
-    try:
-        text, _ = decode(path.read_bytes())
-    except FileNotFoundError:
-        return pd.DataFrame(), [f"{path}：文件不存在，请检查路径"]
-    except CellError as exc:
-        return pd.DataFrame(), [f"{path.name}：{exc}"]
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    if frame.shape[1] < 2 or frame.empty:
-        return pd.DataFrame(), [f"{path.name}：应有表头行 unit,group[,group2] 和数据行，每个单位一行"]
-    return frame, []
+    return _read_csv(path, "应有表头行 unit,group[,group2] 和数据行，每个单位一行")
 
 
 def _inputs(args) -> tuple[dict, list[str]]:
