@@ -81,9 +81,6 @@ class Regions:
     def counties_of(self, city: str) -> list[Region]:
         return [r for r in self._local if r.parent_code == city and r.level == "county"]
 
-    def is_municipality(self, code: str | None) -> bool:
-        return code in MUNICIPALITIES
-
     def city_of(self, code: str) -> str | None:
         """The prefecture-level unit a region is part of: itself for a prefecture or a municipality, the parent
         prefecture (or municipality) of a county, None for a province or a 省直辖 county (429004 仙桃市)."""
