@@ -75,6 +75,10 @@ class Regions:
     def __getitem__(self, code: str) -> Region:
         return self.by_code[code]
 
+    def rows(self) -> list[Region]:
+        """The province's regions (the whole country's without a province), in file (code) order."""
+        return list(self._local)
+
     def of_level(self, level: str) -> list[Region]:
         return [r for r in self._local if r.level == level]
 
