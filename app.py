@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8050)
     args = ap.parse_args(argv)
+    try:
+        regions.default()  # MONITOR_PROVINCE / MONITOR_CITY checked before anything starts
+    except regions.DeploymentError as exc:
+        raise SystemExit(f"错误：{exc}") from None
     store = Store(get_settings().database_url)
     ensure_demo(store)
     app = create_app(store)

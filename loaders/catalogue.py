@@ -36,6 +36,7 @@ CITY_ROWS = ("sum", "sum_plus_own", "independent")
 REQUIRED = ("code", "name_zh", "name_en", "unit", "frequency", "first_month", "value_type",
             "direction", "group", "source", "description")
 OPTIONAL = ("aliases", "yoy_band", "ratio_band", "yoy_swing", "numerator", "denominator", "scale", "city_row")
+EXTRA_TABLES = ("groups", "indicator", "alias")  # what an instance catalogue (MONITOR_CATALOGUE_EXTRA) may hold
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 # Words around an indicator name on a sheet that do not change which indicator it is.
@@ -142,6 +143,9 @@ def parse(raw: dict, source: str = "indicators.toml", extra: dict | None = None,
         msgs.append(f"{source}: no [groups] table; declare groups such as growth = {{ zh = \"经济增长\", en = \"Growth\" }}")
         groups = {}
     groups = dict(groups)
+    for key in sorted(set(extra or {}) - set(EXTRA_TABLES)):
+        msgs.append(f"{extra_source}: unknown table '{key}'; an instance catalogue has "
+                    f"{', '.join(EXTRA_TABLES)} (e.g. [[alias]] code = \"IVA\" aliases = [\"规模工业增加值\"])")
     for g, names in (extra or {}).get("groups", {}).items():
         if g in groups:
             msgs.append(f"{extra_source}: group '{g}' is already declared in {source}; use it without redeclaring")
@@ -273,11 +277,11 @@ def _check_alias(a: dict, label: str, out: dict[str, Indicator]) -> list[str]:
     return []
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, fix: str = "restore data/indicators.toml") -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise CatalogueError([f"{path}: no such file; check {EXTRA_ENV} (or unset it)"]) from exc
+        raise CatalogueError([f"{path}: no such file; {fix}"]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError([f"{path.name}: not valid TOML ({exc}); fix the syntax at that line"]) from exc
 
@@ -288,7 +292,7 @@ def load(path: Path | str | None = None, extra: Path | str | None = None) -> Cat
     raw = _read(path)
     if extra is None:
         return parse(raw, path.name)
-    return parse(raw, path.name, _read(Path(extra)), str(extra))
+    return parse(raw, path.name, _read(Path(extra), f"check {EXTRA_ENV} (or unset it)"), str(extra))
 
 
 def sha256() -> str:

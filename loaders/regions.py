@@ -75,14 +75,15 @@ class Regions:
     def __getitem__(self, code: str) -> Region:
         return self.by_code[code]
 
+    def rows(self) -> list[Region]:
+        """The province's regions (the whole country's without a province), in file (code) order."""
+        return list(self._local)
+
     def of_level(self, level: str) -> list[Region]:
         return [r for r in self._local if r.level == level]
 
     def counties_of(self, city: str) -> list[Region]:
         return [r for r in self._local if r.parent_code == city and r.level == "county"]
-
-    def is_municipality(self, code: str | None) -> bool:
-        return code in MUNICIPALITIES
 
     def city_of(self, code: str) -> str | None:
         """The prefecture-level unit a region is part of: itself for a prefecture or a municipality, the parent

@@ -81,6 +81,8 @@ def test_an_extra_indicator_and_group_join_the_catalogue(extra):
      "{path}: alias 'IVA': '社零' is already a name of 'RETAIL' (社会消费品零售总额); remove it here, or use another name"),
     (TOURISM.replace('group = "tourism"', 'group = "tourist"'),
      "{path}: indicator 'TOURISM_REV': unknown group 'tourist'; declared groups are growth, industry"),
+    ('[[aliases]]\ncode = "IVA"\naliases = ["规模工业增加值"]\n',
+     "{path}: unknown table 'aliases'; an instance catalogue has groups, indicator, alias"),
     ('[groups]\ngrowth = { zh = "增长", en = "Growth" }\n',
      "{path}: group 'growth' is already declared in indicators.toml; use it without redeclaring"),
 ])

@@ -125,3 +125,10 @@ def test_a_city_without_a_hand_layout_gets_tiles_from_coordinates(hunan):
     assert cells["430181"][1] == max(c for _, c in cells.values())  # 浏阳, the easternmost, in the last column
     assert cells["430105"][0] < cells["430103"][0]  # 开福 (north) above 天心 (south)
     assert cells["430112"][0] < cells["430103"][0]  # 望城 (north) above 天心
+
+
+def test_the_demo_generator_builds_gansu_whatever_the_deployment(hunan):
+    from loaders.demo_data import world
+
+    built = world.build_world(seed=1)
+    assert len(built.codes) == 101 and built.codes[0] == "620000" and "430100" not in built.codes

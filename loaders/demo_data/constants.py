@@ -1,7 +1,10 @@
 """The demo's fixed frame: seed, output folder, time span, the regions it centres on and the published columns."""
 
+from functools import lru_cache
+
 import numpy as np
 
+from loaders import regions as regions_mod
 from loaders.settings import DATA_DIR
 
 SEED = 20261123
@@ -25,6 +28,12 @@ def hidden_years(end: str) -> np.ndarray:
 
 PROVINCE = "620000"  # the demo is Gansu-shaped whatever the deployment (loaders/demo.py refuses others)
 LONGNAN = "621200"
+
+
+@lru_cache(maxsize=1)
+def gansu() -> regions_mod.Regions:
+    """The demo's regions: Gansu's, with Longnan as home city, whatever MONITOR_PROVINCE says."""
+    return regions_mod.load(province=PROVINCE, home=LONGNAN)
 OBS_COLUMNS = ["region_code", "region_name", "period", "indicator", "measure", "value", "unit", "note"]
 TARGET_COLUMNS = ["region_code", "region_name", "year", "indicator", "kind", "value", "unit", "note"]
 INTEGER_UNITS = ("元", "家", "件")  # published without decimals; 万元 and 万千瓦时 with one

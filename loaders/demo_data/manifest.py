@@ -3,8 +3,8 @@ the README that says every value is simulated."""
 
 from pathlib import Path
 
-from loaders import regions as regions_mod
 from loaders.cells import period_label
+from loaders.demo_data.constants import gansu
 
 
 def manifest_text(files: list[tuple[Path, str, str, str]], seed: int, end: str, out_dir: Path) -> str:
@@ -104,7 +104,7 @@ def readme_text(seed: int, end: str, book=None) -> str:
     """The README; `book` (ledger_items.LedgerBook) adds the ledgers' section when the demo has snapshots."""
     ledgers = ledgers_en = ""
     if book is not None and book.dates:
-        names = regions_mod.default()
+        names = gansu()
         ledgers = LEDGERS.format(first=f"{book.dates[0]:%Y-%m-%d}", last=f"{book.dates[-1]:%Y-%m-%d}",
                                  n=len(book.dates), laggards="、".join(names[c].name for c in book.laggards))
         ledgers_en = LEDGERS_EN

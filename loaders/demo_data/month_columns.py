@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 
 from loaders import catalogue as catalogue_mod
-from loaders import regions as regions_mod
 from loaders.cells import period_label
-from loaders.demo_data.constants import LONGNAN
+from loaders.demo_data.constants import LONGNAN, gansu
 from loaders.demo_data.observations import periods_of, published_unit
 from loaders.demo_data.sheet_cells import county_codes, sheet_value
 from loaders.demo_data.workbook import save_workbook
@@ -23,7 +22,7 @@ def write_month_columns(cur: pd.DataFrame, year: int, end: str, path: Path, city
     from openpyxl.styles import Font
 
     cat = catalogue_mod.default()
-    regs = regions_mod.default()
+    regs = gansu()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for code, measure in MONTH_SHEETS:

@@ -10,9 +10,8 @@ import pandas as pd
 
 from loaders import catalogue as catalogue_mod
 from loaders import clock
-from loaders import regions as regions_mod
 from loaders.cells import period_label
-from loaders.demo_data.constants import LONGNAN
+from loaders.demo_data.constants import LONGNAN, gansu
 from loaders.demo_data.sheet_cells import county_codes, sheet_value
 from loaders.demo_data.workbook import save_workbook
 
@@ -24,7 +23,7 @@ FOOTNOTE = "注：本表为模拟数据，仅供演示。位次为全市排位�
 
 def report_name(period: str, city: str = LONGNAN, ext: str = "csv") -> str:
     """The 月报's file name, e.g. 月报_2026年1-10月_陇南市.csv."""
-    return f"月报_{period_label(period)}_{regions_mod.default()[city].name}.{ext}"
+    return f"月报_{period_label(period)}_{gansu()[city].name}.{ext}"
 
 
 def report_periods(end: str) -> tuple[str, str]:
@@ -44,7 +43,7 @@ def ranks(values: list[float]) -> list[int | None]:
 def monthly_report(cur: pd.DataFrame, period: str, codes: list[str], city: str = LONGNAN):
     """The 统计月报 layout: (rows of cells, header spans [(first column, width)]) for one period."""
     cat = catalogue_mod.default()
-    regs = regions_mod.default()
+    regs = gansu()
     city_name = regs[city].name
     values = cur[cur.period == period].set_index(["region_code", "indicator", "measure"]).value
     units = sorted({cat[c].unit for c in codes if "cum_level" in cat[c].measures} - {"万千瓦时"},

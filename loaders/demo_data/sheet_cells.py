@@ -2,14 +2,14 @@
 
 import pandas as pd
 
-from loaders import regions as regions_mod
+from loaders.demo_data.constants import gansu
 from loaders.demo_data.observations import decimals
 
 MISSING_MARK = "—"
 
 
 def county_codes(city: str) -> list[str]:
-    return [r.code for r in regions_mod.default().counties_of(city)]
+    return [r.code for r in gansu().counties_of(city)]
 
 
 def sheet_value(value: float, unit: str) -> int | float | str:

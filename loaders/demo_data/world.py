@@ -6,8 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from loaders import regions as regions_mod
-from loaders.demo_data.constants import EXAMPLE_END, PROVINCE, hidden_years
+from loaders.demo_data.constants import EXAMPLE_END, PROVINCE, gansu, hidden_years
 from loaders.demo_data.prefectures import county_sizes
 from loaders.demo_data.randomness import stream
 
@@ -56,8 +55,8 @@ class World:
 
 
 def build_world(seed: int, end: str = EXAMPLE_END) -> World:
-    regs = regions_mod.default()
-    rows = list(regs.by_code.values())
+    regs = gansu()
+    rows = regs.rows()
     codes = [r.code for r in rows]
     units = county_sizes(stream(seed, "sizes"), regs)
     sums = np.zeros((len(codes), len(units)))
