@@ -33,6 +33,7 @@ log = logging.getLogger("monitor.jobs")
 # The functions a job may run: name → "module:function", each called as fn(store, **kwargs).
 JOBS = {
     "ingest": "loaders.ingest:ingest_job",
+    "upload": "loaders.upload_ingest:upload_job",  # the upload page's preview and commit (files staged in the store)
 }
 QUEUED, RUNNING, DONE, FAILED, LOST = "queued", "running", "done", "failed", "lost"
 # What a page says of a lost job. Honest either way: a worker that died before its commit wrote nothing; one that only
