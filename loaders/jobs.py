@@ -8,6 +8,9 @@ Two runners behind one interface (`submit`, `view`):
   same job can be sent again (an upload sent twice is recognised by its sha256).
 - embedded default (no Redis, or Redis down): one worker thread in this process, so a page request never waits
   behind an upload; jobs are kept in memory (the embedded app is one process).
+- server mode with no worker listening: the same thread, but the job's state, heartbeat and result are published
+  in Redis, so the page's next question may reach any web process (gunicorn spreads them); a web process killed
+  while it runs one stops its heartbeat and the job is `lost`, as with a worker.
 
 A job runs a function registered in JOBS (never a name taken from a request) as fn(store, **kwargs) and its result
 is kept for RESULT_TTL_S. loaders registers its own; a higher layer registers its jobs where it defines them
@@ -20,7 +23,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import pickle
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -80,9 +85,11 @@ def submit(name: str, store: Store, kwargs: dict, *, user: str, label: str) -> s
     page shows it to that account only), `label` names it for people (the file's name)."""
     path = JOBS[name]  # an unknown name fails here, in the request (KeyError), not later in a worker
     job_id = uuid.uuid4().hex
-    queued = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
-    if queued is None:
+    where = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
+    if where != job_id:
         _local_submit(job_id, path, store, user, label, kwargs)
+        if where == HERE:
+            _publish(_shared_key(store.url, job_id), user, label, _local[job_id][0])
     return job_id
 
 
@@ -94,21 +101,25 @@ def view(job_id: str, store: Store) -> JobView | None:
         return _local_view(job_id, *local)
     if not isinstance(job_id, str) or not job_id.isalnum():
         return None
-    return redis_link.call(lambda c: _rq_view(c, job_id), default=None)
+    return redis_link.call(lambda c: _rq_view(c, job_id) or _shared_view(c, _shared_key(store.url, job_id), job_id),
+                           default=None)
 
 
 # ---------------------------------------------------------------- server mode: RQ
 
-def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str | None:
-    """On the store's queue; None (run it here) when no worker listens to it: a job nobody runs would keep the
-    page waiting for ever."""
+HERE = "here"  # _enqueue's answer when no worker listens: run it in this process, its state published in Redis
+
+
+def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
+    """On the store's queue (its id); HERE (run it in this process) when no worker listens to it: a job nobody
+    runs would keep the page waiting for ever."""
     from rq import Queue, Worker
 
     q = Queue(queue_name(url), connection=conn)
     if not Worker.count(queue=q):
         log.warning("no background worker for queue %s (start `python -m loaders worker`): running %s in this "
                     "process", q.name, path)
-        return None
+        return HERE
     q.enqueue_call(run, args=(path, url, kwargs), job_id=job_id, timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S,
                    failure_ttl=RESULT_TTL_S, meta={"user": user, "label": label}, description=f"{path} {label}")
     return job_id
@@ -204,3 +215,50 @@ def _local_view(job_id: str, future: Future, user: str, label: str) -> JobView:
     if exc is not None:
         return JobView(state=FAILED, error=f"{type(exc).__name__}: {exc}", **base)
     return JobView(state=DONE, result=future.result(), **base)
+
+
+# ---------------------------------------------------------------- server mode, run here: published in Redis
+
+def _shared_key(url: str, job_id: str) -> str:
+    return f"{redis_link.namespace(url)}:job:{job_id}"
+
+
+def _publish(key: str, user: str, label: str, future: Future) -> None:
+    """The job's owner and state in Redis for the other web processes; a heartbeat while this process runs it;
+    its result (pickled, like RQ's: Redis is trusted like the database) or error when it ends."""
+    ttl, beat = RESULT_TTL_S, heartbeat_s()
+    alive = f"{key}:alive"
+
+    def write(mapping: dict) -> None:
+        redis_link.call(lambda c: c.pipeline().hset(key, mapping=mapping).expire(key, ttl).execute())
+
+    write({"user": user, "label": label, "state": RUNNING})
+    redis_link.call(lambda c: c.set(alive, 1, ex=max(1, round(3 * beat))))
+
+    def heartbeat() -> None:
+        while not future.done():
+            redis_link.call(lambda c: c.set(alive, 1, ex=max(1, round(3 * beat))))
+            time.sleep(beat)
+
+    def finished(f: Future) -> None:
+        exc = f.exception()
+        write({"state": FAILED, "error": f"{type(exc).__name__}: {exc}"} if exc is not None else
+              {"state": DONE, "result": pickle.dumps(f.result(), protocol=pickle.HIGHEST_PROTOCOL)})
+
+    threading.Thread(target=heartbeat, name=f"job-heartbeat-{key[-8:]}", daemon=True).start()
+    future.add_done_callback(finished)
+
+
+def _shared_view(conn, key: str, job_id: str) -> JobView | None:
+    got = conn.hgetall(key)
+    if not got:
+        return None
+    base = {"id": job_id, "user": got.get(b"user", b"").decode(), "label": got.get(b"label", b"").decode()}
+    state = got.get(b"state", b"").decode()
+    if state == DONE:
+        return JobView(state=DONE, result=pickle.loads(got[b"result"]), **base)
+    if state == FAILED:
+        return JobView(state=FAILED, error=got.get(b"error", b"").decode(), **base)
+    if not conn.exists(f"{key}:alive"):  # the process that ran it was killed (or its host lost)
+        return JobView(state=LOST, error=LOST_TEXT, **base)
+    return JobView(state=RUNNING, **base)
