@@ -8,9 +8,9 @@ Two runners behind one interface (`submit`, `view`):
   same job can be sent again (an upload sent twice is recognised by its sha256).
 - embedded default (no Redis, or Redis down): one worker thread in this process, so a page request never waits
   behind an upload; jobs are kept in memory (the embedded app is one process).
-- server mode with no worker listening: the same thread, but the job's state, heartbeat and result are published
-  in Redis, so the page's next question may reach any web process (gunicorn spreads them); a web process killed
-  while it runs one stops its heartbeat and the job is `lost`, as with a worker.
+- server mode with no worker listening, or Redis down: the same thread, but the job's state, heartbeat and result
+  are kept in the store, so the page's next question may reach any web process (gunicorn spreads them); a web
+  process killed while it runs one stops its heartbeat and the job is `lost`, as with a worker.
 
 A job runs a function registered in JOBS (never a name taken from a request) as fn(store, **kwargs) and its result
 is kept for RESULT_TTL_S. loaders registers its own; a higher layer registers its jobs where it defines them
@@ -20,6 +20,7 @@ submitted it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 import os
@@ -88,8 +89,8 @@ def submit(name: str, store: Store, kwargs: dict, *, user: str, label: str) -> s
     where = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
     if where != job_id:
         _local_submit(job_id, path, store, user, label, kwargs)
-        if where == HERE:
-            _publish(_shared_key(store.url, job_id), user, label, _local[job_id][0])
+        if redis_link.url() is not None:  # server mode: another web process may be asked about it
+            _publish(store, job_id, user, label, _local[job_id][0])
     return job_id
 
 
@@ -101,13 +102,14 @@ def view(job_id: str, store: Store) -> JobView | None:
         return _local_view(job_id, *local)
     if not isinstance(job_id, str) or not job_id.isalnum():
         return None
-    return redis_link.call(lambda c: _rq_view(c, job_id) or _shared_view(c, _shared_key(store.url, job_id), job_id),
-                           default=None)
+    if redis_link.url() is None:
+        return None
+    return redis_link.call(lambda c: _rq_view(c, job_id), default=None) or _store_view(store, job_id)
 
 
 # ---------------------------------------------------------------- server mode: RQ
 
-HERE = "here"  # _enqueue's answer when no worker listens: run it in this process, its state published in Redis
+HERE = "here"  # _enqueue's answer when no worker listens: run it in this process, its state kept in the store
 
 
 def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
@@ -217,48 +219,41 @@ def _local_view(job_id: str, future: Future, user: str, label: str) -> JobView:
     return JobView(state=DONE, result=future.result(), **base)
 
 
-# ---------------------------------------------------------------- server mode, run here: published in Redis
+# ---------------------------------------------------------------- server mode, run here: published in the store
 
-def _shared_key(url: str, job_id: str) -> str:
-    return f"{redis_link.namespace(url)}:job:{job_id}"
-
-
-def _publish(key: str, user: str, label: str, future: Future) -> None:
-    """The job's owner and state in Redis for the other web processes; a heartbeat while this process runs it;
-    its result (pickled, like RQ's: Redis is trusted like the database) or error when it ends."""
-    ttl, beat = RESULT_TTL_S, heartbeat_s()
-    alive = f"{key}:alive"
-
-    def write(mapping: dict) -> None:
-        redis_link.call(lambda c: c.pipeline().hset(key, mapping=mapping).expire(key, ttl).execute())
-
-    write({"user": user, "label": label, "state": RUNNING})
-    redis_link.call(lambda c: c.set(alive, 1, ex=max(1, round(3 * beat))))
+def _publish(store: Store, job_id: str, user: str, label: str, future: Future) -> None:
+    """The job's owner and state in the store for the other web processes (Redis may be the reason it runs here);
+    a heartbeat while this process runs it; its result (pickled: the store is trusted, like its results table) or
+    error when it ends."""
+    beat = heartbeat_s()
+    store.put_job(job_id, user, label, keep=dt.timedelta(seconds=RESULT_TTL_S))
 
     def heartbeat() -> None:
         while not future.done():
-            redis_link.call(lambda c: c.set(alive, 1, ex=max(1, round(3 * beat))))
             time.sleep(beat)
+            if not future.done():
+                store.beat_job(job_id)
 
     def finished(f: Future) -> None:
         exc = f.exception()
-        write({"state": FAILED, "error": f"{type(exc).__name__}: {exc}"} if exc is not None else
-              {"state": DONE, "result": pickle.dumps(f.result(), protocol=pickle.HIGHEST_PROTOCOL)})
+        if exc is not None:
+            store.finish_job(job_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        else:
+            store.finish_job(job_id, DONE, result=pickle.dumps(f.result(), protocol=pickle.HIGHEST_PROTOCOL))
 
-    threading.Thread(target=heartbeat, name=f"job-heartbeat-{key[-8:]}", daemon=True).start()
+    threading.Thread(target=heartbeat, name=f"job-heartbeat-{job_id[:8]}", daemon=True).start()
     future.add_done_callback(finished)
 
 
-def _shared_view(conn, key: str, job_id: str) -> JobView | None:
-    got = conn.hgetall(key)
-    if not got:
+def _store_view(store: Store, job_id: str) -> JobView | None:
+    row = store.job(job_id)
+    if row is None:
         return None
-    base = {"id": job_id, "user": got.get(b"user", b"").decode(), "label": got.get(b"label", b"").decode()}
-    state = got.get(b"state", b"").decode()
-    if state == DONE:
-        return JobView(state=DONE, result=pickle.loads(got[b"result"]), **base)
-    if state == FAILED:
-        return JobView(state=FAILED, error=got.get(b"error", b"").decode(), **base)
-    if not conn.exists(f"{key}:alive"):  # the process that ran it was killed (or its host lost)
+    base = {"id": job_id, "user": row["user_name"], "label": row["label"]}
+    if row["state"] == DONE:
+        return JobView(state=DONE, result=pickle.loads(row["result"]), **base)
+    if row["state"] == FAILED:
+        return JobView(state=FAILED, error=row["error"], **base)
+    if (now() - row["beat_at"]).total_seconds() > 3 * heartbeat_s():  # the process running it was killed
         return JobView(state=LOST, error=LOST_TEXT, **base)
     return JobView(state=RUNNING, **base)

@@ -307,6 +307,34 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(s).where(s.c.key.in_(list(keys))))
 
+    # ------------------------------------------------------------------ jobs run by a web process (loaders/jobs.py)
+
+    def put_job(self, job_id: str, user: str, label: str, keep: dt.timedelta) -> None:
+        """A job this process runs, for every process to see; records older than `keep` go at the same time."""
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(j).where(j.c.beat_at < now() - keep))
+            conn.execute(sa.insert(j).values(job_id=job_id, user_name=user[:64], label=label, state="running",
+                                             beat_at=now(), error=""))
+
+    def beat_job(self, job_id: str) -> None:
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(j).where(j.c.job_id == job_id).values(beat_at=now()))
+
+    def finish_job(self, job_id: str, state: str, result: bytes | None = None, error: str = "") -> None:
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(j).where(j.c.job_id == job_id).values(state=state, result=result, error=error,
+                                                                        beat_at=now()))
+
+    def job(self, job_id: str) -> dict | None:
+        """The record of a job a web process runs ({user_name, label, state, beat_at, result, error}), or None."""
+        j = t.running_jobs
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(j).where(j.c.job_id == job_id)).mappings().first()
+        return dict(row) if row else None
+
     # ------------------------------------------------------------------ ledgers (data/ledgers.toml)
 
     @staticmethod
