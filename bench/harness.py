@@ -314,9 +314,10 @@ def log(msg: str) -> None:
 
 def commit_correction(store, county: str, period: str, indicator: str = "FAI") -> tuple[float, float] | None:
     """Commit a one-row correction (+0.1 on the county's current cum_yoy of `indicator` at `period`) the way the upload
-    page does — ingest, then layouts.data.changed(), which computes the views leaders open first for the new state
-    before the page answers. (commit ms, changed() ms), or None when there is no such value to correct."""
+    page does — ingest, then layouts.data.changed(), whose job computes the views leaders open first for the new state
+    (waited for here). (commit ms, changed() ms), or None when there is no such value to correct."""
     from layouts import data
+    from loaders import jobs
     from loaders.ingest import ingest
 
     row = store.export(period=period, region=county, indicator=indicator)
@@ -331,5 +332,7 @@ def commit_correction(store, county: str, period: str, indicator: str = "FAI") -
     if report.status != "committed":
         raise SystemExit(f"bench commit of {period} failed: {[p.message() for p in report.errors]}")
     t0 = time.perf_counter()
-    data.changed()  # as the upload page does before it answers the bureau
+    job = data.changed()  # as the upload page does once the commit's job is done: the warm-up, itself a job
+    while job is not None and (v := jobs.view(job, store)) is not None and v.state in (jobs.QUEUED, jobs.RUNNING):
+        time.sleep(0.05)  # timed to its end, as before (when changed() computed in the request)
     return commit_ms, (time.perf_counter() - t0) * 1000

@@ -1,6 +1,6 @@
 """What pages read through: the store the app was built with, one snapshot of its state per request
 (indicators/reading.py computes every result from it), the released periods the selector offers, and the
-warm-up after each change.
+warm-up after each change (a background job, registered here as "warm").
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from flask import g, has_request_context
 from indicators import pipeline, reading
 from indicators.scheme import has_scheme
 from layouts import access
-from loaders import audit, clock, regions
+from loaders import audit, clock, jobs, regions
 from loaders.store import Store
 
 _STORE: Store | None = None
@@ -23,7 +23,9 @@ WARM_SCOPES = ("province", "prefectures")
 UNRELEASED_ROLE = "uploader"  # the least role that sees a period before its closing date has passed
 WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
 _warm = {"enabled": False, "lock": threading.Lock()}
+WARM_USER = "system"  # whose the warm-up job is (no page shows it)
 log = logging.getLogger(__name__)
+jobs.register("warm", "layouts.data:warm_job")
 
 
 def use_store(store: Store) -> None:
@@ -151,19 +153,30 @@ def uploads_summary() -> dict:
 
 def enable_warming() -> None:
     """Serve mode: compute what leaders open first now, in a background thread (start-up), and after every
-    change before the change's request returns (changed())."""
+    change as a background job (changed())."""
     _warm["enabled"] = True
     _warm["thread"] = threading.Thread(target=_warm_logged, name="warm-results", daemon=True)
     _warm["thread"].start()
 
 
-def changed() -> None:
-    """Call after a commit, rollback, targets or closing-date change, before answering the bureau: the views
-    leaders open first are computed for the new state now, so the first leader after an upload does not wait.
-    Results still valid for the new state (a new month leaves earlier quarters as they were) are found, not
-    recomputed; they are kept in the store for every other process."""
-    if _warm["enabled"]:
-        _warm_logged()
+def changed() -> str | None:
+    """Call after a commit, rollback, targets or closing-date change: the views leaders open first are computed for
+    the new state by one background job (loaders/jobs.py: server mode's worker, once for every web process, which
+    find its results in Redis and the store; the embedded app's worker thread), so the first leader after an upload
+    does not wait and no page request waits behind it either. Results still valid for the new state (a new month
+    leaves earlier quarters as they were) are found, not recomputed. Returns the job's id (None: not serving)."""
+    if not _warm["enabled"]:
+        return None
+    return jobs.submit("warm", store(), {}, user=WARM_USER, label="刷新常用结果")
+
+
+def warm_job(job_store: Store) -> str:
+    """warm() as a background job, in whichever process runs it (a worker has no app: it uses the job's store);
+    returns the data state it computed for."""
+    if _STORE is None:
+        use_store(job_store)
+    _warm_logged()
+    return reading.snapshot(store()).data_state
 
 
 def _warm_logged() -> None:

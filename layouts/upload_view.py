@@ -38,10 +38,6 @@ def decode(contents: str | None, name: str | None) -> tuple[str, bytes | None, l
     return label, data, upload_check.check(label, data)
 
 
-def rejected(label: str, problems: list[Problem]) -> IngestReport:
-    return IngestReport(file=label, sha256="", status="rejected", errors=problems)
-
-
 def problem_frame(problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame([{"row_no": p.row, "column_name": p.column, "value": p.value, "reason": p.reason,
                           "fix": p.fix} for p in problems], columns=["row_no", "column_name", "value", "reason", "fix"])

@@ -8,6 +8,9 @@ Two runners behind one interface (`submit`, `view`):
   same job can be sent again (an upload sent twice is recognised by its sha256).
 - embedded default (no Redis, or Redis down): one worker thread in this process, so a page request never waits
   behind an upload; jobs are kept in memory (the embedded app is one process).
+- server mode with no worker listening, or Redis down: the same thread, but the job's state, heartbeat and result
+  are kept in the store, so the page's next question may reach any web process (gunicorn spreads them); a web
+  process killed while it runs one stops its heartbeat and the job is `lost`, as with a worker.
 
 A job runs a function registered in JOBS (never a name taken from a request) as fn(store, **kwargs) and its result
 is kept for RESULT_TTL_S. loaders registers its own; a higher layer registers its jobs where it defines them
@@ -17,10 +20,13 @@ submitted it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 import os
+import pickle
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +39,7 @@ log = logging.getLogger("monitor.jobs")
 # The functions a job may run: name → "module:function", each called as fn(store, **kwargs).
 JOBS = {
     "ingest": "loaders.ingest:ingest_job",
+    "upload": "loaders.upload_ingest:upload_job",  # the upload page's preview and commit (files staged in the store)
 }
 QUEUED, RUNNING, DONE, FAILED, LOST = "queued", "running", "done", "failed", "lost"
 # What a page says of a lost job. Honest either way: a worker that died before its commit wrote nothing; one that only
@@ -79,9 +86,11 @@ def submit(name: str, store: Store, kwargs: dict, *, user: str, label: str) -> s
     page shows it to that account only), `label` names it for people (the file's name)."""
     path = JOBS[name]  # an unknown name fails here, in the request (KeyError), not later in a worker
     job_id = uuid.uuid4().hex
-    queued = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
-    if queued is None:
+    where = redis_link.call(lambda c: _enqueue(c, path, store.url, kwargs, job_id, user, label), default=None)
+    if where != job_id:
         _local_submit(job_id, path, store, user, label, kwargs)
+        if redis_link.url() is not None:  # server mode: another web process may be asked about it
+            _publish(store, job_id, user, label, _local[job_id][0])
     return job_id
 
 
@@ -93,21 +102,26 @@ def view(job_id: str, store: Store) -> JobView | None:
         return _local_view(job_id, *local)
     if not isinstance(job_id, str) or not job_id.isalnum():
         return None
-    return redis_link.call(lambda c: _rq_view(c, job_id), default=None)
+    if redis_link.url() is None:
+        return None
+    return redis_link.call(lambda c: _rq_view(c, job_id), default=None) or _store_view(store, job_id)
 
 
 # ---------------------------------------------------------------- server mode: RQ
 
-def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str | None:
-    """On the store's queue; None (run it here) when no worker listens to it: a job nobody runs would keep the
-    page waiting for ever."""
+HERE = "here"  # _enqueue's answer when no worker listens: run it in this process, its state kept in the store
+
+
+def _enqueue(conn, path: str, url: str, kwargs: dict, job_id: str, user: str, label: str) -> str:
+    """On the store's queue (its id); HERE (run it in this process) when no worker listens to it: a job nobody
+    runs would keep the page waiting for ever."""
     from rq import Queue, Worker
 
     q = Queue(queue_name(url), connection=conn)
     if not Worker.count(queue=q):
         log.warning("no background worker for queue %s (start `python -m loaders worker`): running %s in this "
                     "process", q.name, path)
-        return None
+        return HERE
     q.enqueue_call(run, args=(path, url, kwargs), job_id=job_id, timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S,
                    failure_ttl=RESULT_TTL_S, meta={"user": user, "label": label}, description=f"{path} {label}")
     return job_id
@@ -203,3 +217,43 @@ def _local_view(job_id: str, future: Future, user: str, label: str) -> JobView:
     if exc is not None:
         return JobView(state=FAILED, error=f"{type(exc).__name__}: {exc}", **base)
     return JobView(state=DONE, result=future.result(), **base)
+
+
+# ---------------------------------------------------------------- server mode, run here: published in the store
+
+def _publish(store: Store, job_id: str, user: str, label: str, future: Future) -> None:
+    """The job's owner and state in the store for the other web processes (Redis may be the reason it runs here);
+    a heartbeat while this process runs it; its result (pickled: the store is trusted, like its results table) or
+    error when it ends."""
+    beat = heartbeat_s()
+    store.put_job(job_id, user, label, keep=dt.timedelta(seconds=RESULT_TTL_S))
+
+    def heartbeat() -> None:
+        while not future.done():
+            time.sleep(beat)
+            if not future.done():
+                store.beat_job(job_id)
+
+    def finished(f: Future) -> None:
+        exc = f.exception()
+        if exc is not None:
+            store.finish_job(job_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        else:
+            store.finish_job(job_id, DONE, result=pickle.dumps(f.result(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    threading.Thread(target=heartbeat, name=f"job-heartbeat-{job_id[:8]}", daemon=True).start()
+    future.add_done_callback(finished)
+
+
+def _store_view(store: Store, job_id: str) -> JobView | None:
+    row = store.job(job_id)
+    if row is None:
+        return None
+    base = {"id": job_id, "user": row["user_name"], "label": row["label"]}
+    if row["state"] == DONE:
+        return JobView(state=DONE, result=pickle.loads(row["result"]), **base)
+    if row["state"] == FAILED:
+        return JobView(state=FAILED, error=row["error"], **base)
+    if (now() - row["beat_at"]).total_seconds() > 3 * heartbeat_s():  # the process running it was killed
+        return JobView(state=LOST, error=LOST_TEXT, **base)
+    return JobView(state=RUNNING, **base)

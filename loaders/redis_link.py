@@ -21,7 +21,7 @@ import redis
 log = logging.getLogger("monitor.redis")
 ENV = "MONITOR_REDIS_URL"
 TIMEOUT_S = 0.5  # a stopped or unreachable Redis costs a request at most this per call, then RETRY_AFTER without
-RETRY_AFTER_S = 10.0
+RETRY_AFTER_S = float(os.environ.get("MONITOR_REDIS_RETRY_S") or 10.0)  # the tests of a running gunicorn shorten it
 ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 _lock = threading.Lock()

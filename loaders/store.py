@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import threading
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,7 @@ COMMITTED = "committed"
 ROLLED_BACK = "rolled_back"
 LEDGER = "ledger"  # uploads.kind of a ledger upload (loaders/ledger_ingest.py)
 NO_DATE = dt.date(1900, 1, 1)  # the as-of of a statistics upload when versions are ordered (never compared)
+STAGED_KEEP = dt.timedelta(days=1)  # a dropped file waits this long at most for its job (a killed worker's)
 DATA_STATE_CHARS = 12  # 48 bits of the digest: short enough to read out, never equal by chance in one store
 
 
@@ -308,6 +310,56 @@ class Store:
         f = t.upload_files
         with self.engine.connect() as conn:
             return conn.execute(sa.select(f.c.content).where(f.c.upload_id == upload_id)).scalar()
+
+    # ------------------------------------------------------------------ files waiting for their job (upload page)
+
+    def stage_file(self, content: bytes, user: str) -> str:
+        """Keep a dropped file's bytes for the job that will read them (on any host); returns its key. Rows older
+        than STAGED_KEEP (left by a job whose worker was killed) go at the same time."""
+        s = t.staged_files
+        key = uuid.uuid4().hex
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(s).where(s.c.staged_at < now() - STAGED_KEEP))
+            conn.execute(sa.insert(s).values(key=key, user_name=user[:64], staged_at=now(), content=content))
+        return key
+
+    def staged_file(self, key: str) -> bytes | None:
+        s = t.staged_files
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(s.c.content).where(s.c.key == key)).scalar()
+
+    def unstage_files(self, keys: list[str]) -> None:
+        s = t.staged_files
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(s).where(s.c.key.in_(list(keys))))
+
+    # ------------------------------------------------------------------ jobs run by a web process (loaders/jobs.py)
+
+    def put_job(self, job_id: str, user: str, label: str, keep: dt.timedelta) -> None:
+        """A job this process runs, for every process to see; records older than `keep` go at the same time."""
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(j).where(j.c.beat_at < now() - keep))
+            conn.execute(sa.insert(j).values(job_id=job_id, user_name=user[:64], label=label, state="running",
+                                             beat_at=now(), error=""))
+
+    def beat_job(self, job_id: str) -> None:
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(j).where(j.c.job_id == job_id).values(beat_at=now()))
+
+    def finish_job(self, job_id: str, state: str, result: bytes | None = None, error: str = "") -> None:
+        j = t.running_jobs
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(j).where(j.c.job_id == job_id).values(state=state, result=result, error=error,
+                                                                        beat_at=now()))
+
+    def job(self, job_id: str) -> dict | None:
+        """The record of a job a web process runs ({user_name, label, state, beat_at, result, error}), or None."""
+        j = t.running_jobs
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(j).where(j.c.job_id == job_id)).mappings().first()
+        return dict(row) if row else None
 
     # ------------------------------------------------------------------ ledgers (data/ledgers.toml)
 

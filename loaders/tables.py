@@ -226,6 +226,30 @@ upload_files = Table(
     Column("content", LargeBinary, nullable=False),
 )
 
+# The bytes of a file dropped on the upload page while its preview or commit job waits for a worker (any process,
+# any host: the store is what they all share; Redis holds only the job's few keywords, a local directory would be
+# another host's nothing). The job deletes its rows when it ends; rows a killed job left are purged after a day.
+staged_files = Table(
+    "staged_files", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("user_name", String(64), nullable=False),
+    Column("staged_at", DateTime, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+# Jobs a web process runs itself in server mode (no background worker listening, or Redis down): their owner,
+# heartbeat and result, so the page's next question may reach any web process. A derived record, deleted an hour on.
+running_jobs = Table(
+    "running_jobs", metadata,
+    Column("job_id", String(32), primary_key=True),
+    Column("user_name", String(64), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # running | done | failed (loaders/jobs.py)
+    Column("beat_at", DateTime, nullable=False),
+    Column("result", LargeBinary),
+    Column("error", Text, nullable=False),
+)
+
 # One row per committed file, keyed by its sha256: the store itself refuses a second commit of the same bytes
 # (two uploads racing each other), in the transaction that writes the upload. The row goes when the upload is
 # rolled back, so a withdrawn file may be uploaded again.

@@ -2,7 +2,8 @@
 targets (loaders/ingest.py), a ledger (loaders/ledger_ingest.py), units, tasks or reports (loaders/units.py), the counties'
 types and bonus/veto items (loaders/county_types.py) — the
 one door of the 数据上报 page, with the same keywords for every kind. An .xlsx is recognised and parsed in one
-limited child process (loaders/isolated.py), so a statistics workbook costs what it cost before.
+limited child process (loaders/isolated.py), so a statistics workbook costs what it cost before. `upload_job` is the
+page's preview or commit of every dropped file as one background job (loaders/jobs.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
 from loaders.ingest import IngestReport, Progress, ingest
 from loaders.ledger_ingest import ingest_ledger
+from loaders.problems import ERROR, Problem
 from loaders.store import Store
 
 LOADERS = {units.UNITS: units.ingest_units, units.TASKS: units.ingest_tasks, units.REPORTS: units.ingest_reports,
            county_types.TYPES: county_types.ingest_types, county_types.FACTS: county_types.ingest_facts}
+# Rows of a report's revisions and new values the job hands back (the page shows the first 200,
+# layouts/upload_view.py): a 200k-row history file's full frames would be tens of MB in Redis.
+ROWS_RETURNED = 200
 
 
 def ingest_upload(source: str | Path | bytes, store: Store, *, name: str | None = None, user: str = "cli",
@@ -59,3 +64,32 @@ def ingest_upload(source: str | Path | bytes, store: Store, *, name: str | None 
                                                             for p in report.errors):
         report = replace(report, errors=[upload_kind.unknown_problem(name, kinds)], warnings=[])
     return report
+
+
+def upload_job(store: Store, *, files: list[dict], dry_run: bool, user: str, period: str | None = None,
+               as_of: str | None = None, note: str = "", allowed_regions: set[str] | None = None) -> dict:
+    """The upload page's preview (dry_run) or commit of the dropped files, as a job: each file is {"name", "key"}
+    (its bytes staged in the store by the page, Store.stage_file) or {"name", "problems"} (refused by the page's
+    checks; reported as it is). Returns {"dry_run", "reports"} in the files' order; the staged bytes are deleted."""
+    reports = []
+    try:
+        for f in files:
+            data = store.staged_file(f["key"]) if "key" in f else None
+            if data is None:
+                problems = f.get("problems") or [Problem(ERROR, "unreadable", "文件内容未能完整上传",
+                                                         "请重新选择文件上传", f["name"])]
+                reports.append(IngestReport(file=f["name"], sha256="", status="rejected", errors=list(problems)))
+                continue
+            r = ingest_upload(data, store, name=f["name"], user=user, period=period, as_of=as_of, note=note,
+                              dry_run=dry_run, allowed_regions=allowed_regions)
+            reports.append(_trimmed(r))
+    finally:
+        store.unstage_files([f["key"] for f in files if "key" in f])
+    return {"dry_run": dry_run, "reports": reports}
+
+
+def _trimmed(report: IngestReport) -> IngestReport:
+    cut = {name: frame.head(ROWS_RETURNED) for name in ("revisions", "new_values")
+           if (frame := getattr(report, name, None)) is not None and len(frame) > ROWS_RETURNED}
+    return replace(report, **cut) if cut else report
+

@@ -7,7 +7,15 @@ import importlib
 import json
 
 import pytest
-from ui_helpers import TEST_SECRET, add_test_accounts, as_user, component_text, logged_in_client
+from ui_helpers import (
+    TEST_SECRET,
+    add_test_accounts,
+    as_user,
+    component_text,
+    logged_in_client,
+    upload_commit,
+    upload_preview,
+)
 
 from app import create_app
 from layouts import access, data, ids, login
@@ -89,7 +97,7 @@ def test_preview_writes_nothing_and_shows_what_would_change(app, duck, upload):
     contents = "data:text/csv;base64," + __import__("base64").b64encode(text.encode()).decode()
     state = duck.data_state()
     with as_user(app, duck, "bureau"):
-        cards, disabled = upload.preview([contents], None, None, None, ["..\\targets.csv"])
+        cards, disabled = upload_preview(upload, [contents], ["..\\targets.csv"])
     shown = component_text(cards)
     assert duck.data_state() == state and not disabled
     assert "可以写入" in shown and "将新增 0 个、修订 1 个" in shown and "targets.csv" in shown and ".." not in shown
@@ -171,7 +179,7 @@ def test_an_oversized_file_is_refused_before_parsing(app, duck, upload):
     big = b"region_code,period,indicator,measure,value\n" + b"621226,2026-09,FAI,cum_yoy,1.0\n" * 700_000  # ~21 MB
     contents = "data:text/csv;base64," + base64.b64encode(big).decode()
     with as_user(app, duck, "bureau"):
-        result, _, _ = upload.commit(1, [contents], ["big.csv"], None, None, None)
+        result, _, _ = upload_commit(upload, [contents], ["big.csv"])
     text = component_text(result) + json.dumps(result[1].to_plotly_json(), ensure_ascii=False, default=str)
     assert "超过上限 20 MB" in text and "请按月份或地区拆分" in text and "没有写入任何文件" in text
     assert len(duck.uploads()) == 1 and app.server.config["MAX_CONTENT_LENGTH"] == login.MAX_REQUEST_BYTES

@@ -83,10 +83,10 @@ def test_cli_ingest_refuses_with_the_same_message(hostile, tmp_path):
 
 
 def test_web_upload_refuses_with_the_same_message(uploader, hostile):  # noqa: F811
-    store, client, output = uploader
+    store, client, app = uploader
     for kind in ("rows", "cell"):
         before = fingerprint(store), len(store.uploads())
-        r = commit(client, output, "月报.xlsx", hostile[kind])
+        r = commit(client, app, "月报.xlsx", hostile[kind])
         assert r.status_code == 200
         text = json.dumps(r.get_json(), ensure_ascii=False)
         assert "没有写入任何文件" in text and "超过单个部件上限" in text and FIX in text, kind

@@ -184,3 +184,48 @@ def test_without_a_worker_listening_a_server_mode_job_runs_in_the_web_process(se
     job = jobs.submit("ingest", pg_store, {"data": data, "name": "good_long.csv"}, user="张三", label="good_long.csv")
     assert job in jobs._local  # nobody would have run it from the queue
     assert wait_for(job, pg_store, (jobs.DONE, jobs.FAILED)).result.status == "committed"
+
+
+def test_a_worker_process_previews_and_commits_an_upload_staged_in_the_store(server_jobs, pg_store):  # noqa: F811
+    """The upload page's job: the bytes wait in the shared store (not in Redis), any worker reads them; the staged
+    rows are gone once the job has run."""
+    data = (FILES / "good_long.csv").read_bytes()
+    worker = start_worker(pg_store.url)
+    try:
+        for dry_run, status in ((True, "dry_run"), (False, "committed")):
+            files = [{"name": "good_long.csv", "key": pg_store.stage_file(data, "张三")},
+                     {"name": "坏.csv", "problems": []}]
+            job = jobs.submit("upload", pg_store, {"files": files, "dry_run": dry_run, "user": "张三"}, user="张三",
+                              label="good_long.csv")
+            assert job not in jobs._local
+            v = wait_for(job, pg_store, (jobs.DONE, jobs.FAILED))
+            assert v.state == jobs.DONE, v.error
+            assert v.result["dry_run"] is dry_run
+            assert [r.status for r in v.result["reports"]] == [status, "rejected"]
+            assert v.result["reports"][1].errors[0].reason == "文件内容未能完整上传"
+            assert pg_store.staged_file(files[0]["key"]) is None
+        assert pg_store.uploads().iloc[0]["file_name"] == "good_long.csv" and len(pg_store.uploads()) == 1
+    finally:
+        stop(worker)
+
+
+def test_the_warm_up_after_a_commit_is_one_job_whose_results_every_process_finds(local_jobs, demo_store,
+                                                                                 monkeypatch):
+    """layouts.data.changed(): a job (not the committing request) computes the leaders' first views into the
+    store, where any other process reads them instead of computing."""
+    from indicators import results
+    from layouts import data
+    from loaders import tables as t
+
+    data.use_store(demo_store)
+    monkeypatch.setitem(data._warm, "enabled", True)
+    with demo_store.engine.begin() as conn:  # a derived cache: rows may go at any time (what earlier tests computed)
+        conn.execute(sa.delete(t.results))
+    monkeypatch.setattr(results, "_memory", type(results._memory)())
+    job = data.changed()
+    assert job in jobs._local and jobs.view(job, demo_store).user == data.WARM_USER
+    v = wait_for(job, demo_store, (jobs.DONE, jobs.FAILED), seconds=300)
+    assert v.state == jobs.DONE and v.result == demo_store.data_state(), v.error
+    with demo_store.engine.connect() as conn:
+        kinds = set(conn.execute(sa.select(t.results.c.kind)).scalars())
+    assert "scorecard" in kinds, kinds

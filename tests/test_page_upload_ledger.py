@@ -13,7 +13,15 @@ import json
 import openpyxl
 import plotly.utils
 import pytest
-from ui_helpers import TEST_PASSWORD, TEST_SECRET, add_test_accounts, as_user, logged_in_client
+from ui_helpers import (
+    TEST_PASSWORD,
+    TEST_SECRET,
+    add_test_accounts,
+    as_user,
+    logged_in_client,
+    upload_commit,
+    upload_preview,
+)
 
 from app import create_app
 from layouts import ids
@@ -139,12 +147,12 @@ def fill_csv(template: bytes, rows: list[list[str]]) -> bytes:
 
 def preview(upload, files: list[tuple[str, bytes]], as_of=None, reason=None):
     names = [n for n, _ in files]
-    return upload.preview([url(d) for _, d in files], None, as_of, reason, names, "")
+    return upload_preview(upload, [url(d) for _, d in files], names, as_of=as_of, reason=reason)
 
 
 def commit(upload, files: list[tuple[str, bytes]], as_of=None, reason=None):
     names = [n for n, _ in files]
-    return upload.commit(1, [url(d) for _, d in files], names, None, as_of, reason, "")
+    return upload_commit(upload, [url(d) for _, d in files], names, as_of=as_of, reason=reason)
 
 
 # ---------------------------------------------------------------- the five ledger kinds round-trip

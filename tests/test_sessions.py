@@ -29,11 +29,14 @@ def replay(app, cookie: str):
     return other.get("/_dash-layout")
 
 
-@pytest.mark.parametrize("end", [
+ENDINGS = pytest.mark.parametrize("end", [
     lambda c, store: c.get("/logout"),
     lambda c, store: users.set_password(store, "leader", "a-new-password-1", by="admin"),
     lambda c, store: users.set_disabled(store, "leader", True, by="admin"),
 ], ids=["logout", "password reset", "disabled"])
+
+
+@ENDINGS
 def test_a_saved_cookie_is_worthless_once_the_session_ends(app, duck, end):
     c = logged_in_client(app, "leader")
     saved = c.get_cookie(COOKIE).value
@@ -42,6 +45,22 @@ def test_a_saved_cookie_is_worthless_once_the_session_ends(app, duck, end):
     r = replay(app, saved)
     assert r.status_code == 401
     assert r.get_json() in (ENDED, {"error": "请先登录"})  # a disabled account is not even loaded
+
+
+@ENDINGS
+def test_with_redis_an_open_session_is_vouched_for_there_and_ending_it_takes_effect_at_once(redis_url, app, duck,
+                                                                                          end):
+    from loaders import redis_link, sessions
+
+    c = logged_in_client(app, "leader")
+    saved = c.get_cookie(COOKIE).value
+    assert replay(app, saved).status_code == 200
+    keys = list(redis_link.client().scan_iter(f"{redis_link.namespace(duck.url)}:session:*"))
+    assert len(keys) == 1 and 0 < redis_link.client().ttl(keys[0]) <= sessions.CACHE_S
+    end(c, duck)
+    assert redis_link.client().get(keys[0]) is None  # forgotten with the row, not CACHE_S later
+    r = replay(app, saved)
+    assert r.status_code == 401 and r.get_json() in (ENDED, {"error": "请先登录"})
 
 
 def test_twelve_hours_after_login_means_a_new_login_however_busy(app, monkeypatch):

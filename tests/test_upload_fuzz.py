@@ -11,10 +11,9 @@ import random
 
 import openpyxl
 import pytest
-from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client
+from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client, post_upload
 
 from app import create_app
-from layouts import ids
 from loaders import demo
 from loaders.store import Store
 
@@ -140,33 +139,22 @@ def uploader(tmp_path):
     add_test_accounts(store)
     app = create_app(store, secret=TEST_SECRET)
     c = logged_in_client(app, "bureau")
-    output = next(k for k in app.callback_map if k.startswith(f"..{ids.UPLOAD_RESULT}.children"))
-    yield store, c, output
+    yield store, c, app
     store.dispose()
 
 
-def commit(client, output: str, name: str, data: bytes):
-    """What the browser posts when the uploader clicks 确认写入 (outputs keep Dash's duplicate-output suffixes)."""
+def commit(client, app, name: str, data: bytes):
+    """What the browser posts when the uploader clicks 确认写入, then asks until the job is done (the last answer)."""
     url = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
-    outputs = [dict(zip(("id", "property"), part.split(".", 1), strict=True)) for part in output.strip(".").split("...")]
-    body = {"output": output, "outputs": outputs,
-            "inputs": [{"id": ids.UPLOAD_COMMIT, "property": "n_clicks", "value": 1}],
-            "state": [{"id": ids.UPLOAD_DROP, "property": "contents", "value": [url]},
-                      {"id": ids.UPLOAD_DROP, "property": "filename", "value": [name]},
-                      {"id": ids.UPLOAD_PERIOD, "property": "value", "value": None},
-                      {"id": ids.UPLOAD_AS_OF, "property": "value", "value": None},
-                      {"id": ids.UPLOAD_REASON, "property": "value", "value": None},
-                      {"id": ids.LOCATION, "property": "search", "value": ""}],
-            "changedPropIds": [f"{ids.UPLOAD_COMMIT}.n_clicks"]}
-    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    return post_upload(client, app, "commit", [url], [name])
 
 
 def test_mutated_files_never_crash_and_never_change_the_store_unless_valid(uploader, capsys):
-    store, client, output = uploader
+    store, client, app = uploader
     tried, accepted, outcomes = 0, 0, {}
     for label, name, data in mutations():
         before, uploads_before = fingerprint(store), len(store.uploads())
-        r = commit(client, output, name, data)
+        r = commit(client, app, name, data)
         tried += 1
         assert r.status_code == 200, (label, r.status_code, r.get_data(as_text=True)[:300])
         text = json.dumps(r.get_json(), ensure_ascii=False)

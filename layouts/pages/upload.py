@@ -1,7 +1,8 @@
 """数据上报 (uploaders): drop files, see exactly what they would change, then write them in one go.
 
 The preview is a dry run of the same ingest that commits (nothing is written); commit validates again
-on the server. Files arrive as bytes; their names are labels, never paths. What each file is — statistics, a
+on the server. Both run as background jobs (loaders/upload_ingest.py upload_job, layouts/background.py): the
+request stages the files' bytes in the store and returns; the page asks until the job is done. Files arrive as bytes; their names are labels, never paths. What each file is — statistics, a
 ledger of one kind, units, their tasks or reports — is decided from its headers (loaders/upload_kind.py).
 Templates of the ledgers and of the units uploads download from here.
 """
@@ -12,15 +13,14 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html
 
-from layouts import access, data, ids
+from layouts import access, background, data, ids
 from layouts import ledger_upload_view as cards
 from layouts import upload_view as view
 from layouts.i18n import lang_of, t
 from layouts.shell import state_from_search
-from loaders import audit, ledger_kinds, ledger_templates, units, upload_check
+from loaders import audit, jobs, ledger_kinds, ledger_templates, units, upload_check
 from loaders.cells import period as parse_period
 from loaders.problems import ERROR, Problem
-from loaders.upload_ingest import ingest_upload
 from loaders.upload_kind import UNIT_UPLOADS
 
 dash.register_page(__name__, path="/upload", name="数据上报", order=10, nav="nav_upload", min_role="uploader")
@@ -43,6 +43,7 @@ def layout(lang=None, **_):
                           w=360, debounce=600),
             dmc.Button(t("upload_commit", lang), id=ids.UPLOAD_COMMIT, disabled=True, color="blue"),
         ]),
+        *background.holders(ids.UPLOAD_JOB, ids.UPLOAD_POLL),
         dcc.Loading(html.Div(id=ids.UPLOAD_RESULT), type="dot"),
         dcc.Loading(dmc.Stack(id=ids.UPLOAD_PREVIEW, gap="sm"), type="circle"),
     ])
@@ -108,22 +109,37 @@ def _as_of(text: str | None, lang: str) -> tuple[str | None, Problem | None]:
     return value, None
 
 
-def _reports(contents, names, period_text, as_of_text, reason, *, commit: bool, lang: str = "zh"):
+def _job_files(contents, names, period_text, as_of_text, lang: str):
+    """(files for loaders.upload_ingest.upload_job, period, as_of): each file's bytes staged in the store, or the
+    problems that refuse it here (unreadable, failed the upload check, or a bad 期间 / 截至日期 box)."""
     account = access.current()
     period, bad_period = _override(period_text)
     as_of, bad_as_of = _as_of(as_of_text, lang)
-    out = []
+    files = []
     for contents_i, name in zip(contents or [], names or [], strict=False):
         label, raw, problems = view.decode(contents_i, name)
         if bad_period or bad_as_of or problems:
             bad = [Problem(ERROR, "bad_period", bad_period, "请改正期间栏或清空它", label)] if bad_period else []
             bad += [replace(bad_as_of, file=label)] if bad_as_of else []
-            out.append(view.rejected(label, problems or bad))
+            files.append({"name": label, "problems": problems or bad})
             continue
-        out.append(ingest_upload(raw, data.store(), name=label, user=account.name, period=period, as_of=as_of,
-                                 note=(reason or "").strip(), dry_run=not commit,
-                                 allowed_regions=access.upload_regions(account)))
-    return out
+        files.append({"name": label, "key": data.store().stage_file(raw, account.name)})
+    return files, period, as_of
+
+
+def _submit(contents, names, period_text, as_of_text, reason, *, commit: bool, lang: str) -> dict:
+    """The preview (dry run) or the commit of the dropped files as one background job; what the page keeps."""
+    files, period, as_of = _job_files(contents, names, period_text, as_of_text, lang)
+    account = access.current()
+    return background.submit("upload", {"files": files, "dry_run": not commit, "user": account.name,
+                                        "period": period, "as_of": as_of, "note": (reason or "").strip(),
+                                        "allowed_regions": access.upload_regions(account)},
+                             label="、".join(f["name"] for f in files))
+
+
+def _waiting(key: str, names, lang: str):
+    files = "、".join(upload_check.safe_name(n) for n in names or [])
+    return dmc.Text(t(key, lang).format(files=files), size="sm", c="blue")
 
 
 def _lang(search) -> str:
@@ -131,45 +147,75 @@ def _lang(search) -> str:
 
 
 @callback(Output(ids.UPLOAD_PREVIEW, "children"), Output(ids.UPLOAD_COMMIT, "disabled"),
+          Output(ids.UPLOAD_JOB, "data"), Output(ids.UPLOAD_POLL, "disabled"),
           Input(ids.UPLOAD_DROP, "contents"), Input(ids.UPLOAD_PERIOD, "value"), Input(ids.UPLOAD_AS_OF, "value"),
           Input(ids.UPLOAD_REASON, "value"), State(ids.UPLOAD_DROP, "filename"), State(ids.LOCATION, "search"),
-          prevent_initial_call=True, running=[(Output(ids.UPLOAD_COMMIT, "loading"), True, False)])
+          prevent_initial_call=True)
 @access.requires("uploader")
 def preview(contents, period_text, as_of_text, reason, names, search=None):
-    """A dry run of every dropped file: nothing is written."""
+    """A dry run of every dropped file (nothing is written), as a background job: the page says 正在解析… and asks
+    (show) until it is done."""
     if not contents:
-        return [], True
+        return [], True, None, True
     lang = _lang(search)
-    reports = _reports(contents, names, period_text, as_of_text, reason, commit=False, lang=lang)
-    writable = any(r.status == "dry_run" for r in reports)
-    return [cards.card(r, i, lang) for i, r in enumerate(reports)], not writable
+    held = _submit(contents, names, period_text, as_of_text, reason, commit=False, lang=lang)
+    return [_waiting("upload_parsing", names, lang)], True, held, False
 
 
 @callback(Output(ids.UPLOAD_RESULT, "children"), Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
           Output(ids.UPLOAD_COMMIT, "disabled", allow_duplicate=True),
+          Output(ids.UPLOAD_JOB, "data", allow_duplicate=True), Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
           Input(ids.UPLOAD_COMMIT, "n_clicks"), State(ids.UPLOAD_DROP, "contents"), State(ids.UPLOAD_DROP, "filename"),
           State(ids.UPLOAD_PERIOD, "value"), State(ids.UPLOAD_AS_OF, "value"), State(ids.UPLOAD_REASON, "value"),
-          State(ids.LOCATION, "search"), prevent_initial_call=True,
-          running=[(Output(ids.UPLOAD_COMMIT, "loading"), True, False)])
+          State(ids.LOCATION, "search"), prevent_initial_call=True)
 @access.requires("uploader")
 def commit(n_clicks, contents, names, period_text, as_of_text, reason, search=None):
-    """Write every valid file (each in its own transaction, with its audit record); files with errors are left out
-    and say why."""
+    """Write every valid file (each in its own transaction, with its audit record), as a background job; files
+    with errors are left out and say why. The page says 正在入库… until show() has the result."""
     if not n_clicks or not contents:
-        return dash.no_update, dash.no_update, dash.no_update
-    account = access.current()
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update, dash.no_update
     lang = _lang(search)
-    reports = _reports(contents, names, period_text, as_of_text, reason, commit=True, lang=lang)
-    for r in reports:
-        if r.status in ("committed", "rejected"):
-            audit.record(data.store(), "upload", user=account.name, outcome=audit.OK if r.ok else audit.FAILED,
-                         target=r.upload_id or r.file,
-                         detail=f"{r.file}（{cards.what_label(r)}）：新增 {r.inserted} 修订 {r.revised} "
-                                f"未变 {r.unchanged} 错误 {len(r.errors)}")
+    held = _submit(contents, names, period_text, as_of_text, reason, commit=True, lang=lang)
+    return _waiting("upload_writing", names, lang), dash.no_update, True, held, False
+
+
+@callback(Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
+          Output(ids.UPLOAD_COMMIT, "disabled", allow_duplicate=True),
+          Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+          Output(ids.UPLOAD_JOB, "data", allow_duplicate=True), Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+          Input(ids.UPLOAD_POLL, "n_intervals"), State(ids.UPLOAD_JOB, "data"), State(ids.LOCATION, "search"),
+          prevent_initial_call=True)
+@access.requires("uploader")
+def show(_n, held, search=None):
+    """The preview's cards, or the commit's result, once the job the page holds is done — only to the account that
+    submitted it (background.ask); whether it was a commit is the job's own record, never the page's word."""
+    v = background.ask(held)
+    keep = dash.no_update
+    if background.waiting(v):
+        return keep, keep, keep, keep, False
+    lang = _lang(search)
+    if v is None or v.state != jobs.DONE:
+        text = t("upload_job_gone", lang) if v is None else background.error_text(v)
+        return keep, False, dmc.Alert(text, color="red", id="upload-failed", title=t("upload_result", lang)), None, True
+    reports = v.result["reports"]
+    if v.result["dry_run"]:
+        writable = any(r.status == "dry_run" for r in reports)
+        return [cards.card(r, i, lang) for i, r in enumerate(reports)], not writable, [], None, True
+    _audit(reports)
     data.changed()
     done = [r for r in reports if r.status == "committed"]
     which = "；".join(t("upload_written_one", lang).format(id=r.upload_id, file=r.file, what=cards.what_label(r, lang))
                      for r in done)
     msg = t("upload_written", lang).format(n=len(done), which=which) if done else t("upload_nothing", lang)
     alert = dmc.Alert(msg, color="green" if done else "yellow", id="upload-done", title=t("upload_result", lang))
-    return [alert, *[cards.card(r, 100 + i, lang) for i, r in enumerate(reports)]], [], True
+    return [], True, [alert, *[cards.card(r, 100 + i, lang) for i, r in enumerate(reports)]], None, True
+
+
+def _audit(reports) -> None:
+    account = access.current()
+    for r in reports:
+        if r.status in ("committed", "rejected"):
+            audit.record(data.store(), "upload", user=account.name, outcome=audit.OK if r.ok else audit.FAILED,
+                         target=r.upload_id or r.file,
+                         detail=f"{r.file}（{cards.what_label(r)}）：新增 {r.inserted} 修订 {r.revised} "
+                                f"未变 {r.unchanged} 错误 {len(r.errors)}")
