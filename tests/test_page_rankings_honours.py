@@ -159,8 +159,8 @@ def test_the_method_page_explains_types_honours_improvement_adjustments_and_veto
     lines = method_view.assessment_lines(aq.scheme, catalogue.default())
     text = "\n".join(lines)
     assert "县域类型（5类）" in text and "只与同类型县区比较" in text
-    assert "工业主导型：规模以上工业增加值 18（10）" in text
-    assert "生态功能型：" in text and "全社会用电量 0（4）" in text
+    assert "工业主导型：规模以上工业增加值 18（全省10）" in text
+    assert "生态功能型：" in text and "全社会用电量 0（全省4）" in text
     assert "强县（综合排名前10）、先进县（每个类型前2）、进步县（较上年同期进步最多的10个）" in text
     assert "上年名次 − 本期名次" in text
     assert "招商引资加分（加分，单项最多3分）、环保督察扣分（扣分，单项最多2分）" in text
