@@ -137,7 +137,8 @@ def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = 
     out = [dmc.Group(gap="xs", align="baseline", children=[
                dmc.Text(t("honour_title", lang), fw=700),
                dmc.Text(basis(aq, lang, state, simulated), size="xs", c="dimmed", id=f"{card_id}-basis")]),
-           dmc.SimpleGrid(cols={"base": 1, "md": max(1, len(columns))}, spacing="md", children=columns)]
+           dmc.SimpleGrid(cols={"base": 1, "md": max(1, len(columns))}, spacing="md", children=columns,
+                          className=f"print-cols-{min(len(columns), 3)}")]
     bad = vetoed(aq)
     if bad:
         out.append(dmc.Text(t("honour_vetoed", lang).format(units=sep(lang).join(
