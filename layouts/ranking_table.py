@@ -84,14 +84,14 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
         # type rankings carry the types; 荣誉 wraps onto two lines (强县、先进县、进步县) in its row
         cols += [{"field": "types", "headerName": t("honour_col_types", lang), "minWidth": 150,
                   "filter": "agTextColumnFilter", "context": {"noPrint": True}},
-                 {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 100,
+                 {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 80,
                   "filter": "agTextColumnFilter", "tooltipField": "reason", "wrapText": True,
                   "cellClass": "cell-wrap"}]  # a veto: the card and the tooltip
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")
             names = pillars.get(key, {})
-            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 64,
+            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 68,
                          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}})
     return cols
 
