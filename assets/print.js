@@ -45,6 +45,9 @@
     }
     grids().forEach(function ([id, api]) {
       savedGrids[id] = {columns: api.getColumnState()};
+      // columns declared screen-only (colDef.context.noPrint) give their width to the others; put back below
+      api.setColumnsVisible(api.getColumns().filter(function (c) {
+        return (c.getColDef().context || {}).noPrint; }), false);
       api.sizeColumnsToFit(document.getElementById(id).clientWidth - 2);
     });
   };

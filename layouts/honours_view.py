@@ -98,12 +98,27 @@ def veto_text(aq: AssessedQuarter, unit: str, lang: str) -> str:
     reason = str(units.loc[unit, "reason"]) if unit in units.index else ""
     named = [n for n in items if n in reason] or items
     note = aq.veto_notes.get(unit, "")
-    return t("honour_veto", lang).format(items=sep(lang).join(named), note=f"（{note}）" if note else "")
+    return t("honour_veto", lang).format(items=sep(lang).join(named),
+                                         note=t("honour_veto_note", lang).format(note=note) if note else "")
 
 
-def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = "rank-honours") -> dmc.Paper:
+def basis(aq: AssessedQuarter, lang: str, state: str = "", simulated: bool = False) -> str:
+    """What the lists were computed from, on the card itself (it is cut out and forwarded): “2026年三季度 · 全省86个
+    县区（同一套得分） · 数据状态 … · 模拟数据”."""
+    units = units_table(aq)
+    parts = [period_label(aq.quarter, lang), t("honour_basis_set", lang).format(n=len(units))]
+    if state:
+        parts.append(f"{t('data_state', lang)} {state}")
+    if simulated:
+        parts.append(t("simulated", lang))
+    return " · ".join(parts)
+
+
+def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = "rank-honours", state: str = "",
+                 simulated: bool = False) -> dmc.Paper:
     """The three (or however many the scheme has) honour lists side by side: place, county (a link) and why; the
-    vetoed units named with the reason, “不参与评优”."""
+    vetoed units named with the reason, “不参与评优”; under the title the quarter, the comparison set, the data
+    state and 模拟数据."""
     regions = regions_mod.default()
     rows = honour_rows(aq, lang)
     columns = []
@@ -116,19 +131,22 @@ def honours_card(aq: AssessedQuarter, qs: str, lang: str = "zh", card_id: str = 
                 f" — {r['why']}"])))
         head = t(f"honour_kind_{h.kind}", lang).format(top=h.top)
         columns.append(dmc.Stack(gap=4, children=[
-            dmc.Text(f"{h.name}（{head}）", fw=700, size="sm"),
+            dmc.Text(t("honour_list_head", lang).format(name=h.name, kind=head), fw=700, size="sm"),
             dmc.List(items, size="sm", listStyleType="none", spacing=2) if items
             else dmc.Text(t("honour_none", lang), size="sm", c="dimmed")]))
-    out = [dmc.Text(t("honour_title", lang), fw=700),
-           dmc.SimpleGrid(cols={"base": 1, "md": max(1, len(columns))}, spacing="md", children=columns)]
+    out = [dmc.Group(gap="xs", align="baseline", children=[
+               dmc.Text(t("honour_title", lang), fw=700),
+               dmc.Text(basis(aq, lang, state, simulated), size="xs", c="dimmed", id=f"{card_id}-basis")]),
+           dmc.SimpleGrid(cols={"base": 1, "md": max(1, len(columns))}, spacing="md", children=columns,
+                          className=f"print-cols-{min(len(columns), 3)}")]
     bad = vetoed(aq)
     if bad:
         out.append(dmc.Text(t("honour_vetoed", lang).format(units=sep(lang).join(
             f"{regions[u].name if u in regions else u}（{veto_text(aq, u, lang)}）" for u, _ in bad)), size="sm",
             c="red"))
     if aq.previous_quarter:
-        out.append(dmc.Text(t("honour_previous", lang).format(quarter=period_label(aq.previous_quarter, lang)),
-                            size="xs", c="dimmed"))
+        out.append(dmc.Text(t(f"honour_previous_{aq.scheme.improvement or 'rank'}", lang).format(
+            quarter=period_label(aq.previous_quarter, lang)), size="xs", c="dimmed"))
     return dmc.Paper(withBorder=True, p="sm", radius="sm", id=card_id, children=dmc.Stack(gap="xs", children=out))
 
 
@@ -146,7 +164,8 @@ def county_line(aq: AssessedQuarter, unit: str, lang: str = "zh") -> str | None:
         sizes = table[table["group"] != ""].groupby("group")["unit"].nunique()
         ranks = [t("honour_county_type", lang).format(type=names.get(g, g), rank=_rank(r), n=int(sizes[g]))
                  for g, r in zip(groups["group"], groups["group_rank"], strict=True)]
-        parts.append(t("honour_county_types", lang).format(types=sep(lang).join(ranks)))
+        key = "honour_county_types" if len(ranks) > 1 else "honour_county_type_one"
+        parts.append(t(key, lang).format(types=("; " if lang == "en" else "、").join(ranks)))
     units = units_table(aq)
     if bool(units.loc[unit, "veto"]):
         parts.append(veto_text(aq, unit, lang))

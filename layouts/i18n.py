@@ -825,11 +825,11 @@ UNIT_EN_LEDGER = {"万元": "10k yuan"}
 # ---------------------------------------------------------------- peer groups, honours, veto (layouts/honours_view.py)
 TEXT.update({
     "honour_all_types": ("全部", "All"),
-    "honour_filter": ("县域类型", "County type"),
-    "honour_title": ("评优榜单（同一套得分）", "Honour lists (from one score set)"),
+    "honour_filter": ("按县域类型排名：", "Rank within a county type:"),
+    "honour_title": ("评优榜单", "Honour lists"),
     "honour_kind_overall": ("综合排名前{top}", "top {top} overall"),
     "honour_kind_group": ("每个类型前{top}", "top {top} of each type"),
-    "honour_kind_improvement": ("较上年同期进步最多的{top}个", "the {top} that improved most on a year earlier"),
+    "honour_kind_improvement": ("较上年同期进步最多的{top}个", "the {top} most improved on a year earlier"),
     "honour_none": ("无", "None"),
     "honour_tied": ("（并列）", " (tied)"),
     "honour_why_overall": ("综合排名第{rank}名", "rank {rank} overall"),
@@ -838,8 +838,15 @@ TEXT.update({
     "honour_why_score": ("较上年同期提高{n}分（{before}→{now}）", "{n} points more than a year earlier ({before} → {now})"),
     "honour_veto": ("一票否决：{items}{note}，不参与评优", "vetoed ({items}{note}): not eligible for honours"),
     "honour_vetoed": ("不参与评优：{units}", "Not eligible for honours: {units}"),
-    "honour_previous": ("进步按与{quarter}相比的名次变化计算（同一评价方案）",
-                        "Improvement is measured against {quarter} (same scheme)"),
+    "honour_previous_rank": ("进步县按全省名次较{quarter}前进的位数排序（上年同期数据按本年评价方案计分）",
+                             "Most improved: places moved up in the province since {quarter} (the year-earlier "
+                             "quarter scored with this year's scheme)"),
+    "honour_previous_score": ("进步县按综合得分较{quarter}提高的分值排序（上年同期数据按本年评价方案计分）",
+                              "Most improved: composite score gained since {quarter} (the year-earlier quarter "
+                              "scored with this year's scheme)"),
+    "honour_basis_set": ("全省{n}个县区（同一套得分）", "the province's {n} counties (one score set)"),
+    "honour_list_head": ("{name}（{kind}）", "{name} ({kind})"),
+    "honour_veto_note": ("（{note}）", ": {note}"),
     "honour_group_note": ("{type}：{n}个县区在本类型内单独标准化、按本类型权重计分排名",
                           "{type}: {n} counties scored and ranked among themselves with this type's weights"),
     "honour_col_group_rank": ("类型内名次", "Rank in type"),
@@ -849,7 +856,8 @@ TEXT.update({
     "honour_col_honours": ("荣誉", "Honours"),
     "honour_col_reason": ("说明", "Note"),
     "honour_county_type": ("{type}第{rank}名（共{n}个）", "{type}: rank {rank} of {n}"),
-    "honour_county_types": ("县域类型：{types}", "Type: {types}"),
+    "honour_county_types": ("县域类型：{types}", "Types: {types}"),
+    "honour_county_type_one": ("县域类型：{types}", "Type: {types}"),
     "honour_county_honours": ("荣誉：{honours}", "Honours: {honours}"),
     # 方法 page
     "method_assessment": ("县域类型、评优榜单与加减分", "County types, honour lists and adjustments"),
@@ -859,6 +867,7 @@ TEXT.update({
                       "year); within a type counties are normalised among themselves, weighted with the type's "
                       "weights and ranked. Weights that differ from the province's: {diffs}"),
     "method_group_weights": ("{type}：{weights}", "{type}: {weights}"),
+    "method_group_weight": ("{name} {weight}（全省{province}）", "{name} {weight} (province {province})"),
     "method_group_same": ("{type}：与全省权重相同", "{type}: the province's weights"),
     "method_honours": ("评优榜单：{lists}。被一票否决或未排名的县区不入榜，由下一名递补；名额截止处并列的全部入榜",
                        "Honour lists: {lists}. Vetoed or unranked counties are skipped and the next takes the place; "

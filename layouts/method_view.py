@@ -213,12 +213,13 @@ def assessment_lines(scheme: Scheme, catalogue, lang: str = "zh") -> list[str]:
         for g in scheme.groups:
             changed = [(c, w) for c, w in g.weights.items() if float(w) != float(scheme.indicator(c).weight)]
             if changed:
-                weights = sep.join(f"{catalogue[c].name(lang) if c in catalogue else c} {float(w):g}"
-                                   f"（{float(scheme.indicator(c).weight):g}）" for c, w in changed)
+                weights = sep.join(t("method_group_weight", lang).format(
+                    name=catalogue[c].name(lang) if c in catalogue else c, weight=f"{float(w):g}",
+                    province=f"{float(scheme.indicator(c).weight):g}") for c, w in changed)
                 diffs.append(t("method_group_weights", lang).format(type=g.name, weights=weights))
             else:
                 diffs.append(t("method_group_same", lang).format(type=g.name))
-        lines.append(t("method_groups", lang).format(n=len(scheme.groups), diffs="；".join(diffs)))
+        lines.append(t("method_groups", lang).format(n=len(scheme.groups), diffs=("; " if lang == "en" else "；").join(diffs)))
     if scheme.honours:
         lists = sep.join(t("method_honour", lang).format(name=h.name, kind=t(f"honour_kind_{h.kind}", lang)
                                                          .format(top=h.top)) for h in scheme.honours)

@@ -65,7 +65,7 @@ def _i(x):
 
 def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province", assessed=None) -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
-                   "minWidth": 100}] if scope == "province" else []
+                   "minWidth": 92}] if scope == "province" else []
     cols = [
         {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc"},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
@@ -77,18 +77,21 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
          "cellRendererParams": {"n": n}, "minWidth": 130, "sortable": False},
         {"field": "trend", "headerName": "↗", "cellRenderer": "Sparkline", "cellRendererParams": {"n": n},
-         "cellDataType": False, "width": 110, "minWidth": 84, "sortable": False},  # a list drawn as a line, not a value to format
+         "cellDataType": False, "width": 110, "minWidth": 84, "sortable": False, "context": {"noPrint": True}},  # a list drawn as a line, not a value to format
     ]
     if assessed is not None:
+        # on paper (assets/print.js) the types and the trend give way to the pillars: the honour card and the
+        # type rankings carry the types; 荣誉 wraps onto two lines (强县、先进县、进步县) in its row
         cols += [{"field": "types", "headerName": t("honour_col_types", lang), "minWidth": 150,
-                  "filter": "agTextColumnFilter"},
-                 {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 100,
-                  "filter": "agTextColumnFilter", "tooltipField": "reason"}]  # a veto: the card and the tooltip
+                  "filter": "agTextColumnFilter", "context": {"noPrint": True}},
+                 {"field": "honours", "headerName": t("honour_col_honours", lang), "minWidth": 80,
+                  "filter": "agTextColumnFilter", "tooltipField": "reason", "wrapText": True,
+                  "cellClass": "cell-wrap"}]  # a veto: the card and the tooltip
     for col in table.columns:
         if col.startswith("pillar_"):
             key = col.removeprefix("pillar_")
             names = pillars.get(key, {})
-            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 64,
+            cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 68,
                          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}})
     return cols
 

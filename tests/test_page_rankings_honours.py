@@ -96,8 +96,13 @@ def test_the_card_lists_each_honour_with_its_place_and_why(aq):
         u = units.loc[r["unit"]]
         moved = int(u["previous_rank"]) - int(u["rank"])
         assert r["why"].startswith(f"较上年同期前进{moved}位（第{int(u['previous_rank'])}名→第{int(u['rank'])}名）")
-    assert "进步按与2025年三季度相比的名次变化计算" in text
-    assert "Honour lists" in _text(hv.honours_card(aq, "", "en"))
+    assert "进步县按全省名次较2025年三季度前进的位数排序" in text
+    # the card says what it was computed from: it is cut out and forwarded without the page's title
+    stated = _text(hv.honours_card(aq, "", "zh", state="abc123", simulated=True)).replace(" ", "")
+    assert "2026年三季度·全省86个县区（同一套得分）·数据状态abc123·模拟数据" in stated
+    english = _text(hv.honours_card(aq, "", "en", state="abc123", simulated=True))
+    assert "Honour lists" in english and "the province's 86 counties" in english and "Simulated data" in english
+    assert "（" not in english.replace("（并列）", "")  # no Chinese brackets around English words
 
 
 def test_the_page_shows_the_filter_and_the_lists_and_a_type_shows_its_own_ranking(page, aq):
@@ -154,8 +159,8 @@ def test_the_method_page_explains_types_honours_improvement_adjustments_and_veto
     lines = method_view.assessment_lines(aq.scheme, catalogue.default())
     text = "\n".join(lines)
     assert "县域类型（5类）" in text and "只与同类型县区比较" in text
-    assert "工业主导型：规模以上工业增加值 18（10）" in text
-    assert "生态功能型：" in text and "全社会用电量 0（4）" in text
+    assert "工业主导型：规模以上工业增加值 18（全省10）" in text
+    assert "生态功能型：" in text and "全社会用电量 0（全省4）" in text
     assert "强县（综合排名前10）、先进县（每个类型前2）、进步县（较上年同期进步最多的10个）" in text
     assert "上年名次 − 本期名次" in text
     assert "招商引资加分（加分，单项最多3分）、环保督察扣分（扣分，单项最多2分）" in text

@@ -98,10 +98,13 @@ def units(scope: str) -> list[str]:
 
 
 def rank_column(text: str) -> list[int]:
-    """The first number of every table line of `pdftotext -layout` output: the rank column."""
+    """The first number of every table line of `pdftotext -layout` output: the rank column. A row whose 荣誉 cell
+    wraps onto two lines (强县、先进县、进步县) has its other cells centred between them, so pdftotext puts the name
+    on the line above and the rank before the score (“4   81.56”)."""
     import re
 
-    return [int(m[1]) for line in text.splitlines() if (m := re.match(r"^\s*(\d+)\s+\S*[县区市州]", line))]
+    return [int(m[1]) for line in text.splitlines()
+            if (m := re.match(r"^\s*(\d+)\s+(\S*[县区市州]|\d+\.\d\d\s)", line))]
 
 
 @pytest.mark.browser

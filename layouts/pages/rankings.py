@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 import dash
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
+import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc
 
 from indicators import reading
@@ -41,8 +42,13 @@ def layout(period=None, scope=None, lang=None, group=None, **_):
     scope_label = next((o["label"] for o in scope_options(lang) if o["value"] == scope), scope)
     aq = assessed(quarter, scope)
     group = group if aq is not None and group in hv.type_names(aq.scheme) else hv.ALL
+    semi = "; " if lang == "en" else "；"
+    rank_field = "rank"  # the last three of the table shown are marked: the province's, or the type's
     if group:
         grid_rows, grid_cols = hv.group_rows(aq, group, qs, lang), hv.group_column_defs(lang)
+        rank_field = "group_rank"
+        ranked = pd.Series([r["group_rank"] for r in grid_rows], dtype="float").dropna()
+        n = int(ranked.max()) if len(ranked) else 0
     else:
         grid_rows = rows(card.table, history, qs, lang, aq)
         grid_cols = column_defs(card.table, card.scheme.pillars, lang, n, scope, aq)
@@ -50,16 +56,16 @@ def layout(period=None, scope=None, lang=None, group=None, **_):
         dmc.Title(f"{t('rankings_title', lang)} · {scope_label} · {period_label(quarter, lang)}"
                   + (f" · {hv.type_names(aq.scheme)[group]}" if group else ""), order=4),
         *quarter_notice(quarter, month, lang),
-        dmc.Text(f"{card.scheme.name}；{t('quarter_note', lang)}；{state_text(card.data_state, lang)}",
+        dmc.Text(f"{card.scheme.name}{semi}{t('quarter_note', lang)}{semi}{state_text(card.data_state, lang)}",
                  size="xs", c="dimmed"),
-        *_assessment_parts(aq, group, qs, lang),
+        *_assessment_parts(aq, group, qs, lang, card.data_state),
         dag.AgGrid(
             id=ids.RANK_GRID, rowData=grid_rows,
             columnDefs=grid_cols,
             # headers wrap (never "全…") in a header two lines high: on paper the columns narrow at once, and a grown
             # header (autoHeaderHeight) would be drawn too late for Chrome's print
             defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True},
-            dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.rank != null && params.data.rank > {n - 3}"}
+            dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.{rank_field} != null && params.data.{rank_field} > {n - 3}"}
                              if n > 3 else {},
                              "animateRows": False, "suppressColumnVirtualisation": True,
                              "headerHeight": HEADER_HEIGHT[lang], "rowHeight": ROW_HEIGHT},
@@ -85,20 +91,24 @@ def assessed(quarter: str, scope: str):
     return aq if aq is not None and (aq.scheme.groups or aq.scheme.honours) else None
 
 
-def _assessment_parts(aq, group: str, qs: str, lang: str) -> list:
-    """The type filter, a note on the chosen type, and the honour lists card."""
+def _assessment_parts(aq, group: str, qs: str, lang: str, state: str) -> list:
+    """The type filter (labelled; its segments wrap on a phone), a note on the chosen type, and the honour lists
+    card."""
     if aq is None:
         return []
     out = []
     if aq.scheme.groups:
-        out.append(dmc.SegmentedControl(id=ids.RANK_GROUP, data=hv.type_options(aq.scheme, lang), value=group,
-                                        size="xs", className="no-print", style={"alignSelf": "flex-start"}))
+        out.append(dmc.Group(gap="xs", className="no-print rank-type-filter", children=[
+            dmc.Text(t("honour_filter", lang), size="sm", fw=600),
+            dmc.SegmentedControl(id=ids.RANK_GROUP, data=hv.type_options(aq.scheme, lang), value=group, size="sm",
+                                 color="blue")]))
     if group:
         n = int((aq.assessment.table["group"] == group).sum())
         out.append(dmc.Text(t("honour_group_note", lang).format(type=hv.type_names(aq.scheme)[group], n=n),
                             size="sm", c="dimmed"))
     if aq.scheme.honours:
-        out.append(hv.honours_card(aq, qs, lang, ids.RANK_HONOURS))
+        out.append(hv.honours_card(aq, qs, lang, ids.RANK_HONOURS, state=state,
+                                   simulated=data.uploads_summary()["simulated"]))
     return out
 
 
