@@ -191,24 +191,42 @@ def work(store_url: str, *, burst: bool = False) -> None:
 # ---------------------------------------------------------------- embedded: a thread of this process
 
 LOCAL_KEEP = 200  # finished jobs this process remembers (the oldest finished ones are forgotten first)
-_local: dict[str, tuple[Future, str, str]] = {}
+_local: dict[str, tuple[Future, str, str, ThreadPoolExecutor]] = {}
 _local_lock = threading.Lock()
 _executor: dict[str, ThreadPoolExecutor] = {}
+
+
+def _alive(pool: ThreadPoolExecutor) -> bool:
+    """Whether the pool's thread still runs. A thread can be ended from outside (an embedding that kills the
+    threads it did not start, e.g. dash.testing's threaded runner): the pool would then never run another job."""
+    threads = pool._threads  # noqa: SLF001  (ThreadPoolExecutor keeps no public view of its threads)
+    return not threads or any(t.is_alive() for t in threads)
 
 
 def _local_submit(job_id: str, path: str, store: Store, user: str, label: str, kwargs: dict) -> None:
     with _local_lock:
         pool = _executor.get("pool")
-        if pool is None:  # one worker: writes to one embedded store queue up, pages keep being served
+        if pool is None or not _alive(pool):  # one worker: writes to one embedded store queue up, pages are served
             pool = _executor["pool"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
-        _local[job_id] = (pool.submit(function(path), store, **kwargs), user, label)
-        done = [k for k, (f, _, _) in _local.items() if f.done()]
+        _local[job_id] = (pool.submit(function(path), store, **kwargs), user, label, pool)
+        done = [k for k, (f, *_) in _local.items() if f.done()]
         for k in done[: max(0, len(_local) - LOCAL_KEEP)]:
             del _local[k]
 
 
-def _local_view(job_id: str, future: Future, user: str, label: str) -> JobView:
+def stop_local() -> None:
+    """End this process's job thread once it is idle (the next job starts a new one). Tests call it before
+    dash.testing's runner ends the threads it did not start, which would take the next job down with the thread."""
+    with _local_lock:
+        pool = _executor.pop("pool", None)
+    if pool is not None:
+        pool.shutdown(wait=False)
+
+
+def _local_view(job_id: str, future: Future, user: str, label: str, pool: ThreadPoolExecutor) -> JobView:
     base = {"id": job_id, "user": user, "label": label}
+    if not future.done() and not _alive(pool):
+        return JobView(state=LOST, error=LOST_TEXT, **base)
     if future.running():
         return JobView(state=RUNNING, **base)
     if not future.done():

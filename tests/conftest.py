@@ -85,6 +85,17 @@ def duck(tmp_path):
     cleanup()
 
 
+@pytest.fixture(autouse=True)
+def _job_thread_survives_dash_testing(request):
+    """dash.testing's threaded runner ends, when its test ends, every thread started during it — the embedded job
+    thread too (loaders/jobs.py), and the job that next woke it would be lost. Let that thread go first."""
+    yield
+    if "dash_duo" in request.fixturenames:
+        from loaders import jobs
+
+        jobs.stop_local()
+
+
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory):
     """The demo province loaded once per test run (read-only for the tests that use it).

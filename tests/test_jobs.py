@@ -65,6 +65,25 @@ def test_embedded_jobs_run_beside_the_requests_and_say_their_state(local_jobs, d
     assert "2026年13月" in failed.error
 
 
+def test_a_job_thread_ended_from_outside_says_lost_and_the_next_job_gets_a_new_thread(local_jobs, duck):
+    """dash.testing's threaded runner ends every thread it did not start with an asynchronous SystemExit. An idle
+    job thread meets it when the next job wakes it: that job is gone with the thread. Before, it and every later job
+    of the process stayed 'queued' for ever; now it is reported lost (the page says to send it again) and the next
+    job gets a new thread."""
+    import ctypes
+
+    assert wait_for(jobs.submit("slow", duck, {"answer": 1}, user="张三", label="a.csv"), duck, (jobs.DONE,))
+    gate.set()
+    thread = next(t for t in threading.enumerate() if t.name.startswith("jobs"))
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+    woken = jobs.submit("slow", duck, {"answer": 2}, user="张三", label="月报.xlsx")
+    thread.join(10)
+    assert not thread.is_alive()
+    assert wait_for(woken, duck, (jobs.LOST,), seconds=10).error == jobs.LOST_TEXT
+    assert wait_for(jobs.submit("slow", duck, {"answer": 3}, user="张三", label="月报.xlsx"), duck,
+                    (jobs.DONE,)).result == 3
+
+
 def test_only_declared_job_names_run(local_jobs, duck):
     with pytest.raises(KeyError):
         jobs.submit("os:system", duck, {}, user="x", label="")
