@@ -72,8 +72,8 @@ def test_a_job_thread_ended_from_outside_says_lost_and_the_next_job_gets_a_new_t
     job gets a new thread."""
     import ctypes
 
+    gate.set()  # the slow jobs return at once
     assert wait_for(jobs.submit("slow", duck, {"answer": 1}, user="张三", label="a.csv"), duck, (jobs.DONE,))
-    gate.set()
     thread = next(t for t in threading.enumerate() if t.name.startswith("jobs"))
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
     woken = jobs.submit("slow", duck, {"answer": 2}, user="张三", label="月报.xlsx")
