@@ -17,6 +17,19 @@ from loaders import tables as t
 PW = "correct-horse-battery"
 
 
+@pytest.fixture(params=["store", "redis"])
+def counts_in(request):
+    """Where the login throttle counts: the store's table (embedded, or Redis down) or Redis (server mode)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_url")
+    return request.param
+
+
+def throttle_rows(store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(t.login_throttle)).scalar_one()
+
+
 def test_password_is_hashed_and_login_works(store):
     users.add(store, "wang", "viewer", PW, display_name="王局长", scope=("621200",))
     with store.engine.connect() as conn:
@@ -31,7 +44,7 @@ def test_password_is_hashed_and_login_works(store):
 WAIT = "本机登录失败次数过多，请于 {}（北京时间）后再试；忘记密码请联系管理员重设"
 
 
-def test_wrong_passwords_make_that_address_wait_never_the_account(store):
+def test_wrong_passwords_make_that_address_wait_never_the_account(store, counts_in):
     users.add(store, "admin", "admin", PW)
     t0 = dt.datetime(2026, 11, 23, 2, 0)  # 10:00 Beijing time
     steps = [  # (minutes after t0, address, password, message)
@@ -50,9 +63,10 @@ def test_wrong_passwords_make_that_address_wait_never_the_account(store):
         acct, msg = users.authenticate(store, "admin", password, ip=ip, at=t0 + dt.timedelta(minutes=minutes))
         assert (msg, acct is not None) == (message, message == ""), (minutes, ip, password)
     assert throttle.backoff(40, throttle.MAX_TRIES) == throttle.MAX_WAIT
+    assert (throttle_rows(store) == 0) == (counts_in == "redis")  # server mode: no database write per try
 
 
-def test_a_password_reset_lets_the_waiting_address_in_at_once(store):
+def test_a_password_reset_lets_the_waiting_address_in_at_once(store, counts_in):
     users.add(store, "li", "uploader", PW)
     t0 = dt.datetime(2026, 11, 23, 2, 0)
     for _ in range(throttle.MAX_TRIES):
@@ -63,7 +77,7 @@ def test_a_password_reset_lets_the_waiting_address_in_at_once(store):
 
 
 @pytest.mark.parametrize("name", ["li", "nobody"])
-def test_parallel_guesses_are_counted_one_by_one(store, name):
+def test_parallel_guesses_are_counted_one_by_one(store, name, counts_in):
     users.add(store, "li", "uploader", PW)
     at = dt.datetime(2026, 11, 23, 2, 0)
     with ThreadPoolExecutor(8) as pool:
@@ -74,6 +88,36 @@ def test_parallel_guesses_are_counted_one_by_one(store, name):
     assert sum(m == WAIT.format("10:01") for m in messages) == 16 - throttle.MAX_TRIES + 1
     if name == "li":
         assert int(users.accounts(store).set_index("name").loc["li", "failed_logins"]) == throttle.MAX_TRIES
+
+
+def test_an_address_guessing_many_accounts_waits_and_a_login_gives_one_try_back(store, counts_in):
+    users.add(store, "li", "uploader", PW)
+    t0 = dt.datetime(2026, 11, 23, 2, 0)
+    for i in range(throttle.MAX_ADDRESS_TRIES - 2):  # a few tries each at many accounts, none waiting on its own
+        users.authenticate(store, f"user{i // 2}", "guess", ip="10.6.6.6", at=t0)
+    assert users.authenticate(store, "li", PW, ip="10.6.6.6", at=t0)[1] == ""  # given back: 28 tries counted
+    for name in ("user99", "user98"):  # the 29th and the 30th try are still checked
+        assert users.authenticate(store, name, "guess", ip="10.6.6.6", at=t0)[1].startswith("用户名或密码错误")
+    assert users.authenticate(store, "li", PW, ip="10.6.6.6", at=t0)[1] == WAIT.format("10:01")  # the address waits
+    assert users.authenticate(store, "li", PW, ip="10.0.0.1", at=t0)[1] == ""  # another address does not
+    assert users.authenticate(store, "li", PW, ip="10.6.6.6", at=t0 + dt.timedelta(minutes=1))[1] == ""
+
+
+def test_with_redis_stopped_the_store_counts_and_logins_go_on(store, redis_url, monkeypatch, caplog):
+    from loaders import redis_link
+
+    users.add(store, "li", "uploader", PW)
+    t0 = dt.datetime(2026, 11, 23, 2, 0)
+    users.authenticate(store, "li", "wrong", ip="10.6.6.6", at=t0)
+    assert throttle_rows(store) == 0
+    monkeypatch.setenv("MONITOR_REDIS_URL", "redis://127.0.0.1:9/0")  # nothing listens there: Redis "stopped"
+    redis_link.reset()
+    for left in (4, 3, 2, 1):  # the store starts counting afresh
+        assert users.authenticate(store, "li", "wrong", ip="10.6.6.6", at=t0)[1] == f"用户名或密码错误（本机再错 {left} 次须等待后再试）"
+    assert users.authenticate(store, "li", "wrong", ip="10.6.6.6", at=t0)[1] == WAIT.format("10:01")
+    assert throttle_rows(store) == 2  # the pair and the address
+    assert users.authenticate(store, "li", PW, ip="10.0.0.1", at=t0)[1] == ""
+    assert "unreachable" in caplog.text
 
 
 def test_unknown_user_and_wrong_password_say_the_same_in_the_same_time(store):
