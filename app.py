@@ -14,7 +14,7 @@ import dash
 import plotly.io as pio
 from dash import Dash
 
-from layouts import access, data, figures, instance, login, shell
+from layouts import access, data, figures, instance, login, page_cache, shell
 from loaders import audit, demo, redis_link, regions
 from loaders.settings import get_settings
 from loaders.store import Store
@@ -28,6 +28,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
     store = store or Store(get_settings().database_url)
     store.create_schema()
     data.use_store(store)
+    page_cache.clear()
     pio.templates.default = figures.TEMPLATE
     app = Dash(__name__, title="县域经济高质量发展监测平台", use_pages=True,
                pages_folder=str(ROOT / "layouts" / "pages"), assets_folder=str(ROOT / "assets"),
@@ -39,6 +40,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
     def refused(account, view, reason):
         audit.record_refusal(store, user=account.name if account else "", target=view.path,
                              reason=f"{reason}（scope={view.scope or ''} county={view.county or ''}）")
+    page_cache.cache_pages(dash.page_registry)
     access.guard_pages(dash.page_registry, refused)
     app.server.config["MONITOR_STORE"] = store
     return app

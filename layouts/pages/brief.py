@@ -16,7 +16,7 @@ from layouts.shell import state_from_search, state_text
 from loaders import audit
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/brief", name="通报", order=7, nav="nav_brief", min_role="viewer")
+dash.register_page(__name__, path="/brief", name="通报", order=7, nav="nav_brief", min_role="viewer", cache_layout=True)
 
 EDIT_ROLE = "uploader"
 

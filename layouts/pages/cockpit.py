@@ -15,7 +15,7 @@ from loaders import audit
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/", name="总览", order=0, nav="nav_cockpit", min_role="viewer")
+dash.register_page(__name__, path="/", name="总览", order=0, nav="nav_cockpit", min_role="viewer", cache_layout=True)
 
 
 def layout(period=None, scope=None, lang=None, **_):

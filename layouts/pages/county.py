@@ -18,7 +18,7 @@ from layouts.shell import quarter_notice, search_from_state, unit_path
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2, min_role="viewer")
+dash.register_page(__name__, path_template="/county/<code>", name="县区", order=2, min_role="viewer", cache_layout=True)
 
 GAP_GRID = f"{ids.COUNTY_GAPS}-grid"
 DEFAULT_TARGET_RANK = data.WARM_TARGET_RANK  # "进入全省前十" is how leaders put the question

@@ -15,7 +15,7 @@ from layouts.shell import scope_options, search_from_state, state_from_search
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3, nav="nav_indicator", min_role="viewer")
+dash.register_page(__name__, path="/indicator", path_template="/indicator/<code>", name="指标", order=3, nav="nav_indicator", min_role="viewer", cache_layout=True)
 
 ROW_HEIGHT = 34  # as the ranking's: 86 counties on five A4 landscape pages rather than seven
 

@@ -16,7 +16,7 @@ from layouts.plotly_locale import graph_config
 from layouts.shell import quarter_notice, scope_options
 from loaders import catalogue as catalogue_mod
 
-dash.register_page(__name__, path="/method", name="方法", order=6, nav="nav_method", min_role="viewer")
+dash.register_page(__name__, path="/method", name="方法", order=6, nav="nav_method", min_role="viewer", cache_layout=True)
 
 grid_export.register(ids.METHOD_SCHEME_GRID, "评价方案")
 

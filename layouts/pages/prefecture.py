@@ -18,7 +18,7 @@ from layouts.shell import quarter_notice, search_from_state, state_text, unit_pa
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path_template="/prefecture/<code>", name="市州", order=3, min_role="viewer")
+dash.register_page(__name__, path_template="/prefecture/<code>", name="市州", order=3, min_role="viewer", cache_layout=True)
 
 SCOPE = "prefectures"
 GAP_GRID = f"{ids.PREF_GAPS}-grid"

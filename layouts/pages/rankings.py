@@ -19,7 +19,7 @@ from layouts.ranking_table import column_defs, export_table, rows
 from layouts.shell import quarter_notice, scope_options, search_from_state, state_from_search, state_text
 from loaders import audit
 
-dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer")
+dash.register_page(__name__, path="/rankings", name="排名", order=1, nav="nav_rankings", min_role="viewer", cache_layout=True)
 
 HEADER_HEIGHT = {"zh": 52, "en": 72}  # two lines of Chinese header text; four of English ("Score among the …")
 ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42, takes seven)

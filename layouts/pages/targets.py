@@ -15,7 +15,7 @@ from layouts.shell import scope_options, search_from_state
 from loaders import catalogue as catalogue_mod
 from loaders import regions as regions_mod
 
-dash.register_page(__name__, path="/targets", name="目标", order=5, nav="nav_targets", min_role="viewer")
+dash.register_page(__name__, path="/targets", name="目标", order=5, nav="nav_targets", min_role="viewer", cache_layout=True)
 
 grid_export.register(ids.TARGETS_MIDYEAR_GRID, "双过半与正增长", subject=grid_export.scope_subject)
 
