@@ -7,7 +7,9 @@ written; the PostgreSQL database is created for the run and dropped after it):
             file holding the demo province and MONITOR_INSTANCE_DIR in the temporary directory;
   server    `gunicorn -w 4 'app:create_server()'` (sync workers, gunicorn's default 30 s timeout, its log read for
             "WORKER TIMEOUT") on a fresh PostgreSQL database (CREATE DATABASE bench_load_<hex> on the local server,
-            --pg), MONITOR_SECRET_KEY shared by the workers.
+            --pg), MONITOR_SECRET_KEY shared by the workers, MONITOR_REDIS_URL (--redis) for the shared results,
+            sessions, login throttle and job queue, and --bg-workers `python -m loaders worker` processes beside it
+            for the long work (the upload's preview and commit, the results after it).
 
 The store is prepared before the app starts (loaders.demo.load, then one uploader and --users max viewers added with
 loaders.users.add). Every viewer logs in through the form (CSRF token included) and keeps its HTTP keep-alive
@@ -22,8 +24,11 @@ figure callbacks, and what components set on mount (the county and prefecture pa
 target_rank into the URL, so the header callbacks run again). --capture layout derives the visits without a browser
 from /_dash-dependencies and the router's layout (bench/harness.py page_visit; it cannot see what components set
 on mount, so it replays fewer requests: 5 instead of 8 on the county page). Each viewer replays the six visits in
-turn (starting at a different one), each visit's requests one after the other, with no think time (closed loop),
-for --seconds.
+turn (starting at a different one), each visit's requests one after the other, then reads the page for a think
+time drawn uniformly from 0.5–1.5 × --think seconds (default 3 s: a leader glancing at a page before the next
+click; real reading takes longer, so this is the harder case), for --seconds. --think 0 is a closed loop with no
+think time: a stress test of capacity, where by Little's law p95 grows with the number of users over what two cores
+can serve (N users always waiting ≈ N / throughput), whatever the code does.
 
 Phases per mode: a warm-up (every visit once per viewer session of the largest run, untimed), then each --users
 count, then "during commit": --commit-users viewers replay the mix while the uploader drops a generated long CSV of
@@ -140,8 +145,11 @@ def post(session, base: str, body: dict, timeout: float, keep: bool = False) -> 
 
 
 def replay(sessions, base: str, visits: list[h.Visit], seconds: float, timeout: float, stop: threading.Event | None,
-           name: str) -> Phase:
-    """Every session replays the visits in turn until `seconds` have passed (or `stop` is set)."""
+           name: str, think: float = 0.0) -> Phase:
+    """Every session replays the visits in turn, `think` seconds (0.5–1.5×, seeded per user) after each, until
+    `seconds` have passed (or `stop` is set)."""
+    import random
+
     phase = Phase(name, len(sessions), seconds)
     lock = threading.Lock()
     t_start = time.perf_counter()
@@ -150,13 +158,27 @@ def replay(sessions, base: str, visits: list[h.Visit], seconds: float, timeout: 
     def user(i, session):
         k = i
         mine = []
-        while (stop is None and time.perf_counter() < deadline) or (stop is not None and not stop.is_set()):
+        rng = random.Random(i)
+        ended = stop or threading.Event()
+
+        def going() -> bool:
+            return not ended.is_set() if stop is not None else time.perf_counter() < deadline
+
+        if think:  # users do not all start at the same instant
+            ended.wait(rng.uniform(0, think)) if stop is not None else time.sleep(rng.uniform(0, think))
+        while going():
             visit = visits[k % len(visits)]
             k += 1
             for call in visit.calls:
                 t0 = time.perf_counter()
                 ms, status, err = post(session, base, call.body, timeout)
                 mine.append(Sample(t0, ms, status, call.name, visit.page, err))
+            if think:
+                pause = rng.uniform(0.5, 1.5) * think
+                if stop is not None:
+                    ended.wait(pause)
+                else:
+                    time.sleep(max(0.0, min(pause, deadline - time.perf_counter())))
         with lock:
             phase.samples.extend(mine)
 
@@ -206,8 +228,10 @@ def prepare_store(store, n_viewers: int, commit_path: Path | None = None, commit
 class App:
     """The app in a child process: its base URL, its log, and how it ends."""
 
-    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str, commit_rows: int = 0, redis: str = ""):
+    def __init__(self, mode: str, tmp: Path, n_viewers: int, pg_admin: str, commit_rows: int = 0, redis: str = "",
+                 bg_workers: int = 1):
         self.mode, self.tmp, self.port = mode, tmp, h.free_port()
+        self.workers: list[subprocess.Popen] = []
         self.redis = redis
         self.base = f"http://127.0.0.1:{self.port}"
         self.db_name = None
@@ -238,6 +262,11 @@ class App:
         log(f"{mode}: starting {' '.join(cmd[1:])}")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
         h.wait_http(self.base, 300, self.proc)
+        if mode == "server" and self.redis:  # long work (the upload, the results after it) in its own process
+            for _ in range(bg_workers):
+                self.workers.append(subprocess.Popen([sys.executable, "-m", "loaders", "worker"], cwd=ROOT, env=env,
+                                                     stdout=self.log_file, stderr=subprocess.STDOUT))
+            log(f"{mode}: {bg_workers} background worker(s): python -m loaders worker")
 
     def create_database(self) -> str:
         import psycopg
@@ -273,6 +302,12 @@ class App:
         return ""
 
     def stop(self) -> None:
+        for w in self.workers:
+            w.terminate()
+            try:
+                w.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                w.kill()
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -381,7 +416,7 @@ def logged_in(base: str, names: list[str]) -> list:
 
 def run_mode(mode: str, args, tmp: Path) -> dict:
     users_max = max(max(args.users), args.commit_users)
-    app = App(mode, tmp, users_max, args.pg, args.commit_rows, args.redis)
+    app = App(mode, tmp, users_max, args.pg, args.commit_rows, args.redis, args.bg_workers)
     try:
         t0 = time.perf_counter()
         viewers = logged_in(app.base, [viewer_name(i) for i in range(users_max)])
@@ -401,7 +436,7 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
         log(f"{mode}: warm-up ({warm} requests, every visit once per viewer) {time.perf_counter() - t0:.1f} s")
         phases = []
         for n in args.users:
-            phase = replay(viewers[:n], app.base, visits, args.seconds, args.timeout, None, f"{n} users")
+            phase = replay(viewers[:n], app.base, visits, args.seconds, args.timeout, None, f"{n} users", args.think)
             s = phase.summary()
             log(f"{mode}: {n:3d} users  {s['rps']:6.1f} req/s  p50 {_ms(s['p50'])}  p95 {_ms(s['p95'])}  "
                 f"p99 {_ms(s['p99'])}  errors {sum(s['errors'].values())}")
@@ -413,7 +448,8 @@ def run_mode(mode: str, args, tmp: Path) -> dict:
                   if s.status == 500]
         failed += [v["error"] for v in (commit or {}).get("upload", {}).values() if v["status"] == 500]
         tracebacks = list(dict.fromkeys(t for t in (app.traceback_of(e) for e in failed[:20]) if t))
-        return {"mode": mode, "redis": app.redis if mode == "server" else "", "phases": phases, "commit": commit,
+        return {"mode": mode, "redis": app.redis if mode == "server" else "", "bg_workers": len(app.workers),
+                "phases": phases, "commit": commit,
                 "timeouts": app.worker_timeouts(),
                 "visits": visits, "tracebacks": tracebacks}
     finally:
@@ -437,7 +473,7 @@ def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
 
     t = threading.Thread(target=run_upload, daemon=True)
     t.start()
-    phase = replay(viewers, app.base, visits, 0.0, args.timeout, stop, f"during a {n:,}-row commit")
+    phase = replay(viewers, app.base, visits, 0.0, args.timeout, stop, f"during a {n:,}-row commit", args.think)
     t.join()
     written = None
     if app.mode == "server":  # whatever the answer said: is the upload in the store? (DuckDB is the app's alone)
@@ -486,7 +522,8 @@ def table(result: dict) -> list[str]:
     mode = result["mode"]
     what = ("embedded: python app.py (werkzeug threaded, DuckDB file)" if mode == "embedded"
             else "server: gunicorn -w 4 'app:create_server()' (sync workers, timeout 30 s) on PostgreSQL"
-                 + (f", results shared through Redis ({result['redis']})" if result.get("redis") else ", no Redis"))
+                 + (f", results shared through Redis ({result['redis']}), {result['bg_workers']} background worker(s)"
+                    if result.get("redis") else ", no Redis, jobs in the web workers' threads"))
     lines = [f"\n{what}",
              f"{'phase':28s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} "
              f"{'max ms':>8s} {'×1-user p95':>12s}  errors / goal"]
@@ -576,6 +613,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=parse_users, default=[1, 10, 50], help="concurrent viewers per run (1,10,50)")
     ap.add_argument("--seconds", type=float, default=60.0, help="length of each run")
+    ap.add_argument("--think", type=float, default=3.0,
+                    help="mean seconds a viewer reads a page before the next (0: closed loop, a capacity stress test)")
     ap.add_argument("--mode", default="embedded,server", help="embedded, server or both (embedded,server)")
     ap.add_argument("--commit-rows", type=int, default=200_000, help="rows of the upload committed under load (0: none)")
     ap.add_argument("--commit-users", type=int, default=10, help="viewers replaying the mix during the commit")
@@ -583,6 +622,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--commit-timeout", type=float, default=900.0, help="the uploader's preview and commit requests")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                     help="server mode's Redis (MONITOR_REDIS_URL); '' for none")
+    ap.add_argument("--bg-workers", type=int, default=1,
+                    help="server mode: background worker processes (python -m loaders worker) beside gunicorn")
     ap.add_argument("--pg", default=PG_ADMIN_URL, help="PostgreSQL to create the server mode's database on")
     ap.add_argument("--capture", choices=("browser", "layout"), default="browser",
                     help="the visits: what headless chromium posts on each page (default), or derived from "
@@ -600,7 +641,9 @@ def main(argv: list[str] | None = None) -> None:
             (Path(tmp) / mode).mkdir()
             results.append(run_mode(mode, args, Path(tmp) / mode))
     how = "as chromium posts them" if args.capture == "browser" else "derived from the layouts"
-    print(f"\nLoad: closed loop, no think time; {args.seconds:.0f} s per run; each viewer replays the visits "
+    pace = (f"think time {args.think:g} s (0.5–1.5×) after each page" if args.think
+            else "closed loop, no think time (capacity stress)")
+    print(f"\nLoad: {pace}; {args.seconds:.0f} s per run; each viewer replays the visits "
           f"(every callback request of opening the page, {how}) of cockpit, rankings, county, indicator, prefecture, "
           "brief")
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
