@@ -1,0 +1,77 @@
+"""Rendered pages kept per data state (layouts/page_cache.py): a second leader opening a page gets the first one's
+rendering, a commit shows its numbers on the next visit, and an account never gets a page its scope may not see
+because another account's rendering of it was kept."""
+
+import json
+import shutil
+
+import pytest
+from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client
+
+from app import create_app
+from layouts import access, ids, page_cache
+from loaders import audit, users
+from loaders.ingest import ingest
+from loaders.store import Store
+
+
+@pytest.fixture
+def app_store(demo_store, tmp_path):
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store.url.removeprefix("duckdb:///"), path)
+    store = Store(f"duckdb:///{path}")
+    add_test_accounts(store)
+    users.add(store, "leader2", "viewer", "test-password-1", by="tests")
+    yield create_app(store, secret=TEST_SECRET), store
+    store.dispose()
+
+
+def page(client, path: str, search: str = "") -> str:
+    """What the page router renders for a path (as the browser asks for it)."""
+    out = access.ROUTER_OUTPUT
+    parts = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in out.strip(".").split("...")]
+    body = {"output": out, "outputs": parts if out.startswith("..") else parts[0],
+            "inputs": [{"id": ids.LOCATION, "property": "pathname", "value": path},
+                       {"id": ids.LOCATION, "property": "search", "value": search}],
+            "state": [], "changedPropIds": [f"{ids.LOCATION}.pathname"]}
+    r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 200
+    return json.dumps(r.get_json(), ensure_ascii=False)
+
+
+def test_a_second_leader_gets_the_kept_page_and_a_commit_shows_at_once(app_store):
+    app, store = app_store
+    one, two = logged_in_client(app, "leader"), logged_in_client(app, "leader2")
+    url = ("/county/621226", "?period=2026-09")
+    before = page(one, *url)
+    renders = page_cache.stats["renders"]
+    assert page(two, *url) == before and page_cache.stats["renders"] == renders  # kept: not rendered again
+    assert "12.3" not in before
+    text = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
+            "621226,礼县,2026-09,FAI,cum_yoy,12.3,%,更正\n")
+    assert ingest(text.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    after = page(two, *url)
+    assert after != before and "12.3" in after and page_cache.stats["renders"] == renders + 1
+
+
+def test_a_county_account_never_gets_a_page_kept_for_a_wider_scope(app_store):
+    app, _ = app_store
+    leader, lixian = logged_in_client(app, "leader"), logged_in_client(app, "lixian")
+    other = ("/county/621202", "?period=2026Q3")  # 武都区: not 礼县's
+    assert "武都区" in page(leader, *other)
+    refused = page(lixian, *other)
+    assert "无权访问" in refused and "武都" not in refused
+    assert len(audit.entries(app.server.config["MONITOR_STORE"], action="refused")) >= 1
+    assert "武都区" in page(leader, *other)  # and the refusal was not kept for the leader either
+
+
+def test_every_refused_request_for_an_unreleased_period_is_audited(app_store, monkeypatch):
+    from loaders import clock
+
+    app, store = app_store
+    monkeypatch.setenv(clock.ENV, "2026-11-03")  # 1–10月 has data; its closing date (5 November) has not passed
+    leader = logged_in_client(app, "leader")
+    for _ in range(3):
+        page(leader, "/rankings", "?period=2026-10")
+    asked = audit.entries(store, action="refused")
+    assert (asked["target"] == "2026-10").sum() == 3
