@@ -258,6 +258,7 @@ def _write(store: Store, parsed: Parsed, report: IngestReport, data: bytes, cata
             raise
     report.status = "committed"
     report.upload_id = upload_id
+    store.after_bulk_write(n)
 
 
 def _revision_label(row, catalogue: catalogue_mod.Catalogue, regions: regions_mod.Regions) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import threading
 import uuid
 from pathlib import Path
@@ -71,6 +72,21 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    ANALYZE_AFTER_ROWS = 10_000
+
+    def after_bulk_write(self, rows: int) -> None:
+        """PostgreSQL: refresh the planner's statistics after a large write, so the next reads (the results computed
+        after a commit, the next upload's comparison) are planned for the tables as they now are, not as autovacuum
+        last saw them (a store just loaded looked empty to it). A failure here loses nothing: it is only logged."""
+        if self.dialect != "postgresql" or rows < self.ANALYZE_AFTER_ROWS:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE observations, uploads, ledger_uploads")
+                conn.commit()
+        except sa.exc.DBAPIError as exc:
+            logging.getLogger(__name__).warning("ANALYZE after writing %d rows failed: %s", rows, exc)
 
     # ------------------------------------------------------------------ schema
 
