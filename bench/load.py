@@ -559,7 +559,22 @@ def table(result: dict) -> list[str]:
     slow = slowest(result)
     if slow:
         lines.append("  p95 by request at the largest run: " + "; ".join(slow))
+    if c:
+        lines.append("  slowest during the commit (start, seconds after the commit answered): "
+                     + "; ".join(commit_slowest(c)))
     return lines
+
+
+def commit_slowest(commit: dict, n: int = 8) -> list[str]:
+    """The n slowest answered requests of the commit phase, each with when it started relative to the commit's
+    answer (negative: while the preview or the commit ran): which pages the first leaders after an upload wait for."""
+    step = commit["upload"].get("commit") or commit["upload"].get("preview") or {}
+    if step.get("ms") is None or step.get("at") is None:
+        return []
+    answered = step["at"] + step["ms"] / 1000
+    done = [s for s in commit["phase"].samples if s.ms is not None and s.status in OK_STATUSES]
+    return [f"{s.page}:{s.label} {s.ms:.0f} ms at {s.t - answered:+.1f} s"
+            for s in sorted(done, key=lambda s: -s.ms)[:n]]
 
 
 def slowest(result: dict) -> list[str]:

@@ -22,7 +22,7 @@ _STORE: Store | None = None
 WARM_SCOPES = ("province", "prefectures")
 UNRELEASED_ROLE = "uploader"  # the least role that sees a period before its closing date has passed
 WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
-_warm = {"enabled": False, "lock": threading.Lock()}
+_warm = {"enabled": False, "lock": threading.Lock(), "lock_submit": threading.Lock()}
 WARM_USER = "system"  # whose the warm-up job is (no page shows it)
 log = logging.getLogger(__name__)
 jobs.register("warm", "layouts.data:warm_job")
@@ -164,10 +164,17 @@ def changed() -> str | None:
     the new state by one background job (loaders/jobs.py: server mode's worker, once for every web process, which
     find its results in Redis and the store; the embedded app's worker thread), so the first leader after an upload
     does not wait and no page request waits behind it either. Results still valid for the new state (a new month
-    leaves earlier quarters as they were) are found, not recomputed. Returns the job's id (None: not serving)."""
+    leaves earlier quarters as they were) are found, not recomputed; a warm-up still queued (not started) serves the
+    next change too. Returns the job's id (None: not serving)."""
     if not _warm["enabled"]:
         return None
-    return jobs.submit("warm", store(), {}, user=WARM_USER, label="刷新常用结果")
+    with _warm["lock_submit"]:  # several commits in a row: one queued warm-up reads the latest state when it starts
+        pending = _warm.get("pending")
+        view = jobs.view(pending, store()) if pending else None
+        if view is not None and view.state == jobs.QUEUED:
+            return pending
+        _warm["pending"] = jobs.submit("warm", store(), {}, user=WARM_USER, label="刷新常用结果")
+        return _warm["pending"]
 
 
 def warm_job(job_store: Store) -> str:

@@ -159,3 +159,16 @@ def test_an_upload_killed_by_gunicorns_timeout_is_a_load_failure_not_an_app_erro
     assert len(load.http_failures([result])) == 1
     commit["timeouts"], commit["upload"]["commit"]["ms"] = 1, 2000.0  # a quick 500 is the app's too
     assert len(load.http_failures([result])) == 1
+
+
+def test_the_commit_report_names_the_slowest_requests_and_when_they_started():
+    """Which pages the first leaders after an upload wait for: the slowest requests of the commit phase, each
+    timed from the commit's answer (here at t = 10 s + 2 s)."""
+    samples = [load.Sample(11.5, 90.0, 200, "router", "cockpit"), load.Sample(12.5, 3100.0, 200, "router", "brief"),
+               load.Sample(13.0, 5000.0, 500, "router", "county", "boom")]
+    commit = {"phase": load.Phase("during commit", 1, 5.0, samples), "timeouts": 0, "written": True,
+              "upload": {"preview": {"ms": 900.0, "status": 200, "error": "", "at": 8.0},
+                         "commit": {"ms": 2000.0, "status": 200, "error": "", "at": 10.0}}}
+    assert load.commit_slowest(commit) == ["brief:router 3100 ms at +0.5 s", "cockpit:router 90 ms at -0.5 s"]
+    lines = load.table({"mode": "embedded", "phases": [], "commit": commit, "timeouts": 0})
+    assert any(line.startswith("  slowest during the commit") and "brief:router 3100 ms" in line for line in lines)

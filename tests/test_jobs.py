@@ -248,3 +248,31 @@ def test_the_warm_up_after_a_commit_is_one_job_whose_results_every_process_finds
     with demo_store.engine.connect() as conn:
         kinds = set(conn.execute(sa.select(t.results.c.kind)).scalars())
     assert "scorecard" in kinds, kinds
+
+
+warm_runs = []
+
+
+def counting_warm(store):
+    warm_runs.append(store.url)
+    return len(warm_runs)
+
+
+def test_changes_in_a_row_while_the_job_thread_is_busy_share_one_warm_up(local_jobs, duck, monkeypatch):
+    """Three rollbacks while an upload commits: one warm-up waits (it reads the latest state when it starts), not
+    three that would each recompute the leaders' first views; once it has started, the next change gets its own."""
+    from layouts import data
+
+    data.use_store(duck)
+    monkeypatch.setitem(data._warm, "enabled", True)
+    monkeypatch.setitem(data._warm, "pending", None)
+    monkeypatch.setitem(jobs.JOBS, "warm", f"{__name__}:counting_warm")
+    warm_runs.clear()
+    busy = jobs.submit("slow", duck, {"answer": 1}, user="统计局张三", label="月报.xlsx")
+    wait_for(busy, duck, (jobs.RUNNING,))
+    first = data.changed()
+    assert data.changed() == first and data.changed() == first
+    gate.set()
+    assert wait_for(first, duck, (jobs.DONE,)).result == 1 and len(warm_runs) == 1
+    later = data.changed()
+    assert later != first and wait_for(later, duck, (jobs.DONE,)).result == 2
