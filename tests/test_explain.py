@@ -92,6 +92,17 @@ def test_an_indicator_with_too_little_weight_cannot_do_it_alone(m):
     assert not gaps.loc["energy", "reachable"] and gaps.loc["energy", "note"] == "仅靠该指标无法达到"
 
 
+
+def test_a_unit_without_data_gets_every_answer_column_and_no_answer(m):
+    """A prefecture or county that reported nothing: every row says 无数据, and the columns the 通报 and the county
+    page read are there (empty), not missing."""
+    m.loc["c05"] = np.nan
+    res = composite.score(m, scheme())
+    gaps = explain.gap_to_rank(res, "c05", 10)
+    assert list(gaps.columns) == explain.GAP_COLUMNS
+    alone = gaps[gaps["indicator"] != "组合"]
+    assert (alone["note"] == "无数据，无法测算").all() and gaps["improvement"].isna().all()
+
 # ---------------------------------------------------------------- effective weights, every mode
 
 def random_scheme(k: int, weights: list[int], scorings: list[str], pillars: list[str], coverage: float = 0.5):

@@ -649,7 +649,7 @@ def gaps_section(f: Facts) -> Part | None:
     paras = []
     n_pref = int(f.prefectures.table["rank"].notna().sum())
     for code, (k, gaps) in f.gaps.items():
-        if gaps.empty:
+        if gaps.empty or gaps["current_rank"].isna().all():  # no score (no data): nothing to climb from
             continue
         among = f"全省{n_pref}个市州" if code == f.home or f.kind == "prefectures" else f"{f.area}{f.n}个{f.unit_word}"
         if bool((gaps["note"] == "已达到目标名次").all()):

@@ -26,6 +26,11 @@ ROW_HEIGHT = 34  # 86 counties on five A4 landscape pages (AG Grid's default, 42
 # A chart of more units than this is taller than an A4 landscape page and would be cut across pages; on paper the
 # grid's 名次区间 column carries the same intervals.
 PRINT_CHART_MAX_UNITS = 20
+# Every row drawn (autoHeight: the whole ranking prints) up to the largest province (四川 183 county-level units);
+# a national comparison set (3,000 units) scrolls in a virtualised grid instead: drawing all of it took 13–35 s
+# in chromium (bench/browser.py --scale national).
+ALL_ROWS_MAX = 250
+SCROLL_HEIGHT = "640px"
 
 
 def layout(period=None, scope=None, lang=None, group=None, **_):
@@ -65,11 +70,13 @@ def layout(period=None, scope=None, lang=None, group=None, **_):
             # headers wrap (never "全…") in a header two lines high: on paper the columns narrow at once, and a grown
             # header (autoHeaderHeight) would be drawn too late for Chrome's print
             defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapHeaderText": True},
-            dashGridOptions={**grid_text(lang), "domLayout": "autoHeight", "rowClassRules": {"bottom-three": f"params.data.{rank_field} != null && params.data.{rank_field} > {n - 3}"}
+            dashGridOptions={**grid_text(lang), "domLayout": "autoHeight" if len(grid_rows) <= ALL_ROWS_MAX else "normal",
+                             "rowClassRules": {"bottom-three": f"params.data.{rank_field} != null && params.data.{rank_field} > {n - 3}"}
                              if n > 3 else {},
                              "animateRows": False, "suppressColumnVirtualisation": True,
                              "headerHeight": HEADER_HEIGHT[lang], "rowHeight": ROW_HEIGHT},
-            columnSize="autoSize", style={"width": "100%"}, className="ag-theme-alpine",
+            columnSize="autoSize", className="ag-theme-alpine",
+            style={"width": "100%", **({} if len(grid_rows) <= ALL_ROWS_MAX else {"height": SCROLL_HEIGHT})},
         ),
         dmc.Group(className="no-print", gap="xs", children=[
             dmc.Button(t("export_xlsx", lang), id=ids.RANK_EXPORT_XLSX, size="xs", variant="light"),
