@@ -49,9 +49,6 @@ LOST_TEXT = ("后台处理进程已失去联系（进程退出或主机故障）
 RESULT_TTL_S = 3600  # a finished job's result stays this long for the page that waits for it
 JOB_TIMEOUT_S = 1800  # a 200k-row history file commits in about a minute here; an hour-long job is a fault
 HEARTBEAT_ENV = "MONITOR_JOB_HEARTBEAT_S"
-# Background work yields the CPU to page requests (nice 10): a 200k-row commit or the warm-up after it must not
-# slow the leaders reading pages on the same cores; idle cores still run it at full speed.
-BACKGROUND_NICE = 10
 HEARTBEAT_S = 5  # how often a worker says it is alive while a job runs; silent for 3× this: the job is lost
 
 
@@ -187,7 +184,6 @@ def work(store_url: str, *, burst: bool = False) -> None:
     if conn is None:
         raise ValueError(f"后台任务需要 Redis：请设置 {redis_link.ENV}（如 redis://127.0.0.1:6379/0），且 Redis 可连接")
     q = Queue(queue_name(store_url), connection=conn)
-    os.nice(BACKGROUND_NICE)
     Worker([q], connection=conn, job_monitoring_interval=max(1, int(heartbeat_s()))).work(
         burst=burst, with_scheduler=False)
 
@@ -207,20 +203,11 @@ def _alive(pool: ThreadPoolExecutor) -> bool:
     return not threads or any(t.is_alive() for t in threads)
 
 
-def _yield_cpu() -> None:
-    """Lower the job thread's priority (Linux: a thread's nice value is its own, who=0 is the calling thread)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICE))
-    except (AttributeError, OSError):  # not Linux: the job runs at the request threads' priority
-        pass
-
-
 def _local_submit(job_id: str, path: str, store: Store, user: str, label: str, kwargs: dict) -> None:
     with _local_lock:
         pool = _executor.get("pool")
         if pool is None or not _alive(pool):  # one worker: writes to one embedded store queue up, pages are served
-            pool = _executor["pool"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs",
-                                                          initializer=_yield_cpu)
+            pool = _executor["pool"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
         _local[job_id] = (pool.submit(function(path), store, **kwargs), user, label, pool)
         done = [k for k, (f, *_) in _local.items() if f.done()]
         for k in done[: max(0, len(_local) - LOCAL_KEEP)]:
