@@ -198,8 +198,10 @@ def warm(quarter: str | None = None, scopes=None, home: str | None = None,
          target_rank: int = WARM_TARGET_RANK) -> None:
     """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
     first (and the province's assessment: types, honour lists), the home prefecture's 总览 (with its 需要关注) and 约谈 findings, its counties' (and its own, among the
-    prefectures) answers to "what would it take to reach rank K", and the tables a county or prefecture page reads at
-    the month and at the quarter's end."""
+    prefectures) answers to "what would it take to reach rank K", the tables a county or prefecture page reads at
+    the month and at the quarter's end, and what the home city's 通报 reads (its last counties' gaps to the city's
+    top K)."""
+    from indicators.brief import content as brief
     from layouts.kpi_cards import HEADLINE  # the cockpit's cards (a page module; imported when warming)
 
     home = home or regions.home()
@@ -224,3 +226,4 @@ def warm(quarter: str | None = None, scopes=None, home: str | None = None,
         reading.progress_at(s, period, "prefectures")
         for scope in ("province", "prefectures", f"city:{home}"):
             reading.indicator_ranks(s, period, scope)
+    brief.generate(s, month or pipeline.quarter_period(quarter), f"city:{home}")  # the 通报's own results (its K)

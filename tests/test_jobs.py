@@ -16,7 +16,7 @@ from test_crash import big_file
 from test_db_faults import pg_store  # noqa: F401 - a fixture: a PostgreSQL store of the test's own
 
 from conftest import FILES, ROOT
-from loaders import jobs, redis_link
+from loaders import jobs, redis_link, regions
 from loaders.ingest import CHUNK_ROWS
 from loaders.store import Store
 
@@ -248,6 +248,16 @@ def test_the_warm_up_after_a_commit_is_one_job_whose_results_every_process_finds
     with demo_store.engine.connect() as conn:
         kinds = set(conn.execute(sa.select(t.results.c.kind)).scalars())
     assert "scorecard" in kinds, kinds
+    from indicators import explain, pipeline, reading
+    from indicators.brief import content
+
+    def not_again(*a, **k):
+        raise AssertionError("the 通报 computed a gap-to-rank the warm-up should have left ready")
+    monkeypatch.setattr(explain, "gap_to_rank", not_again)  # the home city's 通报 now only reads what is ready
+    quarter, month = data.resolve(None)
+    brief = content.generate(reading.snapshot(demo_store), month or pipeline.quarter_period(quarter),
+                             f"city:{regions.home()}")
+    assert any("争先进位测算" in sec.heading for sec in brief.sections)  # its gaps were there, read not computed
 
 
 warm_runs = []
