@@ -13,6 +13,10 @@ pio.templates[TEMPLATE] = go.layout.Template(layout=pio.templates["plotly_white"
 STATUS_COLOURS = {"ok": "#2f9e44", "near": "#f59f00", "behind": "#e8590c", "far": "#c92a2a", "none": "#adb5bd"}
 INTERVAL_COLOUR = "#4263eb"
 BOTTOM_COLOUR = "#c92a2a"
+# A ranking chart names every unit (18 px a row) up to the largest province; a national comparison set (3,000
+# units, 55,000 px of labels that plotly measures one by one) is drawn dense, names on hover only.
+NAMED_ROWS_MAX = 250
+DENSE_HEIGHT = 900
 
 
 def rank_intervals(table, lang: str = "zh", bottom: int = 3) -> go.Figure:
@@ -34,9 +38,11 @@ def rank_intervals(table, lang: str = "zh", bottom: int = 3) -> go.Figure:
         hovertemplate=("%{y}<br>" + t("rank", lang) + " %{x}<br>" + t("score", lang) + " %{customdata[0]:.2f}"
                        + ("<br>" + t("interval", lang) + " %{customdata[1]}–%{customdata[2]}"
                           if "rank_p05" in ranked else "") + "<extra></extra>")))
+    named = n <= NAMED_ROWS_MAX
     fig.update_layout(
-        height=max(320, 18 * n + 80), margin={"l": 10, "r": 10, "t": 30, "b": 30}, showlegend=False,
-        xaxis={"title": t("rank", lang), "range": [n + 1, 0], "dtick": 5 if n > 20 else 1},
-        yaxis={"autorange": "reversed", "automargin": True}, template=TEMPLATE,
+        height=max(320, 18 * n + 80) if named else DENSE_HEIGHT, margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        showlegend=False,
+        xaxis={"title": t("rank", lang), "range": [n + 1, 0], "dtick": (5 if n > 20 else 1) if named else None},
+        yaxis={"autorange": "reversed", "automargin": True, "showticklabels": named}, template=TEMPLATE,
         title={"text": t("rankings_chart", lang), "font": {"size": 14}})
     return fig

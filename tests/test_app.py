@@ -59,6 +59,17 @@ def test_ranking_rows_and_chart(demo_store):
     assert len(got[0]["trend"]) == 8  # 2024Q4 … 2026Q3 (schemes 2024–2026)
     fig = figures.rank_intervals(card.table)
     assert list(fig.data[1].y) == list(card.table.sort_values("rank")["region_name"])
+    assert fig.layout.yaxis.showticklabels and fig.layout.height == max(320, 18 * 9 + 80)  # every county named
+
+
+def test_a_national_ranking_chart_is_drawn_dense_with_names_on_hover():
+    """3,000 units: one row each would be 55,000 px of labels (seconds of drawing in the browser)."""
+    n = figures.NAMED_ROWS_MAX + 50
+    table = pd.DataFrame({"region_name": [f"县{i}" for i in range(n)], "rank": range(1, n + 1),
+                          "score": [100.0 - i / 10 for i in range(n)]})
+    fig = figures.rank_intervals(table)
+    assert fig.layout.height == figures.DENSE_HEIGHT and fig.layout.yaxis.showticklabels is False
+    assert len(fig.data[0].y) == n and "%{y}" in fig.data[0].hovertemplate
 
 
 @pytest.mark.browser
