@@ -24,21 +24,23 @@ def rank_intervals(table, lang: str = "zh", bottom: int = 3) -> go.Figure:
     ranked = table.dropna(subset=["rank"]).sort_values("rank")
     n = len(ranked)
     colours = [BOTTOM_COLOUR if r > n - bottom else INTERVAL_COLOUR for r in ranked["rank"]]
+    named = n <= NAMED_ROWS_MAX
+    # one row per unit: across the country names repeat (城关区, 新城区), so the dense chart's rows carry the code
+    y = ranked["region_name"] if named else ranked["region_name"] + "（" + ranked.index.astype(str) + "）"
     fig = go.Figure()
     if "rank_p05" in ranked:
         fig.add_trace(go.Bar(
-            y=ranked["region_name"], x=(ranked["rank_p95"] - ranked["rank_p05"] + 1).astype(float),
+            y=y, x=(ranked["rank_p95"] - ranked["rank_p05"] + 1).astype(float),
             base=(ranked["rank_p05"] - 0.5).astype(float), orientation="h", marker_color=colours, opacity=0.35,
             name=t("interval", lang), hoverinfo="skip"))
     fig.add_trace(go.Scatter(
-        y=ranked["region_name"], x=ranked["rank"].astype(float), mode="markers", marker={"color": colours, "size": 8},
+        y=y, x=ranked["rank"].astype(float), mode="markers", marker={"color": colours, "size": 8},
         name=t("rank", lang),
         customdata=ranked[["score", "rank_p05", "rank_p95"]].astype(float).to_numpy() if "rank_p05" in ranked
         else ranked[["score"]].astype(float).to_numpy(),
         hovertemplate=("%{y}<br>" + t("rank", lang) + " %{x}<br>" + t("score", lang) + " %{customdata[0]:.2f}"
                        + ("<br>" + t("interval", lang) + " %{customdata[1]}–%{customdata[2]}"
                           if "rank_p05" in ranked else "") + "<extra></extra>")))
-    named = n <= NAMED_ROWS_MAX
     fig.update_layout(
         height=max(320, 18 * n + 80) if named else DENSE_HEIGHT, margin={"l": 10, "r": 10, "t": 30, "b": 30},
         showlegend=False,

@@ -63,6 +63,10 @@ def _i(x):
     return None if x is None or pd.isna(x) else int(x)
 
 
+# A unit without a score (it reported nothing) shows "—", never d3's 0.00 for null.
+TWO_DECIMALS = {"function": "params.value == null ? '—' : d3.format('.2f')(params.value)"}
+
+
 def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province", assessed=None) -> list[dict]:
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
                    "minWidth": 92}] if scope == "province" else []
@@ -72,7 +76,7 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
          "filter": "agTextColumnFilter", "minWidth": REGION_MIN_WIDTH},
         *prefecture,
         {"field": "score", "headerName": score_label(scope, lang), "width": 120, "minWidth": 72,
-         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
+         "valueFormatter": TWO_DECIMALS},
         {"field": "change", "headerName": t("change", lang), "width": 100, "minWidth": 64},
         {"field": "rank_p05", "headerName": t("interval", lang), "cellRenderer": "RankInterval",
          "cellRendererParams": {"n": n}, "minWidth": 130, "sortable": False},
@@ -92,7 +96,7 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
             key = col.removeprefix("pillar_")
             names = pillars.get(key, {})
             cols.append({"field": col, "headerName": names.get(lang, names.get("zh", key)), "width": 110, "minWidth": 68,
-                         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}})
+                         "valueFormatter": TWO_DECIMALS})
     return cols
 
 

@@ -65,11 +65,12 @@ def test_ranking_rows_and_chart(demo_store):
 def test_a_national_ranking_chart_is_drawn_dense_with_names_on_hover():
     """3,000 units: one row each would be 55,000 px of labels (seconds of drawing in the browser)."""
     n = figures.NAMED_ROWS_MAX + 50
-    table = pd.DataFrame({"region_name": [f"县{i}" for i in range(n)], "rank": range(1, n + 1),
-                          "score": [100.0 - i / 10 for i in range(n)]})
+    table = pd.DataFrame({"region_name": ["城关区" if i % 2 else f"县{i}" for i in range(n)], "rank": range(1, n + 1),
+                          "score": [100.0 - i / 10 for i in range(n)]}, index=[f"{620000 + i}" for i in range(n)])
     fig = figures.rank_intervals(table)
     assert fig.layout.height == figures.DENSE_HEIGHT and fig.layout.yaxis.showticklabels is False
-    assert len(fig.data[0].y) == n and "%{y}" in fig.data[0].hovertemplate
+    assert len(set(fig.data[0].y)) == n and "%{y}" in fig.data[0].hovertemplate  # 城关区 ×150: a row each
+    assert fig.data[0].y[1] == "城关区（620001）"
 
 
 @pytest.mark.browser
