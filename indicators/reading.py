@@ -35,6 +35,8 @@ class Snapshot:
     committed: pd.DataFrame
     closing: dict
     data_state: str = field(default="")
+    newer: str = ""  # a newer data state whose results are being computed (loaders/shown.py): shown after that
+
 
     def inputs(self, period: str | None) -> str:
         """The state of what a result at `period` reads (None: everything)."""

@@ -7,14 +7,14 @@ import datetime as dt
 import logging
 import re
 import threading
-from functools import lru_cache
+from dataclasses import replace
 
 from flask import g, has_request_context
 
 from indicators import pipeline, reading
 from indicators.scheme import has_scheme
 from layouts import access
-from loaders import audit, clock, jobs, regions
+from loaders import audit, clock, jobs, regions, shown
 from loaders.store import Store
 
 _STORE: Store | None = None
@@ -22,6 +22,8 @@ _STORE: Store | None = None
 WARM_SCOPES = ("province", "prefectures")
 UNRELEASED_ROLE = "uploader"  # the least role that sees a period before its closing date has passed
 WARM_TARGET_RANK = 10  # the county page's default question: "进入全省前十"
+PERIODS_KEPT = 8
+_PERIODS: dict[tuple[str, str], list[str]] = {}
 _warm = {"enabled": False, "lock": threading.Lock(), "lock_submit": threading.Lock()}
 WARM_USER = "system"  # whose the warm-up job is (no page shows it)
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ jobs.register("warm", "layouts.data:warm_job")
 def use_store(store: Store) -> None:
     global _STORE
     _STORE = store
-    _periods.cache_clear()
+    _PERIODS.clear()
 
 
 def store() -> Store:
@@ -42,12 +44,22 @@ def store() -> Store:
 
 def snap() -> reading.Snapshot:
     """This request's snapshot of the store (read once per request: every number on a page shares one data
-    state); outside a request, a fresh one."""
+    state): while a serving app computes a newer state, the last one computed (loaders/shown.py); outside a
+    request (jobs, the CLI, tests), the current state."""
     if not has_request_context():
         return reading.snapshot(store())
-    if getattr(g, "monitor_snapshot", None) is None or g.monitor_snapshot.store is not store():
-        g.monitor_snapshot = reading.snapshot(store())
+    if getattr(g, "monitor_snapshot_of", None) is not store():
+        g.monitor_snapshot, g.monitor_snapshot_of = _shown(reading.snapshot(store())), store()
     return g.monitor_snapshot
+
+
+def _shown(current: reading.Snapshot) -> reading.Snapshot:
+    if not _warm["enabled"]:
+        return current
+    ids = shown.shown_ids(current.store, current.data_state)
+    if ids is None:
+        return current
+    return replace(reading.snapshot(current.store.pinned(ids)), newer=current.data_state)
 
 
 def state() -> str:
@@ -71,7 +83,7 @@ def months(today: dt.date | None = None, released_only: bool = False) -> list[st
     today = today or clock.today()
     s = snap()
     early = sees_unreleased() and not released_only
-    return [p for p in _periods(s.store.url, s.data_state)
+    return [p for p in _periods(s)
             if (early or clock.is_closed(p, s.closing, today)) and has_scheme(int(p[:4]))]
 
 
@@ -129,7 +141,7 @@ def _audit_unreleased(period) -> None:
         return
     month = pipeline.quarter_period(period) if re.fullmatch(r"\d{4}Q[1-4]", period) else period
     s = snap()
-    if month in _periods(s.store.url, s.data_state) and not clock.is_closed(month, s.closing, clock.today()):
+    if month in _periods(s) and not clock.is_closed(month, s.closing, clock.today()):
         g.monitor_refused_period = period
         account = access.current()
         audit.record(s.store, "refused", user=account.name if account else "", outcome=audit.REFUSED,
@@ -137,16 +149,22 @@ def _audit_unreleased(period) -> None:
                                            "只有上报和管理账号可以查看")
 
 
-@lru_cache(maxsize=8)
-def _periods(_url: str, _state: str) -> list[str]:
-    return store().periods()
+def _periods(s: reading.Snapshot) -> list[str]:
+    """The periods holding data in the snapshot's state (cached per state: one query per change, not per request)."""
+    key = (s.store.url, s.data_state)
+    if key not in _PERIODS:
+        while len(_PERIODS) >= PERIODS_KEPT:
+            _PERIODS.pop(next(iter(_PERIODS)), None)
+        _PERIODS[key] = s.store.periods()
+    return _PERIODS[key]
 
 
 def uploads_summary() -> dict:
-    """The latest upload, whether the current values are simulated, and the data state (for the header)."""
+    """The latest upload, whether the values shown are simulated, the data state shown, and a newer one being
+    computed ("" if none) — for the header."""
     up = store().uploads(limit=1)
     return {"latest": up.iloc[0].to_dict() if len(up) else None, "simulated": reading.simulated(snap()),
-            "state": state()}
+            "state": state(), "newer": snap().newer}
 
 
 # ---------------------------------------------------------------- warming the caches
@@ -171,9 +189,10 @@ def changed() -> str | None:
     with _warm["lock_submit"]:  # several commits in a row: one queued warm-up reads the latest state when it starts
         pending = _warm.get("pending")
         view = jobs.view(pending, store()) if pending else None
-        if view is not None and view.state == jobs.QUEUED:
-            return pending
-        _warm["pending"] = jobs.submit("warm", store(), {}, user=WARM_USER, label="刷新常用结果")
+        if view is None or view.state != jobs.QUEUED:
+            _warm["pending"] = jobs.submit("warm", store(), {}, user=WARM_USER, label="刷新常用结果")
+        now = reading.snapshot(store())
+        shown.computing(store(), now.data_state, now.committed["id"], _warm["pending"])  # pages hold the last state
         return _warm["pending"]
 
 
@@ -187,14 +206,19 @@ def warm_job(job_store: Store) -> str:
 
 
 def _warm_logged() -> None:
+    """warm() the current state, then let the pages show it (whether or not warming succeeded: a failed warm-up
+    only means the first request computes)."""
     with _warm["lock"]:
+        s = reading.snapshot(store())
         try:
-            warm()
-        except Exception:  # a failed warm-up only means the first request computes it
+            warm(s)
+        except Exception:
             log.exception("computing the results leaders open first failed")
+        finally:
+            shown.ready(store(), s.data_state, s.committed["id"])
 
 
-def warm(quarter: str | None = None, scopes=None, home: str | None = None,
+def warm(s: reading.Snapshot | None = None, quarter: str | None = None, scopes=None, home: str | None = None,
          target_rank: int = WARM_TARGET_RANK) -> None:
     """For the latest released period: the scorecards and eight-quarter histories of the scopes pages open
     first (and the province's assessment: types, honour lists), the home prefecture's 总览 (with its 需要关注) and 约谈 findings, its counties' (and its own, among the
@@ -206,7 +230,7 @@ def warm(quarter: str | None = None, scopes=None, home: str | None = None,
 
     home = home or regions.home()
     scopes = scopes or (*WARM_SCOPES, f"city:{home}")
-    s = snap()
+    s = s or snap()
     quarter, month = resolve(None) if quarter is None else (quarter, pipeline.quarter_period(quarter))
     if quarter is None:
         return

@@ -26,6 +26,8 @@ TEXT = {
     "scope_prefectures": ("{n_prefectures}个市州", "{n_prefectures} prefectures"),
     "vintage": ("最新上传", "Latest upload"),
     "data_state": ("数据状态", "Data state"),
+    "newer_computing": ("；最新上传的数据正在计算，稍后刷新页面即可看到（新数据状态 {state}）",
+                        "; the latest upload's data is being computed: reload shortly to see it (new data state {state})"),
     "period_unreleased": ("（未发布）", " (not released)"),
     "nav_cockpit": ("总览", "Overview"),
     "nav_rankings": ("排名", "Rankings"),

@@ -169,5 +169,7 @@ def relabel(search, pathname):
         when = local_time(latest["created_at"])
         vintage += (f"；{t('vintage', lang)}：#{latest['id']} {latest['file_name']}（{when}）" if lang == "zh"
                     else f"; {t('vintage', lang)}: #{latest['id']} {latest['file_name']} ({when} UTC)")
+    if summary["newer"]:
+        vintage += t("newer_computing", lang).format(state=summary["newer"])
     return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),
             user_box(account, lang), t("print", lang))

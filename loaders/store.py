@@ -8,6 +8,7 @@ loaders/ingest.py, which uses the bulk fast path in loaders/bulk.py.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import logging
@@ -60,6 +61,20 @@ class Store:
     def __init__(self, url: str | None = None, engine: sa.Engine | None = None):
         self.url = url or database_url()
         self.engine = engine or make_engine(self.url)
+        self.pin: tuple[int, ...] | None = None  # pinned(): the committed uploads this view reads, None: the current
+
+    def pinned(self, upload_ids) -> Store:
+        """A view of the same database that reads the data as it was when exactly these uploads were committed (a
+        state the pages still show while the next one is computed: loaders/shown.py). Reads only: the values, targets,
+        ledgers, units and types of those uploads; everything else (accounts, jobs, the upload history) as it is."""
+        view = copy.copy(self)
+        view.pin = tuple(sorted(int(i) for i in upload_ids))
+        return view
+
+    def _visible(self):
+        """The uploads whose rows this handle reads: the committed ones, or those of its pinned state."""
+        u = t.uploads
+        return u.c.status == COMMITTED if self.pin is None else u.c.id.in_(self.pin)
 
     @property
     def dialect(self) -> str:
@@ -109,13 +124,15 @@ class Store:
     # ------------------------------------------------------------------ observations
 
     @staticmethod
-    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=(), name: str = "current") -> sa.Subquery:
+    def current_select(table: sa.Table = t.observations, key=OBS_KEY, where=(), name: str = "current",
+                       visible=None) -> sa.Subquery:
         """Latest committed version of every key; `where` filters are applied before the window.
 
         Observations a ledger fills (README “台账汇总”): a value from a committed ledger upload outranks any
         statistics upload of the same key, whenever either was uploaded, and among ledger uploads the latest
         snapshot date wins, then the latest upload (a revision of the same date). Everything else: the latest
-        upload. `name` names the subquery, so one statement can hold two of them (this month's and last month's)."""
+        upload. `name` names the subquery, so one statement can hold two of them (this month's and last month's).
+        `visible`: which uploads count (a pinned view's, Store._visible); default: the committed ones."""
         u = t.uploads
         joined = table.join(u, u.c.id == table.c.upload_id)
         order = [table.c.upload_id.desc()]
@@ -128,10 +145,13 @@ class Store:
         inner = (
             sa.select(*table.c, rn)
             .select_from(joined)
-            .where(u.c.status == COMMITTED, *where)
+            .where(u.c.status == COMMITTED if visible is None else visible, *where)
             .subquery(f"{name}_versions")
         )
         return sa.select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn == 1).subquery(name)
+
+    def _current(self, table: sa.Table, key, where=(), name: str = "current") -> sa.Subquery:
+        return self.current_select(table, key, where, name, visible=self._visible())
 
     def observations(self, *, periods=None, regions=None, indicators=None, measures=None,
                      years=None) -> pd.DataFrame:
@@ -140,7 +160,7 @@ class Store:
         where = _filters(o, period=periods, region_code=regions, indicator=indicators, measure=measures)
         if years:
             where.append(sa.func.substr(o.c.period, 1, 4).in_([str(y) for y in years]))
-        cur = self.current_select(o, OBS_KEY, where)
+        cur = self._current(o, OBS_KEY, where)
         q = sa.select(cur).order_by(cur.c.indicator, cur.c.measure, cur.c.period, cur.c.region_code)
         return self._frame(q)
 
@@ -153,12 +173,12 @@ class Store:
         m = t.observation_marks
         where = _filters(m, period=periods, region_code=regions, indicator=indicators)
         o = t.observations
-        cur = self.current_select(o, OBS_KEY, _filters(o, period=periods, region_code=regions, indicator=indicators))
+        cur = self._current(o, OBS_KEY, _filters(o, period=periods, region_code=regions, indicator=indicators))
         same_key = [cur.c[k] == m.c[k] for k in OBS_KEY]
         flat = (sa.select(m.c.region_code, m.c.period, m.c.indicator, m.c.measure, m.c.mark, m.c.upload_id)
                 .join(cur, sa.and_(*same_key, cur.c.upload_id == m.c.upload_id))
                 .where(m.c.mark == "flat", *where))
-        latest = self.current_select(m, OBS_KEY, [m.c.mark == "not_reported", *where], name="not_reported")
+        latest = self._current(m, OBS_KEY, [m.c.mark == "not_reported", *where], name="not_reported")
         missing = (sa.select(latest.c.region_code, latest.c.period, latest.c.indicator, latest.c.measure,
                              latest.c.mark, latest.c.upload_id)
                    .outerjoin(cur, sa.and_(*[cur.c[k] == latest.c[k] for k in OBS_KEY]))
@@ -170,7 +190,7 @@ class Store:
     def periods(self) -> list[str]:
         """Periods that hold at least one committed value, newest first."""
         o, u = t.observations, t.uploads
-        q = (sa.select(o.c.period).distinct().join(u, u.c.id == o.c.upload_id).where(u.c.status == COMMITTED)
+        q = (sa.select(o.c.period).distinct().join(u, u.c.id == o.c.upload_id).where(self._visible())
              .order_by(o.c.period.desc()))
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(q)]
@@ -181,7 +201,7 @@ class Store:
         later statistics upload, so the newest committed version is not always the current one)."""
         o, u = t.observations, t.uploads
         where = [o.c.region_code == region, o.c.indicator == indicator] + ([o.c.period == period] if period else [])
-        cur = self.current_select(o, OBS_KEY, where)
+        cur = self._current(o, OBS_KEY, where)
         is_current = sa.and_(cur.c.period == o.c.period, cur.c.measure == o.c.measure,
                              cur.c.upload_id == o.c.upload_id)
         q = (
@@ -205,7 +225,7 @@ class Store:
     def targets(self, *, years=None, regions=None, indicators=None) -> pd.DataFrame:
         tg = t.targets
         where = _filters(tg, year=years, region_code=regions, indicator=indicators)
-        cur = self.current_select(tg, TARGET_KEY, where)
+        cur = self._current(tg, TARGET_KEY, where)
         return self._frame(sa.select(cur).order_by(cur.c.indicator, cur.c.region_code, cur.c.period))
 
     # ------------------------------------------------------------------ uploads
@@ -263,7 +283,7 @@ class Store:
         """id, kind and periods (comma-separated) of every committed upload, oldest first: what the current values
         and targets are made of."""
         u = t.uploads
-        return self._frame(sa.select(u.c.id, u.c.kind, u.c.periods).where(u.c.status == COMMITTED).order_by(u.c.id))
+        return self._frame(sa.select(u.c.id, u.c.kind, u.c.periods).where(self._visible()).order_by(u.c.id))
 
     def data_state(self, committed: pd.DataFrame | None = None, closing: dict | None = None) -> str:
         """The named state of the data every result is computed from: it changes with any commit, the rollback
@@ -274,6 +294,26 @@ class Store:
         committed = self.committed_uploads() if committed is None else committed
         closing = self.closing_map() if closing is None else closing
         return state_digest(list(committed["id"]), sorted(closing.items()))
+
+    # ------------------------------------------------------------------ the state pages show (loaders/shown.py)
+
+    def record_shown(self, data_state: str, upload_ids, status: str, job_id: str = "") -> None:
+        """Append a record of a data state: "computing" (its warm-up `job_id`, "" before it is submitted) or
+        "ready"."""
+        ids = ",".join(str(int(i)) for i in upload_ids)
+        with self.serial(), self.engine.begin() as conn:
+            conn.execute(sa.insert(t.shown_states).values(data_state=data_state, upload_ids=ids, status=status,
+                                                          job_id=job_id, recorded_at=now()))
+
+    def shown_records(self, data_state: str) -> tuple[list[dict], dict | None]:
+        """(the records of this data state, newest first; the latest "ready" record of any state, or None)."""
+        s = t.shown_states
+        with self.engine.connect() as conn:
+            own = conn.execute(sa.select(s).where(s.c.data_state == data_state).order_by(s.c.id.desc())).mappings()
+            own = [dict(r) for r in own]
+            ready = conn.execute(sa.select(s).where(s.c.status == "ready").order_by(s.c.id.desc())
+                                 .limit(1)).mappings().first()
+        return own, (dict(ready) if ready else None)
 
     # ------------------------------------------------------------------ computed results (indicators/results.py)
 
@@ -379,14 +419,13 @@ class Store:
 
     # ------------------------------------------------------------------ ledgers (data/ledgers.toml)
 
-    @staticmethod
-    def ledger_snapshot_select(kind: str, as_of: dt.date | None = None, regions=None):
+    def ledger_snapshot_select(self, kind: str, as_of: dt.date | None = None, regions=None):
         """The items of `kind`'s snapshot as of a date (None: the latest): for each county, the items of the latest
         committed upload of the kind with as_of ≤ the date (latest as_of first, then the latest upload) that has
         items for that county. A file covering some counties therefore leaves the others' snapshots as they were,
         and a revision (same date, a new upload) replaces the county's items."""
         li, u = t.ledger_items, t.uploads
-        where = [u.c.status == COMMITTED, li.c.ledger == kind]
+        where = [self._visible(), li.c.ledger == kind]
         if as_of is not None:
             where.append(li.c.as_of <= as_of)
         if regions is not None:
@@ -425,7 +464,7 @@ class Store:
         where = _filters(o, period=periods, region_code=regions, indicator=indicators)
         if years:
             where.append(sa.func.substr(o.c.period, 1, 4).in_([str(y) for y in years]))
-        cur = self.current_select(o, OBS_KEY, where)
+        cur = self._current(o, OBS_KEY, where)
         q = (sa.select(cur.c.region_code, cur.c.period, cur.c.indicator, cur.c.measure, cur.c.value,
                        cur.c.upload_id, lu.c.ledger, lu.c.as_of)
              .join(u, u.c.id == cur.c.upload_id).join(lu, lu.c.upload_id == cur.c.upload_id)
@@ -437,7 +476,7 @@ class Store:
         """The as-of dates of a kind's committed uploads, newest first."""
         lu, u = t.ledger_uploads, t.uploads
         q = (sa.select(lu.c.as_of).distinct().join(u, u.c.id == lu.c.upload_id)
-             .where(u.c.status == COMMITTED, lu.c.ledger == kind).order_by(lu.c.as_of.desc()))
+             .where(self._visible(), lu.c.ledger == kind).order_by(lu.c.as_of.desc()))
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(q)]
 
@@ -476,7 +515,7 @@ class Store:
         """The current units: for each parent region, the rows of the latest committed units upload that has rows
         for it. Columns region_code, unit_kind, name, aliases ("、"-joined), upload_id, src_row."""
         un, u = t.units, t.uploads
-        where = [u.c.status == COMMITTED]
+        where = [self._visible()]
         if regions is not None:
             where.append(un.c.region_code.in_(list(regions)))
         cover = (sa.select(un.c.upload_id, un.c.region_code).distinct()
@@ -494,7 +533,7 @@ class Store:
         """The current annual tasks: year, region_code, unit_name, measure, value, upload_id, src_row."""
         ut = t.unit_tasks
         where = _filters(ut, year=years, region_code=regions, measure=measures)
-        cur = self.current_select(ut, ("year", "region_code", "unit_name", "measure"), where, name="tasks")
+        cur = self._current(ut, ("year", "region_code", "unit_name", "measure"), where, name="tasks")
         q = sa.select(cur).order_by(cur.c.year, cur.c.region_code, cur.c.unit_name, cur.c.measure)
         return self._frame_on(q, conn, [c.name for c in ut.c])
 
@@ -503,7 +542,7 @@ class Store:
         unit_name, upload_id, src_row."""
         ur, u = t.unit_reports, t.uploads
         q = (sa.select(ur.c.ledger, ur.c.as_of, ur.c.region_code, ur.c.unit_name, ur.c.upload_id, ur.c.src_row)
-             .join(u, u.c.id == ur.c.upload_id).where(u.c.status == COMMITTED, ur.c.ledger == ledger)
+             .join(u, u.c.id == ur.c.upload_id).where(self._visible(), ur.c.ledger == ledger)
              .order_by(ur.c.as_of, ur.c.region_code, ur.c.unit_name))
         if as_of is not None:
             q = q.where(ur.c.as_of <= as_of)
@@ -514,7 +553,7 @@ class Store:
         committed uploads and of the committed unit reports to it."""
         ur, u = t.unit_reports, t.uploads
         q = (sa.select(ur.c.as_of).distinct().join(u, u.c.id == ur.c.upload_id)
-             .where(u.c.status == COMMITTED, ur.c.ledger == ledger))
+             .where(self._visible(), ur.c.ledger == ledger))
         with self.engine.connect() as conn:
             reported = {r[0] for r in conn.execute(q)}
         return sorted(set(self.ledger_dates(ledger)) | reported)
@@ -525,7 +564,7 @@ class Store:
         """The current types of the counties: upload_id, year, region_code, type1, type2 ("" for one type), src_row
         — for each (year, county), the row of the latest committed county_types upload that carries it."""
         ct = t.county_types
-        cur = self.current_select(ct, ("year", "region_code"), _filters(ct, year=years, region_code=regions),
+        cur = self._current(ct, ("year", "region_code"), _filters(ct, year=years, region_code=regions),
                                   name="types")
         q = sa.select(cur).order_by(cur.c.year, cur.c.region_code)
         return self._frame_on(q, conn, [c.name for c in ct.c])
@@ -535,7 +574,7 @@ class Store:
         veto), note, src_row — for each (year, county), the rows of the latest committed county_facts upload that
         has rows for it."""
         cf, u = t.county_facts, t.uploads
-        where = [u.c.status == COMMITTED, *_filters(cf, year=years, region_code=regions)]
+        where = [self._visible(), *_filters(cf, year=years, region_code=regions)]
         cover = (sa.select(cf.c.upload_id, cf.c.year, cf.c.region_code).distinct()
                  .join(u, u.c.id == cf.c.upload_id).where(*where).subquery("cover"))
         rn = sa.func.row_number().over(partition_by=[cover.c.year, cover.c.region_code],

@@ -324,6 +324,21 @@ results = Table(
     Column("payload", LargeBinary, nullable=False),
 )
 
+shown_id_seq = Sequence("shown_id_seq", metadata=metadata)
+
+# Which data state the pages show (loaders/shown.py): a serving app keeps the last state whose leader views are
+# computed on screen while the warm-up computes the new one. Append-only: a "computing" row when a change lands (with
+# the warm-up job computing it, "" until the job is submitted), a "ready" row when that job ends.
+shown_states = Table(
+    "shown_states", metadata,
+    Column("id", Integer, shown_id_seq, primary_key=True, server_default=shown_id_seq.next_value()),
+    Column("data_state", String(16), nullable=False),
+    Column("upload_ids", Text, nullable=False),  # the committed uploads of that state, comma-separated
+    Column("status", String(16), nullable=False),  # computing | ready
+    Column("job_id", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
 # Only PostgreSQL gets secondary indexes: DuckDB's zone maps serve these scans, and ART indexes
 # would slow its bulk inserts.
 PG_INDEXES = (

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from loaders import catalogue as catalogue_mod
-from loaders import county_types, isolated, sheets, units, upload_check, upload_kind
+from loaders import county_types, isolated, sheets, shown, units, upload_check, upload_kind
 from loaders import ledger_kinds as kinds_mod
 from loaders import regions as regions_mod
 from loaders.ingest import IngestReport, Progress, ingest
@@ -85,6 +85,8 @@ def upload_job(store: Store, *, files: list[dict], dry_run: bool, user: str, per
             reports.append(_trimmed(r))
     finally:
         store.unstage_files([f["key"] for f in files if "key" in f])
+    if not dry_run and any(r.status == "committed" for r in reports):  # held until the page submits the warm-up
+        shown.computing(store, store.data_state(), store.committed_uploads()["id"])
     return {"dry_run": dry_run, "reports": reports}
 
 

@@ -136,6 +136,25 @@ def _shared_demo(run_dir: Path, target: Path, load) -> None:
 
 
 @pytest.fixture
+def app_store(demo_store, tmp_path):
+    """(an app, its store): a writable copy of the demo province with the test accounts and a second viewer."""
+    import shutil
+
+    from ui_helpers import TEST_SECRET, add_test_accounts
+
+    from app import create_app
+    from loaders import users
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store.url.removeprefix("duckdb:///"), path)
+    store = Store(f"duckdb:///{path}")
+    add_test_accounts(store)
+    users.add(store, "leader2", "viewer", "test-password-1", by="tests")
+    yield create_app(store, secret=TEST_SECRET), store
+    store.dispose()
+
+
+@pytest.fixture
 def redis_url(monkeypatch):
     """Server mode's Redis for one test: MONITOR_REDIS_URL set to MONITOR_TEST_REDIS_URL (skipped without it,
     failed when MONITOR_REQUIRE_REDIS=1), the client reset before and after."""

@@ -3,27 +3,12 @@ rendering, a commit shows its numbers on the next visit, and an account never ge
 because another account's rendering of it was kept."""
 
 import json
-import shutil
 
-import pytest
-from ui_helpers import TEST_SECRET, add_test_accounts, logged_in_client
+from ui_helpers import logged_in_client
 
-from app import create_app
 from layouts import access, ids, page_cache
-from loaders import audit, users
+from loaders import audit
 from loaders.ingest import ingest
-from loaders.store import Store
-
-
-@pytest.fixture
-def app_store(demo_store, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copyfile(demo_store.url.removeprefix("duckdb:///"), path)
-    store = Store(f"duckdb:///{path}")
-    add_test_accounts(store)
-    users.add(store, "leader2", "viewer", "test-password-1", by="tests")
-    yield create_app(store, secret=TEST_SECRET), store
-    store.dispose()
 
 
 def page(client, path: str, search: str = "") -> str:

@@ -85,7 +85,9 @@ def download(_docx, _pdf, requirements, search):
     if month is None:
         return dash.no_update, True, t("brief_no_data", "zh")
     edited = brief_view.parse_requirements(requirements) if access.current().at_least(EDIT_ROLE) else None
-    held = background.submit("brief", {"month": month, "scope": scope, "fmt": fmt, "requirements": edited},
+    pin = data.snap().store.pin  # the state this page shows (while a newer one is computed: loaders/shown.py)
+    held = background.submit("brief", {"month": month, "scope": scope, "fmt": fmt, "requirements": edited,
+                                       "upload_ids": list(pin) if pin is not None else None},
                              label=f"通报 {scope} {month} {fmt}")
     return held, False, t("brief_making", "zh")
 

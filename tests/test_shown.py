@@ -1,0 +1,106 @@
+"""The state pages show while a new one is computed (loaders/shown.py): after an upload a serving app keeps showing
+the last state its warm-up finished, read as it was (Store.pinned), says newer data is being computed, and switches
+every page at once when the warm-up ends; a hold never outlives its warm-up."""
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+from test_jobs import wait_for
+from test_page_cache import page
+from ui_helpers import as_user, logged_in_client, post_upload
+
+from conftest import FILES
+from layouts import data, shell
+from loaders import jobs, redis_link, shown
+from loaders.ingest import ingest
+
+TODAY = dt.date(2026, 11, 23)
+AT = dt.datetime(2026, 11, 23, 10, 0, 0)
+CORRECTION = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
+              "621226,礼县,2026-09,FAI,cum_yoy,12.3,%,更正\n")
+
+
+def rec(status, seconds_ago=1.0, job=""):
+    return {"status": status, "recorded_at": AT - dt.timedelta(seconds=seconds_ago), "job_id": job}
+
+
+READY = {"status": shown.READY, "upload_ids": "1,2", "recorded_at": AT, "job_id": ""}
+
+
+@pytest.mark.parametrize(("own", "ready", "alive", "held"), [
+    ([], READY, True, False),  # a change no serving app recorded (the CLI): shown at once
+    ([rec(shown.COMPUTING)], None, True, False),  # nothing computed before: nothing to show instead
+    ([rec(shown.COMPUTING, job="j")], READY, True, True),  # its warm-up is running
+    ([rec(shown.COMPUTING, job="j")], READY, False, False),  # its warm-up died or ended without a word
+    ([rec(shown.COMPUTING, seconds_ago=5)], READY, False, True),  # the commit's job recorded it; the page submits next
+    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1)], READY, True, False),  # no warm-up came
+    ([rec(shown.COMPUTING, seconds_ago=shown.HOLD_MAX_S + 1, job="j")], READY, True, False),  # never held for long
+    ([rec(shown.COMPUTING, job="j"), rec(shown.READY, 60)], READY, True, False),  # a rollback back to a computed state
+])
+def test_a_hold_lasts_only_while_its_warm_up_can_end_it(own, ready, alive, held):
+    assert shown.holds(own, ready, AT, lambda job: alive) is held
+
+
+def test_a_pinned_view_reads_the_values_of_its_state_on_both_backends(store):
+    first = ingest(FILES / "good_long.csv", store, today=TODAY)
+    s1, ids1 = store.data_state(), list(store.committed_uploads()["id"])
+    text = (FILES / "good_long.csv").read_text(encoding="utf-8").replace("402000.5", "402100.5")
+    assert ingest(text.encode(), store, name="revised.csv", today=TODAY, note="更正").status == "committed"
+    then = store.pinned(ids1)
+    assert store.data_state() != s1 and then.data_state() == s1
+    assert 402100.5 in set(store.observations()["value"]) and 402100.5 not in set(then.observations()["value"])
+    assert 402000.5 in set(then.observations()["value"]) and then.periods() == store.periods()
+    store.rollback(first.upload_id, user="admin")  # later changes do not reach the pinned view
+    assert then.data_state() == s1 and 402000.5 in set(then.observations()["value"])
+    assert store.pin is None and then.engine is store.engine  # a view, not a second connection pool
+
+
+def test_pages_keep_the_last_computed_state_until_the_new_one_is_ready(app_store, monkeypatch):
+    app, store = app_store
+    monkeypatch.setitem(data._warm, "enabled", True)
+    url = ("/county/621226", "?period=2026-09")
+    client = logged_in_client(app, "leader")
+    old = store.data_state()
+    shown.ready(store, old, store.committed_uploads()["id"])  # what the start-up warm-up records
+    assert ingest(CORRECTION.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    new = store.data_state()
+    shown.computing(store, new, store.committed_uploads()["id"])  # as the commit's job records it
+    held = page(client, *url)
+    assert "12.3" not in held and f"数据状态 {old}" in held
+    with as_user(app, store):
+        vintage = shell.relabel("?period=2026-09", "/county/621226")[3]
+        assert f"数据状态 {old}" in vintage and "最新上传的数据正在计算" in vintage and new in vintage
+    shown.ready(store, new, store.committed_uploads()["id"])  # the warm-up ended
+    after = page(client, *url)
+    assert "12.3" in after and f"数据状态 {new}" in after
+    with as_user(app, store):
+        vintage = shell.relabel("?period=2026-09", "/county/621226")[3]
+        assert f"数据状态 {new}" in vintage and "正在计算" not in vintage
+
+
+def test_an_upload_through_the_page_shows_when_its_warm_up_ends(app_store, monkeypatch):
+    """The commit's job holds the previous state, the page's warm-up job keeps holding it while it runs, and its
+    end shows the new values on every page."""
+    import base64
+
+    app, store = app_store
+    monkeypatch.delenv("MONITOR_REDIS_URL", raising=False)  # the embedded app: jobs in its own worker thread
+    redis_link.reset()
+    monkeypatch.setitem(data._warm, "enabled", True)
+    monkeypatch.setitem(data._warm, "pending", None)
+    go = threading.Event()
+    monkeypatch.setattr(data, "warm", lambda s=None, **k: go.wait(60))  # a warm-up that ends when the test says
+    shown.ready(store, store.data_state(), store.committed_uploads()["id"])
+    uploader, leader = (logged_in_client(app, n) for n in ("bureau", "leader"))
+    contents = "data:text/csv;base64," + base64.b64encode(CORRECTION.encode()).decode()
+    r = post_upload(uploader, app, "commit", [contents], ["更正.csv"], reason="企业更正")
+    assert "已写入 1 个文件" in json.dumps(r.get_json(), ensure_ascii=False)
+    url = ("/county/621226", "?period=2026-09")
+    assert "12.3" not in page(leader, *url)  # the warm-up is running: the previous state is shown
+    job = data._warm["pending"]
+    assert jobs.view(job, store).state in (jobs.QUEUED, jobs.RUNNING)
+    go.set()
+    wait_for(job, store, (jobs.DONE,))
+    assert "12.3" in page(leader, *url)
