@@ -34,7 +34,9 @@ Phases per mode: a warm-up (every visit once per viewer session of the largest r
 count, then "during commit": --commit-users viewers replay the mix while the uploader drops a generated long CSV of
 --commit-rows rows on the upload page (the preview callback — a dry run — then the commit callback, as the page
 sends them: through the real upload path in both modes, with a 更正原因 since it corrects closed periods) and until
-2 s after the commit answered. The file (commit_file): a bureau's history file — the store's current values revised
+SHOWN_TAIL_S after the pages show the new state (the header's data state, asked by the uploader every
+SHOWN_POLL_S: a serving app keeps showing the previous state while the warm-up computes the new one,
+loaders/shown.py), so the phase holds the first visits of the new state too. The file (commit_file): a bureau's history file — the store's current values revised
 (levels +0.2 %, growth rates and ratios +0.1), newest periods first, and past the demo's 150k rows its oldest years
 again, earlier, as new rows — so the commit changes the periods every page shows.
 
@@ -82,6 +84,8 @@ OK_STATUSES = (200, 204)  # 204: a callback that prevented its update
 SERVER_RATIO_GOAL = 3.0
 SERVER_USERS_GOAL = 50
 COMMIT_P99_GOAL_MS = 2000.0
+SHOWN_POLL_S = 0.5  # how often the uploader asks the header which state the pages show
+SHOWN_TAIL_S = 10.0  # the phase goes on this long after the new state is shown: each viewer's first visits of it
 EMBEDDED_USERS_GOAL = 10
 EMBEDDED_P95_GOAL_MS = 1000.0
 GUNICORN_TIMEOUT_S = 30  # gunicorn's default --timeout, which server mode runs with
@@ -461,14 +465,26 @@ def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
     n = sum(1 for _ in path.open(encoding="utf-8")) - 1
     log(f"{app.mode}: committing {n:,} rows while {len(viewers)} viewers replay the mix")
     uploader = logged_in(app.base, [UPLOADER])[0]
+    header = vintage_call(visits)
+    before = shown_state(uploader, app.base, header, args.timeout)[0]
     stop = threading.Event()
     result: dict = {}
-    before = app.worker_timeouts()
+    killed_before = app.worker_timeouts()
 
     def run_upload():
         time.sleep(2.0)  # viewers are busy first
         result.update(upload(uploader, app.base, path, args.commit_timeout))
-        time.sleep(2.0)
+        answered = time.perf_counter()
+        result["answered"] = answered
+        deadline = answered + args.commit_timeout
+        while time.perf_counter() < deadline:  # until the pages show the new state: the commit's end for leaders
+            state, computing = shown_state(uploader, app.base, header, args.timeout)
+            if state and state != before and not computing:
+                result["shown_s"] = time.perf_counter() - answered
+                break
+            time.sleep(SHOWN_POLL_S)
+        log(f"  new data shown {result.get('shown_s', math.inf):.1f} s after the commit answered")
+        time.sleep(SHOWN_TAIL_S)  # the first visits of every viewer at the new state
         stop.set()
 
     t = threading.Thread(target=run_upload, daemon=True)
@@ -485,8 +501,33 @@ def during_commit(app: App, viewers, visits, args, tmp: Path) -> dict:
             written = bool(len(up)) and up.iloc[0]["file_name"] == path.name and up.iloc[0]["status"] == "committed"
         finally:
             store.dispose()
-    return {"rows": n, "phase": phase, "upload": result, "timeouts": app.worker_timeouts() - before,
-            "written": written}
+    return {"rows": n, "phase": phase, "upload": {k: v for k, v in result.items() if isinstance(v, dict)},
+            "answered": result.get("answered"), "shown_s": result.get("shown_s"),
+            "timeouts": app.worker_timeouts() - killed_before, "written": written}
+
+
+def vintage_call(visits) -> h.Call:
+    """A captured request of the frame's header callback (its outputs hold the data state the pages show)."""
+    from layouts import ids
+
+    for v in visits:
+        for c in v.calls:
+            if ids.VINTAGE in c.body["output"]:
+                return c
+    raise SystemExit(f"no captured request writes {ids.VINTAGE}: the header changed?")
+
+
+def shown_state(session, base: str, call: h.Call, timeout: float) -> tuple[str, bool]:
+    """(the data state the header says the pages show, whether it says newer data is being computed)."""
+    from layouts import ids
+    from layouts.i18n import t
+
+    _, status, text = post(session, base, call.body, timeout, keep=True)
+    if status != 200:
+        return "", False
+    vintage = str(json.loads(text)["response"].get(ids.VINTAGE, {}).get("children", ""))
+    m = re.search(rf"{t('data_state', 'zh')} (\w+)", vintage)
+    return (m[1] if m else ""), t("newer_computing", "zh").split("{")[0] in vintage
 
 
 # ------------------------------------------------------------------ report
@@ -554,6 +595,8 @@ def table(result: dict) -> list[str]:
         if c.get("written") is not None:
             steps.append(f"the file is {'' if c['written'] else 'NOT '}among the committed uploads in the store")
         lines.append(f"  the uploader ({c['phase'].users} viewers meanwhile): " + "; ".join(steps))
+        lines.append("  the pages showed the new data " + (f"{c['shown_s']:.1f} s after the commit answered"
+                                                          if c.get("shown_s") is not None else "NEVER in the phase"))
     if mode == "server":
         lines.append(f"  gunicorn log: WORKER TIMEOUT ×{result['timeouts']} over the whole run")
     slow = slowest(result)
