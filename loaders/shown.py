@@ -7,10 +7,12 @@ computed; then they all switch at once. So no leader waits for a new state's fir
 that revises every period makes all of them new: tens of seconds of work), and every number on a page still comes
 from one named state.
 
-A change is held only while its warm-up can end it: recorded before the warm-up is submitted (the commit's own job
-records it as it finishes, before the upload page submits the warm-up), it holds for SUBMIT_S; with its job, while
-the job is queued or running; never longer than HOLD_MAX_S, and never for a state whose warm-up ended before (a
-rollback back to it). The CLI, an app that does not warm, and a warm-up whose worker died show the new state at once.
+A change is held only while its warm-up can end it. An upload's commit job records, before it writes, the state the
+pages show ("committing"): from the moment its transaction lands until it records the new state, the pages keep
+that one. Recorded before the warm-up is submitted (the commit job records it as it finishes, before the upload page
+submits the warm-up), a new state holds for SUBMIT_S; with its job, while the job is queued or running; never longer
+than HOLD_MAX_S, and never a state whose warm-up ended before (a rollback back to it). The CLI, an app that does not
+warm, and a warm-up whose worker died show the new state at once.
 """
 
 from __future__ import annotations
@@ -21,30 +23,46 @@ from collections.abc import Callable
 from loaders import jobs
 from loaders.store import Store, now
 
-COMPUTING, READY = "computing", "ready"
+COMMITTING, COMPUTING, READY = "committing", "computing", "ready"
 # The upload page asks for its commit's job every 0.7 s (layouts/background.py POLL_MS), then submits the warm-up.
 SUBMIT_S = 15.0
 # A 200,000-row history file's warm-up takes about 30 s here on two cores busy with viewers; beyond this it is a fault.
 HOLD_MAX_S = 180.0
+# A commit job that recorded "committing" and then nothing (killed after its transaction, before its next record).
+COMMIT_MAX_S = 120.0
 
 
-def holds(own: list[dict], ready: dict | None, at: dt.datetime, alive: Callable[[str], bool]) -> bool:
-    """Whether the pages keep showing `ready` instead of the current state, whose records (newest first) are `own`."""
-    if not own or ready is None or any(r["status"] == READY for r in own):
-        return False
-    latest = own[0]
-    age = (at - latest["recorded_at"]).total_seconds()
-    if age > HOLD_MAX_S:
-        return False
-    return alive(latest["job_id"]) if latest["job_id"] else age <= SUBMIT_S
+def shown_instead(data_state: str, own: list[dict], ready: dict | None, latest: dict | None, at: dt.datetime,
+                  alive: Callable[[str], bool]) -> dict | None:
+    """The record of the state the pages show instead of the current `data_state` (whose records, newest first, are
+    `own`; `ready` the latest ready record, `latest` the latest of all), or None: show the current state."""
+    if any(r["status"] == READY for r in own):
+        return None
+    if not own:  # a commit whose job has not yet said what it wrote: what the pages showed when it began
+        landing = (latest is not None and latest["status"] == COMMITTING and latest["data_state"] != data_state
+                   and _age(latest, at) <= COMMIT_MAX_S)
+        return latest if landing else None
+    if ready is None or _age(own[0], at) > HOLD_MAX_S:
+        return None
+    job = own[0]["job_id"]
+    return ready if (alive(job) if job else _age(own[0], at) <= SUBMIT_S) else None
 
 
 def shown_ids(store: Store, data_state: str) -> tuple[int, ...] | None:
     """The committed uploads of the state the pages show instead of `data_state`, or None: show `data_state`."""
-    own, ready = store.shown_records(data_state)
-    if not holds(own, ready, now(), lambda job: _alive(job, store)):
-        return None
-    return tuple(int(i) for i in ready["upload_ids"].split(",") if i)
+    instead = shown_instead(data_state, *store.shown_records(data_state), now(), lambda job: _alive(job, store))
+    return None if instead is None else ids_of(instead)
+
+
+def ids_of(record: dict) -> tuple[int, ...]:
+    return tuple(int(i) for i in record["upload_ids"].split(",") if i)
+
+
+def committing(store: Store, current_state: str, current_ids) -> None:
+    """Before a commit writes: keep what the pages show now (itself held, or the current state) until it says more."""
+    held = shown_ids(store, current_state)
+    store.record_shown(current_state if held is None else store.pinned(held).data_state(),
+                       current_ids if held is None else held, COMMITTING)
 
 
 def computing(store: Store, data_state: str, upload_ids, job_id: str = "") -> None:
@@ -53,6 +71,10 @@ def computing(store: Store, data_state: str, upload_ids, job_id: str = "") -> No
 
 def ready(store: Store, data_state: str, upload_ids) -> None:
     store.record_shown(data_state, upload_ids, READY)
+
+
+def _age(record: dict, at: dt.datetime) -> float:
+    return (at - record["recorded_at"]).total_seconds()
 
 
 def _alive(job_id: str, store: Store) -> bool:

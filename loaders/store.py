@@ -305,15 +305,15 @@ class Store:
             conn.execute(sa.insert(t.shown_states).values(data_state=data_state, upload_ids=ids, status=status,
                                                           job_id=job_id, recorded_at=now()))
 
-    def shown_records(self, data_state: str) -> tuple[list[dict], dict | None]:
-        """(the records of this data state, newest first; the latest "ready" record of any state, or None)."""
+    def shown_records(self, data_state: str) -> tuple[list[dict], dict | None, dict | None]:
+        """(the records of this data state, newest first; the latest "ready" record; the latest record of all)."""
         s = t.shown_states
         with self.engine.connect() as conn:
-            own = conn.execute(sa.select(s).where(s.c.data_state == data_state).order_by(s.c.id.desc())).mappings()
-            own = [dict(r) for r in own]
-            ready = conn.execute(sa.select(s).where(s.c.status == "ready").order_by(s.c.id.desc())
-                                 .limit(1)).mappings().first()
-        return own, (dict(ready) if ready else None)
+            own = [dict(r) for r in conn.execute(sa.select(s).where(s.c.data_state == data_state)
+                                                 .order_by(s.c.id.desc())).mappings()]
+            ready, latest = (conn.execute(sa.select(s).where(*where).order_by(s.c.id.desc()).limit(1)).mappings().first()
+                             for where in ([s.c.status == "ready"], []))
+        return own, (dict(ready) if ready else None), (dict(latest) if latest else None)
 
     # ------------------------------------------------------------------ computed results (indicators/results.py)
 

@@ -72,6 +72,8 @@ def upload_job(store: Store, *, files: list[dict], dry_run: bool, user: str, per
     (its bytes staged in the store by the page, Store.stage_file) or {"name", "problems"} (refused by the page's
     checks; reported as it is). Returns {"dry_run", "reports"} in the files' order; the staged bytes are deleted."""
     reports = []
+    if not dry_run:  # the pages keep what they show until the warm-up of what this writes has ended
+        shown.committing(store, store.data_state(), store.committed_uploads()["id"])
     try:
         for f in files:
             data = store.staged_file(f["key"]) if "key" in f else None

@@ -22,25 +22,32 @@ CORRECTION = ("region_code,region_name,period,indicator,measure,value,unit,note\
               "621226,礼县,2026-09,FAI,cum_yoy,12.3,%,更正\n")
 
 
-def rec(status, seconds_ago=1.0, job=""):
-    return {"status": status, "recorded_at": AT - dt.timedelta(seconds=seconds_ago), "job_id": job}
+def rec(status, seconds_ago=1.0, job="", state="new"):
+    return {"status": status, "recorded_at": AT - dt.timedelta(seconds=seconds_ago), "job_id": job,
+            "data_state": state, "upload_ids": "1,2"}
 
 
-READY = {"status": shown.READY, "upload_ids": "1,2", "recorded_at": AT, "job_id": ""}
+READY = rec(shown.READY, 30, state="old")
+COMMITTING = rec(shown.COMMITTING, 10, state="old")
 
 
-@pytest.mark.parametrize(("own", "ready", "alive", "held"), [
-    ([], READY, True, False),  # a change no serving app recorded (the CLI): shown at once
-    ([rec(shown.COMPUTING)], None, True, False),  # nothing computed before: nothing to show instead
-    ([rec(shown.COMPUTING, job="j")], READY, True, True),  # its warm-up is running
-    ([rec(shown.COMPUTING, job="j")], READY, False, False),  # its warm-up died or ended without a word
-    ([rec(shown.COMPUTING, seconds_ago=5)], READY, False, True),  # the commit's job recorded it; the page submits next
-    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1)], READY, True, False),  # no warm-up came
-    ([rec(shown.COMPUTING, seconds_ago=shown.HOLD_MAX_S + 1, job="j")], READY, True, False),  # never held for long
-    ([rec(shown.COMPUTING, job="j"), rec(shown.READY, 60)], READY, True, False),  # a rollback back to a computed state
+@pytest.mark.parametrize(("own", "latest", "alive", "instead"), [
+    ([], READY, True, None),  # a change no serving app recorded (the CLI): shown at once
+    ([], COMMITTING, True, COMMITTING),  # an upload's transaction landed, its job has not said what it wrote yet
+    ([], rec(shown.COMMITTING, shown.COMMIT_MAX_S + 1, state="old"), True, None),  # … and never will
+    ([rec(shown.COMPUTING, job="j")], None, True, READY),  # its warm-up is running
+    ([rec(shown.COMPUTING, job="j")], None, False, None),  # its warm-up died or ended without a word
+    ([rec(shown.COMPUTING, seconds_ago=5)], None, False, READY),  # the commit's job recorded it; the page submits next
+    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1)], None, True, None),  # no warm-up came
+    ([rec(shown.COMPUTING, seconds_ago=shown.HOLD_MAX_S + 1, job="j")], None, True, None),  # never held for long
+    ([rec(shown.COMPUTING, job="j"), rec(shown.READY, 60)], None, True, None),  # a rollback back to a computed state
 ])
-def test_a_hold_lasts_only_while_its_warm_up_can_end_it(own, ready, alive, held):
-    assert shown.holds(own, ready, AT, lambda job: alive) is held
+def test_a_hold_lasts_only_while_its_warm_up_can_end_it(own, latest, alive, instead):
+    assert shown.shown_instead("new", own, READY, latest or own[0], AT, lambda job: alive) == instead
+
+
+def test_nothing_is_held_before_anything_was_computed():
+    assert shown.shown_instead("new", [rec(shown.COMPUTING, job="j")], None, None, AT, lambda job: True) is None
 
 
 def test_a_pinned_view_reads_the_values_of_its_state_on_both_backends(store):
