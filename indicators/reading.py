@@ -134,7 +134,7 @@ def simulated(snap: Snapshot) -> bool:
     """Whether any committed upload holds simulated (demo) data: the page header's 模拟数据, the brief's footer."""
     def compute():
         up = snap.store.uploads()
-        committed = up[up["status"] == "committed"]
+        committed = up[up["status"] == "committed"]  # as the snapshot's store sees them (Store.pinned)
         return bool(len(committed)) and bool(committed["simulated"].any())
     return _cached(snap, "simulated", (), None, compute)
 

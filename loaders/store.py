@@ -76,6 +76,17 @@ class Store:
         u = t.uploads
         return u.c.status == COMMITTED if self.pin is None else u.c.id.in_(self.pin)
 
+    def _status(self):
+        """An upload's status as this handle sees it (a pinned view: committed if in its state, else rolled back)."""
+        u = t.uploads
+        if self.pin is None:
+            return u.c.status
+        return sa.case((self._visible(), sa.literal(COMMITTED)), else_=sa.literal(ROLLED_BACK)).label("status")
+
+    def _existed(self) -> list:
+        """Filters to the uploads that existed in this handle's state (a pinned view: none made after it)."""
+        return [] if self.pin is None else [t.uploads.c.id <= max(self.pin, default=0)]
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name  # 'duckdb' or 'postgresql'
@@ -206,10 +217,10 @@ class Store:
                              cur.c.upload_id == o.c.upload_id)
         q = (
             sa.select(o.c.period, o.c.measure, o.c.value, o.c.upload_id, o.c.src_row, u.c.file_name,
-                      u.c.user_name, u.c.created_at, u.c.status, u.c.kind,
+                      u.c.user_name, u.c.created_at, self._status(), u.c.kind,
                       sa.case((cur.c.upload_id.is_not(None), True), else_=False).label("current"))
             .select_from(o.join(u, u.c.id == o.c.upload_id).outerjoin(cur, is_current))
-            .where(*where)
+            .where(*where, *self._existed())
             .order_by(o.c.period, o.c.measure, o.c.upload_id.desc())
         )
         return self._frame(q)
@@ -231,7 +242,9 @@ class Store:
     # ------------------------------------------------------------------ uploads
 
     def uploads(self, limit: int | None = None) -> pd.DataFrame:
-        q = sa.select(t.uploads).order_by(t.uploads.c.id.desc())
+        u = t.uploads
+        q = (sa.select(*[self._status() if c.name == "status" else c for c in u.c]).where(*self._existed())
+             .order_by(u.c.id.desc()))
         if limit:
             q = q.limit(limit)
         return self._frame(q)
@@ -485,9 +498,9 @@ class Store:
         user_name, created_at, status, rows_read, inserted, revised, unchanged, warnings, simulated."""
         lu, u = t.ledger_uploads, t.uploads
         q = (sa.select(u.c.id, lu.c.ledger, lu.c.as_of, lu.c.as_of_source, u.c.file_name, u.c.user_name,
-                       u.c.created_at, u.c.status, u.c.rows_read, u.c.inserted, u.c.revised, u.c.unchanged,
+                       u.c.created_at, self._status(), u.c.rows_read, u.c.inserted, u.c.revised, u.c.unchanged,
                        u.c.warnings, u.c.simulated)
-             .join(u, u.c.id == lu.c.upload_id).order_by(u.c.id.desc()))
+             .join(u, u.c.id == lu.c.upload_id).where(*self._existed()).order_by(u.c.id.desc()))
         if kind is not None:
             q = q.where(lu.c.ledger == kind)
         return self._frame(q)
@@ -503,9 +516,9 @@ class Store:
         """Every version of one item (all uploads, rolled back included), newest first, fields as JSON text."""
         li, u = t.ledger_items, t.uploads
         q = (sa.select(li.c.upload_id, li.c.as_of, li.c.fields, li.c.src_row, u.c.file_name, u.c.user_name,
-                       u.c.created_at, u.c.status)
+                       u.c.created_at, self._status())
              .join(u, u.c.id == li.c.upload_id)
-             .where(li.c.ledger == kind, li.c.region_code == region, li.c.item_id == item_id)
+             .where(li.c.ledger == kind, li.c.region_code == region, li.c.item_id == item_id, *self._existed())
              .order_by(li.c.upload_id.desc()))
         return self._frame(q)
 

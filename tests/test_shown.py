@@ -61,6 +61,8 @@ def test_a_pinned_view_reads_the_values_of_its_state_on_both_backends(store):
     assert 402000.5 in set(then.observations()["value"]) and then.periods() == store.periods()
     store.rollback(first.upload_id, user="admin")  # later changes do not reach the pinned view
     assert then.data_state() == s1 and 402000.5 in set(then.observations()["value"])
+    assert list(then.uploads()["status"]) == ["committed"]  # the correction did not exist then; the rollback neither
+    assert list(store.uploads()["status"]) == ["committed", "rolled_back"]
     assert store.pin is None and then.engine is store.engine  # a view, not a second connection pool
 
 
