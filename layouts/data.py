@@ -59,7 +59,8 @@ def _shown(current: reading.Snapshot) -> reading.Snapshot:
     ids = shown.shown_ids(current.store, current.data_state)
     if ids is None:
         return current
-    return replace(reading.snapshot(current.store.pinned(ids)), newer=current.data_state)
+    held = reading.snapshot(current.store.pinned(ids))  # with today's closing dates: what is released is current
+    return current if held.data_state == current.data_state else replace(held, newer=current.data_state)
 
 
 def state() -> str:

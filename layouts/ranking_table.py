@@ -20,6 +20,7 @@ def rows(table, history: dict, qs: str, lang: str, assessed=None) -> list[dict]:
     ranked = table.sort_values(["rank", "region_name"], na_position="last")
     past = [card.table["rank"].to_dict() for card in history.values()]
     pillars = [c for c in table.columns if c.startswith("pillar_")]
+    cells = assessed_cells(assessed, ranked.index, lang) if assessed is not None else {}
     out = []
     for code, r in zip(ranked.index, ranked.to_dict("records"), strict=True):
         row = {"region_code": code, "region": f"[{r['region_name']}]({unit_path(code, regions)}{qs})",
@@ -29,23 +30,29 @@ def rows(table, history: dict, qs: str, lang: str, assessed=None) -> list[dict]:
                "prefecture": _prefecture(regions, code)}
         row.update({c: _f(r[c]) for c in pillars})
         if assessed is not None:
-            row |= assessed_cells(assessed, code, lang)
+            row |= cells[code]
             row["reason"] = "；".join(x for x in (row["reason"], row.pop("veto")) if x)
         out.append(row)
     return out
 
 
-def assessed_cells(assessed, code: str, lang: str) -> dict:
-    """A unit's types, honours (names joined) and veto text from the assessment."""
+def assessed_cells(assessed, codes, lang: str) -> dict[str, dict]:
+    """Each unit's types, honours (names joined) and veto text from the assessment, read once for all units (a
+    national comparison set has 3,000 of them)."""
     from layouts import honours_view as hv
 
     units = hv.units_table(assessed)
-    if code not in units.index:
-        return {"types": "", "honours": "", "veto": ""}
     table = assessed.assessment.table
-    honours = dict.fromkeys(n for h in table.loc[table["unit"] == code, "honours"] for n in h)
-    return {"types": hv.types_text(assessed, code), "honours": hv.sep(lang).join(honours),
-            "veto": hv.veto_text(assessed, code, lang) if bool(units.loc[code, "veto"]) else ""}
+    honours = {unit: list(dict.fromkeys(n for h in lists for n in h))
+               for unit, lists in table.groupby("unit", sort=False)["honours"]}
+    out = {}
+    for code in codes:
+        if code not in units.index:
+            out[code] = {"types": "", "honours": "", "veto": ""}
+            continue
+        out[code] = {"types": hv.types_text(assessed, code), "honours": hv.sep(lang).join(honours.get(code, [])),
+                     "veto": hv.veto_text(assessed, code, lang) if bool(units.at[code, "veto"]) else ""}
+    return out
 
 
 def _prefecture(regions, code: str) -> str:
@@ -121,9 +128,9 @@ def export_table(table, pillars: dict, lang: str, scope: str = "province", asses
             cols.append(Column(col, names.get(lang, names.get("zh", col)), "", "0.00"))
     if assessed is not None:
         code_col = "index" if "index" in ranked else "region_code"
-        cells = [assessed_cells(assessed, c, lang) for c in ranked[code_col]]
+        cells = assessed_cells(assessed, ranked[code_col], lang)
         for key in ("types", "honours", "veto"):
-            ranked[key] = [c[key] for c in cells]
+            ranked[key] = [cells[c][key] for c in ranked[code_col]]
         cols += [Column("types", t("honour_col_types", lang), "", "General", 20),
                  Column("honours", t("honour_col_honours", lang), "", "General", 14),
                  Column("veto", t("honour_col_reason", lang), "", "General", 30)]
