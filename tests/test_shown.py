@@ -113,3 +113,17 @@ def test_an_upload_through_the_page_shows_when_its_warm_up_ends(app_store, monke
     go.set()
     wait_for(job, store, (jobs.DONE,))
     assert "12.3" in page(leader, *url)
+
+
+def test_a_closing_date_change_alone_is_not_held(app_store, monkeypatch):
+    """The held state is read with today's closing dates (what is released is never the old word): when only a closing
+    date changed, that is the current state itself, shown as it is and not announced as newer data."""
+    app, store = app_store
+    monkeypatch.setitem(data._warm, "enabled", True)
+    shown.ready(store, store.data_state(), store.committed_uploads()["id"])
+    store.set_closing_date("2026-10", dt.date(2026, 11, 20), user="admin", reason="省局通知提前")
+    shown.computing(store, store.data_state(), store.committed_uploads()["id"], "a-running-warm-up")
+    monkeypatch.setattr(shown, "_alive", lambda job, s: True)
+    with as_user(app, store):
+        assert data.snap().data_state == store.data_state() and data.snap().newer == ""
+        assert "正在计算" not in shell.relabel("", "/")[3]
