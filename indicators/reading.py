@@ -48,8 +48,9 @@ def snapshot(store: Store) -> Snapshot:
     return Snapshot(store, committed, closing, store.data_state(committed, closing))
 
 
-def _cached(snap: Snapshot, kind: str, args: tuple, period: str | None, compute, *, persist: bool = False,
+def cached(snap: Snapshot, kind: str, args: tuple, period: str | None, compute, *, persist: bool = False,
             extra: str = ""):
+    """compute(), once for its inputs (the uploads a result at `period` can have read; None: all of them)."""
     return results.get(snap.store, kind, args, snap.inputs(period), compute, persist=persist, extra=extra)
 
 
@@ -66,7 +67,7 @@ def scorecard(snap: Snapshot, quarter: str, scope: str, *, draws: int = pipeline
     def compute():
         return pipeline.scorecard(snap.store, quarter, scope, draws=draws, with_previous=with_previous,
                                   previous=_previous(snap, quarter, scope) if with_previous else None)
-    card = _cached(snap, "scorecard", (quarter, scope, draws, with_previous), period, compute, persist=True,
+    card = cached(snap, "scorecard", (quarter, scope, draws, with_previous), period, compute, persist=True,
                    extra=sha)
     return replace(card, data_state=snap.data_state, params=card.params | {"data_state": snap.data_state})
 
@@ -96,7 +97,7 @@ def assessment(snap: Snapshot, quarter: str, scope: str = PROVINCE) -> assessing
         except pipeline.SchemeError:
             previous = None
         return assessing.assessed(snap.store, card, previous)
-    out = _cached(snap, "assessment", (quarter, scope), card.period, compute, persist=True, extra=card.scheme.sha256)
+    out = cached(snap, "assessment", (quarter, scope), card.period, compute, persist=True, extra=card.scheme.sha256)
     return replace(out, params=out.params | {"data_state": snap.data_state})
 
 
@@ -118,14 +119,14 @@ def history(snap: Snapshot, quarter: str, scope: str, n: int = HISTORY_QUARTERS)
 def points(snap: Snapshot, quarter: str, scope: str = PROVINCE) -> dict[str, pd.DataFrame]:
     """explain.points of the comparison set's scorecard: {"vs_mean", "vs_above"}, units × scheme indicators."""
     card = scorecard(snap, quarter, scope)
-    return _cached(snap, "points", (quarter, scope), card.period, lambda: explain.points(card.result))
+    return cached(snap, "points", (quarter, scope), card.period, lambda: explain.points(card.result))
 
 
 def gaps(snap: Snapshot, quarter: str, code: str, k: int, scope: str = PROVINCE) -> pd.DataFrame:
     """explain.gap_to_rank for one unit (every answer verified by recomputation; kept in the store)."""
     card = scorecard(snap, quarter, scope)
     units_of = explain.units_of(card.scheme, catalogue_mod.default())
-    return _cached(snap, "gaps", (quarter, scope, code, int(k)), card.period,
+    return cached(snap, "gaps", (quarter, scope, code, int(k)), card.period,
                    lambda: explain.gap_to_rank(card.result, code, int(k), units_of=units_of), persist=True,
                    extra=card.scheme.sha256)
 
@@ -136,7 +137,7 @@ def simulated(snap: Snapshot) -> bool:
         up = snap.store.uploads()
         committed = up[up["status"] == "committed"]  # as the snapshot's store sees them (Store.pinned)
         return bool(len(committed)) and bool(committed["simulated"].any())
-    return _cached(snap, "simulated", (), None, compute)
+    return cached(snap, "simulated", (), None, compute)
 
 
 # ---------------------------------------------------------------- values at a period
@@ -156,7 +157,7 @@ def province_values(snap: Snapshot, period: str) -> pd.DataFrame:
         codes = pipeline.units(PROVINCE) + pipeline.units("prefectures") + [r.code for r in regions.of_level("province")]
         obs = snap.store.observations(periods=[period], regions=codes)
         return pd.concat([obs, derive.derived(obs, catalogue_mod.default())], ignore_index=True)
-    return _cached(snap, "province_values", (period,), period, compute)
+    return cached(snap, "province_values", (period,), period, compute)
 
 
 def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
@@ -166,7 +167,7 @@ def values_at(snap: Snapshot, month: str) -> pd.DataFrame:
         as_of_ = {i.code: as_of(i.months, month) for i in catalogue_mod.default()}
         obs = pd.concat([province_values(snap, p) for p in sorted(set(as_of_.values()))], ignore_index=True)
         return obs[obs["period"] == obs["indicator"].map(as_of_)].reset_index(drop=True)
-    return _cached(snap, "values_at", (month,), month, compute)
+    return cached(snap, "values_at", (month,), month, compute)
 
 
 def ledger_sources(snap: Snapshot, month: str) -> pd.DataFrame:
@@ -175,7 +176,7 @@ def ledger_sources(snap: Snapshot, month: str) -> pd.DataFrame:
     def compute():
         periods = sorted({as_of(i.months, month) for i in catalogue_mod.default()})
         return snap.store.ledger_sources(periods=periods)
-    return _cached(snap, "ledger_sources", (month,), month, compute)
+    return cached(snap, "ledger_sources", (month,), month, compute)
 
 
 def rank_measure(ind) -> str:
@@ -201,7 +202,7 @@ def rank_table(values: pd.DataFrame, catalogue, units: list[str]) -> pd.DataFram
 
 def indicator_ranks(snap: Snapshot, month: str, scope: str) -> pd.DataFrame:
     """rank_table over a comparison set's units (counties, or the prefectures) as of a month (values_at)."""
-    return _cached(snap, "indicator_ranks", (month, scope), month,
+    return cached(snap, "indicator_ranks", (month, scope), month,
                    lambda: rank_table(values_at(snap, month), catalogue_mod.default(), pipeline.units(scope)))
 
 
@@ -216,11 +217,11 @@ def county_obs(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
     def compute():
         years = list(range(year - progress.SEASONAL_YEARS, year + 1))
         return derive.with_derived(snap.store.observations(regions=[code], years=years), catalogue_mod.default())
-    return _cached(snap, "county_obs", (code, year), f"{year}-12", compute)
+    return cached(snap, "county_obs", (code, year), f"{year}-12", compute)
 
 
 def county_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
-    return _cached(snap, "county_targets", (code, year), f"{year}-12",
+    return cached(snap, "county_targets", (code, year), f"{year}-12",
                    lambda: snap.store.targets(years=[year], regions=[code]))
 
 
@@ -234,7 +235,7 @@ def progress_rows(snap: Snapshot, period: str, code: str) -> pd.DataFrame:
 
 def value_history(snap: Snapshot, code: str, indicator: str) -> pd.DataFrame:
     """Every version of one county's values of one indicator (all uploads)."""
-    return _cached(snap, "value_history", (code, indicator), None,
+    return cached(snap, "value_history", (code, indicator), None,
                    lambda: snap.store.value_history(code, indicator))
 
 
@@ -245,7 +246,7 @@ def progress_at(snap: Snapshot, period: str, scope: str) -> pd.DataFrame:
     computed for every county (or every prefecture) of the province, so a county's 序时进度 is the same number
     whichever page or set shows it."""
     level = "prefectures" if scope == "prefectures" else PROVINCE
-    table = _cached(snap, "progress", (period, level), period, lambda: _progress_table(snap, period, level))
+    table = cached(snap, "progress", (period, level), period, lambda: _progress_table(snap, period, level))
     if scope == level:
         return table
     return table[table["region_code"].isin(set(pipeline.units(scope)))].reset_index(drop=True)
@@ -276,7 +277,7 @@ def indicator_obs(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
             obs = derive.derived(obs, cat)
             obs = obs[obs["indicator"] == code]
         return obs.reset_index(drop=True)
-    return _cached(snap, "indicator_obs", (code, year), f"{year}-12", compute)
+    return cached(snap, "indicator_obs", (code, year), f"{year}-12", compute)
 
 
 def indicator_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
@@ -284,7 +285,7 @@ def indicator_targets(snap: Snapshot, code: str, year: int) -> pd.DataFrame:
     def compute():
         tg = snap.store.targets(years=[year], indicators=[code])
         return tg[tg["period"] == f"{year}-12"].reset_index(drop=True)
-    return _cached(snap, "indicator_targets", (code, year), f"{year}-12", compute)
+    return cached(snap, "indicator_targets", (code, year), f"{year}-12", compute)
 
 
 # ---------------------------------------------------------------- the home prefecture (总览)
@@ -326,7 +327,7 @@ def cockpit(snap: Snapshot, quarter: str, home: str, month: str, headline: tuple
                        history(snap, quarter, "prefectures"), scorecard(snap, quarter, f"city:{home}"),
                        growth_matrix(obs, units, list(headline), month),
                        lv.set_index("indicator")["value"].astype(float), prog, as_of_)
-    ck = _cached(snap, "cockpit", (quarter, home, month, headline), month, compute)
+    ck = cached(snap, "cockpit", (quarter, home, month, headline), month, compute)
     return replace(ck, prefectures=scorecard(snap, quarter, "prefectures"),  # saying this snapshot's data state
                    city=scorecard(snap, quarter, f"city:{home}"))
 
@@ -391,7 +392,7 @@ def interviews(snap: Snapshot, month: str, scope: str) -> list[rules_mod.Finding
         return rules_mod.evaluate(rules.interview, inputs)
     # ledger, units and tasks uploads hold no statistics period: rules reading them depend on every upload
     period = None if rules_mod.uses_ledgers(rules.interview) else month
-    return _cached(snap, "interviews", (month, scope, rules.year), period, compute,
+    return cached(snap, "interviews", (month, scope, rules.year), period, compute,
                    extra=_rules_extra(rules, quarter))
 
 
@@ -404,7 +405,7 @@ def attention(snap: Snapshot, month: str, quarter: str, home: str) -> list[rules
         inputs = _rule_inputs(snap, month, quarter, PROVINCE, pipeline.units(f"city:{home}"), rules.attention)
         return rules_mod.evaluate(rules.attention, inputs)
     period = None if rules_mod.uses_ledgers(rules.attention) else month
-    return _cached(snap, "attention", (month, quarter, home, rules.year), period, compute,
+    return cached(snap, "attention", (month, quarter, home, rules.year), period, compute,
                    extra=_rules_extra(rules, quarter))
 
 
@@ -424,7 +425,7 @@ def unit_ranking(snap: Snapshot, measure: str, as_of, *, cadence: str | None = N
     (ranking, unresolved 责任单位, dates). Shared: callers must not modify the frames."""
     def compute():
         return unit_ranking_mod.ranking_at(snap.store, measure, as_of, cadence, unit_kind=unit_kind, region=region)
-    return _cached(snap, "unit_ranking", (measure, as_of, cadence, unit_kind, region), None, compute,
+    return cached(snap, "unit_ranking", (measure, as_of, cadence, unit_kind, region), None, compute,
                    extra=ledger_kinds.sha256() + unit_measures.sha256())
 
 
@@ -433,7 +434,7 @@ def unit_ranking(snap: Snapshot, measure: str, as_of, *, cadence: str | None = N
 def ledger_dates(snap: Snapshot, kind: str) -> list:
     """The as-of dates (datetime.date) of a ledger kind's committed snapshots, newest first. Whether an account may
     see a date is the page's decision (layouts/data.py), not this reader's."""
-    return _cached(snap, "ledger_dates", (kind,), None, lambda: snap.store.ledger_dates(kind),
+    return cached(snap, "ledger_dates", (kind,), None, lambda: snap.store.ledger_dates(kind),
                    extra=ledger_kinds.sha256())
 
 
@@ -441,7 +442,7 @@ def ledger_items(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
     """The kind's items as of a date (None: the latest snapshot of every county): Store.ledger_snapshot, typed by
     the kind's declaration, each county's items from its latest snapshot on or before the date. Shared: callers
     must not modify the frame."""
-    return _cached(snap, "ledger_items", (kind, as_of), None, lambda: snap.store.ledger_snapshot(kind, as_of),
+    return cached(snap, "ledger_items", (kind, as_of), None, lambda: snap.store.ledger_snapshot(kind, as_of),
                    extra=ledger_kinds.sha256())
 
 
@@ -451,7 +452,7 @@ def ledger_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
     def compute():
         items = ledger_items(snap, kind, as_of)
         return ledger_rollup.facts(ledger_kinds.default()[kind], items)
-    return _cached(snap, "ledger_facts", (kind, as_of), None, compute, extra=ledger_kinds.sha256())
+    return cached(snap, "ledger_facts", (kind, as_of), None, compute, extra=ledger_kinds.sha256())
 
 
 # ---------------------------------------------------------------- ledger facts at a month (约谈 rules, the 通报)
@@ -477,7 +478,7 @@ def ledger_facts_at(snap: Snapshot, kind: str, month: str) -> pd.DataFrame:
         days = pd.to_datetime(items["as_of"]).groupby(items["region_code"].astype(str)).max().dt.date
         out = facts.assign(as_of=facts["region_code"].map(days))
         return out[out["as_of"] >= end.replace(day=1)].reset_index(drop=True)
-    return _cached(snap, "ledger_facts_at", (kind, month), None, compute, extra=ledger_kinds.sha256())
+    return cached(snap, "ledger_facts_at", (kind, month), None, compute, extra=ledger_kinds.sha256())
 
 
 def unit_ranking_at(snap: Snapshot, measure: str, month: str) -> pd.DataFrame:
@@ -507,7 +508,7 @@ def ledger_uploads(snap: Snapshot, kind: str) -> pd.DataFrame:
     def compute():
         up = snap.store.ledger_uploads(kind)
         return up[up["status"] == "committed"].reset_index(drop=True)
-    return _cached(snap, "ledger_uploads", (kind,), None, compute, extra=ledger_kinds.sha256())
+    return cached(snap, "ledger_uploads", (kind,), None, compute, extra=ledger_kinds.sha256())
 
 
 def ledger_page_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
@@ -515,7 +516,7 @@ def ledger_page_facts(snap: Snapshot, kind: str, as_of=None) -> pd.DataFrame:
     with_extra_facts): stalled investment projects, 四上 enterprises past their expected month."""
     from indicators import ledgers as ledgers_mod
 
-    return _cached(snap, "ledger_page_facts", (kind, as_of), None,
+    return cached(snap, "ledger_page_facts", (kind, as_of), None,
                    lambda: ledgers_mod.with_extra_facts(kind, ledger_facts(snap, kind, as_of),
                                                         ledger_items(snap, kind, as_of)),
                    extra=ledger_kinds.sha256())

@@ -274,3 +274,39 @@ def test_brief_reads_the_same_progress_as_the_targets_page(demo_store):
     text = " ".join(b.text for s in brief.sections for b in s.blocks if hasattr(b, "text"))
     assert f"招商引资到位资金：全市完成年度目标的{w.num(row['completion_pct'])}%" in text
     assert pd.notna(row["gap_pp"])
+
+
+@pytest.fixture
+def own_demo(demo_store, tmp_path):
+    """A writable copy of the demo province."""
+    import shutil
+
+    from loaders.store import Store
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store.url.removeprefix("duckdb:///"), path)
+    store = Store(f"duckdb:///{path}")
+    yield store
+    store.dispose()
+
+
+def test_brief_is_made_once_per_data_state_and_follows_a_correction(own_demo):
+    """The page, its downloads and the warm-up share one document per data state; a correction makes a new one
+    that carries the corrected figure and the new state."""
+    from indicators import reading
+    from indicators.brief import content
+    from loaders.ingest import ingest
+
+    before = reading.snapshot(own_demo)
+    first = content.generate(before, PERIOD, CITY)
+    assert content.generate(reading.snapshot(own_demo), PERIOD, CITY) is first
+    assert "37.7" not in json.dumps(first.to_json(), ensure_ascii=False)
+    text = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
+            f"621202,,{PERIOD},FAI,cum_yoy,37.7,%,\n")
+    report = ingest(text.encode("utf-8"), own_demo, name="更正.csv", user="tests", note="企业更正")
+    assert report.status == "committed", [p.message() for p in report.errors]
+    after = reading.snapshot(own_demo)
+    second = content.generate(after, PERIOD, CITY)
+    assert after.data_state != before.data_state
+    assert second.params["data_state"] == after.data_state != first.params["data_state"]
+    assert "37.7" in json.dumps(second.to_json(), ensure_ascii=False)

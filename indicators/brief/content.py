@@ -8,6 +8,7 @@ tested against the numbers it was made from. The composite score is the latest q
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -141,11 +142,17 @@ def generate(snap: reading.Snapshot, period: str, scope: str, *, settings: Brief
     from indicators.brief import settings as settings_mod
 
     settings = settings or settings_mod.default()
-    if requirements:
+    if requirements:  # an uploader's own text: made for that download only, never shared
         kind = scope_kind(scope)
         mine = tuple(r.strip()[:MAX_REQUIREMENT_CHARS] for r in requirements if r.strip())
         settings = replace(settings, requirements={**settings.requirements, kind: mine})
-    return build(read(snap, period, scope, settings, today))
+        return build(read(snap, period, scope, settings, today))
+    # Once per data state (which holds the closing dates), day and settings, like the results it reads: the page
+    # right after an upload, its downloads and the warm-up share one document.
+    today = today or clock.today()
+    digest = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
+    return reading.cached(snap, "brief", (period, scope, today.isoformat(), snap.data_state), None,
+                          lambda: build(read(snap, period, scope, settings, today)), extra=digest)
 
 
 def _gaps(snap, card, prefectures, home, kind, quarter, scope, settings) -> dict:
