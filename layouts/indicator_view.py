@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from indicators.ranking import rank
 from indicators.reading import rank_measure
 from layouts import tile_map
-from layouts.figures import BOTTOM_COLOUR, INTERVAL_COLOUR, STATUS_COLOURS, TEMPLATE
+from layouts.figures import BOTTOM_COLOUR, DENSE_HEIGHT, INTERVAL_COLOUR, NAMED_ROWS_MAX, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, label, period_label, t
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
@@ -131,8 +131,10 @@ def ranked_bar(frame: pd.DataFrame, ind, median: float, target: float | None, la
     colours = [BOTTOM_COLOUR if measure == "cum_yoy" and v < 0 else INTERVAL_COLOUR for v in ranked["value"]]
     unit = unit_of(ind, measure)
     decimals = 0 if unit in ("家", "件", "元") else 1
+    named = len(ranked) <= NAMED_ROWS_MAX  # as the rankings chart: a national set is drawn dense, names on hover
+    y = ranked["region_name"] if named else ranked["region_name"] + "（" + ranked.index.astype(str) + "）"
     fig = go.Figure(go.Bar(
-        y=ranked["region_name"], x=ranked["value"], orientation="h", marker_color=colours,
+        y=y, x=ranked["value"], orientation="h", marker_color=colours,
         customdata=ranked[["rank"]].astype(float).to_numpy(),
         hovertemplate="%{y}<br>" + _axis_title(ind, measure, lang) + " %{x:,." + str(decimals) + "f}<br>"
                       + t("rank", lang) + " %{customdata[0]:.0f}<extra></extra>"))
@@ -143,11 +145,12 @@ def ranked_bar(frame: pd.DataFrame, ind, median: float, target: float | None, la
         _vline(fig, target, TARGET_COLOUR, f"{t('indicator_target', lang)} {fmt_number(target, 1)}", "dot",
                ranked["value"], below=True, shift=18)
     fig.update_layout(
-        template=TEMPLATE, height=max(320, 17 * len(ranked) + 120), showlegend=False,
+        template=TEMPLATE, height=max(320, 17 * len(ranked) + 120) if named else DENSE_HEIGHT, showlegend=False,
         margin={"l": 10, "r": 10, "t": 60, "b": 56},
         xaxis={"title": {"text": _axis_title(ind, measure, lang), "standoff": 4}, "side": "top", "zeroline": True,
                "zerolinecolor": "#adb5bd"},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}, "dtick": 1})
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}, "dtick": 1 if named else None,
+               "showticklabels": named})
     return fig
 
 

@@ -5,6 +5,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -83,6 +84,20 @@ def test_ranked_bar_best_at_top_negative_in_red_with_median_and_target(fai):
     assert labels == ["全省中位数 5.2", "目标 6.0"]
     assert len(view.ranked_bar(frame, CAT["FAI"], 5.2, None).layout.shapes) == 1
 
+
+
+def test_a_national_ranked_bar_is_drawn_dense_with_names_and_codes_on_hover():
+    """3,000 bars named one by one would be 50,000 px of labels: the page took 7 s to draw (bench/browser.py)."""
+    from layouts.figures import DENSE_HEIGHT, NAMED_ROWS_MAX
+
+    n = NAMED_ROWS_MAX + 50
+    frame = pd.DataFrame({"region_name": ["城关区" if i % 2 else f"县{i}" for i in range(n)],
+                          "value": [10.0 - i / 10 for i in range(n)], "rank": range(1, n + 1)},
+                         index=[f"{620000 + i}" for i in range(n)])
+    fig = view.ranked_bar(frame, CAT["FAI"], 5.2, None)
+    assert fig.layout.height == DENSE_HEIGHT and fig.layout.yaxis.showticklabels is False
+    assert len(set(fig.data[0].y)) == n and fig.data[0].y[1] == "城关区（620001）"  # one bar per unit
+    assert "%{y}" in fig.data[0].hovertemplate
 
 def test_histogram_and_series(fai):
     obs, frame = fai

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc
 
 from indicators import pipeline, reading
-from layouts import access, data, export_names, grid_export, ids
+from layouts import access, data, export_names, figures, grid_export, ids
 from layouts import indicator_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -99,7 +99,9 @@ def layout(code=None, period=None, scope=None, lang=None, **_):
                    columnDefs=view.grid_columns(ind, lang, with_city=bool(city_names) and scope == "province"),
                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
                    dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(units) <= 20 else {}),
-                                   "suppressRowVirtualisation": True,  # every row on paper (app.css @media print)
+                                   # every row on paper (app.css @media print) up to the largest province; a
+                                   # national set (3,000 rows) scrolls virtualised: drawing all of it took 6 s
+                                   "suppressRowVirtualisation": len(units) <= figures.NAMED_ROWS_MAX,
                                    "rowHeight": ROW_HEIGHT},
                    style={"width": "100%", **({} if len(units) <= 20 else {"height": "520px"})},
                    className="ag-theme-alpine"),

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from indicators import pipeline, reading
-from layouts import data, grid_export, ids
+from layouts import data, figures, grid_export, ids
 from layouts import targets_view as view
 from layouts.i18n import grid_text, lang_of, period_label, t
 from layouts.plotly_locale import graph_config
@@ -75,7 +75,8 @@ def _midyear(prog, units, names, cat, month_period, scope, unit_word, lang):
         dag.AgGrid(id=ids.TARGETS_MIDYEAR_GRID, rowData=rows, columnDefs=view.midyear_columns(lang),
                    defaultColDef={"resizable": True, "sortable": True},
                    dashGridOptions={**grid_text(lang), "animateRows": False, **({"domLayout": "autoHeight"} if len(rows) <= 20 else {}),
-                                   "suppressRowVirtualisation": True},  # every row on paper (app.css @media print)
+                                   # every row on paper (app.css @media print) up to the largest province
+                                   "suppressRowVirtualisation": len(rows) <= figures.NAMED_ROWS_MAX},
                    style={"width": "100%", **({} if len(rows) <= 20 else {"height": "560px"})},
                    className="ag-theme-alpine"),
         grid_export.buttons(ids.TARGETS_MIDYEAR_GRID, lang),
