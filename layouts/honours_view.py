@@ -11,6 +11,7 @@ import pandas as pd
 from indicators.assessing import AssessedQuarter
 from indicators.scheme import Scheme
 from layouts.i18n import fmt_number, period_label, t
+from layouts.ranking_table import RANKS_LAST
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
@@ -208,7 +209,7 @@ def group_column_defs(lang: str) -> list[dict]:
     fmt = {"function": "params.value == null ? '' : d3.format('.2f')(params.value)"}
     return [
         {"field": "group_rank", "headerName": t("honour_col_group_rank", lang), "width": 100, "pinned": "left",
-         "sort": "asc"},
+         "sort": "asc", "comparator": RANKS_LAST},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
          "minWidth": 200},
         {"field": "group_score", "headerName": t("honour_col_group_score", lang), "width": 120, "valueFormatter": fmt},

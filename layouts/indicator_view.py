@@ -9,6 +9,7 @@ from indicators.reading import rank_measure
 from layouts import tile_map
 from layouts.figures import BOTTOM_COLOUR, DENSE_HEIGHT, INTERVAL_COLOUR, NAMED_ROWS_MAX, STATUS_COLOURS, TEMPLATE
 from layouts.i18n import fmt_number, label, period_label, t
+from layouts.ranking_table import RANKS_LAST
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
@@ -220,7 +221,8 @@ def _f(x):
 def grid_columns(ind, lang: str = "zh", with_city: bool = True) -> list[dict]:
     level_m = level_measure(ind)
     num = {"function": "params.value == null ? '—' : d3.format(',.1f')(params.value)"}
-    cols = [{"field": "rank", "headerName": t("rank", lang), "width": 90, "sort": "asc", "filter": False},
+    cols = [{"field": "rank", "headerName": t("rank", lang), "width": 90, "sort": "asc", "filter": False,
+             "comparator": RANKS_LAST},
             {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "minWidth": 160, "flex": 2,
              "filter": "agTextColumnFilter"}]
     if with_city:

@@ -6,6 +6,9 @@ from layouts.i18n import fmt_change, score_label, t
 from layouts.shell import unit_path
 from loaders import regions as regions_mod
 
+# A rank column's sort: units without a rank stay last either way (assets/dashAgGridFunctions.js).
+RANKS_LAST = {"function": "ranksLast"}
+
 # wide enough for "86" beside the sort arrow: on paper the grid is fitted to the page and a rank is never cut to "1…"
 RANK_MIN_WIDTH = 64
 # the longest county name (积石山保安族东乡族撒拉族自治县, 15 characters) whole in the print font (app.css, 12 px)
@@ -78,7 +81,8 @@ def column_defs(table, pillars: dict, lang: str, n: int, scope: str = "province"
     prefecture = [{"field": "prefecture", "headerName": t("col_prefecture", lang), "filter": "agTextColumnFilter",
                    "minWidth": 92}] if scope == "province" else []
     cols = [
-        {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc"},
+        {"field": "rank", "headerName": t("rank", lang), "width": 80, "minWidth": RANK_MIN_WIDTH, "pinned": "left", "sort": "asc",
+         "comparator": RANKS_LAST},
         {"field": "region", "headerName": t("region", lang), "cellRenderer": "markdown", "pinned": "left",
          "filter": "agTextColumnFilter", "minWidth": REGION_MIN_WIDTH},
         *prefecture,

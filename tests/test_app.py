@@ -1,6 +1,7 @@
 """The app frame and pages as plain functions, then the flows a person clicks in real chromium."""
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -125,6 +126,37 @@ def test_ranking_rows_survive_unranked_units(demo_store):
     got = rankings.rows(table, {}, "", "zh")
     assert got[-1]["region_code"] == "621228" and got[-1]["rank"] is None and got[-1]["change"] == "—"
 
+
+
+def _rank_cells(driver) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(\"#g .ag-cell[col-id='rank']\")).sort((a, b) =>"
+        " a.getBoundingClientRect().top - b.getBoundingClientRect().top).map(e => e.innerText.trim())")
+
+
+@pytest.mark.browser
+def test_units_without_a_rank_stay_last_whichever_way_the_grid_is_sorted(dash_duo, demo_store):
+    """The grid sorts by 名次 itself, and AG Grid's own order puts empty ranks first: the national ranking opened
+    on 198 units without data. The page's columns and assets, in chromium."""
+    import dash_ag_grid as dag
+    from dash import Dash
+
+    data.use_store(demo_store)
+    card = reading.scorecard(data.snap(), "2026Q3", LONGNAN)
+    table = card.table.copy()
+    table.loc["621228", ["score", "rank", "rank_change", "rank_p05", "rank_p95"]] = pd.NA
+    app = Dash(__name__, assets_folder=str(Path(__file__).resolve().parents[1] / "assets"))
+    app.layout = dag.AgGrid(id="g", rowData=rankings.rows(table, {}, "", "zh"),
+                            columnDefs=rankings.column_defs(table, card.scheme.pillars, "zh", 8, LONGNAN),
+                            dashGridOptions={"domLayout": "autoHeight", "animateRows": False})
+    dash_duo.start_server(app)
+    dash_duo.wait_for_contains_text("#g", "两当县", timeout=30)
+    assert _rank_cells(dash_duo.driver) == [*map(str, range(1, 9)), ""]
+    dash_duo.find_element("#g .ag-header-cell[col-id='rank'] .ag-header-cell-label").click()  # → descending
+    deadline = time.time() + 10
+    while _rank_cells(dash_duo.driver)[0] != "8" and time.time() < deadline:
+        time.sleep(0.2)
+    assert _rank_cells(dash_duo.driver) == [*map(str, range(8, 0, -1)), ""]
 
 def test_grids_speak_the_page_language():
     from layouts.i18n import grid_text
