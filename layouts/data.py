@@ -56,7 +56,7 @@ def snap() -> reading.Snapshot:
 def _shown(current: reading.Snapshot) -> reading.Snapshot:
     if not _warm["enabled"]:
         return current
-    ids = shown.shown_ids(current.store, current.data_state)
+    ids = shown.shown_ids(current.store, current.data_state, claim=changed)  # an upload whose page was closed
     if ids is None:
         return current
     held = reading.snapshot(current.store.pinned(ids))  # with today's closing dates: what is released is current

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import pipeline, progress, rules, scheme
-from loaders import catalogue, county_types, ledger_ingest, ledger_kinds, parsed, regions, units, users
+from loaders import catalogue, county_types, ledger_ingest, ledger_kinds, parsed, regions, units, upload_ingest, users
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -57,18 +57,7 @@ TEXT = {
     "growth_positive": ("正增长", "growth"),
     "growth_flat": ("持平", "flat"),
     "growth_negative": ("负增长", "decline"),
-    "format_long_csv": ("长表 CSV", "long CSV"),
-    "format_wide_sheet": ("统计月报宽表", "monthly report, wide sheet"),
-    "format_month_columns": ("分月表（各月为列）", "months as columns"),
-    "format_long_targets": ("目标任务长表", "targets, long"),
-    "format_wide_targets": ("目标任务宽表", "targets, wide sheet"),
-    f"format_{units.UNITS}": ("下辖单位名单", "units below the county"),
-    f"format_{units.TASKS}": ("下辖单位年度任务", "tasks of the units"),
-    f"format_{units.REPORTS}": ("下辖单位报送情况", "reports of the units"),
-    f"format_{county_types.TYPES}": ("县域类型", "county types"),
-    f"format_{county_types.FACTS}": ("加减分及否决事项", "bonus, deduction and veto items"),
-    # each ledger kind's upload format is said by its name in data/ledgers.toml (declared once)
-    **{f"format_{ledger_ingest.format_of(k.code)}": (k.name_zh, k.name_en) for k in ledger_kinds.default()},
+    **{f"format_{code}": names for code, names in upload_ingest.format_names().items()},  # declared once
     "print": ("打印", "Print"),
     "period_months": ("月度累计（1–N月）", "Year to date (by month)"),
     "period_quarters": ("季度（综合评价）", "Quarters (composite score)"),

@@ -11,8 +11,10 @@ A change is held only while its warm-up can end it. An upload's commit job recor
 pages show ("committing"): from the moment its transaction lands until it records the new state, the pages keep
 that one. Recorded before the warm-up is submitted (the commit job records it as it finishes, before the upload page
 submits the warm-up), a new state holds for SUBMIT_S; with its job, while the job is queued or running; never longer
-than HOLD_MAX_S, and never a state whose warm-up ended before (a rollback back to it). The CLI, an app that does not
-warm, and a warm-up whose worker died show the new state at once.
+than HOLD_MAX_S, and never a state whose warm-up ended before (a rollback back to it). A state whose warm-up nobody
+submitted within SUBMIT_S (the uploader's page was closed before its commit's job ended) is claimed by the next page
+request, which submits it (`shown_ids(claim=…)`). The CLI, an app that does not warm, and a warm-up whose worker
+died show the new state at once.
 """
 
 from __future__ import annotations
@@ -49,9 +51,21 @@ def shown_instead(data_state: str, own: list[dict], ready: dict | None, latest: 
     return ready if (alive(job) if job else _age(own[0], at) <= SUBMIT_S) else None
 
 
-def shown_ids(store: Store, data_state: str) -> tuple[int, ...] | None:
-    """The committed uploads of the state the pages show instead of `data_state`, or None: show `data_state`."""
-    instead = shown_instead(data_state, *store.shown_records(data_state), now(), lambda job: _alive(job, store))
+def unclaimed(own: list[dict], at: dt.datetime) -> bool:
+    """A new state whose warm-up nobody submitted: its newest record says computing, without a job, for longer than
+    the upload page takes to submit one, and no warm-up of it ever ended."""
+    return (bool(own) and own[0]["status"] == COMPUTING and not own[0]["job_id"] and _age(own[0], at) > SUBMIT_S
+            and not any(r["status"] == READY for r in own))
+
+
+def shown_ids(store: Store, data_state: str, claim: Callable[[], object] | None = None) -> tuple[int, ...] | None:
+    """The committed uploads of the state the pages show instead of `data_state`, or None: show `data_state`.
+    `claim` submits the warm-up of a state nobody submitted one for (and records it, with its job)."""
+    records, at = store.shown_records(data_state), now()
+    if claim is not None and unclaimed(records[0], at):
+        claim()
+        records = store.shown_records(data_state)
+    instead = shown_instead(data_state, *records, at, lambda job: _alive(job, store))
     return None if instead is None else ids_of(instead)
 
 

@@ -46,6 +46,17 @@ def test_a_hold_lasts_only_while_its_warm_up_can_end_it(own, latest, alive, inst
     assert shown.shown_instead("new", own, READY, latest or own[0], AT, lambda job: alive) == instead
 
 
+@pytest.mark.parametrize(("own", "unclaimed"), [
+    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1)], True),  # the uploader's page closed: nobody submitted
+    ([rec(shown.COMPUTING, seconds_ago=5)], False),  # the page submits it next
+    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1, job="j")], False),  # submitted
+    ([rec(shown.COMPUTING, seconds_ago=shown.SUBMIT_S + 1), rec(shown.READY, 60)], False),  # computed before
+    ([], False),
+])
+def test_a_warm_up_nobody_submitted_is_claimed(own, unclaimed):
+    assert shown.unclaimed(own, AT) is unclaimed
+
+
 def test_nothing_is_held_before_anything_was_computed():
     assert shown.shown_instead("new", [rec(shown.COMPUTING, job="j")], None, None, AT, lambda job: True) is None
 
@@ -127,3 +138,35 @@ def test_a_closing_date_change_alone_is_not_held(app_store, monkeypatch):
     with as_user(app, store):
         assert data.snap().data_state == store.data_state() and data.snap().newer == ""
         assert "正在计算" not in shell.relabel("", "/")[3]
+
+
+def test_an_upload_whose_page_was_closed_is_audited_and_warmed_by_the_next_page(app_store, monkeypatch):
+    """The commit's job writes the audit record itself, and the first page asked for after SUBMIT_S submits the
+    warm-up the closed page never did: it holds the previous state while that runs, then shows the new values."""
+    from loaders import audit, upload_ingest
+
+    app, store = app_store
+    monkeypatch.delenv("MONITOR_REDIS_URL", raising=False)
+    redis_link.reset()
+    monkeypatch.setitem(data._warm, "enabled", True)
+    monkeypatch.setitem(data._warm, "pending", None)
+    monkeypatch.setattr(shown, "SUBMIT_S", 0.0)  # the page would have submitted it by now
+    go = threading.Event()
+    monkeypatch.setattr(data, "warm", lambda s=None, **k: go.wait(60))
+    shown.ready(store, store.data_state(), store.committed_uploads()["id"])
+    key = store.stage_file(CORRECTION.encode(), "bureau")
+    out = upload_ingest.upload_job(store, files=[{"name": "更正.csv", "key": key}], dry_run=False, user="bureau",
+                                   note="企业更正")  # … and nobody polls for its result
+    assert [r.status for r in out["reports"]] == ["committed"]
+    entry = audit.entries(store, action="upload").iloc[0]
+    assert entry["user_name"] == "bureau" and entry["outcome"] == audit.OK
+    assert entry["detail"] == "更正.csv（长表 CSV）：新增 0 修订 1 未变 0 错误 0"
+    assert data._warm["pending"] is None
+    leader = logged_in_client(app, "leader")
+    url = ("/county/621226", "?period=2026-09")
+    assert "12.3" not in page(leader, *url)  # claimed: its warm-up runs, the previous state is shown meanwhile
+    job = data._warm["pending"]
+    assert job is not None and jobs.view(job, store).state in (jobs.QUEUED, jobs.RUNNING)
+    go.set()
+    wait_for(job, store, (jobs.DONE,))
+    assert "12.3" in page(leader, *url)

@@ -18,7 +18,7 @@ from layouts import ledger_upload_view as cards
 from layouts import upload_view as view
 from layouts.i18n import lang_of, t
 from layouts.shell import state_from_search
-from loaders import audit, jobs, ledger_kinds, ledger_templates, units, upload_check
+from loaders import jobs, ledger_kinds, ledger_templates, units, upload_check
 from loaders.cells import period as parse_period
 from loaders.problems import ERROR, Problem
 from loaders.upload_kind import UNIT_UPLOADS
@@ -201,21 +201,10 @@ def show(_n, held, search=None):
     if v.result["dry_run"]:
         writable = any(r.status == "dry_run" for r in reports)
         return [cards.card(r, i, lang) for i, r in enumerate(reports)], not writable, [], None, True
-    _audit(reports)
-    data.changed()
+    data.changed()  # the commit's job wrote the audit records (and a page closed before this is warmed by the next)
     done = [r for r in reports if r.status == "committed"]
     which = "；".join(t("upload_written_one", lang).format(id=r.upload_id, file=r.file, what=cards.what_label(r, lang))
                      for r in done)
     msg = t("upload_written", lang).format(n=len(done), which=which) if done else t("upload_nothing", lang)
     alert = dmc.Alert(msg, color="green" if done else "yellow", id="upload-done", title=t("upload_result", lang))
     return [], True, [alert, *[cards.card(r, 100 + i, lang) for i, r in enumerate(reports)]], None, True
-
-
-def _audit(reports) -> None:
-    account = access.current()
-    for r in reports:
-        if r.status in ("committed", "rejected"):
-            audit.record(data.store(), "upload", user=account.name, outcome=audit.OK if r.ok else audit.FAILED,
-                         target=r.upload_id or r.file,
-                         detail=f"{r.file}（{cards.what_label(r)}）：新增 {r.inserted} 修订 {r.revised} "
-                                f"未变 {r.unchanged} 错误 {len(r.errors)}")
