@@ -26,6 +26,8 @@ TEXT = {
     "scope_prefectures": ("{n_prefectures}个市州", "{n_prefectures} prefectures"),
     "vintage": ("最新上传", "Latest upload"),
     "data_state": ("数据状态", "Data state"),
+    "data_updated": ("数据已更新（数据状态 {state}），本页仍是更新前的数据。", "The data has been updated (data state {state}); this page still shows the earlier data. "),
+    "data_updated_reload": ("刷新页面", "Reload the page"),
     "newer_computing": ("；最新上传的数据正在计算，稍后刷新页面即可看到（新数据状态 {state}）",
                         "; the latest upload's data is being computed: reload shortly to see it (new data state {state})"),
     "period_unreleased": ("（未发布）", " (not released)"),

@@ -9,6 +9,9 @@ NAV = "hdr-nav"
 USER = "hdr-user"
 PRINT = "hdr-print"
 LOGOUT = "hdr-logout"
+SHOWN = "hdr-shown"  # the data state the open page was drawn from
+WATCH = "hdr-watch"
+UPDATED = "hdr-updated"
 LOCATION = "_pages_location"  # Dash Pages' own location: its search string carries the state
 
 RANK_GRID = "rank-grid"

@@ -69,6 +69,11 @@ def quarter_notice(quarter: str | None, month: str | None, lang: str) -> list:
                       color="blue", variant="light", id="quarter-notice")]
 
 
+# An open page asks this often whether the data it was drawn from is still the data shown (a commit, a rollback or
+# a closing date may have replaced it since): a leader reading a page learns within a minute that it is out of date.
+WATCH_MS = 60_000
+
+
 def header() -> html.Header:
     summary = data.uploads_summary()
     return html.Header(className="app-header", children=[
@@ -95,6 +100,8 @@ def header() -> html.Header:
                 html.Span(id=ids.USER, className="app-user no-print"),
             ]),
         ]),
+        html.Div(id=ids.UPDATED, className="no-print"),
+        dcc.Store(id=ids.SHOWN), dcc.Interval(id=ids.WATCH, interval=WATCH_MS),
     ])
 
 
@@ -112,9 +119,13 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.NAV, "children"), Output(ids.TITLE, "children"), Output("hdr-simulated", "children"),
         Output(ids.VINTAGE, "children"), Output(ids.PERIOD, "data"), Output(ids.SCOPE, "data"),
-        Output(ids.USER, "children"), Output(ids.PRINT, "children"),
-        Input(ids.LOCATION, "search"), State(ids.LOCATION, "pathname"),
+        Output(ids.USER, "children"), Output(ids.PRINT, "children"), Output(ids.SHOWN, "data"),
+        Output(ids.UPDATED, "children"),
+        # the path too: moving to another page keeps the query string, and the page drawn is of the state shown now
+        Input(ids.LOCATION, "search"), Input(ids.LOCATION, "pathname"),
     )(relabel)
+    app.callback(Output(ids.UPDATED, "children", allow_duplicate=True), Input(ids.WATCH, "n_intervals"),
+                 State(ids.SHOWN, "data"), State(ids.LOCATION, "search"), prevent_initial_call=True)(watch)
     # in the browser only (assets/print.js): every grid row onto the paper, then the print dialog
     app.clientside_callback("function(n) { if (n) { window.monitorPrint(); } return ''; }",
                             Output(ids.PRINT, "title"), Input(ids.PRINT, "n_clicks"), prevent_initial_call=True)
@@ -172,4 +183,15 @@ def relabel(search, pathname):
     if summary["newer"]:
         vintage += t("newer_computing", lang).format(state=summary["newer"])
     return (nav, t("app_title", lang), t("simulated", lang), vintage, period_options(lang), scope_options(lang),
-            user_box(account, lang), t("print", lang))
+            user_box(account, lang), t("print", lang), summary["state"], None)
+
+
+@access.requires("viewer")
+def watch(_n, drawn, search):
+    """While a page stays open: say so once the data state shown is no longer the one it was drawn from."""
+    now = data.state()
+    if not drawn or now == drawn:
+        return dash.no_update
+    lang = lang_of(state_from_search(search)["lang"])
+    return dmc.Alert(color="yellow", variant="light", id="data-updated", py=6, children=[
+        t("data_updated", lang).format(state=now), html.A(t("data_updated_reload", lang), href="")])

@@ -5,6 +5,8 @@ every page at once when the warm-up ends; a hold never outlives its warm-up."""
 import datetime as dt
 import json
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from test_jobs import wait_for
@@ -17,6 +19,7 @@ from loaders import jobs, redis_link, shown
 from loaders.ingest import ingest
 
 TODAY = dt.date(2026, 11, 23)
+SHOTS = Path("/tmp/shots")  # screenshots to look at
 AT = dt.datetime(2026, 11, 23, 10, 0, 0)
 CORRECTION = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
               "621226,礼县,2026-09,FAI,cum_yoy,12.3,%,更正\n")
@@ -170,3 +173,54 @@ def test_an_upload_whose_page_was_closed_is_audited_and_warmed_by_the_next_page(
     go.set()
     wait_for(job, store, (jobs.DONE,))
     assert "12.3" in page(leader, *url)
+
+
+def test_an_open_page_is_told_when_the_data_it_was_drawn_from_is_replaced(app_store, monkeypatch):
+    """The header's watch: nothing while the page's state is the one shown (a new one still computing included),
+    then one notice naming the new state, in the page's language, with a reload link."""
+    import dash
+    from ui_helpers import component_text
+
+    app, store = app_store
+    monkeypatch.setitem(data._warm, "enabled", True)
+    monkeypatch.setattr(shown, "_alive", lambda job, s: True)
+    shown.ready(store, store.data_state(), store.committed_uploads()["id"])
+    with as_user(app, store):
+        drawn = shell.relabel("?period=2026-09", "/county/621226")[8]
+        assert drawn == store.data_state() and shell.watch(1, drawn, "") is dash.no_update
+    assert ingest(CORRECTION.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    new = store.data_state()
+    shown.computing(store, new, store.committed_uploads()["id"], "a-running-warm-up")
+    with as_user(app, store):
+        assert shell.watch(2, drawn, "") is dash.no_update  # held: the page still shows what every page shows
+    shown.ready(store, new, store.committed_uploads()["id"])
+    with as_user(app, store):
+        zh, en = shell.watch(3, drawn, ""), shell.watch(3, drawn, "?lang=en")
+    assert f"数据已更新（数据状态 {new}），本页仍是更新前的数据。" in component_text(zh) and "刷新页面" in component_text(zh)
+    assert "The data has been updated" in component_text(en) and zh.children[-1].href == ""
+
+
+@pytest.mark.browser
+def test_a_leader_with_the_page_open_sees_the_notice_and_reloads(dash_duo, app_store, monkeypatch):
+    from selenium.webdriver.common.by import By
+    from ui_helpers import TEST_SECRET, login_as
+
+    from app import create_app
+    from layouts import ids
+
+    _, store = app_store
+    monkeypatch.setattr(shell, "WATCH_MS", 1000)
+    login_as(dash_duo, store, app=create_app(store, secret=TEST_SECRET))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/county/621226?period=2026-09", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.VINTAGE}", store.data_state(), timeout=30)
+    assert not dash_duo.driver.find_elements(By.ID, "data-updated")
+    assert ingest(CORRECTION.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    dash_duo.wait_for_element("#data-updated", timeout=20)
+    assert store.data_state() in dash_duo.find_element("#data-updated").text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dash_duo.driver.save_screenshot(str(SHOTS / "data_updated_notice.png"))
+    dash_duo.find_element("#data-updated a").click()
+    dash_duo.wait_for_contains_text(f"#{ids.VINTAGE}", store.data_state(), timeout=30)
+    assert "period=2026-09" in dash_duo.driver.current_url
+    time.sleep(2)  # two more watches: the reloaded page is of the state shown
+    assert not dash_duo.driver.find_elements(By.ID, "data-updated")
