@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
 
 ROUTER_INPUT = "_pages_location.pathname"
 LOCATION = "_pages_location"
+ROUTER_CONTENT = "_pages_content"
 BENCH_PASSWORD = "bench-password-1"
 BENCH_SECRET = "bench-secret-key-shared-by-every-worker"
 CALLBACK_PATH = "/_dash-update-component"
@@ -126,11 +127,16 @@ def server_ms(headers) -> float | None:
 
 # ------------------------------------------------------------------ callbacks
 
+def _is_router(cb: dict) -> bool:
+    """Dash Pages' own callback: it draws the page (the header's callback reads the path too)."""
+    return any(o["id"] == ROUTER_CONTENT for o in split_outputs(cb["output"]))
+
+
 def find_router(deps: list[dict]) -> dict:
     for cb in deps:
-        if any(f"{i['id']}.{i['property']}" == ROUTER_INPUT for i in cb["inputs"]):
+        if _is_router(cb):
             return cb
-    raise RuntimeError("no callback with input _pages_location.pathname in /_dash-dependencies")
+    raise RuntimeError(f"no callback with output {ROUTER_CONTENT} in /_dash-dependencies")
 
 
 def split_outputs(output: str) -> list[dict]:
@@ -186,7 +192,7 @@ def layout_props(tree) -> dict[str, dict]:
 
 def router_content(response: dict):
     """The page layout inside the router callback's response."""
-    return response.get("response", {}).get("_pages_content", {}).get("children")
+    return response.get("response", {}).get(ROUTER_CONTENT, {}).get("children")
 
 
 @dataclass
@@ -225,8 +231,8 @@ def initial_callbacks(deps: list[dict], frame: dict[str, dict], page: dict[str, 
     for cb in deps:
         if cb.get("clientside_function") or cb.get("prevent_initial_call"):
             continue
-        if ROUTER_INPUT in {f"{i['id']}.{i['property']}" for i in cb["inputs"]}:
-            continue  # the router itself: sent first, by the visit
+        if _is_router(cb):
+            continue  # sent first, by the visit
         ids_in = [i["id"] for i in cb["inputs"]] + [s["id"] for s in cb.get("state", [])]
         outs = [o["id"] for o in split_outputs(cb["output"])]
         if any(_is_wildcard(c) for c in ids_in + outs):  # pattern-matching: not replayed, and said so

@@ -146,9 +146,10 @@ def test_viewer_reads_pages_but_cannot_reach_bureau_pages(app, demo_store):
         status, body = page(c, path)
         assert status == 200 and "无权访问" in body and "需要“" in body and "rank-grid" not in body
     nav = post(c, "..hdr-nav.children...hdr-title.children...hdr-simulated.children...hdr-vintage.children..."
-                  "hdr-period.data...hdr-scope.data...hdr-user.children...hdr-print.children..",
-               [{"id": ids.LOCATION, "property": "search", "value": ""}],
-               [{"id": ids.LOCATION, "property": "pathname", "value": "/"}])
+                  "hdr-period.data...hdr-scope.data...hdr-user.children...hdr-print.children...hdr-shown.data..."
+                  "hdr-updated.children..",
+               [{"id": ids.LOCATION, "property": "search", "value": ""},
+                {"id": ids.LOCATION, "property": "pathname", "value": "/"}])
     nav = text(nav)
     assert "排名" in nav and "/upload" not in nav and "/audit" not in nav and "/users" not in nav and "退出" in nav
     unknown = post(c, "made-up.children", [{"id": "x", "property": "n_clicks", "value": 1}])

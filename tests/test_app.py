@@ -189,3 +189,15 @@ def test_a_month_selects_its_indicators_and_the_latest_quarter_for_the_score(dem
     assert "2026年三季度" in ranking and "所选 2026年1-10月 对应最近一个已关库季度 2026年三季度" in ranking
     assert "总览 · 陇南市 · 2026年1-10月（综合得分为2026年三季度）" in cockpit and "地区生产总值（2026年1-9月）" in cockpit
     assert "地区生产总值 · 全省县区 · 2026年1-9月" in gdp  # a quarterly series at its last quarter end
+
+
+@pytest.mark.browser
+def test_moving_through_the_nav_moves_the_header_with_the_page(dash_duo, demo_store):
+    """The nav links keep the query string: the header follows the path as well (it stayed on 排名, with that
+    page's data state, after moving to 指标)."""
+    login_as(dash_duo, demo_store)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/rankings?period=2026Q3", timeout=30)
+    dash_duo.wait_for_text_to_equal(f"#{ids.NAV} a.active", "排名", timeout=30)
+    next(a for a in dash_duo.find_elements(f"#{ids.NAV} a") if a.text == "指标").click()
+    dash_duo.wait_for_contains_text(f"#{ids.IND_GRID}", "礼县", timeout=30)
+    dash_duo.wait_for_text_to_equal(f"#{ids.NAV} a.active", "指标", timeout=30)

@@ -39,7 +39,7 @@ def _comp(cid, children=None, **props):
 DEPS = [
     _cb(".._pages_content.children..._pages_store.data..", ["_pages_location.pathname", "_pages_location.search"],
         prevent_initial_call=True),
-    _cb("hdr.children", ["_pages_location.search"], ["_pages_location.pathname"]),  # the frame, on the new URL
+    _cb("hdr.children", ["_pages_location.search", "_pages_location.pathname"]),  # the frame, on the new URL
     _cb("fig.figure", ["vs.value"], ["page-state.data"]),  # fires: its input is on the page
     _cb("other.figure", ["elsewhere.value"]),  # another page's: its input is not here
     _cb("dl.data", ["btn.n_clicks"], prevent_initial_call=True),  # a click: not on load
@@ -58,7 +58,7 @@ def test_a_visit_is_the_router_then_the_callbacks_the_page_fires_on_load_with_it
     router, hdr, fig = (c.body for c in visit.calls)
     assert [i["value"] for i in router["inputs"]] == ["/county/621226", "?period=2026Q3"]
     assert router["changedPropIds"] == ["_pages_location.pathname"]
-    assert hdr["inputs"][0]["value"] == "?period=2026Q3" and hdr["state"][0]["value"] == "/county/621226"
+    assert [i["value"] for i in hdr["inputs"]] == ["?period=2026Q3", "/county/621226"]
     assert fig["inputs"] == [{"id": "vs", "property": "value", "value": "vs_mean"}]
     assert fig["state"] == [{"id": "page-state", "property": "data", "value": {"county": "621226"}}]
     assert fig["outputs"] == {"id": "fig", "property": "figure"}
