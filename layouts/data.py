@@ -178,6 +178,14 @@ def enable_warming() -> None:
     _warm["thread"].start()
 
 
+def changing() -> None:
+    """Call before a page writes a change itself (a rollback, a targets edit), as an upload's commit job does: the
+    pages keep what they show until changed() has recorded the new state and submitted its warm-up."""
+    if _warm["enabled"]:
+        s = store()
+        shown.committing(s, s.data_state(), s.committed_uploads()["id"])
+
+
 def changed() -> str | None:
     """Call after a commit, rollback, targets or closing-date change: the views leaders open first are computed for
     the new state by one background job (loaders/jobs.py: server mode's worker, once for every web process, which

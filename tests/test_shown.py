@@ -224,3 +224,22 @@ def test_a_leader_with_the_page_open_sees_the_notice_and_reloads(dash_duo, app_s
     assert "period=2026-09" in dash_duo.driver.current_url
     time.sleep(2)  # two more watches: the reloaded page is of the state shown
     assert not dash_duo.driver.find_elements(By.ID, "data-updated")
+
+
+def test_a_rollback_from_the_history_page_is_held_from_the_moment_it_writes(app_store, monkeypatch):
+    """Between the rollback's write and the warm-up it submits, the pages keep the state they showed."""
+    app, store = app_store
+    monkeypatch.setitem(data._warm, "enabled", True)
+    monkeypatch.setattr(data, "changed", lambda: None)  # the moment before the page records the new state
+    assert ingest(CORRECTION.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    shown.ready(store, store.data_state(), store.committed_uploads()["id"])
+    leader = logged_in_client(app, "leader")
+    url = ("/county/621226", "?period=2026-09")
+    assert "12.3" in page(leader, *url)
+    from layouts.pages import history
+
+    with as_user(app, store, "bureau"):
+        rows = [{"id": int(store.uploads(limit=1).iloc[0]["id"])}]
+        history.rollback(1, rows, "更正有误", "")
+    assert store.uploads(limit=1).iloc[0]["status"] == "rolled_back"
+    assert "12.3" in page(leader, *url)  # held: the rolled-back state is what every page still shows

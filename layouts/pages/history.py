@@ -167,6 +167,7 @@ def rollback(_n, rows, note, search):
     if refused is not None:
         return False, refused, dash.no_update
     store, user = data.store(), access.current().name
+    data.changing()
     try:
         row = store.rollback(upload_id, user=user, note=(note or "").strip())
     except (LookupError, ValueError) as exc:

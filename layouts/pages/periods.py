@@ -181,6 +181,7 @@ def save_targets(_n, rows, year, indicator, reason):
     if content is None:
         return dmc.Alert("没有改动", color="yellow"), dash.no_update
     name = f"网页修改目标_{year}_{indicator}.csv"
+    data.changing()
     report = ingest(content, store, name=name, user=user, note=(reason or "").strip() or "网页修改目标",
                     allowed_regions=access.upload_regions(access.current()))  # rows sent for other regions: refused
     data.changed()
