@@ -10,7 +10,9 @@ import io
 import json
 import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,9 +240,20 @@ def test_pdf_without_libreoffice_says_what_to_install(monkeypatch):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_pdf_that_takes_too_long_stops_with_a_clear_error(docx_bytes):
+def test_pdf_that_takes_too_long_stops_with_a_clear_error(docx_bytes, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(pdf.PdfError, match="超时.*did not finish"):
         pdf.to_pdf(docx_bytes, timeout=0.05)
+    # soffice and the soffice.bin it starts are stopped: nothing keeps running or is left in the work directory
+    assert not list(tmp_path.iterdir())
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(tmp_path).encode() in _read(p)]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 # ---------------------------------------------------------------- charts
