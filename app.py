@@ -40,7 +40,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> Dash:
     def refused(account, view, reason):
         audit.record_refusal(store, user=account.name if account else "", target=view.path,
                              reason=f"{reason}（scope={view.scope or ''} county={view.county or ''}）")
-    page_cache.cache_pages(dash.page_registry)
+    page_cache.cache_pages(dash.page_registry, app.server)
     access.guard_pages(dash.page_registry, refused)
     app.server.config["MONITOR_STORE"] = store
     return app

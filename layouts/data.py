@@ -14,7 +14,7 @@ from flask import g, has_request_context
 from indicators import pipeline, reading
 from indicators.scheme import has_scheme
 from layouts import access
-from loaders import audit, clock, jobs, regions, shown
+from loaders import audit, clock, jobs, ledger_kinds, regions, shown
 from loaders.store import Store
 
 _STORE: Store | None = None
@@ -215,12 +215,15 @@ def warm_job(job_store: Store) -> str:
 
 
 def _warm_logged() -> None:
-    """warm() the current state, then let the pages show it (whether or not warming succeeded: a failed warm-up
-    only means the first request computes)."""
+    """warm() the current state and render the landing page ahead, then let the pages show it (whether or not
+    warming succeeded: a failed warm-up only means the first request computes)."""
+    from layouts import page_cache  # it reads this module
+
     with _warm["lock"]:
         s = reading.snapshot(store())
         try:
             warm(s)
+            page_cache.prerender(s)  # the landing page for the new state, before the pages switch to it
         except Exception:
             log.exception("computing the results leaders open first failed")
         finally:
@@ -260,3 +263,20 @@ def warm(s: reading.Snapshot | None = None, quarter: str | None = None, scopes=N
         for scope in ("province", "prefectures", f"city:{home}"):
             reading.indicator_ranks(s, period, scope)
     brief.generate(s, month or pipeline.quarter_period(quarter), f"city:{home}")  # the 通报's own results (its K)
+    _warm_ledgers(s)
+
+
+def _warm_ledgers(s: reading.Snapshot) -> None:
+    """What the cockpit's 重点工作台账 card and a county page's ledger lines read (every upload is a new state for
+    them): each kind's dates, the facts of its latest snapshot and of its latest released one (what viewers see),
+    and the annual targets of the indicator its plan feeds."""
+    from indicators import ledgers
+
+    today = clock.today()
+    for kind in ledger_kinds.default():
+        dates = reading.ledger_dates(s, kind.code)
+        shown_to_viewers = next((d for d in dates if clock.is_closed(f"{d:%Y-%m}", s.closing, today)), None)
+        for day in dict.fromkeys(d for d in (*dates[:1], shown_to_viewers) if d):
+            reading.ledger_page_facts(s, kind.code, day)
+            if code := ledgers.PLANS[kind.code].indicator:
+                reading.indicator_targets(s, code, day.year)

@@ -60,3 +60,31 @@ def test_every_refused_request_for_an_unreleased_period_is_audited(app_store, mo
         page(leader, "/rankings", "?period=2026-10")
     asked = audit.entries(store, action="refused")
     assert (asked["target"] == "2026-10").sum() == 3
+
+
+def test_the_landing_page_is_ready_for_every_kind_of_account_when_a_new_state_shows(app_store, monkeypatch):
+    """The warm-up renders 总览 ahead for the new state (each role and scope of the enabled accounts) before the pages
+    switch to it: the first leaders after an upload get it kept, the same as a rendering of their own, and a
+    rendering ahead writes nothing in the audit log."""
+    from layouts import data
+    from loaders import users
+
+    app, store = app_store
+    monkeypatch.setitem(data._warm, "enabled", True)
+    users.add(store, "gone", "viewer", "test-password-1", scope=("621100",), by="tests")
+    users.set_disabled(store, "gone", True)
+    text = ("region_code,region_name,period,indicator,measure,value,unit,note\n"
+            "621226,礼县,2026-09,FAI,cum_yoy,12.3,%,更正\n")
+    before = {n: page(logged_in_client(app, n), "/") for n in ("leader", "lixian")}
+    assert ingest(text.encode(), store, name="更正.csv", user="bureau", note="更正").status == "committed"
+    logged = audit.count(store)
+    renders = page_cache.stats["renders"]
+    data._warm_logged()  # the warm-up job's work
+    assert page_cache.stats["renders"] == renders + 4  # viewer, uploader, admin of the province; 礼县's viewer
+    assert audit.count(store) == logged
+    ahead = {n: page(logged_in_client(app, n), "/") for n in ("leader", "leader2", "lixian", "bureau", "admin")}
+    assert page_cache.stats["renders"] == renders + 4  # every one of them kept: none rendered while its leader waited
+    assert ahead["leader"] == ahead["leader2"] and ahead["bureau"] == ahead["admin"]
+    assert ahead["leader"] != before["leader"] and ahead["lixian"] != before["lixian"]  # the new state's numbers
+    page_cache.clear()
+    assert {n: page(logged_in_client(app, n), "/") for n in ahead} == ahead  # what they would have rendered
