@@ -4,6 +4,7 @@ CI sets MONITOR_REQUIRE_PG=1: then an unreachable PostgreSQL fails the run inste
 (server mode's shared cache): MONITOR_TEST_REDIS_URL, required when MONITOR_REQUIRE_REDIS=1.
 """
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -20,6 +21,7 @@ PG_URL = os.environ.get("MONITOR_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("MONITOR_REQUIRE_PG") == "1"
 REDIS_URL = os.environ.get("MONITOR_TEST_REDIS_URL", "")
 REQUIRE_REDIS = os.environ.get("MONITOR_REQUIRE_REDIS") == "1"
+JOB_END_S = 60  # the longest a test's own job (a warm-up of the demo: ~5–10 s) may take to end after it
 os.environ.pop("MONITOR_REDIS_URL", None)  # only the tests that ask for Redis (fixture redis_url) use one
 # Secrets an app creates on first start go to a throw-away directory, never the developer's home.
 os.environ["MONITOR_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="monitor-instance-")
@@ -94,6 +96,20 @@ def _job_thread_survives_dash_testing(request):
         from loaders import jobs
 
         jobs.stop_local()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_end_with_their_test():
+    """A job a test started (the warm-up after its upload) ends before the next test begins: it reads the pages'
+    store (layouts/data.py), which the next test's create_app replaces, and would otherwise record a state of that
+    test's store as computed (loaders/shown.py) in the middle of it."""
+    yield
+    from loaders import jobs
+
+    for future, _user, _label, pool in list(jobs._local.values()):  # noqa: SLF001
+        if jobs._alive(pool):  # noqa: SLF001  (a thread dash.testing ended runs nothing more)
+            with contextlib.suppress(Exception):
+                future.result(timeout=JOB_END_S)
 
 
 @pytest.fixture(scope="session")
